@@ -1,0 +1,176 @@
+package dev.switchboard.core;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.switchboard.protocol.Wire;
+
+/**
+ * Decides who connects (PROTOCOL.md, "Identity"): the container's principal; else an HS256 JWT from
+ * {@code ?token=} checked with the configured secret; else, where guests are allowed, a guest name from
+ * {@code ?name=} (the {@link Hub} makes it unique). A client field never sets identity.
+ */
+public final class Authenticator {
+
+    /** Why a handshake is refused; {@link #status} is the HTTP status to refuse with before the upgrade. */
+    public static final class Refused extends Exception {
+        private final int status;
+
+        public Refused(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    private static final Pattern GUEST_UNSAFE = Pattern.compile("[^\\p{L}\\p{N}_.\\-]+");
+    public static final int MAX_NAME_CHARS = 32;
+
+    private final boolean guests;
+    private final byte[] secret;
+    private final Clock clock;
+
+    public Authenticator(Settings settings, Clock clock) {
+        this.guests = settings.getBoolean(Settings.Key.GUESTS);
+        String s = settings.get(Settings.Key.TOKEN_SECRET);
+        this.secret = s.isEmpty() ? null : s.getBytes(StandardCharsets.UTF_8);
+        this.clock = clock;
+    }
+
+    public Identity authenticate(String principal, String token, String name) throws Refused {
+        if (principal != null && !principal.isBlank()) {
+            return Identity.principal(principal);
+        }
+        if (token != null && !token.isEmpty()) {
+            return verify(token);
+        }
+        if (!guests) {
+            throw new Refused(401, "authentication required: log in, or pass ?token=");
+        }
+        return Identity.guest(guestName(name));
+    }
+
+    /** Trimmed, unsafe characters folded to '-', at most 32 characters; "guest" when nothing is left. */
+    public static String guestName(String requested) {
+        String name = requested == null ? "" : GUEST_UNSAFE.matcher(requested.trim()).replaceAll("-");
+        name = name.replaceAll("^-+|-+$", "");
+        if (name.length() > MAX_NAME_CHARS) {
+            name = name.substring(0, MAX_NAME_CHARS);
+        }
+        return name.isEmpty() ? "guest" : name;
+    }
+
+    /** Verifies a compact HS256 JWT: signature, {@code exp} (required), {@code nbf}, {@code sub}. */
+    public Identity verify(String token) throws Refused {
+        if (secret == null) {
+            throw new Refused(401, "tokens are not accepted: no tokenSecret is configured");
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            throw new Refused(401, "malformed token");
+        }
+        JsonObject header = json(parts[0]);
+        JsonValue alg = header.get("alg");
+        if (!(alg instanceof JsonString a) || !"HS256".equals(a.getString())) {
+            throw new Refused(401, "token must be signed with HS256");
+        }
+        byte[] expected = hmac((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        byte[] actual;
+        try {
+            actual = Base64.getUrlDecoder().decode(parts[2]);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(401, "malformed token");
+        }
+        if (!MessageDigest.isEqual(expected, actual)) {
+            throw new Refused(401, "bad token signature");
+        }
+        JsonObject claims = json(parts[1]);
+        Instant now = clock.instant();
+        if (!(claims.get("exp") instanceof JsonNumber exp)) {
+            throw new Refused(401, "token has no exp");
+        }
+        Instant expires = Instant.ofEpochSecond(exp.longValue());
+        if (!now.isBefore(expires)) {
+            throw new Refused(401, "token expired");
+        }
+        if (claims.get("nbf") instanceof JsonNumber nbf && now.isBefore(Instant.ofEpochSecond(nbf.longValue()))) {
+            throw new Refused(401, "token not valid yet");
+        }
+        if (!(claims.get("sub") instanceof JsonString sub) || sub.getString().isBlank()) {
+            throw new Refused(401, "token has no sub");
+        }
+        return new Identity(sub.getString(), Identity.Source.TOKEN, expires,
+                names(claims.get("rooms")), names(claims.get("topics")));
+    }
+
+    private static Set<String> names(JsonValue value) {
+        if (!(value instanceof JsonArray array)) {
+            return null;
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonValue v : array) {
+            if (v instanceof JsonString s) {
+                out.add(s.getString());
+            }
+        }
+        return out;
+    }
+
+    private static JsonObject json(String base64url) throws Refused {
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(base64url), StandardCharsets.UTF_8);
+            JsonValue value = Wire.parseValue(text);
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw new Refused(401, "malformed token");
+            }
+            return value.asJsonObject();
+        } catch (RuntimeException e) {
+            throw new Refused(401, "malformed token");
+        }
+    }
+
+    private byte[] hmac(byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** Creates a signed HS256 token (for tests, the demo and applications that mint tokens with the same secret). */
+    public static String sign(String secret, String subject, Instant expires) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String payload = b64.encodeToString(jakarta.json.Json.createObjectBuilder()
+                .add("sub", subject).add("exp", expires.getEpochSecond()).build().toString()
+                .getBytes(StandardCharsets.UTF_8));
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] sig = mac.doFinal((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+            return header + "." + payload + "." + b64.encodeToString(sig);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.switchboard.core;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The members of one channel on this node. Fan-out iterates a copy-on-write array: joins and leaves copy it, a
+ * delivery only reads it, and deliveries vastly outnumber joins.
+ */
+final class LocalChannel {
+
+    final ChannelId id;
+    final List<Subscription> members = new CopyOnWriteArrayList<>();
+    /** Set once the channel was emptied and dropped from the hub's map; a late joiner must then retry. */
+    boolean retired;
+
+    LocalChannel(ChannelId id) {
+        this.id = id;
+    }
+
+    /** Hands the entry to every member; returns how many outboxes took it. */
+    int deliver(Entry entry) {
+        int delivered = 0;
+        for (Subscription s : members) {
+            if (s.deliver(entry)) {
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    void signal(String json, String exceptUser) {
+        for (Subscription s : members) {
+            if (exceptUser == null || !exceptUser.equals(s.connection.user())) {
+                s.signal(json);
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.switchboard.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every knob of Switchboard, with its default, read once at start-up. A setting {@code historySize} is looked up as
+ * the servlet context init-param {@code switchboard.historySize}, then the system property
+ * {@code switchboard.historySize}, then the environment variable {@code SWITCHBOARD_HISTORY_SIZE}; the first one
+ * found wins. The README's settings table is this class in prose: keep them in step.
+ */
+public final class Settings {
+
+    /** Every setting: name, default, and what it means (the README table is generated from the same words). */
+    public enum Key {
+        GUESTS("guests", "true", "Allow guests named by ?name= when there is neither a principal nor a token."),
+        TOKEN_SECRET("tokenSecret", "", "HS256 secret for ?token= JWTs (sub = user, exp). Empty: tokens are refused."),
+        HISTORY_SIZE("historySize", "1000", "Messages kept per room or topic (the recovery window)."),
+        HISTORY_PAGE("historyPage", "50", "Messages in the page sent on join, and the largest history page."),
+        MAX_MESSAGE_BYTES("maxMessageBytes", "65536", "Largest client frame in bytes; larger closes with 1009."),
+        MAX_TEXT_CHARS("maxTextChars", "4000", "Longest say/whisper text in characters; longer gets error too_long."),
+        ALLOWED_ORIGINS("allowedOrigins", "", "Extra allowed Origin values, comma-separated (* = any). The page's own origin is always allowed."),
+        ALLOW_MISSING_ORIGIN("allowMissingOrigin", "true", "Accept handshakes without an Origin header (non-browser clients)."),
+        HEARTBEAT_MS("heartbeatMs", "25000", "Interval of server pings; a connection that answers none for two intervals is closed with 4002."),
+        IDLE_TIMEOUT_MS("idleTimeoutMs", "60000", "A connection that has not joined a room or subscribed to a topic by then is closed (1008)."),
+        PUBLISHER_KEY("publisherKey", "", "Bearer key for the HTTP publish API. Empty: HTTP publishing is refused."),
+        REDIS_URL("redisUrl", "", "redis://host:port[/db] of the shared store for a cluster. Empty: in-memory, one node."),
+        OUTBOX_MAX_MESSAGES("outboxMaxMessages", "2000", "Messages queued for one slow connection before it is closed with 4001."),
+        OUTBOX_MAX_BYTES("outboxMaxBytes", "2097152", "Characters queued for one slow connection before it is closed with 4001."),
+        BATCH_MAX_BYTES("batchMaxBytes", "65536", "Largest batch of queued frames sent as one WebSocket frame (newline-separated)."),
+        RATE_PER_SECOND("ratePerSecond", "50", "Sustained client frames per second per connection."),
+        RATE_BURST("rateBurst", "200", "Client frames a connection may send in a burst above the sustained rate."),
+        RATE_STRIKES("rateStrikes", "50", "Rate-limited frames tolerated before the connection is closed with 1008."),
+        MAX_CONNECTIONS_PER_USER("maxConnectionsPerUser", "20", "Open connections per user; more are closed with 4429."),
+        MAX_CONNECTIONS_PER_ADDRESS("maxConnectionsPerAddress", "1000", "Open connections per remote address; more are closed with 4429."),
+        MAX_ROOMS_PER_CONNECTION("maxRoomsPerConnection", "50", "Rooms one connection may join at once."),
+        MAX_TOPICS_PER_CONNECTION("maxTopicsPerConnection", "100", "Topics one connection may subscribe to at once."),
+        MAX_CHANNELS("maxChannels", "10000", "Rooms and topics kept in memory; beyond it the least recently used empty one is forgotten (its epoch changes)."),
+        STATS_INTERVAL_MS("statsIntervalMs", "1000", "How often the server publishes its counters to the topic 'stats' (0 = never)."),
+        SHUTDOWN_GRACE_MS("shutdownGraceMs", "2000", "On stop, how long queued frames may drain before connections are closed with 1001.");
+
+        private final String name;
+        private final String defaultValue;
+        private final String description;
+
+        Key(String name, String defaultValue, String description) {
+            this.name = name;
+            this.defaultValue = defaultValue;
+            this.description = description;
+        }
+
+        public String settingName() {
+            return name;
+        }
+
+        public String defaultValue() {
+            return defaultValue;
+        }
+
+        public String description() {
+            return description;
+        }
+
+        /** {@code switchboard.historySize} */
+        public String propertyName() {
+            return "switchboard." + name;
+        }
+
+        /** {@code SWITCHBOARD_HISTORY_SIZE} */
+        public String environmentName() {
+            StringBuilder out = new StringBuilder("SWITCHBOARD_");
+            for (char c : name.toCharArray()) {
+                if (Character.isUpperCase(c)) {
+                    out.append('_');
+                }
+                out.append(Character.toUpperCase(c));
+            }
+            return out.toString();
+        }
+    }
+
+    private final Map<Key, String> values;
+
+    private Settings(Map<Key, String> values) {
+        this.values = values;
+    }
+
+    /** Defaults only. */
+    public static Settings defaults() {
+        return load(name -> null, name -> null, name -> null);
+    }
+
+    /** System properties, then environment (the standalone runner). */
+    public static Settings fromSystem() {
+        return load(name -> null, System::getProperty, System::getenv);
+    }
+
+    /** Init-params (looked up by {@code switchboard.NAME}), then system properties, then environment. */
+    public static Settings fromSystem(Function<String, String> initParams) {
+        return load(initParams, System::getProperty, System::getenv);
+    }
+
+    /** The given values (by setting name, e.g. "historySize") over system properties and environment. */
+    public static Settings of(Map<String, String> overrides) {
+        return load(property -> overrides.get(property.substring("switchboard.".length())),
+                System::getProperty, System::getenv);
+    }
+
+    static Settings load(Function<String, String> initParams, Function<String, String> properties,
+                         Function<String, String> environment) {
+        Map<Key, String> values = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Key key : Key.values()) {
+            String value = Optional.ofNullable(initParams.apply(key.propertyName()))
+                    .or(() -> Optional.ofNullable(properties.apply(key.propertyName())))
+                    .or(() -> Optional.ofNullable(environment.apply(key.environmentName())))
+                    .map(String::trim)
+                    .orElse(key.defaultValue());
+            values.put(key, value);
+        }
+        Settings settings = new Settings(Collections.unmodifiableMap(values));
+        for (Key key : Key.values()) {
+            if (isNumeric(key.defaultValue())) {
+                try {
+                    if (Long.parseLong(values.get(key)) < 0) {
+                        problems.add(key.settingName() + " must not be negative");
+                    }
+                } catch (NumberFormatException e) {
+                    problems.add(key.settingName() + " must be a whole number, not \"" + values.get(key) + "\"");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid Switchboard settings: " + String.join("; ", problems));
+        }
+        return settings;
+    }
+
+    private static boolean isNumeric(String s) {
+        return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
+    }
+
+    public String get(Key key) {
+        return values.get(key);
+    }
+
+    public int getInt(Key key) {
+        return Math.toIntExact(Long.parseLong(values.get(key)));
+    }
+
+    public long getLong(Key key) {
+        return Long.parseLong(values.get(key));
+    }
+
+    public boolean getBoolean(Key key) {
+        return Boolean.parseBoolean(values.get(key).toLowerCase(Locale.ROOT));
+    }
+
+    /** Comma-separated list, trimmed, without empty items. */
+    public List<String> getList(Key key) {
+        List<String> out = new ArrayList<>();
+        for (String item : values.get(key).split(",")) {
+            if (!item.isBlank()) {
+                out.add(item.trim());
+            }
+        }
+        return out;
+    }
+
+    /** A copy with some settings replaced (tests, runner options). */
+    public Settings with(Key key, String value) {
+        Map<Key, String> copy = new LinkedHashMap<>(values);
+        copy.put(key, value);
+        return new Settings(Collections.unmodifiableMap(copy));
+    }
+
+    /** Every setting and its effective value, secrets masked (for the start-up log). */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<Key, String> e : values.entrySet()) {
+            boolean secret = e.getKey() == Key.TOKEN_SECRET || e.getKey() == Key.PUBLISHER_KEY;
+            String shown = secret && !e.getValue().isEmpty() ? "****" : e.getValue();
+            out.append(out.isEmpty() ? "" : ", ").append(e.getKey().settingName()).append('=').append(shown);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,9 @@
+package dev.switchboard.core;
+
+/** The backplane cannot store or read right now (e.g. Redis is unreachable); the caller reports it, nothing is lost silently. */
+public class StoreUnavailableException extends RuntimeException {
+
+    public StoreUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

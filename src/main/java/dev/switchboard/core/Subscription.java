@@ -1,0 +1,79 @@
+package dev.switchboard.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One connection's membership of one channel. It starts <em>syncing</em>: live entries and signals are buffered
+ * while the hub reads what the client missed; {@link #activate} then sends the reply and the replay, flushes the
+ * buffer (skipping entries already replayed) and goes live. So no entry is lost between the read and going live,
+ * and none is sent twice, whichever store is behind it.
+ *
+ * <p>Threads: {@link #deliver} runs on the backplane's delivery thread, one entry of a channel at a time;
+ * {@link #activate} on the connection's message thread. The monitor is held only while syncing; the live path
+ * takes no lock.
+ */
+final class Subscription {
+
+    final Connection connection;
+    final ChannelId channel;
+    private volatile boolean live;
+    /** Highest offset sent; written under the monitor until live, then only by the delivery thread. */
+    private long lastOffset;
+    private List<Object> buffer = new ArrayList<>();
+
+    Subscription(Connection connection, ChannelId channel) {
+        this.connection = connection;
+        this.channel = channel;
+    }
+
+    /** Returns true when the entry was handed to the outbox. */
+    boolean deliver(Entry entry) {
+        if (!live) {
+            synchronized (this) {
+                if (!live) {
+                    buffer.add(entry);
+                    return false;
+                }
+            }
+        }
+        return sendEntry(entry);
+    }
+
+    private boolean sendEntry(Entry entry) {
+        if (entry.offset() <= lastOffset) {
+            return false;
+        }
+        lastOffset = entry.offset();
+        return connection.outbox.offer(entry.json());
+    }
+
+    void signal(String json) {
+        if (!live) {
+            synchronized (this) {
+                if (!live) {
+                    buffer.add(json);
+                    return;
+                }
+            }
+        }
+        connection.outbox.offer(json);
+    }
+
+    /** Sends {@code frames} (the reply and any replay, which reach up to offset {@code upTo}), then goes live. */
+    synchronized void activate(List<String> frames, long upTo) {
+        for (String frame : frames) {
+            connection.outbox.offer(frame);
+        }
+        lastOffset = upTo;
+        for (Object pending : buffer) {
+            if (pending instanceof Entry entry) {
+                sendEntry(entry);
+            } else {
+                connection.outbox.offer((String) pending);
+            }
+        }
+        buffer = null;
+        live = true;
+    }
+}

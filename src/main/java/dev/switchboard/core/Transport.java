@@ -1,0 +1,22 @@
+package dev.switchboard.core;
+
+import dev.switchboard.protocol.CloseCode;
+
+import java.util.function.Consumer;
+
+/**
+ * One client socket as the core sees it; the endpoint adapter implements it over a container session. The core
+ * calls {@link #send} one at a time per connection (the {@link Outbox} guarantees it), so an implementation may
+ * rely on having at most one send in flight.
+ */
+public interface Transport {
+
+    /** Sends one text frame asynchronously; {@code done} receives null on success or the failure. */
+    void send(String text, Consumer<Throwable> done);
+
+    /** Sends a WebSocket ping frame (heartbeat). Failures are ignored: a dead socket shows up as a missing pong. */
+    void ping();
+
+    /** Closes the socket with a code; the reason is short, human readable, and never carries internals. */
+    void close(CloseCode code, String reason);
+}

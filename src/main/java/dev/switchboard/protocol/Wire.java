@@ -1,0 +1,157 @@
+package dev.switchboard.protocol;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbException;
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+
+import java.io.StringReader;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The codec: one shared, thread-safe {@link Jsonb} for the whole application (its javadoc: one instance suffices),
+ * plus the few text operations that let stored frames be reused without re-encoding.
+ *
+ * <p>Decoding never throws: text that is not a valid request becomes {@link ClientMessage.Unreadable} with the
+ * error code the protocol prescribes, so a bad frame costs its sender one error frame and nothing else.
+ */
+public final class Wire {
+
+    private static final Jsonb JSONB = JsonbBuilder.create();
+
+    private static final Set<String> CLIENT_TYPES = aliases(ClientMessage.class);
+
+    /** Marker offset used while encoding a template; never a real offset (offsets start at 1). */
+    private static final String OFFSET_MARK = "\"offset\":0";
+
+    private Wire() {
+    }
+
+    public static String encode(ServerMessage message) {
+        return JSONB.toJson(message, ServerMessage.class);
+    }
+
+    public static String encode(ClientMessage message) {
+        return JSONB.toJson(message, ClientMessage.class);
+    }
+
+    /** For clients and tests: one server frame object (a server WebSocket frame may hold several, split on \n). */
+    public static ServerMessage decodeServer(String json) {
+        return JSONB.fromJson(json, ServerMessage.class);
+    }
+
+    /** Decodes a client frame; never throws (see class comment). */
+    public static ClientMessage decode(String text) {
+        try {
+            ClientMessage message = JSONB.fromJson(text, ClientMessage.class);
+            if (message == null) {
+                return diagnose(text);
+            }
+            return message;
+        } catch (JsonbException | JsonException | ClassCastException | IllegalArgumentException e) {
+            return diagnose(text);
+        }
+    }
+
+    /** Slow path, only for bad input: works out which protocol error the text deserves. */
+    private static ClientMessage diagnose(String text) {
+        JsonValue value;
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            value = reader.readValue();
+        } catch (JsonException | IllegalStateException e) {
+            return new ClientMessage.Unreadable(ErrorCode.BAD_JSON, "the frame is not valid JSON", null);
+        }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            return new ClientMessage.Unreadable(ErrorCode.BAD_JSON, "a frame must be one JSON object", null);
+        }
+        JsonObject object = value.asJsonObject();
+        JsonValue refValue = object.get("ref");
+        String ref = refValue instanceof JsonString s ? s.getString() : null;
+        JsonValue type = object.get("type");
+        if (!(type instanceof JsonString typeName)) {
+            return new ClientMessage.Unreadable(ErrorCode.INVALID, "the frame needs a string field \"type\"", ref);
+        }
+        if (!CLIENT_TYPES.contains(typeName.getString())) {
+            return new ClientMessage.Unreadable(ErrorCode.UNKNOWN_TYPE,
+                    "unknown type \"" + abbreviate(typeName.getString()) + "\"", ref);
+        }
+        return new ClientMessage.Unreadable(ErrorCode.INVALID,
+                "a field of \"" + typeName.getString() + "\" has the wrong type", ref);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+
+    /**
+     * Encodes a frame that has an {@code offset} field (set to 0) into a {@link Template} whose offset is filled in
+     * later. The field order of {@link ServerMessage.Message} and {@link ServerMessage.Notification} puts
+     * {@code offset} right after a room or topic name, which cannot contain quotes, so the first match is the field.
+     */
+    public static Template template(ServerMessage withZeroOffset) {
+        String json = encode(withZeroOffset);
+        int at = json.indexOf(OFFSET_MARK);
+        if (at < 0) {
+            throw new IllegalArgumentException("no offset field in " + withZeroOffset.getClass().getSimpleName());
+        }
+        int cut = at + OFFSET_MARK.length() - 1;
+        return new Template(json.substring(0, cut), json.substring(cut + 1));
+    }
+
+    /**
+     * Adds a field whose value is already JSON text to an encoded object: {@code {"a":1}} + ("b", "[…]") →
+     * {@code {"a":1,"b":[…]}}. This is how stored frames go into {@code joined}, {@code history} and
+     * {@code subscribed} without being decoded and encoded again.
+     */
+    public static String withRawField(String objectJson, String field, String rawJson) {
+        StringBuilder out = new StringBuilder(objectJson.length() + field.length() + rawJson.length() + 4);
+        out.append(objectJson, 0, objectJson.length() - 1);
+        if (objectJson.length() > 2) {
+            out.append(',');
+        }
+        return out.append('"').append(field).append("\":").append(rawJson).append('}').toString();
+    }
+
+    /** JSON array text of items that are already JSON text. */
+    public static String rawArray(Collection<String> rawItems) {
+        StringBuilder out = new StringBuilder(2 + rawItems.stream().mapToInt(String::length).sum() + rawItems.size());
+        out.append('[');
+        boolean first = true;
+        for (String item : rawItems) {
+            if (!first) {
+                out.append(',');
+            }
+            out.append(item);
+            first = false;
+        }
+        return out.append(']').toString();
+    }
+
+    /** Parses arbitrary JSON text (a notification's data); throws {@link JsonException} when it is not JSON. */
+    public static JsonValue parseValue(String json) {
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            return reader.readValue();
+        }
+    }
+
+    /** Compact JSON text of a value (no raw newlines, so it is safe inside a batched frame). */
+    public static String toJson(JsonValue value) {
+        return value.toString();
+    }
+
+    /** The {@code type} aliases registered on a sealed message interface. */
+    public static Set<String> aliases(Class<?> sealedInterface) {
+        JsonbTypeInfo info = sealedInterface.getAnnotation(JsonbTypeInfo.class);
+        return Arrays.stream(info.value()).map(JsonbSubtype::alias).collect(Collectors.toUnmodifiableSet());
+    }
+}

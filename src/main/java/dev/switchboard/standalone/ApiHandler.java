@@ -1,0 +1,46 @@
+package dev.switchboard.standalone;
+
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.web.HttpApi;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** {@code /api/*} on Grizzly: the standalone twin of the servlet, around the same {@link HttpApi}. */
+final class ApiHandler extends HttpHandler {
+
+    private final HttpApi api;
+
+    ApiHandler(Switchboard switchboard) {
+        this.api = new HttpApi(switchboard);
+    }
+
+    @Override
+    public void service(Request request, Response response) throws Exception {
+        Map<String, String> query = new HashMap<>();
+        for (String name : request.getParameterNames()) {
+            query.put(name, request.getParameter(name));
+        }
+        String method = request.getMethod().getMethodString();
+        byte[] body = "POST".equals(method) ? readBounded(request) : new byte[0];
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        path = path.startsWith("/api") ? path.substring(4) : path;
+        HttpApi.Response answer = api.handle(method, path, request.getHeader("Authorization"), query, body);
+        response.setStatus(answer.status());
+        response.setContentType("application/json;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        byte[] out = answer.json().getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(out.length);
+        response.getOutputStream().write(out);
+    }
+
+    private byte[] readBounded(Request request) throws java.io.IOException {
+        int max = api.maxBodyBytes();
+        byte[] body = request.getInputStream().readNBytes(max + 1);
+        return body.length > max ? null : body;
+    }
+}

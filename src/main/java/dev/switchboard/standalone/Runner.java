@@ -1,0 +1,160 @@
+package dev.switchboard.standalone;
+
+import dev.switchboard.core.Settings;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.web.ChatEndpoint;
+import dev.switchboard.web.NotificationEndpoint;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.StaticHttpHandler;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.ServerContainer;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Switchboard without a servlet container: Tyrus on Grizzly serving the page ({@code webapp/}), the two endpoints
+ * and the HTTP API at the root path. {@code mvn compile exec:java} runs {@link #main} on port 8080 (or
+ * {@code SWITCHBOARD_PORT}); tests use {@link #start} on a free port.
+ */
+public final class Runner implements AutoCloseable {
+
+    private final HttpServer server;
+    private final StandaloneContainer container;
+    private final NetworkListener listener;
+    private final String host;
+
+    private Runner(HttpServer server, StandaloneContainer container, NetworkListener listener, String host) {
+        this.server = server;
+        this.container = container;
+        this.listener = listener;
+        this.host = host;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(env("SWITCHBOARD_PORT", "switchboard.port", "8080"));
+        String host = env("SWITCHBOARD_HOST", "switchboard.host", "0.0.0.0");
+        Path webRoot = Path.of(env("SWITCHBOARD_WEB_ROOT", "switchboard.webRoot", "webapp"));
+        Runner runner = start(Settings.fromSystem(), host, port, webRoot);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            runner.close();
+            stopped.countDown();
+        }, "switchboard-shutdown"));
+        System.out.println("Switchboard is running at http://localhost:" + runner.port() + "/  (Ctrl-C stops it)");
+        stopped.await();
+    }
+
+    private static String env(String variable, String property, String fallback) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(variable);
+        }
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    /**
+     * Starts Switchboard and serves it. {@code port} 0 picks a free port; {@code webRoot} may be null (no page).
+     */
+    public static Runner start(Settings settings, String host, int port, Path webRoot) throws IOException {
+        Switchboard switchboard = Switchboard.start(settings);
+        StandaloneContainer container = new StandaloneContainer();
+        HttpServer server = new HttpServer();
+        NetworkListener listener = new NetworkListener("switchboard", host, port);
+        server.addListener(listener);
+        listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        listener.registerAddOn(webSocketAddOn(container));
+        server.getServerConfiguration().addHttpHandler(new ApiHandler(switchboard), "/api");
+        if (webRoot != null && Files.isDirectory(webRoot)) {
+            StaticHttpHandler page = new StaticHttpHandler(webRoot.toAbsolutePath().toString());
+            page.setFileCacheEnabled(false);
+            server.getServerConfiguration().addHttpHandler(page, "/");
+        }
+        try {
+            container.register(ChatEndpoint.class);
+            container.register(NotificationEndpoint.class);
+            server.start();
+            container.start("", listener.getPort());
+        } catch (DeploymentException e) {
+            server.shutdownNow();
+            Switchboard.stop();
+            throw new IOException("cannot deploy the endpoints: " + e.getMessage(), e);
+        } catch (IOException e) {
+            Switchboard.stop();
+            throw e;
+        }
+        return new Runner(server, container, listener, host);
+    }
+
+    /** Tyrus's add-on that upgrades requests to WebSocket; its constructor is package-private (TYRUS-317). */
+    private static WebSocketAddOn webSocketAddOn(ServerContainer container) throws IOException {
+        try {
+            Constructor<WebSocketAddOn> c = WebSocketAddOn.class.getDeclaredConstructor(ServerContainer.class, String.class);
+            c.setAccessible(true);
+            return c.newInstance(container, "");
+        } catch (ReflectiveOperationException e) {
+            throw new IOException("incompatible Tyrus version: " + e, e);
+        }
+    }
+
+    public int port() {
+        return listener.getPort();
+    }
+
+    /** {@code http://127.0.0.1:PORT/} (or the bound host). */
+    public URI baseUri() {
+        String h = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
+        return URI.create("http://" + h + ":" + port() + "/");
+    }
+
+    /** Closes every connection with 1001 (after a short drain), then stops serving. */
+    @Override
+    public void close() {
+        Switchboard.stop();
+        container.stop();
+        server.shutdownNow();
+    }
+
+    /** A Tyrus server container on our own Grizzly server (the stock one cannot host HTTP handlers). */
+    static final class StandaloneContainer extends TyrusServerContainer {
+        private final WebSocketEngine engine;
+
+        StandaloneContainer() {
+            super((Set<Class<?>>) null);
+            this.engine = TyrusWebSocketEngine.builder(this).build();
+        }
+
+        @Override
+        public void register(Class<?> endpointClass) throws DeploymentException {
+            engine.register(endpointClass, "");
+        }
+
+        @Override
+        public void register(ServerEndpointConfig serverEndpointConfig) throws DeploymentException {
+            engine.register(serverEndpointConfig, "");
+        }
+
+        @Override
+        public WebSocketEngine getWebSocketEngine() {
+            return engine;
+        }
+
+        @Override
+        public java.util.Map<String, Object> getProperties() {
+            return java.util.Map.of();
+        }
+    }
+}

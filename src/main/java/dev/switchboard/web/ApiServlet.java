@@ -1,0 +1,39 @@
+package dev.switchboard.web;
+
+import dev.switchboard.core.Switchboard;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** {@code /api/*} in a servlet container: copies the request into {@link HttpApi} and its answer back. */
+@WebServlet(urlPatterns = "/api/*", name = "switchboard-api")
+public class ApiServlet extends HttpServlet {
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        HttpApi api = new HttpApi(Switchboard.current());
+        Map<String, String> query = new HashMap<>();
+        request.getParameterMap().forEach((k, v) -> query.put(k, v.length == 0 ? "" : v[0]));
+        byte[] body = "POST".equals(request.getMethod()) ? readBounded(request.getInputStream(), api.maxBodyBytes()) : new byte[0];
+        HttpApi.Response answer = api.handle(request.getMethod(), request.getPathInfo(),
+                request.getHeader("Authorization"), query, body);
+        response.setStatus(answer.status());
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.getOutputStream().write(answer.json().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The body, or null when it exceeds {@code max} bytes (nothing more is read). */
+    static byte[] readBounded(InputStream in, int max) throws IOException {
+        byte[] body = in.readNBytes(max + 1);
+        return body.length > max ? null : body;
+    }
+}

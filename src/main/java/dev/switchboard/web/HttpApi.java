@@ -1,0 +1,174 @@
+package dev.switchboard.web;
+
+import dev.switchboard.core.Appended;
+import dev.switchboard.core.Entry;
+import dev.switchboard.core.Hub;
+import dev.switchboard.core.Settings;
+import dev.switchboard.core.Slice;
+import dev.switchboard.core.StoreUnavailableException;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.protocol.Wire;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP API (PROTOCOL.md, "HTTP API"), independent of any server: the servlet and the standalone runner's
+ * Grizzly handler only copy requests in and responses out.
+ * <ul>
+ *   <li>{@code POST /api/topics/{topic}} with a JSON body and {@code Authorization: Bearer <publisherKey>} → 202
+ *       {@code {"topic":…,"offset":…,"epoch":…}}</li>
+ *   <li>{@code GET /api/topics/{topic}?since=N&limit=M} (same key) → 200 {@code {"topic":…,"epoch":…,"notifications":[…]}}</li>
+ *   <li>{@code GET /api/health} → 200 {@code {"status":"UP"}} (or {@code DEGRADED} with a reason)</li>
+ *   <li>{@code GET /api/stats} → 200 counters</li>
+ * </ul>
+ * Errors are JSON: {@code {"error":"bad_json","message":"…"}}.
+ */
+public final class HttpApi {
+
+    /** A response: status and JSON body. */
+    public record Response(int status, String json) {}
+
+    private final Switchboard switchboard;
+
+    public HttpApi(Switchboard switchboard) {
+        this.switchboard = switchboard;
+    }
+
+    /** Largest accepted request body; the adapters stop reading beyond it and answer 413. */
+    public int maxBodyBytes() {
+        return switchboard.settings().getInt(Settings.Key.MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * @param path  the part after {@code /api}, e.g. {@code /topics/orders}
+     * @param body  the request body, or null when it was larger than {@link #maxBodyBytes()}
+     */
+    public Response handle(String method, String path, String authorization, Map<String, String> query, byte[] body) {
+        String p = path == null || path.isEmpty() ? "/" : path;
+        if (p.equals("/health")) {
+            return "GET".equals(method) ? health() : notAllowed("GET");
+        }
+        if (p.equals("/stats")) {
+            return "GET".equals(method) ? stats() : notAllowed("GET");
+        }
+        if (p.startsWith("/topics/")) {
+            String topic = p.substring("/topics/".length());
+            Response refused = checkKey(authorization);
+            if (refused != null) {
+                return refused;
+            }
+            if (!Hub.validTopicName(topic)) {
+                return error(400, "invalid", "bad topic name: 1-64 letters, digits, '_', '.' or '-', optionally "
+                        + "followed by ':' and a name (user:NAME)");
+            }
+            return switch (method) {
+                case "POST" -> publish(topic, body);
+                case "GET" -> read(topic, query);
+                default -> notAllowed("GET, POST");
+            };
+        }
+        return error(404, "not_found", "no such resource: /api" + p);
+    }
+
+    private Response checkKey(String authorization) {
+        String key = switchboard.settings().get(Settings.Key.PUBLISHER_KEY);
+        if (key.isEmpty()) {
+            return error(401, "unauthorized", "publishing over HTTP is disabled: set the publisherKey setting "
+                    + "(system property switchboard.publisherKey or environment SWITCHBOARD_PUBLISHER_KEY) and send "
+                    + "Authorization: Bearer <key>");
+        }
+        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : "";
+        if (!MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
+            return error(401, "unauthorized", "missing or wrong publisher key: send Authorization: Bearer <publisherKey>");
+        }
+        return null;
+    }
+
+    private Response publish(String topic, byte[] body) {
+        if (body == null) {
+            return error(413, "too_long", "the body is larger than " + maxBodyBytes() + " bytes (maxMessageBytes)");
+        }
+        JsonValue data;
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+            data = Wire.parseValue(text);
+        } catch (CharacterCodingException | JsonException | IllegalStateException e) {
+            return error(400, "bad_json", "the body must be JSON (UTF-8)");
+        }
+        try {
+            Appended appended = switchboard.publish(topic, data);
+            return new Response(202, Json.createObjectBuilder().add("topic", topic)
+                    .add("offset", appended.entry().offset()).add("epoch", appended.epoch()).build().toString());
+        } catch (StoreUnavailableException e) {
+            return error(503, "unavailable", "the notification could not be stored and was not sent: " + e.getMessage());
+        }
+    }
+
+    private Response read(String topic, Map<String, String> query) {
+        long since;
+        int limit;
+        try {
+            since = Long.parseLong(query.getOrDefault("since", "0"));
+            limit = Integer.parseInt(query.getOrDefault("limit", "100"));
+        } catch (NumberFormatException e) {
+            return error(400, "invalid", "since and limit must be whole numbers");
+        }
+        if (since < 0 || limit < 1) {
+            return error(400, "invalid", "since must be >= 0 and limit >= 1");
+        }
+        try {
+            Slice slice = switchboard.hub().notifications(topic, since, limit);
+            List<String> items = new ArrayList<>(slice.entries().size());
+            for (Entry e : slice.entries()) {
+                items.add(e.json());
+            }
+            String head = Json.createObjectBuilder().add("topic", topic).add("epoch", slice.epoch())
+                    .add("offset", slice.head()).build().toString();
+            return new Response(200, Wire.withRawField(head, "notifications", Wire.rawArray(items)));
+        } catch (StoreUnavailableException e) {
+            return error(503, "unavailable", "history cannot be read right now: " + e.getMessage());
+        }
+    }
+
+    private Response health() {
+        String backplane = switchboard.backplane().health();
+        boolean up = "UP".equals(backplane);
+        JsonObjectBuilder body = Json.createObjectBuilder().add("status", up ? "UP" : "DEGRADED")
+                .add("backplane", backplane)
+                .add("connections", switchboard.stats().connections.get());
+        return new Response(200, body.build().toString());
+    }
+
+    private Response stats() {
+        JsonObjectBuilder body = Json.createObjectBuilder();
+        body.add("rooms", switchboard.hub().countChannels(dev.switchboard.core.ChannelId.Kind.ROOM));
+        body.add("topics", switchboard.hub().countChannels(dev.switchboard.core.ChannelId.Kind.TOPIC));
+        body.add("storedChannels", switchboard.backplane().channelCount());
+        for (Map.Entry<String, Long> e : switchboard.stats().snapshot().entrySet()) {
+            body.add(e.getKey(), e.getValue());
+        }
+        return new Response(200, body.build().toString());
+    }
+
+    private static Response notAllowed(String allowed) {
+        return error(405, "method_not_allowed", "use " + allowed);
+    }
+
+    static Response error(int status, String code, String message) {
+        return new Response(status, Json.createObjectBuilder().add("error", code).add("message", message).build().toString());
+    }
+}

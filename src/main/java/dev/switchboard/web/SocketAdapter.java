@@ -1,0 +1,175 @@
+package dev.switchboard.web;
+
+import dev.switchboard.core.Connection;
+import dev.switchboard.core.Hub;
+import dev.switchboard.core.Identity;
+import dev.switchboard.core.Settings;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.Transport;
+import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.protocol.CloseCode;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Session;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What both endpoints do with their session: translate between the container and the {@link Hub}. It is the
+ * connection's {@link Transport}: sends are asynchronous and, through the hub's outbox, one at a time.
+ */
+final class SocketAdapter implements Transport {
+
+    private static final Logger LOG = System.getLogger(SocketAdapter.class.getName());
+    private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0);
+    /** Binary frames are refused anyway; a small buffer keeps a hostile one from costing memory. */
+    private static final int MAX_BINARY_BYTES = 1024;
+
+    private final Connection.Endpoint kind;
+    private Session session;
+    private Hub hub;
+    private volatile Connection connection;
+
+    SocketAdapter(Connection.Endpoint kind) {
+        this.kind = kind;
+    }
+
+    void open(Session session, EndpointConfig config) {
+        this.session = session;
+        Switchboard sb = Switchboard.current();
+        this.hub = sb.hub();
+        session.setMaxTextMessageBufferSize(sb.settings().getInt(Settings.Key.MAX_MESSAGE_BYTES));
+        session.setMaxBinaryMessageBufferSize(MAX_BINARY_BYTES);
+        session.setMaxIdleTimeout(0); // liveness is the hub's heartbeat, not the container's idle timer
+        Map<String, Object> props = config.getUserProperties();
+        if (props.get(HandshakeConfigurator.REFUSAL) instanceof HandshakeConfigurator.Refusal refusal) {
+            LOG.log(Level.INFO, "refused {0} from {1}: {2}", kind, remoteAddress(session), refusal.reason());
+            hub.stats().connectionsRefused.increment();
+            close(refusal.code(), refusal.reason());
+            return;
+        }
+        Identity identity = (Identity) props.get(HandshakeConfigurator.IDENTITY);
+        if (identity == null) {
+            close(CloseCode.UNAUTHORIZED, "no identity");
+            return;
+        }
+        try {
+            connection = hub.open(identity, remoteAddress(session), kind, this);
+            if (props.get(HandshakeConfigurator.HTTP_SESSION) != null) {
+                HttpSessions.track(props.get(HandshakeConfigurator.HTTP_SESSION), connection, hub);
+            }
+        } catch (Hub.Refusal r) {
+            close(r.code(), r.getMessage());
+        }
+    }
+
+    void receive(ClientMessage message) {
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        try {
+            hub.receive(c, message);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "unexpected error handling a frame of " + c, e);
+            close(CloseCode.SERVER_ERROR, "unexpected server error");
+        }
+    }
+
+    void binary() {
+        close(CloseCode.UNSUPPORTED_DATA, "binary frames are not supported; send JSON text");
+    }
+
+    void pong() {
+        Connection c = connection;
+        if (c != null) {
+            hub.pong(c);
+        }
+    }
+
+    void closed(CloseReason reason) {
+        Connection c = connection;
+        if (c != null) {
+            LOG.log(Level.DEBUG, "{0} closed: {1}", c, reason);
+            hub.closed(c);
+        }
+    }
+
+    void error(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof EOFException || root instanceof ClosedChannelException || root instanceof IOException) {
+            LOG.log(Level.DEBUG, "{0} went away: {1}", connection, root.toString());
+        } else {
+            LOG.log(Level.WARNING, "WebSocket error on " + connection, failure);
+        }
+    }
+
+    @Override
+    public void send(String text, Consumer<Throwable> done) {
+        try {
+            session.getAsyncRemote().sendText(text, result -> done.accept(result.isOK() ? null : result.getException()));
+        } catch (RuntimeException e) {
+            done.accept(e); // session already closed
+        }
+    }
+
+    @Override
+    public void ping() {
+        try {
+            session.getAsyncRemote().sendPing(NO_DATA.duplicate());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "ping failed on {0}: {1}", connection, e.toString());
+        }
+    }
+
+    @Override
+    public void close(CloseCode code, String reason) {
+        try {
+            if (session.isOpen()) {
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code.code()), fit(reason)));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "close failed: {0}", e.toString());
+        }
+    }
+
+    /** A close reason must fit in 123 bytes of UTF-8. */
+    private static String fit(String reason) {
+        String r = reason == null ? "" : reason;
+        while (r.getBytes(StandardCharsets.UTF_8).length > 123) {
+            r = r.substring(0, r.length() - 1);
+        }
+        return r;
+    }
+
+    /** The client's IP: Tomcat puts it in the user properties; Tyrus (standalone, Payara, GlassFish) has a getter. */
+    static String remoteAddress(Session session) {
+        Object address = session.getUserProperties().get("jakarta.websocket.endpoint.remoteAddress");
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+        }
+        try {
+            Method getter = session.getClass().getMethod("getRemoteAddr");
+            Object value = getter.invoke(session);
+            if (value != null) {
+                return value.toString();
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // not Tyrus
+        }
+        return "unknown";
+    }
+}
