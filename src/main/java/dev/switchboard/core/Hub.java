@@ -115,13 +115,18 @@ public final class Hub implements Backplane.Listener {
 
     /** Connects to the backplane and starts heartbeats and the stats topic. */
     public Hub start() {
-        backplane.start(this);
+        listen();
         scheduler.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
         long statsMs = settings.getLong(Settings.Key.STATS_INTERVAL_MS);
         if (statsMs > 0) {
             scheduler.scheduleAtFixedRate(new StatsPublisher(), statsMs, statsMs, TimeUnit.MILLISECONDS);
         }
         return this;
+    }
+
+    /** Connects to the backplane only (tests drive {@link #tick} themselves). */
+    void listen() {
+        backplane.start(this);
     }
 
     public Settings settings() {
@@ -370,6 +375,10 @@ public final class Hub implements Backplane.Listener {
         }
         Subscription sub = attach(c, id);
         boolean first = previous == null && backplane.presenceUp(id, c.user());
+        if (first) {
+            // Before the reply: whoever joins after this client has seen "joined" finds it in members, not in a late event.
+            backplane.signal(id, Wire.encode(new ServerMessage.Presence(room, c.user(), "join")), c.user());
+        }
         try {
             Recovery r = recover(id, join.since());
             List<ServerMessage.Member> members = new ArrayList<>();
@@ -386,9 +395,6 @@ public final class Hub implements Backplane.Listener {
             return;
         }
         c.engaged = true;
-        if (first) {
-            backplane.signal(id, Wire.encode(new ServerMessage.Presence(room, c.user(), "join")), c.user());
-        }
     }
 
     private void leave(Connection c, ClientMessage.Leave leave) {

@@ -1,0 +1,94 @@
+package dev.switchboard.core;
+
+import dev.switchboard.protocol.CloseCode;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The socket side of a connection in core tests: records every frame the hub sends (split on newlines, as clients
+ * do), completes sends at once unless {@link #stall() stalled}, and records the close code. Not a stand-in for the
+ * hub: it plays the client.
+ */
+final class RecordingTransport implements Transport {
+
+    final List<String> writes = new ArrayList<>();
+    private final List<JsonObject> frames = new ArrayList<>();
+    private int read;
+    private boolean stalled;
+    private final List<Consumer<Throwable>> pending = new ArrayList<>();
+    volatile CloseCode closedWith;
+    int pings;
+
+    @Override
+    public synchronized void send(String text, Consumer<Throwable> done) {
+        writes.add(text);
+        for (String line : text.split("\n")) {
+            try (JsonReader r = Json.createReader(new StringReader(line))) {
+                frames.add(r.readObject());
+            }
+        }
+        if (stalled) {
+            pending.add(done);
+        } else {
+            done.accept(null);
+        }
+    }
+
+    @Override
+    public synchronized void ping() {
+        pings++;
+    }
+
+    @Override
+    public void close(CloseCode code, String reason) {
+        closedWith = code;
+    }
+
+    /** From now on, sends do not complete (a client that stopped reading). */
+    synchronized void stall() {
+        stalled = true;
+    }
+
+    /** Completes stalled sends and goes back to completing at once. */
+    void resume() {
+        List<Consumer<Throwable>> waiting;
+        synchronized (this) {
+            stalled = false;
+            waiting = new ArrayList<>(pending);
+            pending.clear();
+        }
+        waiting.forEach(d -> d.accept(null));
+    }
+
+    /** The next frame not read yet; fails if there is none (the in-memory hub delivers synchronously). */
+    synchronized JsonObject next() {
+        if (read >= frames.size()) {
+            throw new AssertionError("no frame; all frames: " + frames);
+        }
+        return frames.get(read++);
+    }
+
+    synchronized JsonObject expect(String type) {
+        JsonObject f = next();
+        if (!type.equals(f.getString("type"))) {
+            throw new AssertionError("expected " + type + " but got " + f);
+        }
+        return f;
+    }
+
+    synchronized List<JsonObject> unread() {
+        List<JsonObject> out = new ArrayList<>(frames.subList(read, frames.size()));
+        read = frames.size();
+        return out;
+    }
+
+    synchronized int frameCount() {
+        return frames.size();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.switchboard.protocol;
+
+import jakarta.json.Json;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WireTest {
+
+    /** Yasson silently writes an unregistered subtype without its type marker: every record must be registered. */
+    @Test
+    void everyServerMessageTypeRoundTrips() throws Exception {
+        Set<String> aliases = Wire.aliases(ServerMessage.class);
+        assertEquals(ServerMessage.class.getPermittedSubclasses().length, aliases.size());
+        for (Class<?> type : ServerMessage.class.getPermittedSubclasses()) {
+            ServerMessage sample = (ServerMessage) sample(type);
+            String json = Wire.encode(sample);
+            assertTrue(json.startsWith("{\"type\":\""), json);
+            assertTrue(aliases.contains(json.substring(9, json.indexOf('"', 9))), json);
+            assertEquals(sample, Wire.decodeServer(json), json);
+        }
+    }
+
+    @Test
+    void everyClientMessageTypeRoundTrips() throws Exception {
+        Set<String> aliases = Wire.aliases(ClientMessage.class);
+        int wireTypes = 0;
+        for (Class<?> type : ClientMessage.class.getPermittedSubclasses()) {
+            if (type == ClientMessage.Unreadable.class) {
+                continue; // not a wire type: what the decoder makes of bad input
+            }
+            wireTypes++;
+            ClientMessage sample = (ClientMessage) sample(type);
+            String json = Wire.encode(sample);
+            assertTrue(aliases.contains(json.substring(9, json.indexOf('"', 9))), json);
+            assertEquals(sample, Wire.decode(json), json);
+        }
+        assertEquals(wireTypes, aliases.size());
+    }
+
+    @Test
+    void badInputDecodesToTheProtocolsErrorCodes() {
+        assertEquals(ErrorCode.BAD_JSON, unreadable("{nope").code());
+        assertEquals(ErrorCode.BAD_JSON, unreadable("[1,2]").code());
+        assertEquals(ErrorCode.INVALID, unreadable("{\"room\":\"x\"}").code());
+        ClientMessage.Unreadable unknown = unreadable("{\"type\":\"shout\",\"ref\":\"r9\"}");
+        assertEquals(ErrorCode.UNKNOWN_TYPE, unknown.code());
+        assertEquals("r9", unknown.ref());
+        assertEquals(ErrorCode.INVALID, unreadable("{\"type\":\"join\",\"since\":\"yesterday\"}").code());
+    }
+
+    @Test
+    void unknownFieldsAreIgnored() {
+        ClientMessage m = Wire.decode("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"hi\",\"from\":\"mallory\",\"x\":[1]}");
+        assertEquals(new ClientMessage.Say("lobby", "hi", null), m);
+    }
+
+    @Test
+    void aTemplateIsCompletedWithItsOffset() {
+        Template t = Wire.template(new ServerMessage.Notification("orders", 0L, "2026-11-21T10:15:30.123Z",
+                Json.createObjectBuilder().add("offset", 0).add("text", "\"offset\":0").build()));
+        String json = t.complete(58);
+        ServerMessage.Notification n = (ServerMessage.Notification) Wire.decodeServer(json);
+        assertEquals(58L, n.offset());
+        assertEquals(0, n.data().asJsonObject().getInt("offset"), "only the frame's own offset is replaced");
+    }
+
+    @Test
+    void rawFieldsAreSplicedIntoEncodedObjects() {
+        assertEquals("{\"a\":1,\"b\":[2]}", Wire.withRawField("{\"a\":1}", "b", "[2]"));
+        assertEquals("{\"b\":[]}", Wire.withRawField("{}", "b", Wire.rawArray(List.of())));
+    }
+
+    private static ClientMessage.Unreadable unreadable(String text) {
+        return assertInstanceOf(ClientMessage.Unreadable.class, Wire.decode(text));
+    }
+
+    /** A record with every component set to a sample value of its type. */
+    private static Object sample(Class<?> type) throws Exception {
+        RecordComponent[] components = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        List<Object> values = new ArrayList<>();
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            values.add(value(components[i]));
+        }
+        return type.getDeclaredConstructor(types).newInstance(values.toArray());
+    }
+
+    private static Object value(RecordComponent c) throws Exception {
+        Class<?> t = c.getType();
+        if (t == String.class) {
+            return c.getName() + "-value";
+        } else if (t == Long.class) {
+            return 41L;
+        } else if (t == Integer.class) {
+            return 7;
+        } else if (t == Boolean.class) {
+            return true;
+        } else if (t == List.class) {
+            String generic = c.getGenericType().getTypeName();
+            if (generic.contains("Member")) {
+                return List.of(new ServerMessage.Member("ann"));
+            } else if (generic.contains("Notification")) {
+                return List.of(sample(ServerMessage.Notification.class));
+            }
+            return List.of(sample(ServerMessage.Message.class));
+        } else if (t == jakarta.json.JsonValue.class) {
+            return Json.createObjectBuilder().add("price", 42).build();
+        } else if (t.isRecord()) {
+            return sample(t);
+        } else if (t == ErrorCode.class) {
+            return ErrorCode.INVALID;
+        }
+        throw new IllegalArgumentException("no sample for " + t);
+    }
+}
