@@ -21,7 +21,9 @@ public class ApiServlet extends HttpServlet {
         HttpApi api = new HttpApi(Switchboard.current());
         Map<String, String> query = new HashMap<>();
         request.getParameterMap().forEach((k, v) -> query.put(k, v.length == 0 ? "" : v[0]));
-        byte[] body = "POST".equals(request.getMethod()) ? readBounded(request.getInputStream(), api.maxBodyBytes()) : new byte[0];
+        byte[] body = "POST".equals(request.getMethod())
+                ? request.getContentLengthLong() > api.maxBodyBytes() ? null : readBounded(request.getInputStream(), api.maxBodyBytes())
+                : new byte[0];
         HttpApi.Response answer = api.handle(request.getMethod(), request.getPathInfo(),
                 request.getHeader("Authorization"), query, body);
         response.setStatus(answer.status());

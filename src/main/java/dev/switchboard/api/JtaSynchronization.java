@@ -1,0 +1,50 @@
+package dev.switchboard.api;
+
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+
+/** The JTA side of {@link Transactions}; loaded only where JTA exists. */
+final class JtaSynchronization implements Synchronization {
+
+    private static final String REGISTRY = "java:comp/TransactionSynchronizationRegistry";
+
+    private final Runnable onCommit;
+    private final Runnable onRollback;
+
+    private JtaSynchronization(Runnable onCommit, Runnable onRollback) {
+        this.onCommit = onCommit;
+        this.onRollback = onRollback;
+    }
+
+    static boolean register(Runnable onCommit, Runnable onRollback) {
+        TransactionSynchronizationRegistry registry;
+        try {
+            registry = (TransactionSynchronizationRegistry) new InitialContext().lookup(REGISTRY);
+        } catch (NamingException e) {
+            return false;
+        }
+        int status = registry.getTransactionStatus();
+        if (status != Status.STATUS_ACTIVE && status != Status.STATUS_MARKED_ROLLBACK) {
+            return false;
+        }
+        registry.registerInterposedSynchronization(new JtaSynchronization(onCommit, onRollback));
+        return true;
+    }
+
+    @Override
+    public void beforeCompletion() {
+    }
+
+    @Override
+    public void afterCompletion(int status) {
+        if (status == Status.STATUS_COMMITTED) {
+            onCommit.run();
+        } else {
+            onRollback.run();
+        }
+    }
+}

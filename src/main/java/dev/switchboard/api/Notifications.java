@@ -1,0 +1,65 @@
+package dev.switchboard.api;
+
+import dev.switchboard.core.Appended;
+import dev.switchboard.core.Switchboard;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Publishes notifications from application code, without CDI:
+ * <pre>{@code
+ * Notifications.publish("orders", Json.createObjectBuilder().add("id", 42).add("status", "shipped").build());
+ * Notifications.publishToUser("ann", new OrderShipped(42));   // any JSON-B-serialisable object
+ * }</pre>
+ * Inside a JTA transaction (where the container has one), the notification is delivered only after the
+ * transaction commits, and never when it rolls back; outside one, at once. The returned stage completes with the
+ * stored offset once it is published, or exceptionally ({@link RolledBackException}) when the transaction rolled back.
+ */
+public final class Notifications {
+
+    private static final Jsonb JSONB = JsonbBuilder.create();
+
+    private Notifications() {
+    }
+
+    public static CompletionStage<Appended> publish(String topic, JsonValue data) {
+        Switchboard switchboard = Switchboard.current();
+        switchboard.hub(); // fail fast on a stopped instance
+        if (!dev.switchboard.core.Hub.validTopicName(topic)) {
+            throw new IllegalArgumentException("bad topic name: " + topic);
+        }
+        CompletableFuture<Appended> done = new CompletableFuture<>();
+        Runnable send = () -> {
+            try {
+                done.complete(switchboard.publish(topic, data));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        };
+        if (!Transactions.afterCommit(send, () -> done.completeExceptionally(new RolledBackException(topic)))) {
+            send.run();
+        }
+        return done;
+    }
+
+    /** Publishes any object JSON-B can serialise (records, beans, maps). */
+    public static CompletionStage<Appended> publish(String topic, Object data) {
+        return publish(topic, data instanceof JsonValue v ? v : dev.switchboard.protocol.Wire.parseValue(JSONB.toJson(data)));
+    }
+
+    /** Publishes to the private topic {@code user:NAME}, which only that user may subscribe to. */
+    public static CompletionStage<Appended> publishToUser(String user, Object data) {
+        return publish("user:" + user, data);
+    }
+
+    /** The transaction the notification belonged to rolled back: it was not sent. */
+    public static final class RolledBackException extends RuntimeException {
+        RolledBackException(String topic) {
+            super("transaction rolled back; nothing was published to " + topic, null, false, false);
+        }
+    }
+}
