@@ -31,12 +31,15 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Runner implements AutoCloseable {
 
+    private final Switchboard switchboard;
     private final HttpServer server;
     private final StandaloneContainer container;
     private final NetworkListener listener;
     private final String host;
 
-    private Runner(HttpServer server, StandaloneContainer container, NetworkListener listener, String host) {
+    private Runner(Switchboard switchboard, HttpServer server, StandaloneContainer container, NetworkListener listener,
+                   String host) {
+        this.switchboard = switchboard;
         this.server = server;
         this.container = container;
         this.listener = listener;
@@ -96,7 +99,7 @@ public final class Runner implements AutoCloseable {
             Switchboard.stop();
             throw e;
         }
-        return new Runner(server, container, listener, host);
+        return new Runner(switchboard, server, container, listener, host);
     }
 
     /** Tyrus's add-on that upgrades requests to WebSocket; its constructor is package-private (TYRUS-317). */
@@ -108,6 +111,11 @@ public final class Runner implements AutoCloseable {
         } catch (ReflectiveOperationException e) {
             throw new IOException("incompatible Tyrus version: " + e, e);
         }
+    }
+
+    /** The running instance (its hub, settings and counters). */
+    public Switchboard switchboard() {
+        return switchboard;
     }
 
     public int port() {

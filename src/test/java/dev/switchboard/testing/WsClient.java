@@ -41,6 +41,8 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile String closeReason;
+    private volatile boolean paused;
+    private volatile long received;
     private WebSocket socket;
     private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
     /** The {@code welcome} frame, taken off the queue by {@link #connect}. */
@@ -223,6 +225,25 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops reading from the socket (a client that hangs or is too slow): the JDK client then stops draining the
+     * TCP connection, so the server's writes back up.
+     */
+    public void stopReading() {
+        paused = true;
+    }
+
+    /** Reads again after {@link #stopReading()}: drains what the server wrote meanwhile. */
+    public void resumeReading() {
+        paused = false;
+        socket.request(1);
+    }
+
+    /** WebSocket frames received so far (a frame may hold several objects). */
+    public long framesReceived() {
+        return received;
+    }
+
     /** Drops the TCP connection without a close handshake. */
     public void abort() {
         socket.abort();
@@ -250,6 +271,7 @@ public final class WsClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
+                received++;
                 for (String line : partial.toString().split("\n")) {
                     try (JsonReader reader = Json.createReader(new StringReader(line))) {
                         frames.add(reader.readObject());
@@ -257,7 +279,9 @@ public final class WsClient implements AutoCloseable {
                 }
                 partial.setLength(0);
             }
-            webSocket.request(1);
+            if (!paused) {
+                webSocket.request(1);
+            }
             return null;
         }
 
