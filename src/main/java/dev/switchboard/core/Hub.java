@@ -121,6 +121,17 @@ public final class Hub implements Backplane.Listener {
         if (statsMs > 0) {
             scheduler.scheduleAtFixedRate(new StatsPublisher(), statsMs, statsMs, TimeUnit.MILLISECONDS);
         }
+        long demoMs = settings.getLong(Settings.Key.DEMO_INTERVAL_MS);
+        if (demoMs > 0) {
+            DemoFeed demo = new DemoFeed(this);
+            scheduler.scheduleAtFixedRate(() -> {
+                try {
+                    demo.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "could not publish the demo value: {0}", e.getMessage());
+                }
+            }, demoMs, demoMs, TimeUnit.MILLISECONDS);
+        }
         return this;
     }
 

@@ -43,6 +43,7 @@ public final class Settings {
         MAX_TOPICS_PER_CONNECTION("maxTopicsPerConnection", "100", "Topics one connection may subscribe to at once."),
         MAX_CHANNELS("maxChannels", "10000", "Rooms and topics kept in memory; beyond it the least recently used empty one is forgotten (its epoch changes)."),
         STATS_INTERVAL_MS("statsIntervalMs", "1000", "How often the server publishes its counters to the topic 'stats' (0 = never)."),
+        DEMO_INTERVAL_MS("demoIntervalMs", "1000", "How often a demo value is published to the topic 'demo' for the bundled dashboard (0 = never)."),
         SHUTDOWN_GRACE_MS("shutdownGraceMs", "2000", "On stop, how long queued frames may drain before connections are closed with 1001.");
 
         private final String name;

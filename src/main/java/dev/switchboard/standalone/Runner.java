@@ -4,6 +4,7 @@ import dev.switchboard.core.Settings;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.web.ChatEndpoint;
 import dev.switchboard.web.NotificationEndpoint;
+import dev.switchboard.web.PageHeaders;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -82,7 +83,14 @@ public final class Runner implements AutoCloseable {
         listener.registerAddOn(webSocketAddOn(container));
         server.getServerConfiguration().addHttpHandler(new ApiHandler(switchboard), "/api");
         if (webRoot != null && Files.isDirectory(webRoot)) {
-            StaticHttpHandler page = new StaticHttpHandler(webRoot.toAbsolutePath().toString());
+            StaticHttpHandler page = new StaticHttpHandler(webRoot.toAbsolutePath().toString()) {
+                @Override
+                public void service(org.glassfish.grizzly.http.server.Request request,
+                                    org.glassfish.grizzly.http.server.Response response) throws Exception {
+                    PageHeaders.HEADERS.forEach(response::setHeader);
+                    super.service(request, response);
+                }
+            };
             page.setFileCacheEnabled(false);
             server.getServerConfiguration().addHttpHandler(page, "/");
         }

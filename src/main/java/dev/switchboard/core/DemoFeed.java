@@ -1,0 +1,30 @@
+package dev.switchboard.core;
+
+import jakarta.json.Json;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Publishes a moving value to the topic {@code demo} so that the bundled dashboard shows a live chart on a fresh
+ * install: {@code {"value":57.3,"orders":12}} (a random walk and a random count). Off with {@code demoIntervalMs=0}.
+ */
+final class DemoFeed implements Runnable {
+
+    static final String TOPIC = "demo";
+    private final Hub hub;
+    private double value = 50;
+
+    DemoFeed(Hub hub) {
+        this.hub = hub;
+    }
+
+    @Override
+    public void run() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        value = Math.max(0, Math.min(100, value + random.nextGaussian() * 4));
+        hub.publish(TOPIC, Json.createObjectBuilder()
+                .add("value", Math.round(value * 10) / 10.0)
+                .add("orders", random.nextInt(0, 20))
+                .build());
+    }
+}
