@@ -68,6 +68,7 @@ public final class Hub implements Backplane.Listener {
     private final Clock clock;
     private final Stats stats;
     private final Authenticator authenticator;
+    private final Admission admission;
 
     private final int historySize;
     private final int historyPage;
@@ -94,6 +95,7 @@ public final class Hub implements Backplane.Listener {
         this.clock = clock;
         this.stats = stats;
         this.authenticator = new Authenticator(settings, clock);
+        this.admission = new Admission(settings, authenticator);
         this.historySize = settings.getInt(Settings.Key.HISTORY_SIZE);
         this.historyPage = Math.max(1, settings.getInt(Settings.Key.HISTORY_PAGE));
         this.maxTextChars = settings.getInt(Settings.Key.MAX_TEXT_CHARS);
@@ -154,6 +156,11 @@ public final class Hub implements Backplane.Listener {
 
     public Authenticator authenticator() {
         return authenticator;
+    }
+
+    /** The handshake decision (origin, identity) shared by every adapter. */
+    public Admission admission() {
+        return admission;
     }
 
     // ------------------------------------------------------------------------------------------ connections

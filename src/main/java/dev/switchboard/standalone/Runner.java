@@ -81,6 +81,7 @@ public final class Runner implements AutoCloseable {
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         listener.registerAddOn(webSocketAddOn(container));
+        listener.registerAddOn(HandshakeGate.addOn(switchboard));
         server.getServerConfiguration().addHttpHandler(new ApiHandler(switchboard), "/api");
         if (webRoot != null && Files.isDirectory(webRoot)) {
             StaticHttpHandler page = new StaticHttpHandler(webRoot.toAbsolutePath().toString()) {

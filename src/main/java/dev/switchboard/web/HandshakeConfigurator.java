@@ -1,8 +1,6 @@
 package dev.switchboard.web;
 
-import dev.switchboard.core.Authenticator;
-import dev.switchboard.core.Identity;
-import dev.switchboard.core.OriginPolicy;
+import dev.switchboard.core.Admission;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.HandshakeResponse;
@@ -31,22 +29,18 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     @Override
     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
         Map<String, Object> props = sec.getUserProperties();
-        Switchboard sb = Switchboard.current();
-        if (!new OriginPolicy(sb.settings()).allows(header(request, "Origin"), header(request, "Host"))) {
-            props.put(REFUSAL, new Refusal(CloseCode.POLICY, "origin not allowed"));
+        Principal principal = request.getUserPrincipal();
+        Admission.Decision decision = Switchboard.current().hub().admission().decide(header(request, "Origin"),
+                header(request, "Host"), principal == null ? null : principal.getName(),
+                parameter(request, "token"), parameter(request, "name"));
+        if (!decision.admitted()) {
+            props.put(REFUSAL, new Refusal(decision.closeCode(), decision.reason()));
             return;
         }
-        Principal principal = request.getUserPrincipal();
-        try {
-            Identity identity = sb.hub().authenticator().authenticate(principal == null ? null : principal.getName(),
-                    parameter(request, "token"), parameter(request, "name"));
-            props.put(IDENTITY, identity);
-            Object httpSession = request.getHttpSession();
-            if (httpSession != null) {
-                props.put(HTTP_SESSION, httpSession);
-            }
-        } catch (Authenticator.Refused e) {
-            props.put(REFUSAL, new Refusal(CloseCode.UNAUTHORIZED, e.getMessage()));
+        props.put(IDENTITY, decision.identity());
+        Object httpSession = request.getHttpSession();
+        if (httpSession != null) {
+            props.put(HTTP_SESSION, httpSession);
         }
     }
 

@@ -1,0 +1,53 @@
+package dev.switchboard.web;
+
+import dev.switchboard.core.Admission;
+import dev.switchboard.core.Switchboard;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Refuses a WebSocket handshake before the upgrade: 403 for an Origin that is not allowed, 401 for a missing or bad
+ * token where guests are off. Servlet containers run application filters before their own upgrade filter, so the
+ * socket is never opened. {@link HandshakeConfigurator} repeats the decision during the upgrade for containers
+ * that do not.
+ */
+@WebFilter(urlPatterns = "/ws/*", asyncSupported = true, filterName = "switchboard-handshake")
+public class HandshakeFilter implements Filter {
+
+    private static final Logger LOG = System.getLogger(HandshakeFilter.class.getName());
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse out
+                && "websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
+            Admission.Decision decision = Switchboard.current().hub().admission().decide(http.getHeader("Origin"),
+                    http.getHeader("Host"), http.getUserPrincipal() == null ? null : http.getUserPrincipal().getName(),
+                    http.getParameter("token"), http.getParameter("name"));
+            if (!decision.admitted()) {
+                LOG.log(Level.INFO, "refused handshake from {0} (origin {1}): {2}", request.getRemoteAddr(),
+                        http.getHeader("Origin"), decision.reason());
+                Switchboard.current().stats().connectionsRefused.increment();
+                byte[] body = HttpApi.error(decision.status(), decision.status() == 403 ? "forbidden" : "unauthorized",
+                        decision.reason()).json().getBytes(StandardCharsets.UTF_8);
+                out.setStatus(decision.status());
+                out.setContentType("application/json");
+                out.setContentLength(body.length);
+                out.getOutputStream().write(body);
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+}

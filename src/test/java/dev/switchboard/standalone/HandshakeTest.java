@@ -1,0 +1,52 @@
+package dev.switchboard.standalone;
+
+import dev.switchboard.core.Authenticator;
+import dev.switchboard.core.Settings;
+import dev.switchboard.testing.WsClient;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Handshakes refused before the upgrade on the runner: foreign Origin 403, bad or missing token 401. */
+class HandshakeTest {
+
+    @Test
+    void originsAreCheckedBeforeTheUpgrade() throws Exception {
+        try (Runner runner = Runner.start(Settings.of(Map.of("statsIntervalMs", "0", "demoIntervalMs", "0",
+                "allowedOrigins", "https://app.example")), "127.0.0.1", 0, null)) {
+            URI chat = URI.create("ws://127.0.0.1:" + runner.port() + "/ws/chat?name=o");
+            assertEquals(403, WsClient.handshakeStatus(chat, Map.of("Origin", "https://evil.example")));
+            assertEquals(101, WsClient.handshakeStatus(chat, Map.of("Origin", "https://app.example")));
+            assertEquals(101, WsClient.handshakeStatus(chat, Map.of("Origin", "http://127.0.0.1:" + runner.port())),
+                    "the page's own origin");
+            assertEquals(101, WsClient.handshakeStatus(chat, Map.of()), "non-browser clients send no Origin");
+            assertEquals(1, runner.switchboard().stats().connectionsRefused.sum());
+        }
+        try (Runner runner = Runner.start(Settings.of(Map.of("statsIntervalMs", "0", "demoIntervalMs", "0",
+                "allowMissingOrigin", "false")), "127.0.0.1", 0, null)) {
+            URI chat = URI.create("ws://127.0.0.1:" + runner.port() + "/ws/chat?name=o");
+            assertEquals(403, WsClient.handshakeStatus(chat, Map.of()));
+        }
+    }
+
+    @Test
+    void tokensAreCheckedBeforeTheUpgradeWhenGuestsAreOff() throws Exception {
+        try (Runner runner = Runner.start(Settings.of(Map.of("statsIntervalMs", "0", "demoIntervalMs", "0",
+                "guests", "false", "tokenSecret", "s3cret")), "127.0.0.1", 0, null)) {
+            String base = "ws://127.0.0.1:" + runner.port() + "/ws/notifications";
+            assertEquals(401, WsClient.handshakeStatus(URI.create(base + "?name=guest"), Map.of()));
+            String expired = Authenticator.sign("s3cret", "tess", Instant.now().minusSeconds(5));
+            assertEquals(401, WsClient.handshakeStatus(URI.create(base + "?token=" + expired), Map.of()));
+            String forged = Authenticator.sign("other", "tess", Instant.now().plusSeconds(60));
+            assertEquals(401, WsClient.handshakeStatus(URI.create(base + "?token=" + forged), Map.of()));
+            String good = Authenticator.sign("s3cret", "tess", Instant.now().plusSeconds(60));
+            try (WsClient tess = WsClient.connect(URI.create(base + "?token=" + good))) {
+                assertEquals("tess", tess.user());
+            }
+        }
+    }
+}
