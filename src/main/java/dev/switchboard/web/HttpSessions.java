@@ -2,14 +2,48 @@ package dev.switchboard.web;
 
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
+import dev.switchboard.protocol.CloseCode;
+import jakarta.servlet.annotation.WebListener;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
 
-/** Ties sockets to the HTTP session of the login that opened them (closing them on logout comes with integration). */
-final class HttpSessions {
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-    private HttpSessions() {
-    }
+/**
+ * Ties sockets to the HTTP session of the container login that opened them: when that session ends (logout with
+ * {@code session.invalidate()}, or expiry), its sockets are closed with 4401 at once. Sockets of a principal without
+ * a session (BASIC) end with their TCP connection.
+ */
+@WebListener
+public class HttpSessions implements HttpSessionListener {
+
+    private static final Map<String, Set<Tracked>> BY_SESSION = new ConcurrentHashMap<>();
+
+    private record Tracked(Connection connection, Hub hub) {}
 
     static void track(Object httpSession, Connection connection, Hub hub) {
-        // Nothing yet: sockets of a container login are closed on logout by a later change.
+        if (!(httpSession instanceof HttpSession session) || connection.identity().source()
+                != dev.switchboard.core.Identity.Source.PRINCIPAL) {
+            return;
+        }
+        BY_SESSION.computeIfAbsent(session.getId(), id -> ConcurrentHashMap.newKeySet()).add(new Tracked(connection, hub));
+    }
+
+    static void untrack(Connection connection) {
+        BY_SESSION.values().forEach(set -> set.removeIf(t -> t.connection == connection));
+        BY_SESSION.values().removeIf(Set::isEmpty);
+    }
+
+    @Override
+    public void sessionDestroyed(HttpSessionEvent event) {
+        Set<Tracked> sockets = BY_SESSION.remove(event.getSession().getId());
+        if (sockets != null) {
+            for (Tracked t : sockets) {
+                t.hub.close(t.connection, CloseCode.UNAUTHORIZED, "logged out");
+            }
+        }
     }
 }

@@ -101,6 +101,7 @@ final class SocketAdapter implements Transport {
         Connection c = connection;
         if (c != null) {
             LOG.log(Level.DEBUG, "{0} closed: {1}", c, reason);
+            HttpSessions.untrack(c);
             hub.closed(c);
         }
     }
