@@ -24,17 +24,22 @@ public class HttpSessions implements HttpSessionListener {
 
     private record Tracked(Connection connection, Hub hub) {}
 
-    static void track(Object httpSession, Connection connection, Hub hub) {
+    /** Returns the session id the connection is tracked under, or null when it is not tied to a login session. */
+    static String track(Object httpSession, Connection connection, Hub hub) {
         if (!(httpSession instanceof HttpSession session) || connection.identity().source()
                 != dev.switchboard.core.Identity.Source.PRINCIPAL) {
-            return;
+            return null;
         }
-        BY_SESSION.computeIfAbsent(session.getId(), id -> ConcurrentHashMap.newKeySet()).add(new Tracked(connection, hub));
+        String id = session.getId();
+        BY_SESSION.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(new Tracked(connection, hub));
+        return id;
     }
 
-    static void untrack(Connection connection) {
-        BY_SESSION.values().forEach(set -> set.removeIf(t -> t.connection == connection));
-        BY_SESSION.values().removeIf(Set::isEmpty);
+    static void untrack(String sessionId, Connection connection) {
+        BY_SESSION.computeIfPresent(sessionId, (id, set) -> {
+            set.removeIf(t -> t.connection == connection);
+            return set.isEmpty() ? null : set;
+        });
     }
 
     @Override

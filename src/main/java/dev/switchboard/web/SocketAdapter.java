@@ -39,6 +39,8 @@ final class SocketAdapter implements Transport {
     private Session session;
     private Hub hub;
     private volatile Connection connection;
+    /** The container login session this socket belongs to, if any. */
+    private String loginSession;
 
     SocketAdapter(Connection.Endpoint kind) {
         this.kind = kind;
@@ -66,7 +68,7 @@ final class SocketAdapter implements Transport {
         try {
             connection = hub.open(identity, remoteAddress(session), kind, this);
             if (props.get(HandshakeConfigurator.HTTP_SESSION) != null) {
-                HttpSessions.track(props.get(HandshakeConfigurator.HTTP_SESSION), connection, hub);
+                loginSession = HttpSessions.track(props.get(HandshakeConfigurator.HTTP_SESSION), connection, hub);
             }
         } catch (Hub.Refusal r) {
             close(r.code(), r.getMessage());
@@ -101,7 +103,9 @@ final class SocketAdapter implements Transport {
         Connection c = connection;
         if (c != null) {
             LOG.log(Level.DEBUG, "{0} closed: {1}", c, reason);
-            HttpSessions.untrack(c);
+            if (loginSession != null) {
+                HttpSessions.untrack(loginSession, c);
+            }
             hub.closed(c);
         }
     }
