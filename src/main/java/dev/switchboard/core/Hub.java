@@ -780,7 +780,7 @@ public final class Hub implements Backplane.Listener {
                     close(c, CloseCode.UNAUTHORIZED, "token expired");
                 } else if (!c.engaged && idleTimeoutMs > 0 && now - c.openedMillis >= idleTimeoutMs) {
                     stats.idleCloses.increment();
-                    close(c, CloseCode.POLICY, "idle: join a room or subscribe to a topic");
+                    close(c, CloseCode.IDLE, "idle: join a room or subscribe to a topic");
                 } else if (heartbeatMs > 0 && now - c.lastSeenMillis >= 2 * heartbeatMs) {
                     stats.heartbeatCloses.increment();
                     close(c, CloseCode.NO_HEARTBEAT, "no heartbeat");

@@ -28,7 +28,7 @@ public final class Settings {
         ALLOWED_ORIGINS("allowedOrigins", "", "Extra allowed Origin values, comma-separated (* = any). The page's own origin is always allowed."),
         ALLOW_MISSING_ORIGIN("allowMissingOrigin", "true", "Accept handshakes without an Origin header (non-browser clients)."),
         HEARTBEAT_MS("heartbeatMs", "25000", "Interval of server pings; a connection that answers none for two intervals is closed with 4002."),
-        IDLE_TIMEOUT_MS("idleTimeoutMs", "60000", "A connection that has not joined a room or subscribed to a topic by then is closed (1008)."),
+        IDLE_TIMEOUT_MS("idleTimeoutMs", "60000", "A connection that has not joined a room or subscribed to a topic by then is closed (4408)."),
         PUBLISHER_KEY("publisherKey", "", "Bearer key for the HTTP publish API. Empty: HTTP publishing is refused."),
         REDIS_URL("redisUrl", "", "redis://host:port[/db] of the shared store for a cluster. Empty: in-memory, one node."),
         OUTBOX_MAX_MESSAGES("outboxMaxMessages", "2000", "Messages queued for one slow connection before it is closed with 4001."),

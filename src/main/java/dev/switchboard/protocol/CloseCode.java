@@ -11,6 +11,8 @@ public enum CloseCode {
     SERVER_ERROR(1011),
     SLOW_CONSUMER(4001),
     NO_HEARTBEAT(4002),
+    /** Extension: never joined a room nor subscribed to a topic within {@code idleTimeoutMs}; reconnecting is fine. */
+    IDLE(4408),
     UNAUTHORIZED(4401),
     TOO_MANY_CONNECTIONS(4429);
 

@@ -20,8 +20,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The runner's twin of the servlet {@code HandshakeFilter}: a Grizzly filter placed just before Tyrus's upgrade
- * filter that answers a refused WebSocket handshake with 403 or 401 and closes the connection, so the socket is
- * never opened.
+ * filter that answers a handshake from a foreign Origin with 403 and closes the connection, so the socket is never
+ * opened.
  */
 final class HandshakeGate extends BaseFilter {
 
@@ -64,15 +64,15 @@ final class HandshakeGate extends BaseFilter {
         query.handleQueryParameters();
         Admission.Decision decision = switchboard.hub().admission().decide(request.getHeader("Origin"),
                 request.getHeader("Host"), null, query.getParameter("token"), query.getParameter("name"));
-        if (decision.admitted()) {
-            return ctx.getInvokeAction();
+        if (decision.status() != 403) {
+            return ctx.getInvokeAction(); // admitted, or an auth failure: closed with 4401 after the upgrade
         }
         switchboard.stats().connectionsRefused.increment();
         System.getLogger(HandshakeGate.class.getName()).log(System.Logger.Level.INFO,
                 "refused handshake from {0} (origin {1}): {2}", request.getRemoteAddress(),
                 request.getHeader("Origin"), decision.reason());
-        byte[] body = ("{\"error\":\"" + (decision.status() == 403 ? "forbidden" : "unauthorized")
-                + "\",\"message\":\"" + decision.reason().replace("\"", "'") + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("{\"error\":\"forbidden\",\"message\":\"" + decision.reason() + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
         HttpResponsePacket response = request.getResponse();
         response.setStatus(decision.status());
         response.setContentType("application/json");

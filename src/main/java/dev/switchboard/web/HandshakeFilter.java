@@ -17,10 +17,11 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Refuses a WebSocket handshake before the upgrade: 403 for an Origin that is not allowed, 401 for a missing or bad
- * token where guests are off. Servlet containers run application filters before their own upgrade filter, so the
- * socket is never opened. {@link HandshakeConfigurator} repeats the decision during the upgrade for containers
- * that do not.
+ * Refuses a WebSocket handshake from a foreign Origin before the upgrade, with 403: servlet containers run
+ * application filters before their own upgrade filter, so the socket is never opened. Authentication failures are
+ * not refused here: a browser sees any refused handshake only as 1006, so they are accepted and closed with 4401,
+ * which the client can act on (get a new token). {@link HandshakeConfigurator} repeats the decision during the
+ * upgrade for containers that run no filter first.
  */
 @WebFilter(urlPatterns = "/ws/*", asyncSupported = true, filterName = "switchboard-handshake")
 public class HandshakeFilter implements Filter {
@@ -35,12 +36,11 @@ public class HandshakeFilter implements Filter {
             Admission.Decision decision = Switchboard.current().hub().admission().decide(http.getHeader("Origin"),
                     http.getHeader("Host"), http.getUserPrincipal() == null ? null : http.getUserPrincipal().getName(),
                     http.getParameter("token"), http.getParameter("name"));
-            if (!decision.admitted()) {
+            if (decision.status() == 403) {
                 LOG.log(Level.INFO, "refused handshake from {0} (origin {1}): {2}", request.getRemoteAddr(),
                         http.getHeader("Origin"), decision.reason());
                 Switchboard.current().stats().connectionsRefused.increment();
-                byte[] body = HttpApi.error(decision.status(), decision.status() == 403 ? "forbidden" : "unauthorized",
-                        decision.reason()).json().getBytes(StandardCharsets.UTF_8);
+                byte[] body = HttpApi.error(403, "forbidden", decision.reason()).json().getBytes(StandardCharsets.UTF_8);
                 out.setStatus(decision.status());
                 out.setContentType("application/json");
                 out.setContentLength(body.length);

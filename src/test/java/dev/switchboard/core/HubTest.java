@@ -305,7 +305,7 @@ class HubTest {
         hub.pong(idle.connection);
         hub.pong(busy.connection);
         hub.tick();
-        assertEquals(CloseCode.POLICY, idle.socket.closedWith);
+        assertEquals(CloseCode.IDLE, idle.socket.closedWith);
         assertNull(busy.socket.closedWith);
     }
 

@@ -1,0 +1,159 @@
+package dev.switchboard.testing;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Protocol scenarios a user depends on, run against any deployment: the standalone runner, or the packaged WAR in
+ * Tomcat, Payara and the other containers. {@code base} is the context root, e.g. {@code http://127.0.0.1:8080/switchboard/}.
+ */
+public final class Scenarios {
+
+    private Scenarios() {
+    }
+
+    public static URI ws(URI base, String path) {
+        String http = base.toString();
+        return URI.create(http.replaceFirst("^http", "ws") + (http.endsWith("/") ? "" : "/") + path);
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + System.nanoTime();
+    }
+
+    /** Join, presence, say (with the server's from), typing, leave — two users. */
+    public static void twoUsersChat(URI base) {
+        String room = unique("lobby");
+        try (WsClient ann = WsClient.connect(URI.create(ws(base, "ws/chat") + "?name=ann"));
+             WsClient bob = WsClient.connect(URI.create(ws(base, "ws/chat") + "?name=bob"))) {
+            assertEquals("switchboard.v1", ann.subprotocol());
+            ann.send("type", "join", "room", room).expect("joined");
+            bob.send("type", "join", "room", room);
+            assertEquals(List.of(ann.user(), bob.user()), Jsons.strings(bob.expect("joined").get("members"), "user"));
+            JsonObject presence = ann.expect("presence");
+            assertEquals(bob.user(), presence.getString("user"));
+            assertEquals("join", presence.getString("event"));
+            ann.send("type", "say", "room", room, "text", "hello <b>bob</b>", "ref", "c-1", "from", "mallory");
+            for (WsClient c : List.of(ann, bob)) {
+                JsonObject m = c.expect("message");
+                assertEquals(1, m.getInt("offset"));
+                assertEquals(ann.user(), m.getString("from"));
+                assertEquals("hello <b>bob</b>", m.getString("text"));
+                assertEquals("c-1", m.getString("ref"));
+            }
+            bob.send("type", "typing", "room", room);
+            assertEquals(bob.user(), ann.expect("typing").getString("user"));
+            bob.close();
+            JsonObject leave = ann.expect("presence");
+            assertEquals("leave", leave.getString("event"));
+        }
+    }
+
+    /** A dropped client reconnects with since and gets exactly the missed messages; a wrong epoch gets recovered:false. */
+    public static void recovery(URI base) {
+        String room = unique("recover");
+        try (WsClient ann = WsClient.connect(URI.create(ws(base, "ws/chat") + "?name=ann"))) {
+            ann.send("type", "join", "room", room).expect("joined");
+            WsClient bob = WsClient.connect(URI.create(ws(base, "ws/chat") + "?name=bob"));
+            bob.send("type", "join", "room", room);
+            JsonObject joined = bob.expect("joined");
+            ann.expect("presence");
+            String epoch = joined.getString("epoch");
+            bob.abort();
+            ann.await("presence", p -> p.getString("event").equals("leave"));
+            for (int i = 1; i <= 3; i++) {
+                ann.send("type", "say", "room", room, "text", "missed " + i);
+                ann.expect("message");
+            }
+            try (WsClient back = WsClient.connect(URI.create(ws(base, "ws/chat") + "?name=bob"))) {
+                back.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"since\":{\"offset\":0,\"epoch\":\"" + epoch + "\"}}");
+                JsonObject recovered = back.expect("joined");
+                assertTrue(recovered.getBoolean("recovered"));
+                assertEquals(List.of("missed 1", "missed 2", "missed 3"), Jsons.strings(recovered.get("history"), "text"));
+                back.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"since\":{\"offset\":1,\"epoch\":\"gone\"}}");
+                JsonObject lost = back.expect("joined");
+                assertFalse(lost.getBoolean("recovered"));
+                assertEquals(List.of(1L, 2L, 3L), Jsons.offsets(lost.get("history")));
+            }
+        }
+    }
+
+    /** A whisper reaches the recipient live, and one sent while the recipient was away is replayed on connect. */
+    public static void whisper(URI base) {
+        String dora = unique("dora");
+        try (WsClient ann = WsClient.connect(URI.create(ws(base, "ws/chat") + "?name=ann"))) {
+            ann.send("type", "whisper", "to", dora, "text", "while you were out");
+            ann.expect("whisper");
+            try (WsClient d = WsClient.connect(URI.create(ws(base, "ws/chat") + "?name=" + dora))) {
+                assertEquals(dora, d.user());
+                JsonObject replayed = d.expect("whisper");
+                assertEquals("while you were out", replayed.getString("text"));
+                assertEquals(ann.user(), replayed.getString("from"));
+                ann.send("type", "whisper", "to", dora, "text", "live");
+                assertEquals("live", d.expect("whisper").getString("text"));
+                assertEquals("live", ann.expect("whisper").getString("text"));
+            }
+        }
+    }
+
+    /** HTTP publish with the key reaches a WebSocket subscriber; a wrong key is 401. */
+    public static void httpPublishReachesSubscriber(URI base, String key) {
+        String topic = unique("orders");
+        try (WsClient sub = WsClient.connect(URI.create(ws(base, "ws/notifications") + "?name=dash"))) {
+            sub.send("type", "subscribe", "topic", topic);
+            sub.expect("subscribed");
+            assertEquals(401, Http.post(base.resolve("api/topics/" + topic), "wrong-key", "{}").status());
+            for (int n = 1; n <= 3; n++) {
+                Http.Reply r = Http.post(base.resolve("api/topics/" + topic), key, "{\"price\":" + (40 + n) + "}");
+                assertEquals(202, r.status(), r.body());
+                assertEquals(n, json(r.body()).getInt("offset"));
+            }
+            for (int n = 1; n <= 3; n++) {
+                JsonObject f = sub.expect("notification");
+                assertEquals(n, f.getInt("offset"));
+                assertEquals(40 + n, f.getJsonObject("data").getInt("price"));
+            }
+        }
+    }
+
+    /** The page and its headers, the health endpoint, and refusals before the upgrade. */
+    public static void pageHealthAndRefusals(URI base) {
+        Http.Reply page = Http.get(base, null);
+        assertEquals(200, page.status());
+        assertTrue(page.body().contains("<"), "an HTML page");
+        assertEquals("UP", json(Http.get(base.resolve("api/health"), null).body()).getString("status"));
+        URI chat = URI.create(ws(base, "ws/chat") + "?name=o");
+        assertEquals(403, WsClient.handshakeStatus(chat, Map.of("Origin", "https://evil.example")),
+                "a foreign origin is refused before the upgrade");
+        assertEquals(101, WsClient.handshakeStatus(chat, Map.of("Origin", base.getScheme() + "://" + base.getAuthority())));
+    }
+
+    /** Bad frames get error frames; a binary frame closes 1003; an oversize frame closes 1009. */
+    public static void badInput(URI base) {
+        try (WsClient c = WsClient.connect(URI.create(ws(base, "ws/chat") + "?name=bad"))) {
+            c.send("{nope");
+            assertEquals("bad_json", c.expect("error").getString("code"));
+            c.send("{\"type\":\"dance\"}");
+            assertEquals("unknown_type", c.expect("error").getString("code"));
+            c.send("type", "ping");
+            c.expect("pong");
+        }
+        try (WsClient c = WsClient.connect(URI.create(ws(base, "ws/chat") + "?name=big"))) {
+            c.send("{\"type\":\"say\",\"room\":\"x\",\"text\":\"" + "a".repeat(70_000) + "\"}");
+            assertEquals(1009, c.awaitClose());
+        }
+    }
+
+    public static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+}

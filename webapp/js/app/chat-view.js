@@ -1,0 +1,395 @@
+// The chat view: rooms and private conversations in the sidebar, members, the active log with
+// history paging, who is typing, and the composer. Talks to the server only through ChatClient.
+
+import { h, clear, hueClass } from './dom.js';
+import { Conversation } from './conversation.js';
+import { describe } from './status.js';
+
+const TYPING_VISIBLE_MS = 5000;
+const NEAR_TOP_PX = 48;
+const NEAR_BOTTOM_PX = 80;
+
+const byTestId = (root, id) => root.querySelector(`[data-testid="${id}"]`);
+
+export class ChatView {
+  #chat;
+  #root;
+  #el;
+  #convs = new Map(); // key -> Conversation
+  #active = null;
+  #me = null;
+  #onError;
+  #onRoomsChanged;
+  #lastState = null; // the chat connection's last state event
+  #bannerTimer = 0;
+
+  constructor(root, chat, { onError = () => {}, onRoomsChanged = () => {} } = {}) {
+    this.#root = root;
+    this.#chat = chat;
+    this.#onError = onError;
+    this.#onRoomsChanged = onRoomsChanged;
+    const el = (id) => byTestId(root, id);
+    this.#el = {
+      rooms: el('room-list'), dms: el('dm-list'), dmHint: el('dm-hint'),
+      members: el('member-list'), memberCount: el('member-count'),
+      title: el('conversation-title'), sub: el('conversation-sub'), leave: el('leave-room'),
+      banner: el('offline-banner'), scroller: el('message-scroller'), logs: el('logs'),
+      older: el('load-older'), start: el('history-start'), typing: el('typing-indicator'),
+      composer: el('composer'), input: el('composer-input'), joinForm: el('join-form'), joinInput: el('join-input'),
+    };
+    this.#wireDom();
+    this.#wireClient();
+  }
+
+  /** Joins a room (if needed) and shows it (or, with select: false, only adds it to the list). */
+  openRoom(name, { select = true } = {}) {
+    let conv = this.#convs.get(name);
+    if (!conv) {
+      conv = this.#add(new Conversation({ key: name, kind: 'room', name }));
+      this.#chat.join(name);
+      this.#onRoomsChanged(this.rooms);
+    }
+    if (select || !this.#active) this.#select(conv);
+  }
+
+  /** Opens the private conversation with a user. */
+  openDm(user) {
+    this.#select(this.#dm(user));
+    this.#el.input.focus();
+  }
+
+  get rooms() {
+    return [...this.#convs.values()].filter((c) => c.kind === 'room').map((c) => c.name);
+  }
+
+  // ------------------------------------------------------------------ server events
+
+  #wireClient() {
+    const chat = this.#chat;
+    chat.on('welcome', (w) => {
+      this.#me = w.user;
+      const max = w.limits?.maxTextChars;
+      if (Number.isInteger(max) && max > 0) this.#el.input.maxLength = max;
+      this.#renderMembers();
+    });
+    chat.on('state', (s) => this.#renderBanner(s));
+    chat.on('joined', (j) => this.#joined(j));
+    chat.on('message', (m) => this.#message(m));
+    chat.on('history', (page) => this.#history(page));
+    chat.on('presence', (p) => this.#presence(p));
+    chat.on('typing', (t) => this.#typing(t));
+    chat.on('whisper', (w) => this.#whisper(w));
+    chat.on('error', (e) => this.#error(e));
+  }
+
+  #joined(j) {
+    const conv = this.#convs.get(j.room);
+    if (!conv) return; // left meanwhile
+    conv.joined = true;
+    conv.members = new Map((j.members ?? []).map((m) => [m.user, true]));
+    if (j.rejoin) {
+      if (j.epochChanged) {
+        conv.newEpoch();
+        conv.note('The server lost its history (restart): messages below are from its new history.', 'divider');
+      } else if (j.gap) {
+        conv.note('Some messages sent while you were away are no longer available.', 'divider');
+      }
+    } else {
+      this.#atBottomThen(conv, () => {
+        for (const m of j.history ?? []) conv.add(m, { me: this.#me });
+      });
+      conv.hasOlder = conv.oldest !== null && conv.oldest > 1;
+    }
+    if (conv === this.#active) this.#renderActive();
+  }
+
+  #message(m) {
+    const conv = this.#convs.get(m.room);
+    if (!conv) return;
+    this.#stopTyping(conv, m.from);
+    this.#atBottomThen(conv, () => conv.add(m, { me: this.#me }), m.from === this.#me);
+    this.#countUnread(conv, m.from);
+  }
+
+  #whisper(w) {
+    const partner = w.from === this.#me ? w.to : w.from;
+    const conv = this.#dm(partner);
+    this.#atBottomThen(conv, () => conv.add(w, { me: this.#me }), w.from === this.#me);
+    this.#countUnread(conv, w.from);
+  }
+
+  #history(page) {
+    const conv = this.#convs.get(page.room);
+    if (!conv) return;
+    const messages = Array.isArray(page.messages) ? page.messages : [];
+    const scroller = this.#el.scroller;
+    const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+    for (const m of [...messages].sort((a, b) => b.offset - a.offset)) conv.add(m, { me: this.#me, prepend: true });
+    conv.loadingOlder = false;
+    conv.hasOlder = messages.length > 0 && conv.oldest !== null && conv.oldest > 1;
+    if (conv === this.#active) {
+      scroller.scrollTop = scroller.scrollHeight - fromBottom; // keep what the reader was looking at
+      this.#renderOlder();
+    }
+  }
+
+  #presence(p) {
+    const conv = this.#convs.get(p.room);
+    if (!conv || p.user === this.#me) return;
+    if (p.event === 'join') conv.members.set(p.user, true);
+    else conv.members.delete(p.user);
+    if (p.event === 'leave') this.#stopTyping(conv, p.user);
+    this.#atBottomThen(conv, () => conv.note(`${p.user} ${p.event === 'join' ? 'joined' : 'left'}`));
+    if (conv === this.#active) this.#renderMembers();
+  }
+
+  #typing(t) {
+    const conv = this.#convs.get(t.room);
+    if (!conv || t.user === this.#me) return;
+    clearTimeout(conv.typing.get(t.user));
+    conv.typing.set(t.user, setTimeout(() => this.#stopTyping(conv, t.user), TYPING_VISIBLE_MS));
+    if (conv === this.#active) this.#renderTyping();
+  }
+
+  #error(e) {
+    for (const conv of this.#convs.values()) conv.loadingOlder = false; // a refused history request
+    this.#renderOlder();
+    for (const conv of this.#convs.values()) {
+      if (e.ref != null && conv.failPending(e.ref, e.message ?? e.code)) return;
+    }
+    this.#onError(e);
+  }
+
+  // ------------------------------------------------------------------ page events
+
+  #wireDom() {
+    const { composer, input, joinForm, joinInput, leave, older, scroller } = this.#el;
+    composer.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.#send();
+    });
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.#send();
+      }
+    });
+    input.addEventListener('input', () => {
+      this.#fitComposer();
+      if (this.#active?.kind === 'room' && input.value.trim() !== '') this.#chat.typing(this.#active.name);
+    });
+    joinForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const name = joinInput.value.trim();
+      if (!joinInput.checkValidity() || !name) return;
+      joinInput.value = '';
+      this.openRoom(name);
+      input.focus();
+    });
+    leave.addEventListener('click', () => this.#close(this.#active));
+    older.addEventListener('click', () => this.#requestOlder());
+    scroller.addEventListener('scroll', () => {
+      if (scroller.scrollTop < NEAR_TOP_PX) this.#requestOlder();
+    }, { passive: true });
+    // Alt+ArrowUp / Alt+ArrowDown move between conversations from anywhere in the chat.
+    this.#root.addEventListener('keydown', (event) => {
+      if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+      const all = [...this.#convs.values()];
+      const i = all.indexOf(this.#active);
+      const next = all[(i + (event.key === 'ArrowDown' ? 1 : all.length - 1)) % all.length];
+      if (next) {
+        event.preventDefault();
+        this.#select(next);
+      }
+    });
+  }
+
+  #send() {
+    const conv = this.#active;
+    const text = this.#el.input.value.trim();
+    if (!conv || !text) return;
+    const ref = conv.kind === 'room' ? this.#chat.say(conv.name, text) : this.#chat.whisper(conv.name, text);
+    if (ref == null) return; // refused locally (the error is shown)
+    this.#el.input.value = '';
+    this.#fitComposer();
+    conv.addPending(ref, text, this.#me ?? 'me');
+    this.#scrollToBottom();
+    if (this.#chat.state !== 'open') this.#renderBanner(); // count the new pending message now
+  }
+
+  #requestOlder() {
+    const conv = this.#active;
+    if (!conv || conv.kind !== 'room' || !conv.hasOlder || conv.loadingOlder || conv.oldest === null) return;
+    if (this.#chat.state !== 'open') return;
+    conv.loadingOlder = true;
+    this.#el.older.textContent = 'Loading…';
+    this.#chat.history(conv.name, { before: conv.oldest });
+  }
+
+  // ------------------------------------------------------------------ conversations
+
+  #add(conv) {
+    this.#convs.set(conv.key, conv);
+    this.#el.logs.append(conv.list);
+    conv.button = h('button', {
+      type: 'button', class: 'conv',
+      dataset: { testid: conv.kind === 'room' ? `room-${conv.name}` : `dm-${conv.name}` },
+      onclick: () => this.#select(conv),
+    },
+    h('span', { class: 'conv-mark', 'aria-hidden': 'true' }, conv.kind === 'room' ? '#' : '@'),
+    h('span', { class: 'conv-name' }, conv.name),
+    conv.unreadBadge = h('span', { class: 'count-badge', hidden: true, dataset: { testid: 'unread' } }));
+    conv.item = h('li', {}, conv.button);
+    (conv.kind === 'room' ? this.#el.rooms : this.#el.dms).append(conv.item);
+    this.#el.dmHint.hidden = [...this.#convs.values()].some((c) => c.kind === 'dm');
+    return conv;
+  }
+
+  #dm(user) {
+    return this.#convs.get(`@${user}`) ?? this.#add(new Conversation({ key: `@${user}`, kind: 'dm', name: user }));
+  }
+
+  #close(conv) {
+    if (!conv) return;
+    if (conv.kind === 'room') this.#chat.leave(conv.name);
+    conv.list.remove();
+    conv.item.remove();
+    this.#convs.delete(conv.key);
+    this.#el.dmHint.hidden = [...this.#convs.values()].some((c) => c.kind === 'dm');
+    if (conv.kind === 'room') this.#onRoomsChanged(this.rooms);
+    if (this.#active === conv) {
+      this.#active = null;
+      const next = this.#convs.values().next().value;
+      if (next) this.#select(next);
+      else this.#renderActive();
+    }
+  }
+
+  #select(conv) {
+    if (this.#active && this.#active !== conv) {
+      this.#active.list.hidden = true;
+      this.#active.button.removeAttribute('aria-current');
+    }
+    this.#active = conv;
+    conv.list.hidden = false;
+    conv.button.setAttribute('aria-current', 'true');
+    conv.unread = 0;
+    this.#renderUnread(conv);
+    this.#renderActive();
+    this.#scrollToBottom();
+  }
+
+  #countUnread(conv, from) {
+    if (from === this.#me || (conv === this.#active && !document.hidden)) return;
+    conv.unread += 1;
+    this.#renderUnread(conv);
+  }
+
+  #stopTyping(conv, user) {
+    if (!conv.typing.has(user)) return;
+    clearTimeout(conv.typing.get(user));
+    conv.typing.delete(user);
+    if (conv === this.#active) this.#renderTyping();
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  #renderActive() {
+    const conv = this.#active;
+    const { title, sub, leave, input } = this.#el;
+    title.textContent = conv ? conv.title : 'No conversation';
+    sub.textContent = !conv ? 'Join a room to start.'
+      : conv.kind === 'room' ? (conv.joined ? '' : 'joining…') : 'private';
+    leave.hidden = !conv;
+    leave.textContent = conv?.kind === 'dm' ? 'Close' : 'Leave';
+    leave.setAttribute('aria-label', conv ? (conv.kind === 'dm' ? `Close ${conv.title}` : `Leave ${conv.title}`) : 'Leave');
+    input.disabled = !conv;
+    input.placeholder = conv ? `Message ${conv.title}` : '';
+    this.#renderMembers();
+    this.#renderTyping();
+    this.#renderOlder();
+  }
+
+  #renderOlder() {
+    const conv = this.#active;
+    const isRoom = conv?.kind === 'room' && conv.joined;
+    this.#el.older.hidden = !(isRoom && conv.hasOlder);
+    this.#el.older.textContent = 'Load older messages';
+    this.#el.start.hidden = !(isRoom && !conv.hasOlder && conv.oldest !== null);
+  }
+
+  #renderMembers() {
+    const conv = this.#active;
+    const list = this.#el.members;
+    clear(list);
+    if (!conv) { this.#el.memberCount.textContent = ''; return; }
+    const users = conv.kind === 'room' ? [...conv.members.keys()] : [conv.name, this.#me].filter(Boolean);
+    users.sort((a, b) => (a === this.#me ? -1 : b === this.#me ? 1 : a.localeCompare(b)));
+    this.#el.memberCount.textContent = `(${users.length})`;
+    for (const user of users) {
+      const isMe = user === this.#me;
+      list.append(h('li', { class: 'member', dataset: { testid: 'member', user } },
+        h('span', { class: `avatar small ${hueClass(user)}`, 'aria-hidden': 'true' }, [...user][0]?.toUpperCase() ?? '?'),
+        h('span', { class: 'member-name' }, user),
+        isMe ? h('span', { class: 'muted small' }, '(you)') : null,
+        isMe || conv.kind === 'dm' ? null : h('button', {
+          type: 'button', class: 'icon-button', title: `Private message to ${user}`,
+          'aria-label': `Private message to ${user}`, dataset: { testid: `whisper-${user}` },
+          onclick: () => this.openDm(user),
+        }, '✉')));
+    }
+  }
+
+  #renderTyping() {
+    const names = this.#active ? [...this.#active.typing.keys()] : [];
+    const text = names.length === 0 ? ''
+      : names.length === 1 ? `${names[0]} is typing…`
+        : names.length === 2 ? `${names[0]} and ${names[1]} are typing…`
+          : `${names.length} people are typing…`;
+    this.#el.typing.textContent = text;
+  }
+
+  #renderUnread(conv) {
+    conv.unreadBadge.textContent = String(conv.unread);
+    conv.unreadBadge.hidden = conv.unread === 0;
+    conv.button.setAttribute('aria-label', conv.unread
+      ? `${conv.title}, ${conv.unread} unread` : conv.title);
+  }
+
+  #renderBanner(s = this.#lastState) {
+    this.#lastState = s;
+    const banner = this.#el.banner;
+    clearInterval(this.#bannerTimer);
+    if (!s || s.state === 'open' || s.state === 'connecting') {
+      banner.hidden = true;
+      return;
+    }
+    const update = () => {
+      const pending = this.#chat.pending;
+      banner.textContent = `Connection lost: ${describe(s)}. `
+        + (pending ? `${pending} message${pending === 1 ? '' : 's'} will be sent once it is back.`
+          : 'What you write now is sent once it is back.');
+    };
+    this.#bannerTimer = s.state === 'reconnecting' ? setInterval(update, 500) : 0;
+    update();
+    banner.hidden = false;
+  }
+
+  /** Grows the composer with its lines (rows, not an inline style: CSP), up to six. */
+  #fitComposer() {
+    const lines = this.#el.input.value.split('\n').length;
+    this.#el.input.rows = Math.min(6, Math.max(1, lines));
+  }
+
+  /** Runs a change to a log and keeps the view pinned to the bottom if it was there. */
+  #atBottomThen(conv, change, force = false) {
+    const s = this.#el.scroller;
+    const pinned = force || s.scrollHeight - s.scrollTop - s.clientHeight < NEAR_BOTTOM_PX;
+    change();
+    if (conv === this.#active && pinned) this.#scrollToBottom();
+  }
+
+  #scrollToBottom() {
+    this.#el.scroller.scrollTop = this.#el.scroller.scrollHeight;
+  }
+}

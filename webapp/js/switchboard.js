@@ -1,0 +1,25 @@
+// Switchboard browser client (protocol switchboard.v1). An ES module with no build step: copy
+// switchboard.js and the switchboard/ folder beside it into any page.
+//
+//   import { ChatClient, NotificationClient, defaults } from './js/switchboard.js';
+//
+//   const chat = new ChatClient({ name: 'ann' });          // ws(s)://<page dir>/ws/chat?name=ann
+//   chat.on('state', ({ state, retryAt }) => …);           // connecting | open | reconnecting | closed
+//   chat.on('message', (m) => …);                          // once per offset, also after reconnects
+//   chat.connect().join('lobby');
+//   chat.say('lobby', 'hello');                            // buffered while offline
+//
+//   const live = new NotificationClient({ token });
+//   live.on('notification', (n) => …);
+//   live.connect().subscribe('orders');
+//
+// Paths resolve against the page (new URL('ws/chat', location.href)), so the same page works
+// under /switchboard/ in a WAR and at / in the standalone runner; pass `base` to point elsewhere.
+
+export { defaults } from './switchboard/defaults.js';
+export { Backoff } from './switchboard/backoff.js';
+export { CloseCode, closeAction } from './switchboard/close-codes.js';
+export { Connection, State, endpointUrl, parseFrame } from './switchboard/connection.js';
+export { Positions } from './switchboard/positions.js';
+export { ChatClient } from './switchboard/chat.js';
+export { NotificationClient } from './switchboard/notifications.js';
