@@ -22,12 +22,14 @@ export const State = Object.freeze({
 });
 
 /** ws(s) URL of an endpoint path resolved against base (default: the page's URL). */
-export function endpointUrl(path, { base, name, token } = {}) {
+export function endpointUrl(path, { base, name, token, guest } = {}) {
   const url = new URL(path, base ?? globalThis.location.href);
   if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol === 'https:') url.protocol = 'wss:';
   if (name) url.searchParams.set('name', name);
   if (token) url.searchParams.set('token', token);
+  // The ticket from an earlier welcome: the server gives this guest its name back instead of a new one.
+  if (guest && !token) url.searchParams.set('guest', guest);
   return url.href;
 }
 
@@ -192,6 +194,7 @@ export class Connection extends Emitter {
   #welcomed(frame) {
     this.#welcome = frame;
     this.#welcomedAt = Date.now();
+    if (frame.guest) this.options.guest = frame.guest;
     if (Number.isFinite(frame.heartbeatMs) && frame.heartbeatMs > 0) this.#startHeartbeat(frame.heartbeatMs);
   }
 

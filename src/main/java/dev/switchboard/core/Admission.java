@@ -24,12 +24,13 @@ public final class Admission {
         this.authenticator = authenticator;
     }
 
-    public Decision decide(String origin, String host, String principal, String token, String name) {
+    public Decision decide(String origin, String host, String principal, String token, String name,
+                           String guestTicket) {
         if (!origins.allows(origin, host)) {
             return new Decision(null, 403, CloseCode.POLICY, "origin not allowed");
         }
         try {
-            return new Decision(authenticator.authenticate(principal, token, name), 101, null, null);
+            return new Decision(authenticator.authenticate(principal, token, name, guestTicket), 101, null, null);
         } catch (Authenticator.Refused e) {
             return new Decision(null, e.status(), CloseCode.UNAUTHORIZED, e.getMessage());
         }

@@ -46,16 +46,28 @@ public final class Authenticator {
 
     private final boolean guests;
     private final byte[] secret;
+    /** Signs guest tickets: the token secret where one is set (valid on every node), else a key of this process. */
+    private final byte[] ticketKey;
     private final Clock clock;
 
     public Authenticator(Settings settings, Clock clock) {
         this.guests = settings.getBoolean(Settings.Key.GUESTS);
         String s = settings.get(Settings.Key.TOKEN_SECRET);
         this.secret = s.isEmpty() ? null : s.getBytes(StandardCharsets.UTF_8);
+        this.ticketKey = secret != null ? secret : Ids.session().getBytes(StandardCharsets.US_ASCII);
         this.clock = clock;
     }
 
     public Identity authenticate(String principal, String token, String name) throws Refused {
+        return authenticate(principal, token, name, null);
+    }
+
+    /**
+     * As above; {@code guestTicket} ({@code ?guest=}) is the ticket a guest got in {@code welcome}: presenting it
+     * keeps the name it names instead of getting a new unique one (a reconnect after a dropped connection, a
+     * second tab).
+     */
+    public Identity authenticate(String principal, String token, String name, String guestTicket) throws Refused {
         if (principal != null && !principal.isBlank()) {
             return Identity.principal(principal);
         }
@@ -65,7 +77,31 @@ public final class Authenticator {
         if (!guests) {
             throw new Refused(401, "authentication required: log in, or pass ?token=");
         }
-        return Identity.guest(guestName(name));
+        String returning = guestTicket == null ? null : ticketName(guestTicket);
+        return returning != null ? Identity.returningGuest(returning) : Identity.guest(guestName(name));
+    }
+
+    /** The ticket for a guest name: {@code base64url(name) "." base64url(HMAC-SHA256("guest:" + name))}. */
+    public String guestTicket(String name) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString(name.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(hmac(ticketKey, ("guest:" + name).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The name a valid ticket names, or null (a bad ticket is ignored: the guest just gets a new name). */
+    private String ticketName(String ticket) {
+        int dot = ticket.indexOf('.');
+        if (dot < 1) {
+            return null;
+        }
+        try {
+            String name = new String(Base64.getUrlDecoder().decode(ticket.substring(0, dot)), StandardCharsets.UTF_8);
+            byte[] mac = Base64.getUrlDecoder().decode(ticket.substring(dot + 1));
+            boolean valid = MessageDigest.isEqual(mac, hmac(ticketKey, ("guest:" + name).getBytes(StandardCharsets.UTF_8)));
+            return valid && name.equals(guestName(name)) ? name : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Trimmed, unsafe characters folded to '-', at most 32 characters; "guest" when nothing is left. */
@@ -92,7 +128,7 @@ public final class Authenticator {
         if (!(alg instanceof JsonString a) || !"HS256".equals(a.getString())) {
             throw new Refused(401, "token must be signed with HS256");
         }
-        byte[] expected = hmac((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        byte[] expected = hmac(secret, (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
         byte[] actual;
         try {
             actual = Base64.getUrlDecoder().decode(parts[2]);
@@ -147,10 +183,10 @@ public final class Authenticator {
         }
     }
 
-    private byte[] hmac(byte[] data) {
+    private static byte[] hmac(byte[] key, byte[] data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);

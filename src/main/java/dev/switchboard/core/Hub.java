@@ -199,7 +199,8 @@ public final class Hub implements Backplane.Listener {
         stats.connectionsOpened.increment();
         LOG.log(Level.DEBUG, "open {0} on {1} ({2})", c, endpoint, who.source());
         outbox.offer(Wire.encode(new ServerMessage.Welcome(who.user(), c.id(), PROTOCOL, heartbeatMs,
-                new ServerMessage.Limits(settings.getInt(Settings.Key.MAX_MESSAGE_BYTES), maxTextChars))));
+                new ServerMessage.Limits(settings.getInt(Settings.Key.MAX_MESSAGE_BYTES), maxTextChars),
+                who.isGuest() ? authenticator.guestTicket(who.user()) : null)));
         if (endpoint == Connection.Endpoint.CHAT) {
             openInbox(c);
         }
@@ -207,7 +208,7 @@ public final class Hub implements Backplane.Listener {
     }
 
     private Identity register(Identity identity) throws Refusal {
-        if (identity.source() != Identity.Source.GUEST) {
+        if (identity.source() != Identity.Source.GUEST) { // a returning guest shares its name, like a user's tabs
             int count = backplane.connect(identity.user(), false);
             if (maxPerUser > 0 && count > maxPerUser) {
                 backplane.disconnect(identity.user());

@@ -14,7 +14,12 @@ import java.util.Set;
  */
 public record Identity(String user, Source source, Instant expires, Set<String> rooms, Set<String> topics) {
 
-    public enum Source { PRINCIPAL, TOKEN, GUEST }
+    /** {@code RETURNING_GUEST}: a guest who presented the ticket of a name the server gave out, and keeps it. */
+    public enum Source { PRINCIPAL, TOKEN, GUEST, RETURNING_GUEST }
+
+    public boolean isGuest() {
+        return source == Source.GUEST || source == Source.RETURNING_GUEST;
+    }
 
     public static Identity principal(String user) {
         return new Identity(user, Source.PRINCIPAL, null, null, null);
@@ -22,6 +27,10 @@ public record Identity(String user, Source source, Instant expires, Set<String> 
 
     public static Identity guest(String requestedName) {
         return new Identity(requestedName, Source.GUEST, null, null, null);
+    }
+
+    public static Identity returningGuest(String name) {
+        return new Identity(name, Source.RETURNING_GUEST, null, null, null);
     }
 
     public Identity withUser(String name) {

@@ -33,9 +33,12 @@ import java.util.List;
 })
 public sealed interface ServerMessage {
 
-    /** {@code {"type":"welcome","user":"ann","session":"…","protocol":"switchboard.v1","heartbeatMs":25000,"limits":{…}}} */
-    @JsonbPropertyOrder({"user", "session", "protocol", "heartbeatMs", "limits"})
-    record Welcome(String user, String session, String protocol, Long heartbeatMs, Limits limits)
+    /**
+     * {@code {"type":"welcome","user":"ann","session":"…","protocol":"switchboard.v1","heartbeatMs":25000,"limits":{…}}}.
+     * Extension: {@code guest}, for guests only, is a ticket that keeps the name when sent back as {@code ?guest=}.
+     */
+    @JsonbPropertyOrder({"user", "session", "protocol", "heartbeatMs", "limits", "guest"})
+    record Welcome(String user, String session, String protocol, Long heartbeatMs, Limits limits, String guest)
             implements ServerMessage {}
 
     /** {@code {"maxMessageBytes":65536,"maxTextChars":4000}} */

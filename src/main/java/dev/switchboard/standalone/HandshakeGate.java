@@ -63,7 +63,8 @@ final class HandshakeGate extends BaseFilter {
         query.setQueryStringEncoding(StandardCharsets.UTF_8);
         query.handleQueryParameters();
         Admission.Decision decision = switchboard.hub().admission().decide(request.getHeader("Origin"),
-                request.getHeader("Host"), null, query.getParameter("token"), query.getParameter("name"));
+                request.getHeader("Host"), null, query.getParameter("token"), query.getParameter("name"),
+                query.getParameter("guest"));
         if (decision.status() != 403) {
             return ctx.getInvokeAction(); // admitted, or an auth failure: closed with 4401 after the upgrade
         }

@@ -32,7 +32,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         Principal principal = request.getUserPrincipal();
         Admission.Decision decision = Switchboard.current().hub().admission().decide(header(request, "Origin"),
                 header(request, "Host"), principal == null ? null : principal.getName(),
-                parameter(request, "token"), parameter(request, "name"));
+                parameter(request, "token"), parameter(request, "name"), parameter(request, "guest"));
         if (!decision.admitted()) {
             props.put(REFUSAL, new Refusal(decision.closeCode(), decision.reason()));
             return;

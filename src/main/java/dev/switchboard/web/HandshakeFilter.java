@@ -35,7 +35,7 @@ public class HandshakeFilter implements Filter {
                 && "websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
             Admission.Decision decision = Switchboard.current().hub().admission().decide(http.getHeader("Origin"),
                     http.getHeader("Host"), http.getUserPrincipal() == null ? null : http.getUserPrincipal().getName(),
-                    http.getParameter("token"), http.getParameter("name"));
+                    http.getParameter("token"), http.getParameter("name"), http.getParameter("guest"));
             if (decision.status() == 403) {
                 LOG.log(Level.INFO, "refused handshake from {0} (origin {1}): {2}", request.getRemoteAddr(),
                         http.getHeader("Origin"), decision.reason());

@@ -71,6 +71,21 @@ class ChatProtocolTest {
     }
 
     @Test
+    void aGuestKeepsItsNameWithTheTicketFromWelcome() {
+        try (WsClient first = guest("kim")) {
+            String ticket = first.welcome().getString("guest");
+            first.abort(); // a dead connection the server may not have noticed yet
+            try (WsClient back = WsClient.connect(URI.create(chat + "?name=kim&guest=" + ticket));
+                 WsClient stranger = guest("kim");
+                 WsClient forger = WsClient.connect(URI.create(chat + "?name=kim&guest=" + ticket.replace('.', 'x')))) {
+                assertEquals("kim", back.user(), "the ticket keeps the name");
+                assertTrue(stranger.user().startsWith("kim-"), "without it, a new name: " + stranger.user());
+                assertTrue(forger.user().startsWith("kim-"), "a bad ticket is ignored: " + forger.user());
+            }
+        }
+    }
+
+    @Test
     void twoUsersChatAndSeeEachOthersPresence() {
         String room = room("lobby");
         try (WsClient ann = guest("ann"); WsClient bob = guest("bob")) {
