@@ -1,0 +1,59 @@
+package dev.switchboard.it;
+
+import dev.switchboard.testing.Scenarios;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URL;
+
+/**
+ * The packaged WAR in a real container (Tomcat and Payara in every build; GlassFish, WildFly and Jetty with
+ * {@code -Pmore-containers}), spoken to by real WebSocket and HTTP clients from outside.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ContainerIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.shippedWar();
+    }
+
+    @ArquillianResource
+    private URL url;
+
+    @Test
+    void pageHealthAndForeignOriginsRefusedBeforeTheUpgrade() {
+        Scenarios.pageHealthAndRefusals(Deployments.base(url));
+    }
+
+    @Test
+    void twoUsersChatWithPresenceAndTyping() {
+        Scenarios.twoUsersChat(Deployments.base(url));
+    }
+
+    @Test
+    void aReconnectingClientRecoversExactlyWhatItMissed() {
+        Scenarios.recovery(Deployments.base(url));
+    }
+
+    @Test
+    void whispersAreDeliveredLiveAndReplayedOnConnect() {
+        Scenarios.whisper(Deployments.base(url));
+    }
+
+    @Test
+    void httpPublishReachesAWebSocketSubscriber() {
+        Scenarios.httpPublishReachesSubscriber(Deployments.base(url), Deployments.PUBLISHER_KEY);
+    }
+
+    @Test
+    void badInputGetsErrorFramesAndOversizeFramesClose1009() {
+        Scenarios.badInput(Deployments.base(url));
+    }
+}
