@@ -1,6 +1,9 @@
 package dev.switchboard.web;
 
+import dev.switchboard.core.Settings;
+import dev.switchboard.core.Switchboard;
 import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Wire;
 import jakarta.websocket.Decoder;
 
@@ -11,9 +14,33 @@ import jakarta.websocket.Decoder;
  */
 public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
 
+    /** What a frame over {@code maxMessageBytes} decodes to; the endpoint closes with 1009. */
+    static final ClientMessage.Unreadable TOO_BIG =
+            new ClientMessage.Unreadable(ErrorCode.TOO_LONG, "frame larger than maxMessageBytes", null);
+
     @Override
     public ClientMessage decode(String text) {
+        // Containers enforce the session's buffer size themselves, except Undertow (WildFly): check here too.
+        if (longerThan(text, Switchboard.current().settings().getInt(Settings.Key.MAX_MESSAGE_BYTES))) {
+            return TOO_BIG;
+        }
         return Wire.decode(text);
+    }
+
+    /** True when the text is longer than {@code max} bytes in UTF-8 (counted only when it could be). */
+    static boolean longerThan(String text, int max) {
+        if (text.length() * 3L <= max) {
+            return false;
+        }
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+            if (bytes > max) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

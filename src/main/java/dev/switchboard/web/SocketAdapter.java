@@ -80,6 +80,10 @@ final class SocketAdapter implements Transport {
         if (c == null) {
             return;
         }
+        if (message == ClientMessageDecoder.TOO_BIG) {
+            close(CloseCode.TOO_BIG, "frame larger than maxMessageBytes");
+            return;
+        }
         try {
             hub.receive(c, message);
         } catch (RuntimeException e) {

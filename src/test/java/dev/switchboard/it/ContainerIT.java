@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URL;
+import java.util.List;
 
 /**
  * The packaged WAR in a real container (Tomcat and Payara in every build; GlassFish, WildFly and Jetty with
@@ -27,9 +28,13 @@ class ContainerIT {
     @ArquillianResource
     private URL url;
 
+    /** WildFly (Undertow) and Jetty upgrade before application filters run: there the fallback closes with 1008. */
+    private static final boolean FILTERS_RUN_BEFORE_UPGRADE =
+            !List.of("wildfly", "jetty").contains(System.getProperty("arquillian.launch", "tomcat"));
+
     @Test
-    void pageHealthAndForeignOriginsRefusedBeforeTheUpgrade() {
-        Scenarios.pageHealthAndRefusals(Deployments.base(url));
+    void pageHealthAndForeignOriginsRefused() {
+        Scenarios.pageHealthAndRefusals(Deployments.base(url), FILTERS_RUN_BEFORE_UPGRADE);
     }
 
     @Test
