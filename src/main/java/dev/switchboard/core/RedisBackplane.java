@@ -627,7 +627,7 @@ public final class RedisBackplane implements Backplane {
      * syncs this node's share when it is out of date, checks that the bus is alive, and clears the health problem
      * once everything is in order again.
      */
-    private void beat() {
+    void beat() {
         if (closed) {
             return;
         }
@@ -642,7 +642,7 @@ public final class RedisBackplane implements Backplane {
                     LOG.log(Level.WARNING, "node {0} was presumed dead by the others; putting its users back", nodeId);
                     registered = false;
                 }
-                if (!registered) {
+                if (!registered && busLive) { // after the bus: what the sync announces reaches the other nodes
                     events = sync();
                 }
                 synced = registered;
