@@ -858,14 +858,25 @@ public final class RedisBackplane implements Backplane {
         }
     }
 
-    /** The channel's history was lost in Redis (a new epoch): offsets start again at 1. */
+    /**
+     * The channel's history was lost in Redis (a new epoch): offsets start again at 1, and members that had
+     * entries of the old history must resynchronise. (A channel that had delivered nothing just takes the new
+     * epoch: an empty channel's epoch named by a read expires after a day.)
+     */
     private void reset(ChannelId channel, Track track, String epoch) {
-        if (track.last > 0) {
-            LOG.log(Level.WARNING, "{0}: Redis lost its history (epoch {1} became {2}); clients resynchronise when "
-                    + "they reconnect", channel, track.epoch, epoch);
-        }
+        long had = track.last;
         track.epoch = epoch;
         track.last = 0;
+        Listener l = listener;
+        if (had > 0 && l != null) {
+            LOG.log(Level.WARNING, "{0}: Redis lost its history (it had {1} entries); its members resynchronise",
+                    channel, had);
+            try {
+                l.onReset(channel);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "resetting " + channel + " failed", e);
+            }
+        }
     }
 
     private void deliver(ChannelId channel, Track track, Entry entry) {

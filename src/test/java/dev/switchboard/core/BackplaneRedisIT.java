@@ -43,6 +43,7 @@ class BackplaneRedisIT {
     static final class Recorder implements Backplane.Listener {
         final Map<ChannelId, List<Entry>> entries = new ConcurrentHashMap<>();
         final List<String> signals = new CopyOnWriteArrayList<>();
+        final List<ChannelId> resets = new CopyOnWriteArrayList<>();
 
         @Override
         public void onEntry(ChannelId channel, Entry entry) {
@@ -52,6 +53,11 @@ class BackplaneRedisIT {
         @Override
         public void onSignal(ChannelId channel, String json, String exceptUser) {
             signals.add(channel.key() + " " + json + " except " + exceptUser);
+        }
+
+        @Override
+        public void onReset(ChannelId channel) {
+            resets.add(channel);
         }
 
         List<Long> offsets(ChannelId channel) {
@@ -415,6 +421,33 @@ class BackplaneRedisIT {
         assertEquals(2, after.entry().offset());
         Poll.until(() -> rb.offsets(room).size() >= 2, "flows again");
         assertEquals(List.of(1L, 2L), rb.offsets(room));
+    }
+
+    @Test
+    void whenRedisLosesItsDataTheNodesResetTheChannelsTheyDelivered() {
+        Recorder rb = new Recorder();
+        RedisBackplane a = node(new Recorder());
+        RedisBackplane b = node(rb);
+        ChannelId room = ChannelId.room("amnesia");
+        ChannelId untouched = ChannelId.room("never-used");
+        b.readAfter(untouched, 0, 10);
+        String before = a.append(room, frame("before"), null).epoch();
+        Poll.until(() -> rb.offsets(room).size() == 1, "delivered");
+        b.presenceUp(room, "bob");
+
+        redis.stop(false);
+        redis.restart();
+        Poll.until(() -> rb.resets.contains(room), "the lost history noticed", Duration.ofSeconds(10));
+        for (RedisBackplane node : List.of(a, b)) {
+            Poll.until(() -> node.health().equals("UP"), "up again", Duration.ofSeconds(10));
+        }
+        assertEquals(List.of(room), rb.resets, "a channel that delivered nothing has nothing to reset");
+        assertEquals(List.of("bob"), a.members(room), "presence written back");
+        Appended after = a.append(room, frame("after"), null);
+        assertEquals(1, after.entry().offset());
+        assertFalse(after.epoch().equals(before));
+        Poll.until(() -> rb.offsets(room).size() == 2, "the new history delivered");
+        assertEquals(List.of(1L, 1L), rb.offsets(room));
     }
 
     @Test

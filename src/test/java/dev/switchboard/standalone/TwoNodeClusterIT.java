@@ -369,6 +369,39 @@ class TwoNodeClusterIT {
 
     @Test
     @Order(9)
+    void aRedisThatLostItsDataMakesConnectedClientsResynchronise() {
+        String room = unique("amnesia");
+        String epoch;
+        try (WsClient ann = guest(a, "ann"); WsClient bob = guest(b, "bob")) {
+            join(ann, room);
+            epoch = join(bob, room).getString("epoch");
+            ann.send("type", "say", "room", room, "text", "before");
+            assertEquals(1, bob.await("message").getJsonNumber("offset").longValue());
+            ann.await("message");
+
+            redis.stop(false);
+            redis.restart();
+            assertEquals(1011, bob.awaitClose(), "offsets start again at 1: the client must resynchronise");
+            assertEquals(1011, ann.awaitClose());
+        }
+        for (NodeProcess node : List.of(a, b)) {
+            Poll.until(() -> health(node).getString("status").equals("UP"), node.name() + " up again",
+                    Duration.ofSeconds(10));
+        }
+        try (WsClient bob = guest(b, "bob"); WsClient ann = guest(a, "ann")) {
+            bob.send("type", "join", "room", room, "since", Json.createObjectBuilder().add("offset", 1)
+                    .add("epoch", epoch).build());
+            JsonObject joined = bob.expect("joined");
+            assertFalse(joined.getBoolean("recovered"), joined.toString());
+            assertFalse(joined.getString("epoch").equals(epoch));
+            join(ann, room);
+            ann.send("type", "say", "room", room, "text", "after");
+            assertEquals(1, bob.await("message").getJsonNumber("offset").longValue());
+        }
+    }
+
+    @Test
+    @Order(10)
     void aFullRestartOfBothNodesKeepsRecovery() {
         String room = unique("durable");
         String epoch;
