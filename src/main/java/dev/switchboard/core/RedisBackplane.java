@@ -639,7 +639,8 @@ public final class RedisBackplane implements Backplane {
             boolean synced;
             synchronized (state) {
                 if ((Long) reply.get(0) == 1 && registered) {
-                    LOG.log(Level.WARNING, "node {0} was presumed dead by the others; putting its users back", nodeId);
+                    LOG.log(Level.WARNING, "node {0} was missing in Redis (presumed dead by the others, or Redis lost "
+                            + "its data); writing its users back", nodeId);
                     registered = false;
                 }
                 if (!registered && busLive) { // after the bus: what the sync announces reaches the other nodes
