@@ -17,6 +17,7 @@ import redis.clients.jedis.util.JedisURIHelper;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -365,7 +366,8 @@ public final class RedisBackplane implements Backplane {
     public void signal(ChannelId channel, String json, String exceptUser) {
         if (busLive) {
             try {
-                redis.publish(BUS, "s\n" + channel.key() + '\n' + (exceptUser == null ? "" : exceptUser) + '\n' + json);
+                String key = channel.key();
+                redis.publish(BUS, "s\n" + key.length() + '\n' + key + json + '\n' + (exceptUser == null ? "" : exceptUser));
                 return;
             } catch (JedisException e) {
                 fail(e);
@@ -398,7 +400,7 @@ public final class RedisBackplane implements Backplane {
             }
             int here = presence.computeIfAbsent(channel, c -> new LinkedHashMap<>()).merge(user, 1, Integer::sum);
             Long count = writeState(RedisScripts.PRESENCE_UP, presenceKeys(channel),
-                    List.of(user, channel.key() + '\n' + user, nodeId));
+                    List.of(user, field(channel, user), nodeId));
             return count == null ? here == 1 : count == 1;
         }
     }
@@ -420,9 +422,15 @@ public final class RedisBackplane implements Backplane {
                 }
             }
             Long count = writeState(RedisScripts.PRESENCE_DOWN, presenceKeys(channel),
-                    List.of(user, channel.key() + '\n' + user, nodeId));
+                    List.of(user, field(channel, user), nodeId));
             return count == null ? here == 1 : count == 0;
         }
+    }
+
+    /** A node presence field: "LENGTH:" + key + user, LENGTH in UTF-8 bytes (as Lua counts them). */
+    private static String field(ChannelId channel, String user) {
+        String key = channel.key();
+        return key.getBytes(StandardCharsets.UTF_8).length + ":" + key + user;
     }
 
     private List<String> presenceKeys(ChannelId channel) {
@@ -528,7 +536,7 @@ public final class RedisBackplane implements Backplane {
         int n = 0;
         for (Map.Entry<ChannelId, LinkedHashMap<String, Integer>> channel : presence.entrySet()) {
             for (Map.Entry<String, Integer> user : channel.getValue().entrySet()) {
-                args.add(channel.getKey().key() + '\n' + user.getKey());
+                args.add(field(channel.getKey(), user.getKey()));
                 args.add(Integer.toString(user.getValue()));
                 n++;
             }
@@ -783,19 +791,21 @@ public final class RedisBackplane implements Backplane {
         @Override
         public void onMessage(String channel, String message) {
             busHeardAt = System.nanoTime();
-            int a = message.indexOf('\n');
-            int b = message.indexOf('\n', a + 1);
-            int c = message.indexOf('\n', b + 1);
-            if (message.startsWith("e\n")) {
-                int d = message.indexOf('\n', c + 1);
-                onLiveEntry(message.substring(b + 1, c), message.substring(a + 1, b),
-                        Long.parseLong(message.substring(c + 1, d)), message.substring(d + 1));
-            } else if (message.startsWith("s\n")) {
-                String except = message.substring(b + 1, c);
+            if (message.startsWith("e\n")) { // e\nEPOCH\nOFFSET\nJSON\nKEY
+                int a = message.indexOf('\n', 2);
+                int b = message.indexOf('\n', a + 1);
+                int c = message.indexOf('\n', b + 1);
+                onLiveEntry(message.substring(c + 1), message.substring(2, a),
+                        Long.parseLong(message.substring(a + 1, b)), message.substring(b + 1, c));
+            } else if (message.startsWith("s\n")) { // s\nLENGTH\nKEYJSON\nEXCEPT
+                int a = message.indexOf('\n', 2);
+                int keyEnd = a + 1 + Integer.parseInt(message.substring(2, a));
+                int c = message.indexOf('\n', keyEnd);
+                String except = message.substring(c + 1);
                 Listener l = listener;
                 if (l != null) {
                     try {
-                        l.onSignal(ChannelId.parse(message.substring(a + 1, b)), message.substring(c + 1),
+                        l.onSignal(ChannelId.parse(message.substring(a + 1, keyEnd)), message.substring(keyEnd, c),
                                 except.isEmpty() ? null : except);
                     } catch (RuntimeException e) {
                         LOG.log(Level.ERROR, "delivering a signal failed", e);

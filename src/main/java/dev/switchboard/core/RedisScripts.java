@@ -24,12 +24,14 @@ import java.util.List;
  *       present users in the order they came.</li>
  *   <li>{@code sb:conns} user → open connections, cluster-wide; {@code sb:{inbox:U}:cursor} the user's inbox cursor.</li>
  *   <li>{@code sb:nodes} node id → time of its last heartbeat (Redis's clock, so the nodes' clocks do not matter);
- *       {@code sb:node:ID:presence} ("K\nuser" → count) and {@code sb:node:ID:conns} (user → count): what each node
- *       holds, so that a dead node's share can be taken back.</li>
+ *       {@code sb:node:ID:presence} ("LENGTH:Kuser" → count, LENGTH being K's length in UTF-8
+ *       bytes) and {@code sb:node:ID:conns} (user → count): what each node holds, so that a dead node's share can
+ *       be taken back.</li>
  *   <li>{@code sb:channels} the channels with stored history (for stats).</li>
  * </ul>
- * Bus messages on {@code sb:bus}: {@code e\nEPOCH\nK\nOFFSET\nJSON} for an entry, {@code s\nK\nEXCEPT\nJSON} for a
- * signal (JSON text and channel keys never hold a raw newline).
+ * Bus messages on {@code sb:bus}: {@code e\nEPOCH\nOFFSET\nJSON\nK} for an entry, {@code s\nLENGTH\nKJSON\nEXCEPT}
+ * for a signal (LENGTH is K's length in chars). JSON text never holds a raw newline; user names, and so inbox keys,
+ * might (nothing stops a token's subject having one), which is why they come last or after their length.
  *
  * <p>The scripts that change a node's own counts refuse (return nil) when the node is not in {@code sb:nodes}: a
  * node that was presumed dead, or whose Redis lost its data, must first put its whole state back with
@@ -106,7 +108,7 @@ final class RedisScripts {
               redis.call('SADD', 'sb:channels', ARGV[8])
             end
             redis.call('PUBLISH', ARGV[7],
-              'e\\n' .. epoch .. '\\n' .. ARGV[8] .. '\\n' .. string.format('%d', offset) .. '\\n' .. text)
+              'e\\n' .. epoch .. '\\n' .. string.format('%d', offset) .. '\\n' .. text .. '\\n' .. ARGV[8])
             return {epoch, offset}
             """);
 
@@ -212,8 +214,9 @@ final class RedisScripts {
               return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             end
             local function adjust_presence(field, delta, joined, left)
-              local nl = string.find(field, '\\n', 1, true)
-              local key, user = string.sub(field, 1, nl - 1), string.sub(field, nl + 1)
+              local colon = string.find(field, ':', 1, true)
+              local length = tonumber(string.sub(field, 1, colon - 1))
+              local key, user = string.sub(field, colon + 1, colon + length), string.sub(field, colon + length + 1)
               local hash, members = 'sb:{' .. key .. '}:presence', 'sb:{' .. key .. '}:members'
               local count = redis.call('HINCRBY', hash, user, delta)
               if count <= 0 then

@@ -321,6 +321,31 @@ class BackplaneRedisIT {
     }
 
     @Test
+    void userNamesMayHoldNewlinesColonsAndBraces() {
+        String odd = "e\nve:{x}";
+        Recorder ra = new Recorder();
+        Recorder rb = new Recorder();
+        RedisBackplane a = node(ra);
+        RedisBackplane b = node(rb);
+        RedisBackplane c = node(new Recorder());
+        ChannelId room = ChannelId.room("odd");
+        ChannelId inbox = ChannelId.inbox(odd);
+        assertTrue(c.presenceUp(room, odd));
+        assertFalse(b.presenceUp(room, odd));
+        assertEquals(List.of(odd), a.members(room));
+        a.signal(inbox, "{\"type\":\"whisper\"}", odd);
+        a.append(inbox, new Template("{\"type\":\"whisper\",\"text\":\"hi\"}", null), null);
+        Poll.until(() -> !rb.signals.isEmpty() && rb.offsets(inbox).size() == 1, "signal and entry delivered");
+        assertEquals(List.of("inbox:" + odd + " {\"type\":\"whisper\"} except " + odd), rb.signals);
+        c.crash();
+        b.presenceDown(room, odd);
+        Poll.until(() -> rb.signals.size() == 2, "the leave of the last node announced", Duration.ofSeconds(5));
+        assertEquals("room:odd {\"type\":\"presence\",\"room\":\"odd\",\"user\":\"e\\nve:{x}\",\"event\":\"leave\"} "
+                + "except " + odd, rb.signals.get(1));
+        assertEquals(List.of(), a.members(room));
+    }
+
+    @Test
     void anEntryThatPubSubLostIsReadFromTheLogBeforeTheNextOne() {
         Recorder rb = new Recorder();
         RedisBackplane a = node(new Recorder());
