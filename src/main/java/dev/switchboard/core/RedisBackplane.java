@@ -217,7 +217,47 @@ public final class RedisBackplane implements Backplane {
             return;
         }
         closed = true;
+        stopKeeper();
+        List<?> events = null;
+        synchronized (state) {
+            presence.clear();
+            connections.clear();
+            try {
+                events = (List<?>) RedisScripts.SYNC.run(redis, List.of(), List.of(nodeId, "leave", "0", "0"));
+            } catch (JedisException e) {
+                LOG.log(Level.WARNING, "could not deregister node {0} from Redis ({1}); the others will presume it dead",
+                        nodeId, rootMessage(e));
+            }
+        }
+        if (events != null) {
+            announce((List<?>) events.get(1), "leave"); // while the bus is still up, so that the other nodes hear it
+        }
+        stopBus();
+        listener = null;
+        closeQuietly();
+    }
+
+    /** For tests: stops as a killed process would, leaving its registration and counts behind in Redis. */
+    void crash() {
+        closed = true;
+        listener = null;
+        stopKeeper();
+        stopBus();
+        closeQuietly();
+    }
+
+    /** Stops the heartbeat and waits for a beat in progress (which could register this node again). */
+    private void stopKeeper() {
         keeper.shutdownNow();
+        try {
+            keeper.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the bus thread (after {@code closed} is set, so that it does not reconnect). */
+    private void stopBus() {
         Bus b = bus;
         if (b != null) {
             try {
@@ -236,40 +276,6 @@ public final class RedisBackplane implements Backplane {
                 Thread.currentThread().interrupt();
             }
         }
-        List<?> events = null;
-        synchronized (state) {
-            presence.clear();
-            connections.clear();
-            try {
-                events = (List<?>) RedisScripts.SYNC.run(redis, List.of(), List.of(nodeId, "leave", "0", "0"));
-            } catch (JedisException e) {
-                LOG.log(Level.WARNING, "could not deregister node {0} from Redis ({1}); the others will presume it dead",
-                        nodeId, rootMessage(e));
-            }
-        }
-        if (events != null) {
-            announce((List<?>) events.get(1), "leave");
-        }
-        listener = null;
-        closeQuietly();
-    }
-
-    /** For tests: stops as a killed process would, leaving its registration and counts behind in Redis. */
-    void crash() {
-        closed = true;
-        keeper.shutdownNow();
-        listener = null;
-        Thread t = busThread;
-        if (t != null) {
-            t.interrupt();
-            closeBusConnection();
-            try {
-                t.join(timeoutMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        closeQuietly();
     }
 
     private void closeQuietly() {

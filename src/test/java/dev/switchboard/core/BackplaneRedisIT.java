@@ -196,6 +196,24 @@ class BackplaneRedisIT {
     }
 
     @Test
+    void aNodeThatStopsTellsTheOthersWhoLeft() {
+        Recorder ra = new Recorder();
+        RedisBackplane a = node(ra);
+        RedisBackplane b = node(new Recorder());
+        ChannelId room = ChannelId.room("bye");
+        a.presenceUp(room, "ann");
+        b.presenceUp(room, "bob");
+        assertEquals(1, b.connect("bob", true));
+        b.close();
+        Poll.until(() -> !ra.signals.isEmpty(), "bob's leave announced", Duration.ofSeconds(5));
+        assertEquals(List.of("room:bye {\"type\":\"presence\",\"room\":\"bye\",\"user\":\"bob\",\"event\":\"leave\"}"
+                + " except bob"), ra.signals);
+        assertEquals(List.of("ann"), a.members(room));
+        assertEquals(1, a.connect("bob", true), "his name is free");
+        assertFalse(b.presenceDown(room, "bob"), "a stopped node answers nothing");
+    }
+
+    @Test
     void historyAndItsEpochOutliveTheNodes() {
         ChannelId room = ChannelId.room("lasting");
         RedisBackplane a = node(new Recorder());

@@ -115,6 +115,14 @@ class TwoNodeClusterIT {
         return Json.createReader(new StringReader(reply.body())).readObject();
     }
 
+    /** Waits until both nodes' /api/health report the status (UP, DEGRADED). */
+    private static void awaitStatus(String status) {
+        for (NodeProcess node : List.of(a, b)) {
+            Poll.until(() -> health(node).getString("status").equals(status), node.name() + " " + status,
+                    Duration.ofSeconds(10));
+        }
+    }
+
     private static JsonObject join(WsClient client, String room) {
         client.send("type", "join", "room", room);
         return client.expect("joined");
@@ -339,10 +347,7 @@ class TwoNodeClusterIT {
             assertEquals("UP", health(a).getString("status"));
 
             redis.stop(true);
-            for (NodeProcess node : List.of(a, b)) {
-                Poll.until(() -> health(node).getString("status").equals("DEGRADED"), node.name() + " degraded",
-                        Duration.ofSeconds(10));
-            }
+            awaitStatus("DEGRADED");
             assertTrue(health(a).getString("backplane").contains(redis.url()), health(a).toString());
             ann.send("type", "say", "room", room, "text", "during", "ref", "d-1");
             JsonObject error = ann.await("error");
@@ -354,10 +359,7 @@ class TwoNodeClusterIT {
             assertEquals(503, publish.status(), publish.body());
 
             redis.restart();
-            for (NodeProcess node : List.of(a, b)) {
-                Poll.until(() -> health(node).getString("status").equals("UP"), node.name() + " up again",
-                        Duration.ofSeconds(10));
-            }
+            awaitStatus("UP");
             ann.send("type", "say", "room", room, "text", "after");
             for (WsClient c : List.of(bob, al)) {
                 JsonObject m = c.await("message");
@@ -384,10 +386,7 @@ class TwoNodeClusterIT {
             assertEquals(1011, bob.awaitClose(), "offsets start again at 1: the client must resynchronise");
             assertEquals(1011, ann.awaitClose());
         }
-        for (NodeProcess node : List.of(a, b)) {
-            Poll.until(() -> health(node).getString("status").equals("UP"), node.name() + " up again",
-                    Duration.ofSeconds(10));
-        }
+        awaitStatus("UP");
         try (WsClient bob = guest(b, "bob"); WsClient ann = guest(a, "ann")) {
             bob.send("type", "join", "room", room, "since", Json.createObjectBuilder().add("offset", 1)
                     .add("epoch", epoch).build());
