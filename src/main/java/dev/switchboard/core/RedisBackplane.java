@@ -137,6 +137,7 @@ public final class RedisBackplane implements Backplane {
         pool.setMaxTotal(32);
         pool.setMaxIdle(32);
         pool.setMaxWait(Duration.ofMillis(timeoutMs));
+        pool.setJmxEnabled(false); // no MBean left behind in a container's platform server when the WAR is redeployed
         this.redis = new JedisPooled(pool, address, clientConfig);
         this.keeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-redis-keeper");
@@ -199,7 +200,7 @@ public final class RedisBackplane implements Backplane {
         long beatMs = Math.max(100, nodeTimeoutMs / 3);
         keeper.scheduleWithFixedDelay(this::beat, beatMs, beatMs, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "Redis backplane at {0}: node {1}, history {2} per channel, node timeout {3} ms",
-                shown(), nodeId, historySize, nodeTimeoutMs);
+                shown(), nodeId, Integer.toString(historySize), Long.toString(nodeTimeoutMs));
     }
 
     private IllegalStateException unreachable(JedisException e) {
