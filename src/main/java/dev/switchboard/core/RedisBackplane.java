@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Delivery: one bus thread per node subscribes to {@code sb:bus} and hands every entry and signal to the
  * listener; it alone delivers entries, so they reach the listener in offset order per channel. It remembers, per
- * channel this node has read or received, the last offset it delivered ({@link Track}): an entry further ahead
+ * channel a client of this node has read (joined, subscribed), the last offset it delivered ({@link Track}), for
+ * at most {@code maxChannels} channels, forgetting the least recently used: an entry further ahead
  * (pub/sub lost something) is preceded by the missing ones read from the log, and after every (re)subscription it
  * reads every such channel's log after that offset before going live. Subscriptions de-duplicate by offset, so
  * overlaps are harmless and gaps cannot happen while the history still holds the entries.
@@ -830,12 +831,17 @@ public final class RedisBackplane implements Backplane {
     /**
      * An entry from the bus: delivered unless it was delivered already; entries it skips over (lost by pub/sub)
      * are read from the log first. A Redis failure here ends the subscription, and the catch-up after the next
-     * one delivers this entry too.
+     * one delivers this entry too. A channel no client of this node has read (every join, subscribe and inbox
+     * starts with a read) has no members here: it is handed on as it comes and not tracked.
      */
     private void onLiveEntry(String key, String epoch, long offset, String json) {
-        Track track = tracks.computeIfAbsent(key, k -> new Track(epoch, offset - 1, 0));
-        track.touched = touches.incrementAndGet();
         ChannelId channel = ChannelId.parse(key);
+        Track track = tracks.get(key);
+        if (track == null) {
+            deliver(channel, new Track(epoch, offset - 1, 0), new Entry(offset, json));
+            return;
+        }
+        track.touched = touches.incrementAndGet();
         if (!track.epoch.equals(epoch)) {
             reset(channel, track, epoch);
         }

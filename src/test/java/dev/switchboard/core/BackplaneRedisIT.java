@@ -367,8 +367,9 @@ class BackplaneRedisIT {
     void anEntryThatPubSubLostIsReadFromTheLogBeforeTheNextOne() {
         Recorder rb = new Recorder();
         RedisBackplane a = node(new Recorder());
-        node(rb);
+        RedisBackplane b = node(rb);
         ChannelId room = ChannelId.room("gaps");
+        b.readBefore(room, Long.MAX_VALUE, 50); // a member joined on b
         a.append(room, frame("one"), null);
         Poll.until(() -> rb.offsets(room).size() == 1, "first entry delivered");
         appendUnpublished(room, "two");
@@ -380,17 +381,22 @@ class BackplaneRedisIT {
     }
 
     @Test
-    void aResubscribedNodeCatchesUpEveryChannelItDeliveredBefore() {
+    void aResubscribedNodeCatchesUpEveryChannelItsClientsRead() {
         Recorder rb = new Recorder();
         RedisBackplane a = node(new Recorder());
         RedisBackplane b = node(rb);
         ChannelId room = ChannelId.room("quiet");
         ChannelId topic = ChannelId.topic("read-only");
+        b.readBefore(room, Long.MAX_VALUE, 50); // a member joined on b
         a.append(room, frame("one"), null);
         b.readBefore(topic, Long.MAX_VALUE, 1); // a subscriber joined the empty topic on b
         Poll.until(() -> rb.offsets(room).size() == 1, "first entry delivered");
         appendUnpublished(room, "two");
         appendUnpublished(topic, "first of the topic");
+        ChannelId elsewhere = ChannelId.room("nobody-here");
+        a.append(elsewhere, frame("live"), null);
+        Poll.until(() -> rb.offsets(elsewhere).size() == 1, "handed on though nobody read it");
+        appendUnpublished(elsewhere, "missed, and nobody here needs it");
         try (Jedis jedis = redis.client()) {
             jedis.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB));
         }
@@ -398,6 +404,7 @@ class BackplaneRedisIT {
                 Duration.ofSeconds(5));
         assertEquals(List.of(1L, 2L), rb.offsets(room));
         assertEquals(List.of(1L), rb.offsets(topic));
+        assertEquals(List.of(1L), rb.offsets(elsewhere), "a channel no client here read is not caught up");
         a.append(room, frame("three"), null);
         Poll.until(() -> rb.offsets(room).size() >= 3, "live again");
         assertEquals(List.of(1L, 2L, 3L), rb.offsets(room));
@@ -474,6 +481,7 @@ class BackplaneRedisIT {
         ChannelId room = ChannelId.room("amnesia");
         ChannelId untouched = ChannelId.room("never-used");
         b.readAfter(untouched, 0, 10);
+        b.readAfter(room, 0, 10); // a member joined on b
         String before = a.append(room, frame("before"), null).epoch();
         Poll.until(() -> rb.offsets(room).size() == 1, "delivered");
         b.presenceUp(room, "bob");
