@@ -26,6 +26,14 @@ public interface Backplane extends AutoCloseable {
 
         /** A transient frame (presence, typing, a sender's copy of a whisper), not stored, skipped for {@code exceptUser}. */
         void onSignal(ChannelId channel, String json, String exceptUser);
+
+        /**
+         * The shared store lost the channel's history while this node was delivering it (its epoch changed, offsets
+         * start again at 1): members must resynchronise. Called in order with {@link #onEntry}, before the new
+         * history's entries.
+         */
+        default void onReset(ChannelId channel) {
+        }
     }
 
     /** Called once, before anything else. */

@@ -9,7 +9,7 @@ final class Backplanes {
     static Backplane create(Settings settings) {
         String redisUrl = settings.get(Settings.Key.REDIS_URL);
         if (!redisUrl.isEmpty()) {
-            throw new IllegalStateException("redisUrl is set (" + redisUrl + ") but this build has no Redis backplane yet");
+            return new RedisBackplane(settings);
         }
         return new MemoryBackplane(settings.getInt(Settings.Key.HISTORY_SIZE), settings.getInt(Settings.Key.MAX_CHANNELS));
     }

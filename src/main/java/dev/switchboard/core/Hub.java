@@ -659,6 +659,20 @@ public final class Hub implements Backplane.Listener {
         }
     }
 
+    /**
+     * The store lost the channel's history: the members' offsets mean nothing any more, so they are closed with 1011
+     * and reconnect with {@code since}, which answers {@code recovered:false} and the new history.
+     */
+    @Override
+    public void onReset(ChannelId channel) {
+        LocalChannel local = channels.get(channel);
+        if (local != null) {
+            for (Subscription sub : local.members) {
+                close(sub.connection, CloseCode.SERVER_ERROR, "the history of " + channel.name() + " was lost; reconnect");
+            }
+        }
+    }
+
     private Subscription attach(Connection c, ChannelId id) {
         Subscription sub = new Subscription(c, id);
         while (true) {

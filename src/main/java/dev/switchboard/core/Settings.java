@@ -31,6 +31,8 @@ public final class Settings {
         IDLE_TIMEOUT_MS("idleTimeoutMs", "60000", "A connection that has not joined a room or subscribed to a topic by then is closed (4408)."),
         PUBLISHER_KEY("publisherKey", "", "Bearer key for the HTTP publish API. Empty: HTTP publishing is refused."),
         REDIS_URL("redisUrl", "", "redis://host:port[/db] of the shared store for a cluster. Empty: in-memory, one node."),
+        REDIS_TIMEOUT_MS("redisTimeoutMs", "2000", "Connect and command timeout for Redis, in milliseconds (with redisUrl)."),
+        REDIS_NODE_TIMEOUT_MS("redisNodeTimeoutMs", "10000", "A cluster node whose heartbeat (sent every third of this) is older than this is presumed dead: its users leave (with redisUrl)."),
         OUTBOX_MAX_MESSAGES("outboxMaxMessages", "2000", "Messages queued for one slow connection before it is closed with 4001."),
         OUTBOX_MAX_BYTES("outboxMaxBytes", "2097152", "Characters queued for one slow connection before it is closed with 4001."),
         BATCH_MAX_BYTES("batchMaxBytes", "65536", "Largest batch of queued frames sent as one WebSocket frame (newline-separated)."),

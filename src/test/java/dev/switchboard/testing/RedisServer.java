@@ -1,0 +1,142 @@
+package dev.switchboard.testing;
+
+import org.junit.jupiter.api.Assumptions;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} on a free loopback port, started by a test and stopped after it: no persistence
+ * ({@code --save '' --appendonly no}), its own directory. {@link #stop(boolean) stop(true)} saves the data first, so
+ * that {@link #restart()} models a Redis that comes back with its data; {@code stop(false)} loses it. Where
+ * redis-server is not installed the test is skipped (an assumption), saying how to install it.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    private RedisServer(int port, Path dir) {
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /** Starts one, or skips the calling test when redis-server is missing. */
+    public static RedisServer start() {
+        Assumptions.assumeTrue(installed(), "redis-server is not on the PATH; install it (apt-get install redis-server) "
+                + "to run the Redis cluster tests");
+        try {
+            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("switchboard-redis"));
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean installed() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, "redis-server"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void launch() throws IOException {
+        process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--logfile", "redis.log")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        Poll.until(this::answers, "redis-server answers PING on port " + port, START_TIMEOUT);
+    }
+
+    private boolean answers() {
+        if (!process.isAlive()) {
+            throw new AssertionError("redis-server exited with " + process.exitValue() + "; see " + dir);
+        }
+        try (Jedis jedis = client()) {
+            return "PONG".equals(jedis.ping());
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    /** {@code redis://127.0.0.1:PORT} */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** A new plain client (close it). */
+    public Jedis client() {
+        return new Jedis(new HostAndPort("127.0.0.1", port), redis.clients.jedis.DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(1000).socketTimeoutMillis(5000).build());
+    }
+
+    /** Stops the server; with {@code keepData} it writes its data first, for {@link #restart()} to load. */
+    public void stop(boolean keepData) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        try (Jedis jedis = client()) {
+            jedis.sendCommand(Protocol.Command.SHUTDOWN, keepData ? "SAVE" : "NOSAVE");
+        } catch (JedisException e) {
+            // the server closes the connection as it exits
+        }
+        try {
+            if (!process.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** Starts it again on the same port and directory (with the data saved by {@code stop(true)}). */
+    public void restart() {
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(false);
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory: left behind at worst
+        }
+    }
+}
