@@ -245,7 +245,7 @@ public final class Hub implements Backplane.Listener {
                 backplane.advanceCursor(c.user(), missed.lastOffset());
             }
         } catch (StoreUnavailableException e) {
-            sub.activate(List.of(), Long.MAX_VALUE);
+            sub.activate(List.of(), 0); // live whispers still arrive; the missed ones are replayed on the next connect
             error(c, ErrorCode.UNAVAILABLE, "private messages cannot be replayed right now", null);
         }
     }

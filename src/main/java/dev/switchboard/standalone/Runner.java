@@ -73,8 +73,17 @@ public final class Runner implements AutoCloseable {
      * Starts Switchboard and serves it. {@code port} 0 picks a free port; {@code webRoot} may be null (no page).
      */
     public static Runner start(Settings settings, String host, int port, Path webRoot) throws IOException {
+        return start(settings, host, port, webRoot, new Class<?>[0]);
+    }
+
+    /** As above, with more {@code @ServerEndpoint} classes beside Switchboard's (tests: an echo endpoint). */
+    public static Runner start(Settings settings, String host, int port, Path webRoot, Class<?>... moreEndpoints)
+            throws IOException {
         Switchboard switchboard = Switchboard.start(settings);
-        StandaloneContainer container = new StandaloneContainer();
+        // Tyrus buffers a whole frame before the endpoint sees it (default ~4 MiB) and ignores the session's text
+        // limit for single frames: bound the buffer; frames up to it are closed 1009 by the decoder's size check.
+        StandaloneContainer container = new StandaloneContainer(
+                Math.max(64 * 1024, 2 * settings.getInt(Settings.Key.MAX_MESSAGE_BYTES) + 1024));
         HttpServer server = new HttpServer();
         NetworkListener listener = new NetworkListener("switchboard", host, port);
         server.addListener(listener);
@@ -98,6 +107,9 @@ public final class Runner implements AutoCloseable {
         try {
             container.register(ChatEndpoint.class);
             container.register(NotificationEndpoint.class);
+            for (Class<?> endpoint : moreEndpoints) {
+                container.register(endpoint);
+            }
             server.start();
             container.start("", listener.getPort());
         } catch (DeploymentException e) {
@@ -149,9 +161,9 @@ public final class Runner implements AutoCloseable {
     static final class StandaloneContainer extends TyrusServerContainer {
         private final WebSocketEngine engine;
 
-        StandaloneContainer() {
+        StandaloneContainer(int incomingBufferSize) {
             super((Set<Class<?>>) null);
-            this.engine = TyrusWebSocketEngine.builder(this).build();
+            this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
         }
 
         @Override
