@@ -22,6 +22,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     static final String IDENTITY = "switchboard.identity";
     static final String REFUSAL = "switchboard.refusal";
     static final String HTTP_SESSION = "switchboard.httpSession";
+    static final String REMOTE_ADDRESS = "switchboard.remoteAddress";
 
     /** A refusal the endpoint carries out once the socket is open. */
     record Refusal(CloseCode code, String reason) {}
@@ -38,6 +39,10 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
             return;
         }
         props.put(IDENTITY, decision.identity());
+        String address = HandshakeFilter.REMOTE_ADDRESS.get();
+        if (address != null) {
+            props.put(REMOTE_ADDRESS, address);
+        }
         Object httpSession = request.getHttpSession();
         if (httpSession != null) {
             props.put(HTTP_SESSION, httpSession);

@@ -28,6 +28,12 @@ public class HandshakeFilter implements Filter {
 
     private static final Logger LOG = System.getLogger(HandshakeFilter.class.getName());
 
+    /**
+     * The client's address for the handshake this thread is upgrading: Tomcat offers no API for it, so the filter
+     * hands it to {@link HandshakeConfigurator#modifyHandshake}, which runs on the same thread.
+     */
+    static final ThreadLocal<String> REMOTE_ADDRESS = new ThreadLocal<>();
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -48,6 +54,11 @@ public class HandshakeFilter implements Filter {
                 return;
             }
         }
-        chain.doFilter(request, response);
+        REMOTE_ADDRESS.set(request.getRemoteAddr());
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            REMOTE_ADDRESS.remove();
+        }
     }
 }

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Method;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
@@ -164,11 +163,13 @@ final class SocketAdapter implements Transport {
         return r;
     }
 
-    /** The client's IP: Tomcat puts it in the user properties; Tyrus (standalone, Payara, GlassFish) has a getter. */
+    /**
+     * The client's IP: from the handshake filter where it ran first (Tomcat has no API for it), else Tyrus's getter
+     * (standalone, Payara, GlassFish), else "unknown" (then per-address caps count all such clients together).
+     */
     static String remoteAddress(Session session) {
-        Object address = session.getUserProperties().get("jakarta.websocket.endpoint.remoteAddress");
-        if (address instanceof InetSocketAddress inet) {
-            return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+        if (session.getUserProperties().get(HandshakeConfigurator.REMOTE_ADDRESS) instanceof String address) {
+            return address;
         }
         try {
             Method getter = session.getClass().getMethod("getRemoteAddr");
