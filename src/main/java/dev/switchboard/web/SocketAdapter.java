@@ -12,13 +12,11 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -113,16 +111,17 @@ final class SocketAdapter implements Transport {
         }
     }
 
+    /**
+     * Errors the container reports (protocol violations, limits, I/O): caused by the client or the network, so one
+     * line with user and address, no stack trace. Our own failures are caught in {@link #receive}.
+     */
     void error(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (root instanceof EOFException || root instanceof ClosedChannelException || root instanceof IOException) {
-            LOG.log(Level.DEBUG, "{0} went away: {1}", connection, root.toString());
-        } else {
-            LOG.log(Level.WARNING, "WebSocket error on " + connection, failure);
-        }
+        Level level = root instanceof IOException ? Level.DEBUG : Level.INFO;
+        LOG.log(level, "WebSocket error on {0}: {1}", connection, root.toString());
     }
 
     @Override

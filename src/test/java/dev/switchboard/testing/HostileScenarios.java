@@ -1,0 +1,197 @@
+package dev.switchboard.testing;
+
+import jakarta.json.JsonObject;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What hostile or broken clients get, with a plain-socket client that can send what browsers cannot. Run against
+ * the standalone runner and the WAR in Tomcat and Payara, all started with {@link #SETTINGS}.
+ */
+public final class HostileScenarios {
+
+    /** Small limits, so that floods and timeouts show quickly. */
+    public static final Map<String, String> SETTINGS = Map.of(
+            "ratePerSecond", "20", "rateBurst", "40", "rateStrikes", "10",
+            "maxConnectionsPerAddress", "30", "heartbeatMs", "1000",
+            "statsIntervalMs", "0", "demoIntervalMs", "0");
+    public static final int MAX_PER_ADDRESS = 30;
+    private static final Duration T = Duration.ofSeconds(10);
+
+    private final URI base;
+
+    public HostileScenarios(URI base) {
+        this.base = base;
+    }
+
+    private URI chat(String name) {
+        return URI.create(Scenarios.ws(base, "ws/chat") + "?name=" + name);
+    }
+
+    /** Opens a raw socket and reads the welcome. */
+    private RawWebSocket open(String name) throws Exception {
+        RawWebSocket ws = RawWebSocket.open(chat(name), T);
+        assertTrue(ws.awaitText(T).get(0).startsWith("{\"type\":\"welcome\""));
+        return ws;
+    }
+
+    private static String type(String json) {
+        return Scenarios.json(json).getString("type");
+    }
+
+    private static JsonObject next(RawWebSocket ws) throws Exception {
+        return Scenarios.json(ws.awaitLine(T));
+    }
+
+    public void foreignOriginIsRefusedBeforeTheUpgrade() throws Exception {
+        RawWebSocket.Handshake h = RawWebSocket.connect(chat("o"), Map.of("Origin", "https://evil.example"), T);
+        assertEquals(403, h.status());
+        h.closeConnection();
+    }
+
+    public void oversizeTextClosesWith1009InOneFrameOrInFragments() throws Exception {
+        String big = "{\"type\":\"say\",\"room\":\"x\",\"text\":\"" + "a".repeat(65_536) + "\"}";
+        for (int fragments : new int[] {1, 5}) {
+            try (RawWebSocket ws = open("big" + fragments)) {
+                ws.sendText(big, fragments);
+                assertEquals(1009, ws.awaitClose(T).code(), fragments + " fragment(s)");
+            }
+        }
+    }
+
+    public void binaryClosesWith1003() throws Exception {
+        try (RawWebSocket ws = open("bin")) {
+            ws.sendBinary(new byte[] {1, 2, 3});
+            assertEquals(1003, ws.awaitClose(T).code());
+        }
+    }
+
+    public void invalidUtf8ClosesWith1007() throws Exception {
+        try (RawWebSocket ws = open("utf")) {
+            ws.sendTextBytes(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+            assertEquals(1007, ws.awaitClose(T).code());
+        }
+    }
+
+    /** RFC 6455 says a server must close on an unmasked frame; Tomcat does (1002), Tyrus does not (README). */
+    public void unmaskedFrame(boolean containerRefusesIt) throws Exception {
+        try (RawWebSocket ws = open("unmasked")) {
+            ws.send(RawWebSocket.frame(RawWebSocket.OP_TEXT).payload("{\"type\":\"ping\"}").unmasked());
+            if (containerRefusesIt) {
+                assertEquals(1002, ws.awaitClose(T).code());
+            } else {
+                assertEquals("pong", type(ws.awaitLine(T)), "accepted by the container, handled normally");
+            }
+        }
+    }
+
+    public void badJsonAndUnknownTypesGetErrorFramesAndTheConnectionStaysOpen() throws Exception {
+        try (RawWebSocket ws = open("bad")) {
+            ws.sendText("{\"type\":");
+            assertEquals("bad_json", next(ws).getString("code"));
+            ws.sendText("{\"type\":\"explode\",\"ref\":\"r\"}");
+            JsonObject unknown = next(ws);
+            assertEquals("unknown_type", unknown.getString("code"));
+            assertEquals("r", unknown.getString("ref"));
+            ws.sendText("[]");
+            assertEquals("bad_json", next(ws).getString("code"));
+            ws.sendText("{\"type\":\"ping\"}");
+            assertEquals("pong", next(ws).getString("type"));
+            assertTrue(ws.isOpen());
+        }
+    }
+
+    /** A flood gets rate_limited errors, then 1008; a well-behaved client on the same server notices nothing. */
+    public void aMessageFloodIsLimitedThenClosedWith1008() throws Exception {
+        try (RawWebSocket flood = open("flood"); WsClient calm = WsClient.connect(chat("calm"))) {
+            for (int i = 0; i < 200 && flood.isOpen(); i++) {
+                flood.sendText("{\"type\":\"ping\"}");
+            }
+            int pongs = 0;
+            int limited = 0;
+            RawWebSocket.CloseResult end;
+            while (true) {
+                RawWebSocket.Message m;
+                try {
+                    m = flood.awaitMessage(T);
+                } catch (RawWebSocket.ConnectionEndedException e) {
+                    end = e.close();
+                    break;
+                }
+                for (String line : m.text().split("\n")) {
+                    JsonObject f = Scenarios.json(line);
+                    if (f.getString("type").equals("pong")) {
+                        pongs++;
+                    } else if ("rate_limited".equals(f.getString("code", ""))) {
+                        limited++;
+                    }
+                }
+            }
+            assertEquals(1008, end.code(), end.toString());
+            assertTrue(pongs >= 40, "the burst is served: " + pongs);
+            assertTrue(limited >= 1, "then errors: " + limited);
+            calm.send("type", "ping");
+            calm.expect("pong");
+        }
+    }
+
+    /** More connections from one address than allowed: the extra ones close with 4429, the others keep working. */
+    public void aConnectionFloodGets4429() throws Exception {
+        List<RawWebSocket> sockets = new ArrayList<>();
+        try {
+            int refused = 0;
+            for (int i = 0; i < MAX_PER_ADDRESS + 5; i++) {
+                RawWebSocket ws = RawWebSocket.open(chat("c" + i), T);
+                sockets.add(ws);
+                try {
+                    assertEquals("welcome", type(ws.awaitLine(T)));
+                } catch (RawWebSocket.ConnectionEndedException e) {
+                    assertEquals(4429, e.close().code(), e.close().toString());
+                    refused++;
+                }
+            }
+            assertTrue(refused >= 5, "at least the 5 over the cap: " + refused);
+            RawWebSocket survivor = sockets.get(0);
+            survivor.sendText("{\"type\":\"ping\"}");
+            assertEquals("pong", type(survivor.awaitLine(T)));
+        } finally {
+            sockets.forEach(RawWebSocket::close);
+        }
+    }
+
+    /** A frame that declares 2^62 bytes and stops: no container closes it; the heartbeat does (4002). */
+    public void aStalledHugeFrameIsClosedByTheHeartbeat() throws Exception {
+        try (RawWebSocket ws = RawWebSocket.connect(chat("stall"), Map.of(), T,
+                RawWebSocket.Options.defaults().withAutoPong(false)).open()) {
+            ws.awaitText(T);
+            ws.send(RawWebSocket.frame(RawWebSocket.OP_TEXT).payload("x").declaredLength(1L << 62));
+            RawWebSocket.CloseResult end = ws.awaitClose(Duration.ofSeconds(15));
+            assertEquals(4002, end.code(), end.toString());
+        }
+    }
+
+    /** A TCP reset in the middle of a frame: the user leaves the room once, and nothing is left behind. */
+    public void anAbruptResetMidFrameReleasesEverything() throws Exception {
+        String room = "reset-" + System.nanoTime();
+        try (WsClient watcher = WsClient.connect(chat("watcher"))) {
+            watcher.send("type", "join", "room", room).expect("joined");
+            RawWebSocket victim = open("victim");
+            victim.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+            assertEquals("joined", type(victim.awaitLine(T)));
+            assertEquals("join", watcher.expect("presence").getString("event"));
+            victim.resetAbruptly(RawWebSocket.frame(RawWebSocket.OP_TEXT)
+                    .payload("{\"type\":\"say\",\"room\":\"" + room + "\",\"text\":\"half\"}").encodeHalf());
+            JsonObject leave = watcher.expect("presence");
+            assertEquals("leave", leave.getString("event"));
+            watcher.send("type", "ping");
+            watcher.expect("pong"); // no second leave, no half message
+        }
+    }
+}

@@ -1,0 +1,1127 @@
+package dev.switchboard.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * A WebSocket client on a plain {@link Socket}, for tests that must send what browsers cannot:
+ * unmasked frames, bogus opcodes, invalid UTF-8, declared-huge lengths, half frames followed by a TCP
+ * reset, pings and pongs, close frames with any code.
+ *
+ * <p>Opening is two steps so that a refused handshake is an ordinary result, not an exception:
+ * <pre>{@code
+ * RawWebSocket.Handshake hs = RawWebSocket.connect(uri, Map.of("Origin", "https://evil.example"), Duration.ofSeconds(5));
+ * assertEquals(403, hs.status());
+ * try (RawWebSocket ws = RawWebSocket.connect(uri, Map.of(), Duration.ofSeconds(5)).open()) {
+ *     ws.sendText("{\"type\":\"ping\"}");
+ *     List<String> objects = ws.awaitText(Duration.ofSeconds(5)); // one server frame, split on '\n'
+ *     RawWebSocket.CloseResult c = ws.awaitClose(Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ *
+ * <p>A daemon reader thread reads every server frame into a queue as soon as it arrives and, by default,
+ * answers pings with pongs at once (see {@link Options#autoPong}) and answers a close frame with a close
+ * frame (see {@link Options#autoCloseReply}). {@link #pauseReading()} stops the reader after the frame
+ * in flight, so the server's writes back up (slow-consumer tests). One reader and any number of writer
+ * threads may use one instance: frame writes are serialised.
+ *
+ * <p>Only the JDK is used. Server frames with RSV bits are reported as they are (no extension is ever
+ * negotiated unless the test adds a {@code Sec-WebSocket-Extensions} header itself).
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+    public static final int OP_CONTINUATION = 0x0;
+    public static final int OP_TEXT = 0x1;
+    public static final int OP_BINARY = 0x2;
+    public static final int OP_CLOSE = 0x8;
+    public static final int OP_PING = 0x9;
+    public static final int OP_PONG = 0xA;
+
+    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    // ------------------------------------------------------------------------------------------------
+    // Options
+    // ------------------------------------------------------------------------------------------------
+
+    /**
+     * Connection options; immutable, use the {@code with...} methods.
+     *
+     * @param autoPong answer every server ping with a pong carrying the same payload (default true;
+     *                 switch off for heartbeat-timeout tests)
+     * @param autoCloseReply answer a server close frame with a close frame echoing its code (default true)
+     * @param maxFramePayload largest server frame payload accepted; a bigger declared length ends the
+     *                        connection with {@link EndKind#PROTOCOL_ERROR} (default 64 MiB)
+     * @param receiveBufferBytes SO_RCVBUF set before connecting, 0 = OS default (small values make
+     *                           slow-consumer tests fill up sooner)
+     * @param socketFactory used for {@code ws:}; {@code wss:} uses {@link SSLSocketFactory#getDefault()}
+     *                      unless this is an {@link SSLSocketFactory}
+     * @param keepRefused keep the TCP connection of a refused handshake open, so that
+     *                    {@link Handshake#openIgnoringStatus()} can test whether the server really refused
+     *                    (default false: a refused handshake's socket is closed at once)
+     */
+    public record Options(boolean autoPong, boolean autoCloseReply, int maxFramePayload,
+                          int receiveBufferBytes, SocketFactory socketFactory, boolean keepRefused) {
+        public static Options defaults() {
+            return new Options(true, true, 64 << 20, 0, null, false);
+        }
+        public Options withAutoPong(boolean on) {
+            return new Options(on, autoCloseReply, maxFramePayload, receiveBufferBytes, socketFactory, keepRefused);
+        }
+        public Options withAutoCloseReply(boolean on) {
+            return new Options(autoPong, on, maxFramePayload, receiveBufferBytes, socketFactory, keepRefused);
+        }
+        public Options withMaxFramePayload(int bytes) {
+            return new Options(autoPong, autoCloseReply, bytes, receiveBufferBytes, socketFactory, keepRefused);
+        }
+        public Options withReceiveBufferBytes(int bytes) {
+            return new Options(autoPong, autoCloseReply, maxFramePayload, bytes, socketFactory, keepRefused);
+        }
+        public Options withSocketFactory(SocketFactory f) {
+            return new Options(autoPong, autoCloseReply, maxFramePayload, receiveBufferBytes, f, keepRefused);
+        }
+        public Options withKeepRefused(boolean on) {
+            return new Options(autoPong, autoCloseReply, maxFramePayload, receiveBufferBytes, socketFactory, on);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Handshake
+    // ------------------------------------------------------------------------------------------------
+
+    /**
+     * Opens a TCP connection and performs the opening handshake.
+     *
+     * @param extraHeaders added to the request (e.g. {@code Origin}, {@code Sec-WebSocket-Protocol},
+     *                     {@code Authorization}); a name equal (ignoring case) to one of the default
+     *                     headers replaces it, and a {@code null} value removes it (e.g. to omit
+     *                     {@code Sec-WebSocket-Version})
+     * @param timeout bounds the TCP connect and the reading of the response head, separately
+     * @return the handshake result; {@link Handshake#open()} gives the connection when status is 101
+     */
+    public static Handshake connect(URI uri, Map<String, String> extraHeaders, Duration timeout) throws IOException {
+        return connect(uri, extraHeaders, timeout, Options.defaults());
+    }
+
+    public static Handshake connect(URI uri, Map<String, String> extraHeaders, Duration timeout, Options options)
+            throws IOException {
+        Objects.requireNonNull(uri, "uri");
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean tls = scheme.equals("wss") || scheme.equals("https");
+        if (!tls && !scheme.equals("ws") && !scheme.equals("http")) {
+            throw new IllegalArgumentException("ws, wss, http or https URI expected: " + uri);
+        }
+        String host = uri.getHost();
+        int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
+        int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+
+        SocketFactory factory = options.socketFactory();
+        if (tls && !(factory instanceof SSLSocketFactory)) {
+            factory = SSLSocketFactory.getDefault();
+        } else if (factory == null) {
+            factory = SocketFactory.getDefault();
+        }
+        Socket socket = factory.createSocket();
+        try {
+            socket.setTcpNoDelay(true);
+            if (options.receiveBufferBytes() > 0) {
+                socket.setReceiveBufferSize(options.receiveBufferBytes());
+            }
+            socket.connect(new InetSocketAddress(host, port), timeoutMs);
+            socket.setSoTimeout(timeoutMs);
+
+            byte[] keyBytes = new byte[16];
+            RANDOM.nextBytes(keyBytes);
+            String key = Base64.getEncoder().encodeToString(keyBytes);
+
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            if (uri.getRawQuery() != null) {
+                path += "?" + uri.getRawQuery();
+            }
+            boolean defaultPort = uri.getPort() <= 0 || uri.getPort() == (tls ? 443 : 80);
+            String hostHeader = (host.contains(":") ? "[" + host + "]" : host) + (defaultPort ? "" : ":" + port);
+
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Host", hostHeader);
+            headers.put("Upgrade", "websocket");
+            headers.put("Connection", "Upgrade");
+            headers.put("Sec-WebSocket-Key", key);
+            headers.put("Sec-WebSocket-Version", "13");
+            if (extraHeaders != null) {
+                for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
+                    headers.keySet().removeIf(k -> k.equalsIgnoreCase(e.getKey()));
+                    if (e.getValue() != null) {
+                        headers.put(e.getKey(), e.getValue());
+                    }
+                }
+            }
+            StringBuilder req = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n");
+            headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
+            req.append("\r\n");
+            OutputStream out = socket.getOutputStream();
+            out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            String head = readHead(in);
+            String[] lines = head.split("\r\n");
+            String[] statusLine = lines[0].split(" ", 3);
+            if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
+                throw new IOException("not an HTTP response: " + lines[0]);
+            }
+            int status = Integer.parseInt(statusLine[1].trim());
+            String reasonPhrase = statusLine.length > 2 ? statusLine[2] : "";
+            Map<String, List<String>> responseHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0) {
+                    responseHeaders.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new ArrayList<>())
+                            .add(lines[i].substring(colon + 1).trim());
+                }
+            }
+            String expectedAccept = acceptFor(key);
+            if (status == 101) {
+                socket.setSoTimeout(0);
+                return new Handshake(uri, status, reasonPhrase, freeze(responseHeaders), "", expectedAccept,
+                        socket, in, options);
+            }
+            String body = readBody(in, responseHeaders);
+            if (!options.keepRefused()) {
+                socket.close();
+                return new Handshake(uri, status, reasonPhrase, freeze(responseHeaders), body, expectedAccept,
+                        null, null, options);
+            }
+            socket.setSoTimeout(0);
+            return new Handshake(uri, status, reasonPhrase, freeze(responseHeaders), body, expectedAccept,
+                    socket, in, options);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    /** Connects and opens, failing with an {@link IOException} when the handshake is refused. */
+    public static RawWebSocket open(URI uri, Duration timeout) throws IOException {
+        return connect(uri, Map.of(), timeout).open();
+    }
+
+    /** The outcome of an opening handshake: an upgrade (101) or a refusal with its HTTP status. */
+    public static final class Handshake {
+        private final URI uri;
+        private final int status;
+        private final String reasonPhrase;
+        private final Map<String, List<String>> headers;
+        private final String body;
+        private final String expectedAccept;
+        private Socket socket;
+        private final InputStream in;
+        private final Options options;
+
+        private Handshake(URI uri, int status, String reasonPhrase, Map<String, List<String>> headers, String body,
+                          String expectedAccept, Socket socket, InputStream in, Options options) {
+            this.uri = uri;
+            this.status = status;
+            this.reasonPhrase = reasonPhrase;
+            this.headers = headers;
+            this.body = body;
+            this.expectedAccept = expectedAccept;
+            this.socket = socket;
+            this.in = in;
+            this.options = options;
+        }
+
+        /** HTTP status of the handshake response: 101 when upgraded, e.g. 401, 403, 404 when refused. */
+        public int status() { return status; }
+        public String reasonPhrase() { return reasonPhrase; }
+        public boolean upgraded() { return status == 101; }
+        /** Response headers, names case-insensitive. */
+        public Map<String, List<String>> headers() { return headers; }
+        /** First value of a response header, or null. */
+        public String header(String name) {
+            List<String> v = headers.get(name);
+            return v == null || v.isEmpty() ? null : v.get(0);
+        }
+        /** Body of a refused handshake (at most 64 KiB, decoded as UTF-8); empty when upgraded. */
+        public String body() { return body; }
+        /** The {@code Sec-WebSocket-Protocol} the server selected, or null. */
+        public String subprotocol() { return header("Sec-WebSocket-Protocol"); }
+        /** The {@code Sec-WebSocket-Extensions} the server accepted, or null. */
+        public String extensions() { return header("Sec-WebSocket-Extensions"); }
+        /** Whether {@code Sec-WebSocket-Accept} matches the key that was sent. */
+        public boolean acceptValid() { return expectedAccept.equals(header("Sec-WebSocket-Accept")); }
+
+        /**
+         * Treats the connection of a refused handshake as a WebSocket anyway, as a hostile client that
+         * ignores the status would (needs {@link Options#withKeepRefused}): shows whether the server
+         * really refused or only sent a status line and upgraded regardless.
+         */
+        public synchronized RawWebSocket openIgnoringStatus() throws IOException {
+            if (socket == null) {
+                throw new IllegalStateException("no connection kept: use Options.withKeepRefused(true), once");
+            }
+            Socket s = socket;
+            socket = null;
+            return new RawWebSocket(uri, s, in, this, options);
+        }
+
+        /** Closes a kept connection that was not opened. */
+        public synchronized void closeConnection() {
+            if (socket != null) {
+                closeQuietly(socket);
+                socket = null;
+            }
+        }
+
+        /**
+         * The open connection. Can be called once.
+         *
+         * @throws IOException when the handshake was refused (the message names the status) or the
+         *                     server's {@code Sec-WebSocket-Accept} is wrong
+         */
+        public synchronized RawWebSocket open() throws IOException {
+            if (!upgraded()) {
+                throw new IOException("handshake to " + uri + " refused: HTTP " + status + " " + reasonPhrase);
+            }
+            if (socket == null) {
+                throw new IllegalStateException("open() already called");
+            }
+            if (!acceptValid()) {
+                closeQuietly(socket);
+                throw new IOException("bad Sec-WebSocket-Accept: " + header("Sec-WebSocket-Accept"));
+            }
+            Socket s = socket;
+            socket = null;
+            return new RawWebSocket(uri, s, in, this, options);
+        }
+
+        @Override
+        public String toString() {
+            return "Handshake[" + status + " " + reasonPhrase + ", headers=" + headers + "]";
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Frames, messages, events
+    // ------------------------------------------------------------------------------------------------
+
+    /** One frame as read from the server. {@code rsv} holds RSV1..RSV3 as bits 4,2,1. */
+    public record Frame(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) {
+        public boolean isControl() { return (opcode & 0x8) != 0; }
+        public String text() { return new String(payload, StandardCharsets.UTF_8); }
+        /** For close frames: the status code, or 1005 when the frame has none. */
+        public int closeCode() {
+            return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+        }
+        public String closeReason() {
+            return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+        }
+        @Override
+        public String toString() {
+            String p = opcode == OP_TEXT || opcode == OP_CONTINUATION
+                    ? abbreviate(text()) : opcode == OP_CLOSE ? closeCode() + " " + closeReason() : payload.length + " bytes";
+            return "Frame[" + opcodeName(opcode) + (fin ? "" : " !fin") + (rsv != 0 ? " rsv=" + rsv : "")
+                    + (masked ? " masked" : "") + " " + p + "]";
+        }
+    }
+
+    /** A complete (reassembled) data message. */
+    public record Message(int opcode, byte[] payload, int frames) {
+        public boolean isText() { return opcode == OP_TEXT; }
+        public String text() { return new String(payload, StandardCharsets.UTF_8); }
+        @Override
+        public String toString() {
+            return "Message[" + opcodeName(opcode) + " " + (isText() ? abbreviate(text()) : payload.length + " bytes")
+                    + (frames > 1 ? " in " + frames + " frames" : "") + "]";
+        }
+    }
+
+    /** How the connection ended (or didn't, within the wait). */
+    public enum EndKind {
+        /** a close frame arrived from the server */
+        CLOSE_FRAME,
+        /** the TCP stream ended (FIN) without a close frame */
+        EOF,
+        /** the TCP connection was reset (RST) without a close frame */
+        RESET,
+        /** the client side closed or reset its own socket */
+        LOCAL,
+        /** the server sent something this client cannot parse (e.g. a length over maxFramePayload) */
+        PROTOCOL_ERROR,
+        /** nothing ended within the wait */
+        TIMEOUT
+    }
+
+    /**
+     * The outcome of {@link #awaitClose}.
+     *
+     * @param kind what happened
+     * @param code close code of the server's close frame (1005 when it had no code, -1 without a frame)
+     * @param reason close reason of the server's close frame ("" otherwise)
+     * @param tcpAfterClose for {@code CLOSE_FRAME}: how the TCP connection then ended within the wait
+     *                      ({@code EOF}, {@code RESET}, or {@code TIMEOUT} when the server kept it open)
+     * @param skipped data messages and frames that arrived before the close and were skipped
+     */
+    public record CloseResult(EndKind kind, int code, String reason, EndKind tcpAfterClose, List<Object> skipped) {
+        /** A close frame arrived. */
+        public boolean closeFrame() { return kind == EndKind.CLOSE_FRAME; }
+        @Override
+        public String toString() {
+            return kind == EndKind.CLOSE_FRAME
+                    ? "CloseResult[close frame " + code + (reason.isEmpty() ? "" : " \"" + reason + "\"")
+                      + ", then TCP " + tcpAfterClose + (skipped.isEmpty() ? "" : ", skipped " + skipped) + "]"
+                    : "CloseResult[" + kind + " without close frame" + (skipped.isEmpty() ? "" : ", skipped " + skipped) + "]";
+        }
+    }
+
+    /** Thrown by the await methods when the connection ended instead of delivering a message. */
+    public static final class ConnectionEndedException extends IOException {
+        private final transient CloseResult close;
+        ConnectionEndedException(String what, CloseResult close) {
+            super(what + ": connection ended: " + close);
+            this.close = close;
+        }
+        public CloseResult close() { return close; }
+    }
+
+    private sealed interface Event permits FrameEvent, EndEvent {}
+    private record FrameEvent(Frame frame) implements Event {}
+    private record EndEvent(EndKind kind, Exception cause) implements Event {}
+
+    // ------------------------------------------------------------------------------------------------
+    // Connection state
+    // ------------------------------------------------------------------------------------------------
+
+    private final URI uri;
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Handshake handshake;
+    private final Options options;
+    private final Object writeLock = new Object();
+    private final Object readGate = new Object();
+    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final ArrayDeque<String> pendingLines = new ArrayDeque<>();
+    private final Thread reader;
+    private volatile boolean paused;
+    private volatile boolean closeSent;
+    private volatile boolean closeReceived;
+    private volatile boolean localEnd;
+    private final AtomicInteger pingsReceived = new AtomicInteger();
+    private final AtomicInteger pongsSent = new AtomicInteger();
+    private volatile EndEvent end;             // sticky: set once the reader has seen the end
+    private volatile Frame closeFrame;         // the server's close frame, once seen
+
+    private RawWebSocket(URI uri, Socket socket, InputStream in, Handshake handshake, Options options)
+            throws IOException {
+        this.uri = uri;
+        this.socket = socket;
+        this.in = in;
+        this.out = socket.getOutputStream();
+        this.handshake = handshake;
+        this.options = options;
+        this.reader = new Thread(this::readLoop, "raw-ws-reader-" + THREADS.incrementAndGet());
+        this.reader.setDaemon(true);
+        this.reader.start();
+    }
+
+    public URI uri() { return uri; }
+    public Handshake handshake() { return handshake; }
+    public Socket socket() { return socket; }
+    /** Server pings seen so far. */
+    public int pingsReceived() { return pingsReceived.get(); }
+    /** Pongs sent automatically in answer to pings. */
+    public int pongsSent() { return pongsSent.get(); }
+    /** True while no close frame was received, the TCP connection did not end and the client did not close. */
+    public boolean isOpen() { return end == null && !closeReceived && !localEnd && !socket.isClosed(); }
+
+    // ------------------------------------------------------------------------------------------------
+    // Sending
+    // ------------------------------------------------------------------------------------------------
+
+    /** Sends a text message in one masked frame. */
+    public void sendText(String text) throws IOException {
+        sendRaw(frame(OP_TEXT).payload(text).encode());
+    }
+
+    /**
+     * Sends a text message split into {@code fragments} frames (text, continuation..., FIN on the last).
+     * The split is by bytes, so a fragment may end inside a UTF-8 sequence, as the RFC allows.
+     */
+    public void sendText(String text, int fragments) throws IOException {
+        sendFragmented(OP_TEXT, text.getBytes(StandardCharsets.UTF_8), fragments);
+    }
+
+    public void sendBinary(byte[] data) throws IOException {
+        sendRaw(frame(OP_BINARY).payload(data).encode());
+    }
+
+    public void sendBinary(byte[] data, int fragments) throws IOException {
+        sendFragmented(OP_BINARY, data, fragments);
+    }
+
+    /** Sends a text frame whose payload is the given bytes, e.g. invalid UTF-8. */
+    public void sendTextBytes(byte[] payload) throws IOException {
+        sendRaw(frame(OP_TEXT).payload(payload).encode());
+    }
+
+    public void sendPing(byte[] payload) throws IOException {
+        sendRaw(frame(OP_PING).payload(payload).encode());
+    }
+
+    public void sendPong(byte[] payload) throws IOException {
+        sendRaw(frame(OP_PONG).payload(payload).encode());
+    }
+
+    /** Sends a close frame with a code and reason (the reason is not truncated: over-long ones test the server). */
+    public void sendClose(int code, String reason) throws IOException {
+        byte[] r = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
+        byte[] p = new byte[2 + r.length];
+        p[0] = (byte) (code >> 8);
+        p[1] = (byte) code;
+        System.arraycopy(r, 0, p, 2, r.length);
+        closeSent = true;
+        sendRaw(frame(OP_CLOSE).payload(p).encode());
+    }
+
+    /** Sends a close frame with no status code. */
+    public void sendCloseEmpty() throws IOException {
+        closeSent = true;
+        sendRaw(frame(OP_CLOSE).encode());
+    }
+
+    /** Writes bytes as they are, e.g. {@code frame(0x3).encode()} or a hand-made frame. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        synchronized (writeLock) {
+            out.write(bytes);
+            out.flush();
+        }
+    }
+
+    /** Writes the encoded frame. */
+    public void send(FrameBuilder frame) throws IOException {
+        sendRaw(frame.encode());
+    }
+
+    private void sendFragmented(int opcode, byte[] data, int fragments) throws IOException {
+        if (fragments < 1) {
+            throw new IllegalArgumentException("fragments >= 1");
+        }
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        int n = fragments; // more fragments than bytes gives empty fragments, which the RFC allows
+        int pos = 0;
+        for (int i = 0; i < n; i++) {
+            int len = (data.length - pos) / (n - i);
+            byte[] part = Arrays.copyOfRange(data, pos, pos + len);
+            pos += len;
+            all.write(frame(i == 0 ? opcode : OP_CONTINUATION).fin(i == n - 1).payload(part).encode());
+        }
+        sendRaw(all.toByteArray());
+    }
+
+    /**
+     * Closes the socket with SO_LINGER 0, which makes the OS send a TCP RST instead of a FIN.
+     */
+    public void resetAbruptly() {
+        resetAbruptly(null);
+    }
+
+    /**
+     * Writes {@code bytesFirst} (e.g. {@link FrameBuilder#encodeHalf()}) and then resets the connection.
+     */
+    public void resetAbruptly(byte[] bytesFirst) {
+        localEnd = true;
+        try {
+            if (bytesFirst != null && bytesFirst.length > 0) {
+                synchronized (writeLock) {
+                    out.write(bytesFirst);
+                    out.flush();
+                }
+            }
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // the point is to end it abruptly
+        }
+        closeQuietly(socket);
+        joinReader();
+    }
+
+    /** Sends close 1000 (when no close was sent yet) and closes the socket without waiting. */
+    @Override
+    public void close() {
+        if (!localEnd) {
+            localEnd = true;
+            if (!closeSent && end == null) {
+                try {
+                    sendClose(1000, "");
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+            closeQuietly(socket);
+        }
+        joinReader();
+    }
+
+    /**
+     * Sends close with the given code, waits for the server's close frame and the end of the TCP connection.
+     */
+    public CloseResult closeGracefully(int code, Duration timeout) throws IOException, InterruptedException {
+        sendClose(code, "");
+        return awaitClose(timeout);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Receiving
+    // ------------------------------------------------------------------------------------------------
+
+    /** Stops reading from the socket after the frame in flight, so the server's sends back up. */
+    public void pauseReading() {
+        paused = true;
+    }
+
+    public void resumeReading() {
+        synchronized (readGate) {
+            paused = false;
+            readGate.notifyAll();
+        }
+    }
+
+    /**
+     * The next frame of any kind, including pings, pongs and continuation frames.
+     *
+     * @return the frame, or null when none arrived within the timeout or the connection ended
+     *         (see {@link #endKind()})
+     */
+    public Frame nextFrame(Duration timeout) throws InterruptedException {
+        Event e = poll(timeout);
+        return e instanceof FrameEvent f ? f.frame() : null;
+    }
+
+    /** How the connection ended as seen by the reader so far, or null while it is still being read. */
+    public EndKind endKind() {
+        EndEvent e = end;
+        return e == null ? null : e.kind();
+    }
+
+    /**
+     * The next complete data message (fragments reassembled); pings and pongs are skipped.
+     *
+     * @throws ConnectionEndedException when a close frame arrives or the connection ends first
+     * @throws IOException when nothing arrives in time
+     */
+    public Message awaitMessage(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ByteArrayOutputStream buf = null;
+        int opcode = -1;
+        int frames = 0;
+        List<Object> skipped = new ArrayList<>();
+        while (true) {
+            Event e = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (e == null) {
+                throw new IOException("no message from " + uri + " within " + timeout
+                        + (frames > 0 ? " (got " + frames + " fragment(s) without FIN)" : ""));
+            }
+            if (e instanceof EndEvent end) {
+                throw new ConnectionEndedException("awaiting a message", closeResultFor(end, skipped, EndKind.TIMEOUT));
+            }
+            Frame f = ((FrameEvent) e).frame();
+            if (f.opcode() == OP_PING || f.opcode() == OP_PONG) {
+                continue;
+            }
+            if (f.opcode() == OP_CLOSE) {
+                CloseResult r = afterCloseFrame(f, deadline, skipped);
+                throw new ConnectionEndedException("awaiting a message", r);
+            }
+            if (buf == null) {
+                buf = new ByteArrayOutputStream();
+                opcode = f.opcode();
+            }
+            buf.writeBytes(f.payload());
+            frames++;
+            if (f.fin()) {
+                return new Message(opcode, buf.toByteArray(), frames);
+            }
+        }
+    }
+
+    /**
+     * The JSON objects of the next server text message: the message split on {@code '\n'} (a server frame
+     * may carry several objects), empty lines dropped. Lines left over by {@link #awaitLine} come first.
+     *
+     * @throws IOException when a binary message arrives instead, nothing arrives in time, or the
+     *                     connection ends ({@link ConnectionEndedException}, carrying the close code)
+     */
+    public List<String> awaitText(Duration timeout) throws IOException, InterruptedException {
+        synchronized (pendingLines) {
+            if (!pendingLines.isEmpty()) {
+                List<String> l = new ArrayList<>(pendingLines);
+                pendingLines.clear();
+                return l;
+            }
+        }
+        Message m = awaitMessage(timeout);
+        if (!m.isText()) {
+            throw new IOException("expected a text message from " + uri + ", got " + m);
+        }
+        return splitLines(m.text());
+    }
+
+    /** The next single JSON object (line) from the server, buffering the rest of a multi-object frame. */
+    public String awaitLine(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            synchronized (pendingLines) {
+                if (!pendingLines.isEmpty()) {
+                    return pendingLines.poll();
+                }
+            }
+            Message m = awaitMessage(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (!m.isText()) {
+                throw new IOException("expected a text message from " + uri + ", got " + m);
+            }
+            synchronized (pendingLines) {
+                pendingLines.addAll(splitLines(m.text()));
+            }
+        }
+    }
+
+    /**
+     * Waits for the end of the connection, skipping data frames (returned in {@code skipped}). When a
+     * close frame arrives (answered with a close frame unless {@link Options#autoCloseReply} is off),
+     * it then waits, within the same timeout, for the server to end the TCP connection.
+     */
+    public CloseResult awaitClose(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Object> skipped = new ArrayList<>();
+        synchronized (pendingLines) {
+            skipped.addAll(pendingLines);
+            pendingLines.clear();
+        }
+        while (true) {
+            Event e = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (e == null) {
+                return new CloseResult(EndKind.TIMEOUT, -1, "", EndKind.TIMEOUT, List.copyOf(skipped));
+            }
+            if (e instanceof EndEvent end) {
+                return closeResultFor(end, skipped, EndKind.TIMEOUT);
+            }
+            Frame f = ((FrameEvent) e).frame();
+            if (f.opcode() == OP_CLOSE) {
+                return afterCloseFrame(f, deadline, skipped);
+            }
+            if (f.opcode() != OP_PING && f.opcode() != OP_PONG) {
+                skipped.add(f);
+            }
+        }
+    }
+
+    private CloseResult afterCloseFrame(Frame close, long deadline, List<Object> skipped) throws InterruptedException {
+        EndKind tcp = EndKind.TIMEOUT;
+        while (true) {
+            Event e = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (e == null) {
+                break;
+            }
+            if (e instanceof EndEvent end) {
+                tcp = end.kind();
+                break;
+            }
+        }
+        return new CloseResult(EndKind.CLOSE_FRAME, close.closeCode(), close.closeReason(), tcp, List.copyOf(skipped));
+    }
+
+    private CloseResult closeResultFor(EndEvent end, List<Object> skipped, EndKind tcp) {
+        Frame cf = closeFrame;
+        if (cf != null) {
+            return new CloseResult(EndKind.CLOSE_FRAME, cf.closeCode(), cf.closeReason(), end.kind(), List.copyOf(skipped));
+        }
+        return new CloseResult(end.kind(), -1, "", tcp, List.copyOf(skipped));
+    }
+
+    private Event poll(Duration timeout) throws InterruptedException {
+        Event e = events.poll(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        if (e == null && events.isEmpty() && end != null) {
+            return end; // sticky end
+        }
+        return e;
+    }
+
+    private static List<String> splitLines(String text) {
+        List<String> lines = new ArrayList<>();
+        for (String l : text.split("\n")) {
+            if (!l.isBlank()) {
+                lines.add(l);
+            }
+        }
+        return lines;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Reader thread
+    // ------------------------------------------------------------------------------------------------
+
+    private void readLoop() {
+        EndEvent result;
+        try {
+            while (true) {
+                synchronized (readGate) {
+                    while (paused && !localEnd) {
+                        readGate.wait();
+                    }
+                }
+                Frame f = readFrame();
+                if (f.opcode() == OP_PING) {
+                    pingsReceived.incrementAndGet();
+                    if (options.autoPong() && !closeSent) {
+                        try {
+                            sendRaw(frame(OP_PONG).payload(f.payload()).encode());
+                            pongsSent.incrementAndGet();
+                        } catch (IOException ignored) {
+                            // the read side will see the end
+                        }
+                    }
+                } else if (f.opcode() == OP_CLOSE && !closeReceived) {
+                    closeFrame = f;
+                    closeReceived = true;
+                    if (options.autoCloseReply() && !closeSent) {
+                        try {
+                            int code = f.closeCode();
+                            if (code == 1005 || code == 1006 || code == 1015) {
+                                sendCloseEmpty();
+                            } else {
+                                sendClose(code, "");
+                            }
+                        } catch (IOException ignored) {
+                            // server may already have closed
+                        }
+                    }
+                }
+                events.add(new FrameEvent(f));
+            }
+        } catch (EOFException e) {
+            result = new EndEvent(localEnd ? EndKind.LOCAL : EndKind.EOF, e);
+        } catch (ProtocolException e) {
+            result = new EndEvent(EndKind.PROTOCOL_ERROR, e);
+            closeQuietly(socket);
+        } catch (SocketException e) {
+            String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+            boolean reset = m.contains("reset") || m.contains("broken pipe");
+            result = new EndEvent(localEnd ? EndKind.LOCAL : reset ? EndKind.RESET : EndKind.EOF, e);
+        } catch (IOException e) {
+            result = new EndEvent(localEnd ? EndKind.LOCAL : EndKind.RESET, e);
+        } catch (InterruptedException e) {
+            result = new EndEvent(EndKind.LOCAL, e);
+        }
+        end = result;
+        events.add(result);
+    }
+
+    private static final class ProtocolException extends IOException {
+        ProtocolException(String m) { super(m); }
+    }
+
+    private Frame readFrame() throws IOException {
+        int b0 = in.read();
+        if (b0 < 0) {
+            throw new EOFException("end of stream");
+        }
+        int b1 = readByte();
+        boolean fin = (b0 & 0x80) != 0;
+        int rsv = (b0 >> 4) & 0x7;
+        int opcode = b0 & 0x0F;
+        boolean masked = (b1 & 0x80) != 0;
+        long len = b1 & 0x7F;
+        if (len == 126) {
+            len = ((long) readByte() << 8) | readByte();
+        } else if (len == 127) {
+            len = 0;
+            for (int i = 0; i < 8; i++) {
+                len = (len << 8) | readByte();
+            }
+        }
+        if (len < 0 || len > options.maxFramePayload()) {
+            throw new ProtocolException("server frame declares " + len + " bytes (limit " + options.maxFramePayload() + ")");
+        }
+        byte[] mask = null;
+        if (masked) {
+            mask = readFully(4);
+        }
+        byte[] payload = readFully((int) len);
+        if (mask != null) {
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i & 3];
+            }
+        }
+        return new Frame(fin, rsv, opcode, masked, payload);
+    }
+
+    private int readByte() throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new EOFException("end of stream inside a frame");
+        }
+        return b;
+    }
+
+    private byte[] readFully(int n) throws IOException {
+        byte[] b = new byte[n];
+        int off = 0;
+        while (off < n) {
+            int r = in.read(b, off, n - off);
+            if (r < 0) {
+                throw new EOFException("end of stream inside a frame");
+            }
+            off += r;
+        }
+        return b;
+    }
+
+    private void joinReader() {
+        synchronized (readGate) {
+            readGate.notifyAll();
+        }
+        if (Thread.currentThread() != reader) {
+            try {
+                reader.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Frame builder
+    // ------------------------------------------------------------------------------------------------
+
+    /** Starts a client frame: masked, FIN set, empty payload, random mask key. */
+    public static FrameBuilder frame(int opcode) {
+        return new FrameBuilder(opcode);
+    }
+
+    /**
+     * Builds any frame, including invalid ones: unmasked, reserved opcodes, RSV bits, a declared payload
+     * length that differs from the bytes that follow (e.g. 2^62), over-long control frames.
+     */
+    public static final class FrameBuilder {
+        private final int opcode;
+        private boolean fin = true;
+        private int rsv;
+        private boolean masked = true;
+        private byte[] maskKey;
+        private byte[] payload = new byte[0];
+        private Long declaredLength;
+
+        private FrameBuilder(int opcode) {
+            this.opcode = opcode & 0x0F;
+        }
+
+        public FrameBuilder fin(boolean fin) { this.fin = fin; return this; }
+        /** RSV bits: 4 = RSV1, 2 = RSV2, 1 = RSV3. */
+        public FrameBuilder rsv(int rsv) { this.rsv = rsv & 0x7; return this; }
+        /** Sends the payload in the clear with the MASK bit unset (RFC 6455: the server must close). */
+        public FrameBuilder unmasked() { this.masked = false; return this; }
+        public FrameBuilder maskKey(byte[] key) { this.maskKey = key.clone(); return this; }
+        public FrameBuilder payload(byte[] p) { this.payload = p.clone(); return this; }
+        public FrameBuilder payload(String utf8) { this.payload = utf8.getBytes(StandardCharsets.UTF_8); return this; }
+        /** The length written in the header, whatever the payload really is (e.g. {@code 1L << 62}). */
+        public FrameBuilder declaredLength(long len) { this.declaredLength = len; return this; }
+
+        public byte[] encode() {
+            ByteArrayOutputStream b = new ByteArrayOutputStream(payload.length + 14);
+            b.write((fin ? 0x80 : 0) | (rsv << 4) | opcode);
+            long len = declaredLength != null ? declaredLength : payload.length;
+            int maskBit = masked ? 0x80 : 0;
+            if (len < 126) {
+                b.write(maskBit | (int) len);
+            } else if (len <= 0xFFFF) {
+                b.write(maskBit | 126);
+                b.write((int) (len >> 8));
+                b.write((int) len);
+            } else {
+                b.write(maskBit | 127);
+                for (int i = 7; i >= 0; i--) {
+                    b.write((int) (len >> (8 * i)));
+                }
+            }
+            byte[] body = payload;
+            if (masked) {
+                byte[] key = maskKey;
+                if (key == null) {
+                    key = new byte[4];
+                    RANDOM.nextBytes(key);
+                }
+                b.writeBytes(key);
+                body = payload.clone();
+                for (int i = 0; i < body.length; i++) {
+                    body[i] ^= key[i & 3];
+                }
+            }
+            b.writeBytes(body);
+            return b.toByteArray();
+        }
+
+        /** The first half of the encoded frame (header and part of the payload): for reset-mid-frame tests. */
+        public byte[] encodeHalf() {
+            byte[] all = encode();
+            return Arrays.copyOf(all, Math.max(1, all.length / 2));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Helpers
+    // ------------------------------------------------------------------------------------------------
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int state = 0;
+        while (state < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed during handshake response after "
+                        + head.size() + " bytes: " + head.toString(StandardCharsets.ISO_8859_1));
+            }
+            head.write(b);
+            if (head.size() > 64 * 1024) {
+                throw new IOException("handshake response head over 64 KiB");
+            }
+            state = (b == '\r' && (state == 0 || state == 2)) ? state + 1
+                    : (b == '\n' && (state == 1 || state == 3)) ? state + 1 : (b == '\r' ? 1 : 0);
+        }
+        String s = head.toString(StandardCharsets.ISO_8859_1);
+        return s.substring(0, s.length() - 4);
+    }
+
+    /** Reads a body delimited by Content-Length or chunking; otherwise only the bytes already received. */
+    private static String readBody(InputStream in, Map<String, List<String>> headers) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int cap = 64 * 1024;
+        try {
+            String cl = headers.containsKey("Content-Length") ? headers.get("Content-Length").get(0) : null;
+            String te = headers.containsKey("Transfer-Encoding") ? headers.get("Transfer-Encoding").get(0) : "";
+            if (cl != null) {
+                long n = Math.min(cap, Long.parseLong(cl.trim()));
+                for (long i = 0; i < n; i++) {
+                    int b = in.read();
+                    if (b < 0) break;
+                    body.write(b);
+                }
+            } else if (te.toLowerCase(Locale.ROOT).contains("chunked")) {
+                while (body.size() < cap) {
+                    String sizeLine = readLine(in);
+                    int semi = sizeLine.indexOf(';');
+                    int size = Integer.parseInt((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
+                    if (size == 0) break;
+                    for (int i = 0; i < size; i++) {
+                        int b = in.read();
+                        if (b < 0) return body.toString(StandardCharsets.UTF_8);
+                        body.write(b);
+                    }
+                    readLine(in);
+                }
+            } else {
+                // delimited by connection close: take what has arrived, without waiting for the close
+                // (a server that upgrades anyway would never close)
+                int b;
+                while (body.size() < cap && in.available() > 0 && (b = in.read()) >= 0) {
+                    body.write(b);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the status is what matters; keep what was read
+        }
+        return body.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            if (b != '\r') sb.append((char) b);
+        }
+        return sb.toString();
+    }
+
+    private static String acceptFor(String key) {
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.ISO_8859_1));
+            return Base64.getEncoder().encodeToString(sha1);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, List<String>> freeze(Map<String, List<String>> m) {
+        TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        m.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    static String opcodeName(int op) {
+        return switch (op) {
+            case OP_CONTINUATION -> "CONT";
+            case OP_TEXT -> "TEXT";
+            case OP_BINARY -> "BINARY";
+            case OP_CLOSE -> "CLOSE";
+            case OP_PING -> "PING";
+            case OP_PONG -> "PONG";
+            default -> "OP" + op;
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? '"' + s + '"' : '"' + s.substring(0, 77) + "...\" (" + s.length() + " chars)";
+    }
+
+    @Override
+    public String toString() {
+        return "RawWebSocket[" + uri + (isOpen() ? " open" : " ended " + endKind()) + "]";
+    }
+
+    /** Convenience for tests that cannot throw checked exceptions. */
+    public static RawWebSocket openUnchecked(URI uri, Duration timeout) {
+        try {
+            return open(uri, timeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
