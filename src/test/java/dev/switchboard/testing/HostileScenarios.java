@@ -145,6 +145,7 @@ public final class HostileScenarios {
     /** More connections from one address than allowed: the extra ones close with 4429, the others keep working. */
     public void aConnectionFloodGets4429() throws Exception {
         List<RawWebSocket> sockets = new ArrayList<>();
+        List<RawWebSocket> welcomed = new ArrayList<>();
         try {
             int refused = 0;
             for (int i = 0; i < MAX_PER_ADDRESS + 5; i++) {
@@ -152,13 +153,15 @@ public final class HostileScenarios {
                 sockets.add(ws);
                 try {
                     assertEquals("welcome", type(ws.awaitLine(T)));
+                    welcomed.add(ws);
                 } catch (RawWebSocket.ConnectionEndedException e) {
                     assertEquals(4429, e.close().code(), e.close().toString());
                     refused++;
                 }
             }
             assertTrue(refused >= 5, "at least the 5 over the cap: " + refused);
-            RawWebSocket survivor = sockets.get(0);
+            assertTrue(welcomed.size() <= MAX_PER_ADDRESS, "at most the cap: " + welcomed.size());
+            RawWebSocket survivor = welcomed.get(0);
             survivor.sendText("{\"type\":\"ping\"}");
             assertEquals("pong", type(survivor.awaitLine(T)));
         } finally {
