@@ -131,10 +131,21 @@ public final class Outbox {
             if (failure != null) {
                 closed = true;
                 sending = false;
+                stats.dropped.add(queue.size());
                 queue.clear();
                 queuedChars = 0;
-                return; // the socket is gone; the endpoint's close callback releases the connection
             }
+        }
+        if (failure != null) {
+            // On an open socket the container refused to queue more (its write queue is bounded too): the
+            // client is not reading. On a closed one, the endpoint's close callback releases the connection.
+            if (transport.isOpen()) {
+                stats.slowConsumerCloses.increment();
+                transport.close(CloseCode.SLOW_CONSUMER, "slow consumer: outbound queue overflowed");
+            }
+            return;
+        }
+        synchronized (this) {
             if (sendingThread == Thread.currentThread()) {
                 completedInline = true;
                 return;

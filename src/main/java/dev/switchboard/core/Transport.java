@@ -17,6 +17,9 @@ public interface Transport {
     /** Sends a WebSocket ping frame (heartbeat). Failures are ignored: a dead socket shows up as a missing pong. */
     void ping();
 
+    /** Whether the socket is still open (a failed send on an open socket means the client is not reading). */
+    boolean isOpen();
+
     /** Closes the socket with a code; the reason is short, human readable, and never carries internals. */
     void close(CloseCode code, String reason);
 }

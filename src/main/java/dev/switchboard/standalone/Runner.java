@@ -10,6 +10,8 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.StaticHttpHandler;
+import org.glassfish.grizzly.nio.ChannelConfigurator;
+import org.glassfish.grizzly.nio.NIOTransport;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
@@ -20,6 +22,8 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.net.URI;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -31,6 +35,12 @@ import java.util.concurrent.CountDownLatch;
  * {@code SWITCHBOARD_PORT}); tests use {@link #start} on a free port.
  */
 public final class Runner implements AutoCloseable {
+
+    /**
+     * Socket send buffer per connection: a few batches. Linux would autotune it up to 4 MiB per socket, which is
+     * what a client that stops reading would hold up before the outbox even noticed.
+     */
+    static final int SEND_BUFFER_BYTES = 128 * 1024;
 
     private final Switchboard switchboard;
     private final HttpServer server;
@@ -88,6 +98,23 @@ public final class Runner implements AutoCloseable {
         NetworkListener listener = new NetworkListener("switchboard", host, port);
         server.addListener(listener);
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        // A fixed socket send buffer (Linux would autotune it up to 4 MiB, and Grizzly queues a multiple of it):
+        // what a slow client holds up is then bounded by the outbox, per connection, not by the kernel.
+        ChannelConfigurator defaults = listener.getTransport().getChannelConfigurator();
+        listener.getTransport().setChannelConfigurator(new ChannelConfigurator() {
+            @Override
+            public void preConfigure(NIOTransport transport, SelectableChannel channel) throws IOException {
+                defaults.preConfigure(transport, channel);
+            }
+
+            @Override
+            public void postConfigure(NIOTransport transport, SelectableChannel channel) throws IOException {
+                defaults.postConfigure(transport, channel);
+                if (channel instanceof SocketChannel socket) {
+                    socket.socket().setSendBufferSize(SEND_BUFFER_BYTES); // also stops Linux autotuning it
+                }
+            }
+        });
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         listener.registerAddOn(webSocketAddOn(container));
         listener.registerAddOn(HandshakeGate.addOn(switchboard));

@@ -143,6 +143,11 @@ final class SocketAdapter implements Transport {
     }
 
     @Override
+    public boolean isOpen() {
+        return session.isOpen();
+    }
+
+    @Override
     public void close(CloseCode code, String reason) {
         try {
             if (session.isOpen()) {

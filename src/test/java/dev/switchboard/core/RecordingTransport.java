@@ -46,6 +46,11 @@ final class RecordingTransport implements Transport {
     }
 
     @Override
+    public boolean isOpen() {
+        return closedWith == null;
+    }
+
+    @Override
     public void close(CloseCode code, String reason) {
         closedWith = code;
     }
