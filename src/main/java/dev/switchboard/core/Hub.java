@@ -197,7 +197,7 @@ public final class Hub implements Backplane.Listener {
         connections.add(c);
         stats.connections.incrementAndGet();
         stats.connectionsOpened.increment();
-        LOG.log(Level.DEBUG, "open {0} on {1} ({2})", c, endpoint, who.source());
+        LOG.log(Level.INFO, "open {0} on {1} ({2})", c, endpoint, who.source());
         outbox.offer(Wire.encode(new ServerMessage.Welcome(who.user(), c.id(), PROTOCOL, heartbeatMs,
                 new ServerMessage.Limits(settings.getInt(Settings.Key.MAX_MESSAGE_BYTES), maxTextChars),
                 who.isGuest() ? authenticator.guestTicket(who.user()) : null)));
@@ -273,7 +273,7 @@ public final class Hub implements Backplane.Listener {
         perAddress.computeIfPresent(c.address(), (a, n) -> n > 1 ? n - 1 : null);
         backplane.disconnect(c.user());
         stats.connections.decrementAndGet();
-        LOG.log(Level.DEBUG, "closed {0}", c);
+        LOG.log(Level.INFO, "closed {0}", c);
     }
 
     /** A WebSocket pong (or any frame) proves the client is alive. */
