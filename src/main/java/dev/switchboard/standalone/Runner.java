@@ -91,7 +91,8 @@ public final class Runner implements AutoCloseable {
             throws IOException {
         Switchboard switchboard = Switchboard.start(settings);
         // Tyrus buffers a whole frame before the endpoint sees it (default ~4 MiB) and ignores the session's text
-        // limit for single frames: bound the buffer; frames up to it are closed 1009 by the decoder's size check.
+        // limit for single frames: bound the buffer; frames up to it are closed 1009 by the decoder's size check,
+        // larger ones by the FrameGuard in front of Tyrus (also 1009, as soon as their header arrives).
         StandaloneContainer container = new StandaloneContainer(
                 Math.max(64 * 1024, 2 * settings.getInt(Settings.Key.MAX_MESSAGE_BYTES) + 1024));
         HttpServer server = new HttpServer();
@@ -188,9 +189,12 @@ public final class Runner implements AutoCloseable {
     static final class StandaloneContainer extends TyrusServerContainer {
         private final WebSocketEngine engine;
 
+        private final WebSocketEngine guarded;
+
         StandaloneContainer(int incomingBufferSize) {
             super((Set<Class<?>>) null);
             this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
+            this.guarded = new FrameGuard.Engine(engine, incomingBufferSize);
         }
 
         @Override
@@ -203,9 +207,10 @@ public final class Runner implements AutoCloseable {
             engine.register(serverEndpointConfig, "");
         }
 
+        /** Tyrus's engine behind a {@link FrameGuard}: Grizzly's upgrade filter gets its connections from here. */
         @Override
         public WebSocketEngine getWebSocketEngine() {
-            return engine;
+            return guarded;
         }
 
         @Override
