@@ -81,7 +81,7 @@ class HostileInputIT {
 
     @Test
     void stalledHugeFrame() throws Exception {
-        scenarios().aStalledHugeFrameIsClosedByTheHeartbeat();
+        scenarios().aStalledHugeFrameIsClosed(4002);
     }
 
     @Test
