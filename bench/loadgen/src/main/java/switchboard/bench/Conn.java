@@ -1,0 +1,115 @@
+package switchboard.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One client WebSocket connection. Owned by exactly one {@link Loop}: every field is read and written
+ * only on that loop's thread, except the role fields, which are set before the connection is handed
+ * to its loop.
+ */
+final class Conn {
+    static final int NEW = 0, CONNECTING = 1, HANDSHAKE = 2, OPEN = 3, CLOSED = 4;
+    static final byte[] EMPTY = new byte[0];
+
+    final int id;
+    final Loop loop;
+
+    // role (set by the driver before the connection is handed to its loop)
+    final boolean chat;     // /ws/chat (join a room) or /ws/notifications (subscribe to the topic)
+    final int room;         // room index (chat) or -1
+    final int senderLocal;  // index among its room's senders, or -1 for a pure receiver
+    final long[] lastSeq;   // per room sender: the last seq received (chat only)
+    final boolean feeder;   // storm: stays connected while the others drop
+
+    // connection state
+    int state = NEW;
+    SocketChannel ch;
+    SelectionKey key;
+    String expectAccept;
+    boolean inflight;       // counted in the loop's connect window until it is ready
+    boolean ready;          // joined / subscribed
+    int attempts;
+    long retryAt;
+
+    // input not yet parsed (an incomplete frame or the handshake response)
+    byte[] in = EMPTY;
+    int inLen;
+    // a fragmented message being reassembled
+    byte[] frag = EMPTY;
+    int fragLen;
+    boolean fragging;
+    // output the socket did not take yet (read mode), or null
+    ByteBuffer out;
+
+    // protocol state
+    long seq;               // messages this connection has sent
+    long nextSendAt;
+    long lastOffset = -1;
+    byte[] epoch;
+    boolean rejoining;      // storm: reconnecting with since
+    long sinceOffset = -1;
+    boolean recoveredFlag;
+    boolean recoveryDone;
+
+    Conn(int id, Loop loop, boolean chat, int room, int senderLocal, int sendersInRoom, boolean feeder) {
+        this.id = id;
+        this.loop = loop;
+        this.chat = chat;
+        this.room = room;
+        this.senderLocal = senderLocal;
+        this.lastSeq = chat ? new long[Math.max(1, sendersInRoom)] : null;
+        this.feeder = feeder;
+    }
+
+    void append(byte[] b, int off, int n) {
+        if (inLen + n > in.length) {
+            byte[] bigger = new byte[Math.max(inLen + n, Math.max(1024, in.length * 2))];
+            System.arraycopy(in, 0, bigger, 0, inLen);
+            in = bigger;
+        }
+        System.arraycopy(b, off, in, inLen, n);
+        inLen += n;
+    }
+
+    /** Drops the first {@code n} bytes of {@code in}; frees a large buffer once it is empty. */
+    void consume(int n) {
+        int rest = inLen - n;
+        if (rest > 0) System.arraycopy(in, n, in, 0, rest);
+        inLen = rest;
+        if (rest == 0 && in.length > 65536) in = EMPTY;
+    }
+
+    void appendFrag(byte[] b, int s, int e) {
+        int n = e - s;
+        if (fragLen + n > frag.length) {
+            byte[] bigger = new byte[Math.max(fragLen + n, Math.max(1024, frag.length * 2))];
+            System.arraycopy(frag, 0, bigger, 0, fragLen);
+            frag = bigger;
+        }
+        System.arraycopy(b, s, frag, fragLen, n);
+        fragLen += n;
+    }
+
+    /** Forgets the socket and everything in flight, keeping what recovery needs (offsets, seqs, epoch). */
+    void resetForReconnect() {
+        state = NEW;
+        ch = null;
+        key = null;
+        ready = false;
+        inflight = false;
+        in = EMPTY;
+        inLen = 0;
+        frag = EMPTY;
+        fragLen = 0;
+        fragging = false;
+        out = null;
+        attempts = 0;
+        retryAt = 0;
+        rejoining = true;
+        sinceOffset = lastOffset;
+        recoveredFlag = false;
+        recoveryDone = false;
+    }
+}

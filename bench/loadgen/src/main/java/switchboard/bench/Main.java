@@ -1,0 +1,86 @@
+package switchboard.bench;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** Command line: {@code java -jar loadgen.jar <scenario|report> [--option value ...]}; see README.md. */
+public final class Main {
+    private Main() {}
+
+    static final String USAGE = """
+            usage: java -jar loadgen.jar SCENARIO [options]      SCENARIO: fanout | rooms | notify | capacity | storm
+                   java -jar loadgen.jar report --in results.csv [--out-dir DIR] [--baseline node]
+            common:   --url ws://127.0.0.1:8090 (base incl. context path)  --server-pid PID  --out results.csv
+                      --label NAME --mode unpinned|pinned --rep N --name SCENARIO_LABEL  --threads N
+                      --max-seconds 900  --strict  --connect-concurrency 256  --src-addrs N  --text-chars 48
+            sweeps:   --rates 50k,100k,...  --warmup 2 --measure 5 --drain 10 (s)  --slo-ms 50  --no-stop
+                      --gc-after-setup true   (jcmd GC.run once the connections are up, Java servers only)
+            fanout:   --clients 1000 --rooms 1 --senders 10        rooms: --clients 5000 --rooms 100 --senders 2 (per room)
+            notify:   --clients 5000 --key bench-key --topic bench --http-inflight 64
+            capacity: --clients 20000 --room-size 50
+            storm:    --clients 5000 --rooms 50 --history 20 --missed 10 --storm-concurrency 0 (0 = all at once)
+                      --storm-timeout 60 --storm-rst
+            """;
+
+    public static void main(String[] args) throws Exception {
+        Opts o = new Opts(args);
+        String sc = o.command;
+        if ("report".equals(sc)) {
+            Report.run(o);
+            return;
+        }
+        int clients;
+        switch (sc) {
+            case "fanout": clients = o.i("clients", 1000); break;
+            case "rooms": case "notify": case "storm": clients = o.i("clients", 5000); break;
+            case "capacity": clients = o.i("clients", 20000); break;
+            default:
+                System.out.print(USAGE);
+                System.exit("help".equals(sc) || "--help".equals(sc) ? 0 : 2);
+                return;
+        }
+        long maxSeconds = o.l("max-seconds", 900);
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(maxSeconds * 1000);
+                System.out.println("loadgen: --max-seconds " + maxSeconds + " reached, exiting");
+                System.out.flush();
+                Runtime.getRuntime().halt(3);
+            } catch (InterruptedException ignored) { }
+        }, "watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+
+        Driver d = new Driver(o, sc, clients);
+        int rc = 0;
+        try {
+            Driver.log("%s against %s (label %s, mode %s, rep %d), server pid %d, %d selector thread(s)", d.scenario, o.str("url", "ws://127.0.0.1:8090"),
+                    o.str("label", "server"), o.str("mode", "unpinned"), o.i("rep", 1), d.pid, d.loops.length);
+            switch (sc) {
+                case "fanout": d.sweepChat(clients, o.i("rooms", 1), o.i("senders", 10)); break;
+                case "rooms": d.sweepChat(clients, o.i("rooms", 100), o.i("senders", 2)); break;
+                case "notify": d.sweepNotify(clients); break;
+                case "capacity": d.capacity(clients, o.i("room-size", 50)); break;
+                case "storm": d.storm(clients, o.i("rooms", 50)); break;
+                default: throw new IllegalStateException();
+            }
+            if (d.failed) rc = 1;
+        } catch (Exception e) {
+            rc = 2;
+            Driver.log("FAILED: %s", e.getMessage());
+            Map<String, Object> r = Results.row();
+            r.put("time", Instant.now().toString());
+            r.put("label", o.str("label", "server"));
+            r.put("mode", o.str("mode", "unpinned"));
+            r.put("rep", o.i("rep", 1));
+            r.put("scenario", d.scenario);
+            r.put("clients", clients);
+            r.put("ok", false);
+            r.put("note", "FAILED: " + e.getMessage());
+            d.results.write(r);
+        } finally {
+            d.close();
+        }
+        System.exit(rc);
+    }
+}

@@ -1,0 +1,85 @@
+package switchboard.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Publishes notifications with {@code POST /api/topics/{topic}}, paced open-loop, a bounded number
+ * in flight. Body: {@code {"b":"S3.M.0.17.81234567890.xxxx"}} (see {@link Tag}); the send time in it is
+ * taken just before the request is handed to the HTTP client.
+ */
+final class Publisher {
+    private final Bench bench;
+    private final HttpClient http;
+    private final URI uri;
+    private final String auth;
+    private final Semaphore window;
+    private final int maxInFlight;
+    final AtomicLong sent = new AtomicLong(), accepted = new AtomicLong(), failed = new AtomicLong(), skipped = new AtomicLong();
+    final AtomicLong lastStatus = new AtomicLong();
+    private long seq;
+
+    Publisher(Bench bench, String key, int maxInFlight) {
+        this.bench = bench;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newSingleThreadExecutor(r -> { Thread t = new Thread(r, "http"); t.setDaemon(true); return t; }))
+                .build();
+        this.uri = URI.create(bench.httpBase + "/api/topics/" + bench.topic);
+        this.auth = "Bearer " + key;
+        this.maxInFlight = maxInFlight;
+        this.window = new Semaphore(maxInFlight);
+    }
+
+    /** Publishes one message per {@code periodNs} from {@code start} until {@code end}, on the calling thread. */
+    void run(long periodNs, long start, long end) {
+        byte[] p = new byte[256 + bench.textChars];
+        long next = start;
+        while (next < end) {
+            long now = System.nanoTime();
+            if (now < next) { LockSupport.parkNanos(next - now); continue; }
+            if (now - next > 100_000_000L) { // far behind: skip rather than burst
+                long k = (now - next) / periodNs;
+                skipped.addAndGet(k);
+                next += k * periodNs;
+                if (next >= end) break;
+            }
+            if (!window.tryAcquire()) {
+                skipped.incrementAndGet(); // the server is not answering fast enough: counted, not queued
+            } else {
+                int n = Tag.put(p, 0, "{\"b\":\"".getBytes(StandardCharsets.US_ASCII));
+                n = Tag.write(p, n, bench.step, now >= bench.measureStart ? (byte) 'M' : (byte) 'W', 0, ++seq, now - bench.base, bench.textChars);
+                p[n++] = '"';
+                p[n++] = '}';
+                HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                        .header("Authorization", auth).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(p, n))).build(); // the client reads it later
+                sent.incrementAndGet();
+                http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, ex) -> {
+                    if (ex == null && r.statusCode() / 100 == 2) accepted.incrementAndGet();
+                    else {
+                        failed.incrementAndGet();
+                        bench.countError(ex != null ? "http:" + ex.getClass().getSimpleName() : "http:" + r.statusCode());
+                    }
+                    window.release();
+                });
+            }
+            next += periodNs;
+        }
+    }
+
+    /** Waits until every request has been answered; false on timeout. */
+    boolean awaitIdle(long timeoutMs) throws InterruptedException {
+        if (!window.tryAcquire(maxInFlight, timeoutMs, TimeUnit.MILLISECONDS)) return false;
+        window.release(maxInFlight);
+        return true;
+    }
+}

@@ -1,0 +1,327 @@
+#!/usr/bin/env bash
+# Switchboard load benchmark driver: builds the load generator, installs the Node baseline, starts each
+# server fresh for every (repetition, scenario), alternating servers, runs the scenarios, and prints one
+# table of medians with ratios against the Node baseline. Everything it starts it stops (trap), and
+# every run is bounded in time. Load goes to 127.0.0.1 only. See bench/README.md.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+usage() {
+  cat <<EOF
+usage: bench/run.sh [options]
+  --target T         repeatable; T is one of
+                       node                      the Node ws relay in bench/node-relay (baseline)
+                       standalone                Switchboard's Tyrus/Grizzly runner (\$SB_STANDALONE_CMD or built from \$SB_REPO)
+                       tomcat                    Switchboard's WAR in Tomcat \$SB_TOMCAT_VERSION (zip from Maven Central)
+                       url=ws://127.0.0.1:PORT[/ctx][,pid=N][,label=NAME]   an already running server (not restarted)
+                       cmd=LABEL@ws://127.0.0.1:PORT[/ctx]@COMMAND            started with COMMAND (bash -c), stopped after each run
+                     default: node standalone tomcat
+  --scenarios LIST   comma-separated: fanout,fanout@150k,rooms,notify,capacity,storm (default: all of them)
+  --reps N           repetitions, servers alternated within each (default 3)
+  --mode M           unpinned | pinned | both (default unpinned); pinned: server on CPU 0, load generator on CPU 1
+  --quick            smoke test: a few hundred connections, a few seconds per scenario, strict counting
+  --out DIR          results directory (default bench/results/<date-time>)
+  --max-minutes N    stop starting new runs after N minutes (default 240)
+  --capacity-conns N connections held in the capacity scenario (default 20000, capped by ulimit -Hn)
+  --rates LIST       offered deliveries/s of the sweeps (default 50k,100k,150k,200k,300k,400k,600k,800k)
+  --loadgen-args S   extra arguments for every load generator run (e.g. "--measure 10")
+  --nice N           run servers and load generator under nice -n N (e.g. -10 on a shared machine; see README)
+  -h, --help
+environment: SB_REPO, SB_STANDALONE_CMD, SB_STANDALONE_PORT (8180), SB_MAIN_CLASS, SB_WAR, SB_TOMCAT_VERSION (10.1.60),
+  SB_TOMCAT_PORT (8280), SB_JAVA_OPTS ("-Xms1g -Xmx1g"), NODE_PORT (8190), SB_PUBLISHER_KEY (bench-key),
+  LOADGEN_JAVA_OPTS ("-Xms1g -Xmx1g"), SWITCHBOARD_* (passed to Switchboard; see README)
+EOF
+}
+
+TARGETS=()
+SCENARIOS="fanout,fanout@150k,rooms,notify,capacity,storm"
+REPS=3
+MODE=unpinned
+QUICK=0
+OUT=""
+MAX_MINUTES=240
+CAP_CONNS=20000
+RATES="50k,100k,150k,200k,300k,400k,600k,800k"
+EXTRA=""
+NICE=""
+NICE_N=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --target) TARGETS+=("$2"); shift 2 ;;
+    --target=*) TARGETS+=("${1#*=}"); shift ;;
+    --scenarios) SCENARIOS="$2"; shift 2 ;;
+    --reps) REPS="$2"; shift 2 ;;
+    --mode) MODE="$2"; shift 2 ;;
+    --quick) QUICK=1; shift ;;
+    --out) OUT="$2"; shift 2 ;;
+    --max-minutes) MAX_MINUTES="$2"; shift 2 ;;
+    --capacity-conns) CAP_CONNS="$2"; shift 2 ;;
+    --rates) RATES="$2"; shift 2 ;;
+    --loadgen-args) EXTRA="$2"; shift 2 ;;
+    --nice) NICE="nice -n $2"; NICE_N="$2"
+            # others may use the idle CPU at lower priority: do not wait for quiet, do not reject steps for it
+            EXTRA="$EXTRA --quiet-timeout 0 --max-other 200"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(node standalone tomcat)
+case "$MODE" in unpinned) MODES=(unpinned) ;; pinned) MODES=(pinned) ;; both) MODES=(unpinned pinned) ;; *) echo "bad --mode $MODE" >&2; exit 2 ;; esac
+[ "$QUICK" = 1 ] && REPS=1
+
+SB_REPO="${SB_REPO:-$(cd "$BENCH/.." && pwd)}"
+SB_STANDALONE_PORT="${SB_STANDALONE_PORT:-8180}"
+SB_MAIN_CLASS="${SB_MAIN_CLASS:-dev.switchboard.standalone.Runner}"
+SB_TOMCAT_VERSION="${SB_TOMCAT_VERSION:-10.1.60}"
+SB_TOMCAT_PORT="${SB_TOMCAT_PORT:-8280}"
+SB_JAVA_OPTS="${SB_JAVA_OPTS:--Xms1g -Xmx1g}"
+NODE_PORT="${NODE_PORT:-8190}"
+SB_PUBLISHER_KEY="${SB_PUBLISHER_KEY:-bench-key}"
+LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms1g -Xmx1g}"
+# Switchboard's protective limits would otherwise throttle the load itself: 10 senders at 80 messages/s
+# each, 5000+ connections from one address. The benchmark measures the relay, not the limits.
+export SWITCHBOARD_PUBLISHER_KEY="${SWITCHBOARD_PUBLISHER_KEY:-$SB_PUBLISHER_KEY}"
+export SWITCHBOARD_RATE_PER_SECOND="${SWITCHBOARD_RATE_PER_SECOND:-1000000}"
+export SWITCHBOARD_RATE_BURST="${SWITCHBOARD_RATE_BURST:-1000000}"
+export SWITCHBOARD_MAX_CONNECTIONS_PER_ADDRESS="${SWITCHBOARD_MAX_CONNECTIONS_PER_ADDRESS:-1000000}"
+
+OUT="${OUT:-$BENCH/results/$(date +%Y%m%d-%H%M%S)$([ "$QUICK" = 1 ] && echo -quick)}"
+mkdir -p "$OUT/logs"
+OUT="$(cd "$OUT" && pwd)"
+WORK="$BENCH/.work"
+mkdir -p "$WORK"
+RESULTS="$OUT/results.csv"
+START_TS=$(date +%s)
+log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$OUT/run.log"; }
+
+# ------------------------------------------------------------------ cleanup: whatever we started goes
+STARTED=()   # process group ids
+RESTORE_AFFINITY=()
+cleanup() {
+  local rc=$?
+  for pg in "${STARTED[@]:-}"; do [ -n "$pg" ] && stop_group "$pg"; done
+  for ra in "${RESTORE_AFFINITY[@]:-}"; do [ -n "$ra" ] && taskset -a -p "${ra#*:}" "${ra%%:*}" >/dev/null 2>&1 || true; done
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+stop_group() { # $1 = process group id (the leader's pid): TERM, then KILL after 15 s
+  local pg=$1 i p keep=()
+  for p in "${STARTED[@]:-}"; do [ "$p" != "$pg" ] && [ -n "$p" ] && keep+=("$p"); done
+  STARTED=("${keep[@]:-}")
+  kill -TERM -- "-$pg" 2>/dev/null || return 0
+  for i in $(seq 1 150); do kill -0 -- "-$pg" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$pg" 2>/dev/null || true
+}
+
+prioritize() { # $1 = session leader started with setsid: with autogroup scheduling, nice is relative to the
+  # session, so the session's own autogroup gets the niceness (needs CAP_SYS_NICE for negative values)
+  [ -n "$NICE_N" ] || return 0
+  local i
+  for i in $(seq 1 50); do [ "$(ps -o sid= -p "$1" 2>/dev/null | tr -d ' ')" = "$1" ] && break; sleep 0.02; done  # setsid done
+  if [ -w "/proc/$1/autogroup" ]; then echo "$NICE_N" > "/proc/$1/autogroup" 2>/dev/null || log "note: cannot set autogroup nice $NICE_N"; fi
+}
+
+listener_pid() { # pid listening on TCP port $1
+  ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1
+}
+
+port_of() { local u="${1#*://}"; u="${u%%/*}"; echo "${u##*:}"; }
+http_of() { local u="$1"; u="${u/ws:\/\//http://}"; echo "${u%/}"; }
+
+wait_ready() { # $1 url (ws://host:port/ctx) $2 timeout s $3 pgid: HTTP /api/health answers
+  local health; health="$(http_of "$1")/api/health"
+  local deadline=$(( $(date +%s) + $2 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then return 1; fi  # the group leader exited
+    curl -sf -o /dev/null --max-time 2 "$health" && return 0
+    sleep 0.3
+  done
+  return 1
+}
+
+# ------------------------------------------------------------------ builds
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+NOFILE=$(ulimit -n)
+if [ "$NOFILE" != unlimited ] && [ "$CAP_CONNS" -gt $((NOFILE - 500)) ]; then
+  log "note: open files are limited to $NOFILE per process (ulimit -Hn); capacity holds $((NOFILE - 500)) connections instead of $CAP_CONNS"
+  CAP_CONNS=$((NOFILE - 500))
+fi
+
+log "building the load generator"
+mvn -q -f "$BENCH/loadgen/pom.xml" -DskipTests package > "$OUT/logs/build-loadgen.log" 2>&1 || { cat "$OUT/logs/build-loadgen.log"; exit 1; }
+LOADGEN="$BENCH/loadgen/target/loadgen.jar"
+
+needs() { local t; for t in "${TARGETS[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
+
+if needs node; then
+  log "installing the Node relay's dependencies (npm)"
+  (cd "$BENCH/node-relay" && npm install --no-audit --no-fund --loglevel=error) > "$OUT/logs/npm.log" 2>&1 || { cat "$OUT/logs/npm.log"; exit 1; }
+fi
+
+if needs standalone && [ -z "${SB_STANDALONE_CMD:-}" ]; then
+  [ -f "$SB_REPO/pom.xml" ] || { echo "standalone: no pom.xml in SB_REPO=$SB_REPO; set SB_REPO or SB_STANDALONE_CMD" >&2; exit 2; }
+  log "building Switchboard (standalone runner) in $SB_REPO"
+  mvn -q -f "$SB_REPO/pom.xml" -DskipTests compile dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$WORK/sb.classpath" > "$OUT/logs/build-switchboard.log" 2>&1 \
+    || { tail -30 "$OUT/logs/build-switchboard.log"; exit 1; }
+  SB_STANDALONE_CMD="cd '$SB_REPO' && exec java $SB_JAVA_OPTS -cp '$SB_REPO/target/classes:$(cat "$WORK/sb.classpath")' $SB_MAIN_CLASS"
+fi
+
+if needs tomcat; then
+  if [ -z "${SB_WAR:-}" ]; then  # always rebuilt (incremental), so the WAR matches the sources
+    [ -f "$SB_REPO/pom.xml" ] || { echo "tomcat: no pom.xml in SB_REPO=$SB_REPO; set SB_REPO or SB_WAR" >&2; exit 2; }
+    log "building Switchboard's WAR in $SB_REPO"
+    mvn -q -f "$SB_REPO/pom.xml" -DskipTests package > "$OUT/logs/build-war.log" 2>&1 || { tail -30 "$OUT/logs/build-war.log"; exit 1; }
+    SB_WAR=$(ls -t "$SB_REPO"/target/*.war | head -1)
+  fi
+  TOMCAT_HOME="$WORK/apache-tomcat-$SB_TOMCAT_VERSION"
+  if [ ! -x "$TOMCAT_HOME/bin/catalina.sh" ]; then
+    log "fetching Tomcat $SB_TOMCAT_VERSION from Maven Central"
+    mvn -q dependency:copy -Dartifact="org.apache.tomcat:tomcat:$SB_TOMCAT_VERSION:zip" -DoutputDirectory="$WORK" > "$OUT/logs/tomcat-fetch.log" 2>&1 \
+      || { cat "$OUT/logs/tomcat-fetch.log"; exit 1; }
+    (cd "$WORK" && rm -rf "apache-tomcat-$SB_TOMCAT_VERSION" && python3 -m zipfile -e "tomcat-$SB_TOMCAT_VERSION.zip" . && chmod +x "apache-tomcat-$SB_TOMCAT_VERSION"/bin/*.sh)
+  fi
+fi
+
+{
+  echo "date: $(date -Is)"; echo "host: $(uname -a)"; echo "cpus: $(nproc)"; echo "java: $(java -version 2>&1 | head -1)"
+  echo "node: $(node -v 2>/dev/null)"; echo "server repo: $SB_REPO $(git -C "$SB_REPO" log -1 --format='%h %s' 2>/dev/null || true)"
+  echo "targets: ${TARGETS[*]}"; echo "scenarios: $SCENARIOS"; echo "reps: $REPS modes: ${MODES[*]} quick: $QUICK"
+  echo "SB_JAVA_OPTS: $SB_JAVA_OPTS"; env | grep '^SWITCHBOARD_' | grep -v KEY || true
+} > "$OUT/meta.txt"
+
+# ------------------------------------------------------------------ targets
+# start_target T MODE LOGFILE -> sets URL, PID, LABEL, PGID ("" for url= targets)
+start_target() {
+  local t="$1" mode="$2" logf="$3" pin=""
+  [ "$mode" = pinned ] && pin="taskset -c 0"
+  pin="$NICE $pin"
+  URL=""; PID=""; LABEL=""; PGID=""
+  local cmd=""
+  case "$t" in
+    node)
+      LABEL=node; URL="ws://127.0.0.1:$NODE_PORT"
+      cmd="cd '$BENCH/node-relay' && PORT=$NODE_PORT PUBLISHER_KEY='$SB_PUBLISHER_KEY' exec $pin node --expose-gc relay.js" ;;
+    standalone)
+      LABEL=standalone; URL="ws://127.0.0.1:$SB_STANDALONE_PORT"
+      cmd="export SWITCHBOARD_PORT=$SB_STANDALONE_PORT; $pin bash -c \"$SB_STANDALONE_CMD\"" ;;
+    tomcat)
+      LABEL=tomcat; URL="ws://127.0.0.1:$SB_TOMCAT_PORT/switchboard"
+      local base="$WORK/tomcat-base"
+      rm -rf "$base"; mkdir -p "$base"/{logs,temp,work,webapps}
+      cp -r "$TOMCAT_HOME/conf" "$base/"
+      sed -i -e "s/<Server port=\"8005\"/<Server port=\"-1\"/" \
+             -e "s/port=\"8080\" protocol=\"HTTP\/1.1\"/port=\"$SB_TOMCAT_PORT\" protocol=\"org.apache.coyote.http11.Http11NioProtocol\" address=\"127.0.0.1\" maxConnections=\"100000\" acceptCount=\"4096\"/" \
+             "$base/conf/server.xml"
+      cp "$SB_WAR" "$base/webapps/switchboard.war"
+      cmd="export CATALINA_HOME='$TOMCAT_HOME' CATALINA_BASE='$base' CATALINA_PID='' CATALINA_OPTS='$SB_JAVA_OPTS'; exec $pin '$TOMCAT_HOME/bin/catalina.sh' run" ;;
+    url=*)
+      local spec="${t#url=}"; URL="${spec%%,*}"; LABEL="url:$(port_of "$URL")"
+      local kv; IFS=',' read -ra kv <<< "$spec"
+      for x in "${kv[@]:1}"; do case "$x" in pid=*) PID="${x#pid=}" ;; label=*) LABEL="${x#label=}" ;; esac; done
+      [ -n "$PID" ] || PID=$(listener_pid "$(port_of "$URL")")
+      if [ "$mode" = pinned ] && [ -n "$PID" ]; then
+        RESTORE_AFFINITY+=("$PID:$(taskset -p "$PID" | sed 's/.*: //')")
+        taskset -a -p 1 "$PID" > /dev/null
+      fi
+      wait_ready "$URL" 10 "" || { log "$LABEL: $URL does not answer /api/health"; return 1; }
+      return 0 ;;
+    cmd=*)
+      local spec="${t#cmd=}"; LABEL="${spec%%@*}"; spec="${spec#*@}"; URL="${spec%%@*}"; cmd="$pin bash -c \"${spec#*@}\"" ;;
+    *) echo "unknown target $t" >&2; return 1 ;;
+  esac
+  local port; port=$(port_of "$URL")
+  if [ -n "$(listener_pid "$port")" ] || ss -Hltn "sport = :$port" | grep -q .; then
+    log "$LABEL: port $port is already in use; not starting"; return 1
+  fi
+  setsid bash -c "$cmd" > "$logf" 2>&1 < /dev/null &
+  PGID=$!
+  STARTED+=("$PGID")
+  prioritize "$PGID"
+  if ! wait_ready "$URL" 180 "$PGID"; then
+    log "$LABEL: did not become ready (log: $logf)"; tail -5 "$logf" | sed 's/^/    /'; stop_group "$PGID"; return 1
+  fi
+  PID=$(listener_pid "$port")
+  return 0
+}
+
+# ------------------------------------------------------------------ scenarios
+scenario_args() { # $1 scenario -> loadgen arguments
+  if [ "$QUICK" = 1 ]; then
+    local q="--warmup 1 --measure 2 --drain 10 --no-stop --quiet-timeout 5 --noisy-retries 0 --strict"
+    case "$1" in
+      fanout) echo "fanout --clients 200 --senders 5 --rates 10k,20k $q" ;;
+      fanout@150k) echo "fanout --name fanout@20k --clients 200 --senders 5 --rates 20k $q" ;;
+      rooms) echo "rooms --clients 400 --rooms 8 --senders 2 --rates 10k,20k $q" ;;
+      notify) echo "notify --clients 300 --rates 10k,20k $q" ;;
+      capacity) echo "capacity --clients 500 --strict" ;;
+      storm) echo "storm --clients 300 --rooms 6 --strict" ;;
+    esac
+    return
+  fi
+  local sweep="--rates $RATES --warmup 2 --measure 5 --drain 10"
+  case "$1" in
+    fanout) echo "fanout --clients 1000 --senders 10 $sweep" ;;
+    fanout@150k) echo "fanout --name fanout@150k --clients 1000 --senders 10 --rates 150k --warmup 3 --measure 10 --no-stop" ;;
+    rooms) echo "rooms --clients 5000 --rooms 100 --senders 2 $sweep" ;;
+    notify) echo "notify --clients 5000 $sweep" ;;
+    capacity) echo "capacity --clients $CAP_CONNS --room-size 50" ;;
+    storm) echo "storm --clients 5000 --rooms 50 --history 20 --missed 10" ;;
+  esac
+}
+
+FAILS=0
+RUNS=0
+IFS=',' read -ra SCEN <<< "$SCENARIOS"
+log "results in $OUT; targets: ${TARGETS[*]}; scenarios: ${SCEN[*]}; reps: $REPS; modes: ${MODES[*]}"
+for mode in "${MODES[@]}"; do
+  for rep in $(seq 1 "$REPS"); do
+    for sc in "${SCEN[@]}"; do
+      for t in "${TARGETS[@]}"; do
+        if [ $(( $(date +%s) - START_TS )) -gt $(( MAX_MINUTES * 60 )) ]; then
+          log "--max-minutes $MAX_MINUTES reached: no more runs"; break 4
+        fi
+        tag="$mode-r$rep-$sc-${t//[^A-Za-z0-9@.-]/_}"
+        if ! start_target "$t" "$mode" "$OUT/logs/server-$tag.log"; then FAILS=$((FAILS + 1)); continue; fi
+        args=$(scenario_args "$sc")
+        pin=""; threads=""
+        if [ "$mode" = pinned ]; then pin="taskset -c 1"; threads="--threads 1"; fi
+        limit=1500; [ "$QUICK" = 1 ] && limit=180
+        log "$LABEL ($mode, rep $rep): $sc"
+        RUNS=$((RUNS + 1))
+        lglog="$OUT/logs/loadgen-$tag.log"
+        rm -f "$OUT/.rc"
+        # its own process group, so that the trap can stop it (and a TERM to this script is acted on at once)
+        # shellcheck disable=SC2086
+        setsid bash -c "timeout --foreground --kill-after=10 $limit $NICE $pin java $LOADGEN_JAVA_OPTS -jar '$LOADGEN' $args $threads $EXTRA \
+          --url '$URL' --server-pid '${PID:--1}' --label '$LABEL' --mode $mode --rep $rep --out '$RESULTS' \
+          --key '$SB_PUBLISHER_KEY' --max-seconds $((limit - 20)) > '$lglog' 2>&1; echo \$? > '$OUT/.rc'" < /dev/null &
+        lg=$!
+        STARTED+=("$lg")
+        prioritize "$lg"
+        tail -n +1 -F --pid="$lg" "$lglog" 2>/dev/null \
+          | grep --line-buffered -E '\] (fanout|rooms|notify|capacity|storm|stop|noisy|FAILED|setup: [0-9]+ conn)' &
+        tp=$!
+        wait "$lg" || true
+        wait "$tp" || true
+        stop_group "$lg"
+        rc=$(cat "$OUT/.rc" 2>/dev/null || echo 1)
+        if [ "$rc" != 0 ]; then log "  load generator exit code $rc (1 = counts did not add up, 2 = failed, 124 = timed out)"; FAILS=$((FAILS + 1)); fi
+        if [ -n "$PGID" ]; then
+          if ! kill -0 "$PGID" 2>/dev/null; then log "  $LABEL died during the run (log: $OUT/logs/server-$tag.log)"; FAILS=$((FAILS + 1)); fi
+          stop_group "$PGID"
+        fi
+      done
+    done
+  done
+done
+
+echo
+if [ -f "$RESULTS" ]; then
+  java -Djava.awt.headless=true -jar "$LOADGEN" report --in "$RESULTS" --out-dir "$OUT" --baseline node | tee -a "$OUT/run.log"
+fi
+log "$RUNS runs, $FAILS problems; raw rows: $RESULTS; logs: $OUT/logs"
+[ "$QUICK" = 1 ] && { [ "$FAILS" = 0 ] && log "quick: PASS (every run counted every delivery exactly once)" || log "quick: FAIL"; }
+[ "$FAILS" = 0 ]
