@@ -5,6 +5,9 @@ import org.junit.jupiter.api.Assumptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,6 +32,13 @@ public final class ContainerProcess implements AutoCloseable {
     public static final Path TARGET = Path.of("target");
     private static final Path DIR = TARGET.resolve("mixed-cluster");
     private static final String MARKER = "-Dswitchboard.it.process=";
+    /**
+     * Its own client, HTTP/1.1 only, short timeouts. With the address set post-boot, Payara Micro restarted its HTTP
+     * listener during boot, and polling through the shared {@link Http} client (HTTP/2 upgrade, 10 s timeouts) that had
+     * hit the listener mid-restart never saw UP although Payara was ready 80 s before the deadline.
+     */
+    private static final HttpClient PROBE = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final int port;
@@ -116,8 +126,10 @@ public final class ContainerProcess implements AutoCloseable {
 
     /**
      * Payara Micro from {@code target/payara-micro.jar} deploying the WAR, bound to loopback only (containers.md
-     * pitfall 7: a one-member tcpip data grid on 127.0.0.1, its own free port and cluster name, and the post-boot
-     * file that binds the HTTP listener to 127.0.0.1), its files under {@code target/mixed-cluster/NAME}.
+     * pitfall 7: a one-member tcpip data grid on 127.0.0.1, its own free port and cluster name), its files under
+     * {@code target/mixed-cluster/NAME}. {@code src/run/payara/postboot.asadmin} (HTTP listener address 127.0.0.1) is
+     * given as the PRE-boot command file: as a post-boot file, the listener first bound *:PORT for a few seconds and
+     * was then restarted on 127.0.0.1 (seen with ss); pre-boot, it binds 127.0.0.1 once.
      */
     public static ContainerProcess payaraMicro(String name, Map<String, String> environment) {
         try {
@@ -136,7 +148,7 @@ public final class ContainerProcess implements AutoCloseable {
                     "--clustermode", "tcpip:127.0.0.1:" + hzPort,
                     "--startport", Integer.toString(hzPort),
                     "--clustername", "switchboard-mixed-" + hzPort,
-                    "--postbootcommandfile", Path.of("src/run/payara/postboot.asadmin").toAbsolutePath().toString(),
+                    "--prebootcommandfile", Path.of("src/run/payara/postboot.asadmin").toAbsolutePath().toString(),
                     "--rootdir", root.resolve("root").toString()));
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
@@ -170,12 +182,16 @@ public final class ContainerProcess implements AutoCloseable {
                 throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + tail());
             }
             try {
-                Http.Reply reply = Http.get(http("api/health"), null);
-                if (reply.status() == 200 && Scenarios.json(reply.body()).getString("status", "").equals("UP")) {
+                HttpResponse<String> reply = PROBE.send(HttpRequest.newBuilder(http("api/health"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (reply.statusCode() == 200 && Scenarios.json(reply.body()).getString("status", "").equals("UP")) {
                     return this;
                 }
-            } catch (AssertionError notYet) {
-                // not listening yet
+            } catch (IOException notYet) {
+                // not listening yet, or the listener is being reconfigured
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
             }
             if (System.nanoTime() > deadlineNanos) {
                 throw new AssertionError(name + " not UP in time:\n" + tail());
