@@ -71,6 +71,19 @@ class TransactionalNotificationsIT {
         assertEquals(id, n.getJsonObject("data").getString("id"), n.toString());
     }
 
+    /** The servlet's answer for a committed transaction: the row is there, the stage completed with the offset. */
+    private static void assertCommitted(JsonObject answer, long offset) {
+        assertEquals(1, answer.getInt("rows"), "the row was committed: " + answer);
+        assertEquals(offset, answer.getJsonNumber("offset").longValue(), "the stage completed with the offset: " + answer);
+    }
+
+    /** The servlet's answer for a rolled-back transaction: no row, the stage failed with RolledBackException. */
+    private static void assertRolledBack(JsonObject answer) {
+        assertEquals(0, answer.getInt("rows"), "the row was rolled back: " + answer);
+        assertTrue(answer.getBoolean("rolledBack", false), "the stage failed with RolledBackException: " + answer);
+        assertFalse(answer.containsKey("offset"), answer.toString());
+    }
+
     /** A marker published outside any transaction is the next frame, at the next offset: nothing came before it. */
     private void assertNothingBeforeMarker(WsClient sub, String topic, long expectedOffset) {
         String marker = unique("marker");
@@ -84,9 +97,7 @@ class TransactionalNotificationsIT {
         String topic = unique("orders");
         String id = unique("order");
         try (WsClient sub = subscriber(topic)) {
-            JsonObject answer = call("static", "commit", topic, id);
-            assertEquals(1, answer.getInt("rows"), "the row was committed: " + answer);
-            assertEquals(1, answer.getJsonNumber("offset").longValue(), "the stage completed with the offset: " + answer);
+            assertCommitted(call("static", "commit", topic, id), 1);
             JsonObject n = sub.expect("notification");
             assertEquals(1, n.getJsonNumber("offset").longValue());
             assertEquals(id, n.getJsonObject("data").getString("id"));
@@ -99,10 +110,7 @@ class TransactionalNotificationsIT {
         String topic = unique("orders");
         String id = unique("order");
         try (WsClient sub = subscriber(topic)) {
-            JsonObject answer = call("static", "rollback", topic, id);
-            assertEquals(0, answer.getInt("rows"), "the row was rolled back: " + answer);
-            assertTrue(answer.getBoolean("rolledBack", false), "the stage failed with RolledBackException: " + answer);
-            assertFalse(answer.containsKey("offset"), answer.toString());
+            assertRolledBack(call("static", "rollback", topic, id));
             assertNothingBeforeMarker(sub, topic, 1);
         }
     }
@@ -116,14 +124,10 @@ class TransactionalNotificationsIT {
             assertNotification(sub, 1, outside);
 
             String committed = unique("order");
-            JsonObject answer = call("notifier", "commit", topic, committed);
-            assertEquals(1, answer.getInt("rows"), answer.toString());
-            assertEquals(2, answer.getJsonNumber("offset").longValue(), answer.toString());
+            assertCommitted(call("notifier", "commit", topic, committed), 2);
             assertNotification(sub, 2, committed);
 
-            JsonObject rolledBack = call("notifier", "rollback", topic, unique("order"));
-            assertEquals(0, rolledBack.getInt("rows"), rolledBack.toString());
-            assertTrue(rolledBack.getBoolean("rolledBack", false), rolledBack.toString());
+            assertRolledBack(call("notifier", "rollback", topic, unique("order")));
             assertNothingBeforeMarker(sub, topic, 3);
         }
     }
