@@ -49,7 +49,9 @@ final class SocketAdapter implements Transport {
         this.hub = sb.hub();
         session.setMaxTextMessageBufferSize(sb.settings().getInt(Settings.Key.MAX_MESSAGE_BYTES));
         session.setMaxBinaryMessageBufferSize(MAX_BINARY_BYTES);
-        session.setMaxIdleTimeout(0); // liveness is the hub's heartbeat, not the container's idle timer
+        // Liveness is the hub's heartbeat, not the container's idle timer. Negative, not 0: Tyrus reschedules its
+        // idle timer on every send unless the timeout is negative (JSR 356 reads both as "never").
+        session.setMaxIdleTimeout(-1);
         Map<String, Object> props = config.getUserProperties();
         if (props.get(HandshakeConfigurator.REFUSAL) instanceof HandshakeConfigurator.Refusal refusal) {
             LOG.log(Level.INFO, "refused {0} from {1}: {2}", kind, remoteAddress(session), refusal.reason());
