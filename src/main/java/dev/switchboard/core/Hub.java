@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -87,9 +90,17 @@ public final class Hub implements Backplane.Listener {
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Map<ChannelId, LocalChannel> channels = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
+    /** Runs every connection's sends (see {@link Outbox}); tests pass a direct executor. */
+    private final Executor sender;
+    private final ExecutorService ownSender;
     private volatile boolean stopping;
 
     public Hub(Settings settings, Backplane backplane, Clock clock, Stats stats) {
+        this(settings, backplane, clock, stats, null);
+    }
+
+    /** With {@code sender} null, the hub runs sends on its own pool of one thread per core. */
+    Hub(Settings settings, Backplane backplane, Clock clock, Stats stats, Executor sender) {
         this.settings = settings;
         this.backplane = backplane;
         this.clock = clock;
@@ -108,6 +119,14 @@ public final class Hub implements Backplane.Listener {
         this.maxPerAddress = settings.getInt(Settings.Key.MAX_CONNECTIONS_PER_ADDRESS);
         this.maxRooms = settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION);
         this.maxTopics = settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION);
+        AtomicInteger senders = new AtomicInteger();
+        this.ownSender = sender != null ? null : Executors.newFixedThreadPool(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                    Thread t = new Thread(r, "switchboard-send-" + senders.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.sender = sender != null ? sender : ownSender;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-housekeeping");
             t.setDaemon(true);
@@ -191,7 +210,7 @@ public final class Hub implements Backplane.Listener {
             throw r;
         }
         long now = clock.millis();
-        Outbox outbox = new Outbox(transport, stats, settings.getInt(Settings.Key.OUTBOX_MAX_MESSAGES),
+        Outbox outbox = new Outbox(transport, sender, stats, settings.getInt(Settings.Key.OUTBOX_MAX_MESSAGES),
                 settings.getLong(Settings.Key.OUTBOX_MAX_BYTES), settings.getInt(Settings.Key.BATCH_MAX_BYTES));
         Connection c = new Connection(Ids.session(), who, addr, endpoint, transport, outbox, now, rateBurst);
         connections.add(c);
@@ -281,11 +300,18 @@ public final class Hub implements Backplane.Listener {
         c.lastSeenMillis = clock.millis();
     }
 
-    /** Closes a connection from the core, with a protocol close code. */
+    /**
+     * Closes a connection from the core, with a protocol close code. A client that does not read (4001) or does not
+     * answer (4002) is closed at once; otherwise what is queued for it (the error that explains the close) goes first.
+     */
     public void close(Connection c, CloseCode code, String reason) {
         LOG.log(Level.INFO, "closing {0}: {1} {2}", c, code.code(), reason);
-        c.outbox.shut();
-        c.transport.close(code, reason);
+        if (code == CloseCode.SLOW_CONSUMER || code == CloseCode.NO_HEARTBEAT) {
+            c.outbox.shut();
+            c.transport.close(code, reason);
+        } else {
+            c.outbox.finish(() -> c.transport.close(code, reason));
+        }
     }
 
     // ------------------------------------------------------------------------------------------ requests
@@ -878,6 +904,9 @@ public final class Hub implements Backplane.Listener {
             close(c, CloseCode.GOING_AWAY, "server shutting down");
         }
         backplane.close();
+        if (ownSender != null) {
+            ownSender.shutdown();
+        }
     }
 
     private boolean allDrained() {

@@ -3,6 +3,8 @@ package dev.switchboard.core;
 import dev.switchboard.protocol.CloseCode;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The outbound queue of one connection: bounded by frames and by characters, with one send in flight at a time.
@@ -12,12 +14,17 @@ import java.util.ArrayDeque;
  * <p>Overflow means the client does not read fast enough: the queue is dropped and the connection is closed with
  * 4001; the client reconnects and recovers with {@code since}. Nobody else waits for it.
  *
+ * <p>Sends run on the hub's send executor, never on the thread that delivers a message to a whole room: that
+ * thread only enqueues, so a room's fan-out costs one queue operation per member, and while a member's send is
+ * in flight its next messages accumulate and leave together.
+ *
  * <p>Locking rule: the monitor guards the queue and the in-flight flag only; {@link Transport} is never called
  * while holding it (a completion may run on the sending thread and re-enter).
  */
 public final class Outbox {
 
     private final Transport transport;
+    private final Executor sender;
     private final Stats stats;
     private final int maxFrames;
     private final long maxChars;
@@ -27,12 +34,16 @@ public final class Outbox {
     private long queuedChars;
     private boolean sending;
     private boolean closed;
+    /** Set by {@link #finish}: no more frames are taken; {@code finisher} runs once the queue is empty. */
+    private boolean finishing;
+    private Runnable finisher;
     /** The thread currently inside transport.send, to turn a completion on that same thread into a loop. */
     private Thread sendingThread;
     private boolean completedInline;
 
-    public Outbox(Transport transport, Stats stats, int maxFrames, long maxChars, int batchMaxChars) {
+    public Outbox(Transport transport, Executor sender, Stats stats, int maxFrames, long maxChars, int batchMaxChars) {
         this.transport = transport;
+        this.sender = sender;
         this.stats = stats;
         this.maxFrames = maxFrames;
         this.maxChars = maxChars;
@@ -41,9 +52,9 @@ public final class Outbox {
 
     /** Queues one frame (JSON text of one object). Returns false if the connection is closed or just overflowed. */
     public boolean offer(String json) {
-        String batch;
+        boolean overflow;
         synchronized (this) {
-            if (closed) {
+            if (closed || finishing) {
                 return false;
             }
             if (queue.size() >= maxFrames || queuedChars + json.length() > maxChars) {
@@ -51,7 +62,7 @@ public final class Outbox {
                 stats.dropped.add(queue.size() + 1L);
                 queue.clear();
                 queuedChars = 0;
-                batch = null;
+                overflow = true;
             } else {
                 queue.addLast(json);
                 queuedChars += json.length();
@@ -59,16 +70,69 @@ public final class Outbox {
                     return true;
                 }
                 sending = true;
-                batch = nextBatch();
+                overflow = false;
             }
         }
-        if (batch == null) {
+        if (overflow) {
             stats.slowConsumerCloses.increment();
             transport.close(CloseCode.SLOW_CONSUMER, "slow consumer: outbound queue overflowed");
             return false;
         }
-        sendLoop(batch);
+        schedule();
         return true;
+    }
+
+    private void schedule() {
+        try {
+            sender.execute(this::drain);
+        } catch (RejectedExecutionException e) { // the hub is stopping: nothing more goes out
+            synchronized (this) {
+                closed = true;
+                sending = false;
+            }
+        }
+    }
+
+    /** On the send executor: sends what is queued (the in-flight flag is ours). */
+    private void drain() {
+        String batch;
+        Runnable then = null;
+        synchronized (this) {
+            batch = takeNextOrIdle();
+            if (batch == null) {
+                then = finisherIfIdle();
+            }
+        }
+        if (batch != null) {
+            sendLoop(batch);
+        } else if (then != null) {
+            then.run();
+        }
+    }
+
+    /**
+     * Takes no more frames, lets what is queued go out, then runs {@code then} (closing the socket), so that a
+     * client closed for a reason still receives the replies and errors that explain it.
+     */
+    public void finish(Runnable then) {
+        synchronized (this) {
+            if (finishing) {
+                return; // the first reason stands
+            }
+            finishing = true;
+            if (!closed && (sending || !queue.isEmpty())) {
+                finisher = then;
+                return; // runs when the queue is empty
+            }
+        }
+        then.run();
+    }
+
+    /** Caller holds the monitor, and the outbox just went idle. */
+    private Runnable finisherIfIdle() {
+        Runnable f = finishing && !sending ? finisher : null;
+        finisher = null;
+        return f;
     }
 
     /** Frames waiting to be sent (for tests and stats). */
@@ -109,6 +173,7 @@ public final class Outbox {
     }
 
     private void sendLoop(String batch) {
+        Runnable then = null;
         while (batch != null) {
             synchronized (this) {
                 sendingThread = Thread.currentThread();
@@ -121,12 +186,17 @@ public final class Outbox {
                     return; // completes later, on another thread, which continues the loop
                 }
                 batch = takeNextOrIdle();
+                if (batch == null) {
+                    then = finisherIfIdle();
+                }
             }
+        }
+        if (then != null) {
+            then.run();
         }
     }
 
     private void sent(Throwable failure) {
-        String next;
         synchronized (this) {
             if (failure != null) {
                 closed = true;
@@ -145,16 +215,27 @@ public final class Outbox {
             }
             return;
         }
+        Runnable then;
         synchronized (this) {
             if (sendingThread == Thread.currentThread()) {
                 completedInline = true;
                 return;
             }
-            next = takeNextOrIdle();
+            if (!closed && !queue.isEmpty()) {
+                then = null;
+            } else {
+                sending = false;
+                then = finisherIfIdle();
+                if (then == null) {
+                    return;
+                }
+            }
         }
-        if (next != null) {
-            sendLoop(next);
+        if (then != null) {
+            then.run();
+            return;
         }
+        schedule(); // what accumulated meanwhile goes out together, off the completing thread
     }
 
     /** Caller holds the monitor. */

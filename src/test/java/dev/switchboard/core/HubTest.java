@@ -34,8 +34,9 @@ class HubTest {
 
     private Hub hub(Map<String, String> settings) {
         Settings s = Settings.load(name -> settings.get(name.substring("switchboard.".length())), n -> null, n -> null);
+        // A direct send executor: the recording transports see every frame before hub calls return.
         Hub h = new Hub(s, new MemoryBackplane(s.getInt(Settings.Key.HISTORY_SIZE), s.getInt(Settings.Key.MAX_CHANNELS)),
-                clock, new Stats());
+                clock, new Stats(), Runnable::run);
         h.listen();
         return h;
     }
