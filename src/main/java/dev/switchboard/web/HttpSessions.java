@@ -3,7 +3,6 @@ package dev.switchboard.web;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
 import dev.switchboard.protocol.CloseCode;
-import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
@@ -15,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Ties sockets to the HTTP session of the container login that opened them: when that session ends (logout with
  * {@code session.invalidate()}, or expiry), its sockets are closed with 4401 at once. Sockets of a principal without
- * a session (BASIC) end with their TCP connection.
+ * a session (BASIC) keep the identity they opened with until they close; the next handshake checks the credentials
+ * again. Registered by {@link SwitchboardInitializer}.
  */
-@WebListener
 public class HttpSessions implements HttpSessionListener {
 
     private static final Map<String, Set<Tracked>> BY_SESSION = new ConcurrentHashMap<>();
