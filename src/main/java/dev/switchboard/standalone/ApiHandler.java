@@ -29,7 +29,7 @@ final class ApiHandler extends HttpHandler {
         }
         String method = request.getMethod().getMethodString();
         byte[] body = "POST".equals(method) ? readBounded(request) : new byte[0];
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String path = request.getRequestURI();
         path = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
         HttpApi.Response answer = api.handle(method, path, request.getHeader("Authorization"), query, body);
         response.setStatus(answer.status());

@@ -5,6 +5,7 @@ import dev.switchboard.core.Hub;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionIdListener;
 import jakarta.servlet.http.HttpSessionListener;
 
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a session (BASIC) keep the identity they opened with until they close; the next handshake checks the credentials
  * again. Registered by {@link SwitchboardInitializer}.
  */
-public class HttpSessions implements HttpSessionListener {
+public class HttpSessions implements HttpSessionListener, HttpSessionIdListener {
 
     private static final Map<String, Set<Tracked>> BY_SESSION = new ConcurrentHashMap<>();
 
@@ -35,10 +36,30 @@ public class HttpSessions implements HttpSessionListener {
     }
 
     static void untrack(String sessionId, Connection connection) {
+        boolean[] found = {false};
         BY_SESSION.computeIfPresent(sessionId, (id, set) -> {
-            set.removeIf(t -> t.connection == connection);
+            found[0] = set.removeIf(t -> t.connection == connection);
             return set.isEmpty() ? null : set;
         });
+        if (!found[0]) { // the session's id changed meanwhile (rare): look everywhere
+            BY_SESSION.forEach((id, set) -> {
+                if (set.removeIf(t -> t.connection == connection) && set.isEmpty()) {
+                    BY_SESSION.remove(id, set);
+                }
+            });
+        }
+    }
+
+    /** Containers change the id at login and some at logout (Payara: request.logout() before invalidate()). */
+    @Override
+    public void sessionIdChanged(HttpSessionEvent event, String oldSessionId) {
+        Set<Tracked> sockets = BY_SESSION.remove(oldSessionId);
+        if (sockets != null) {
+            BY_SESSION.merge(event.getSession().getId(), sockets, (a, b) -> {
+                a.addAll(b);
+                return a;
+            });
+        }
     }
 
     @Override

@@ -37,7 +37,7 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
             ctx.addListener(HttpSessions.class);
             FilterRegistration.Dynamic handshake = ctx.addFilter("switchboard-handshake", HandshakeFilter.class);
             handshake.setAsyncSupported(true);
-            handshake.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, sockets.toArray(String[]::new));
+            handshake.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, sockets.toArray(String[]::new));
         }
         if (!api.isEmpty()) {
             ServletRegistration.Dynamic servlet = ctx.addServlet("switchboard-api", ApiServlet.class);
