@@ -3,6 +3,7 @@ package dev.switchboard.web;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
 import dev.switchboard.protocol.CloseCode;
+import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionIdListener;
@@ -17,6 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code session.invalidate()}, or expiry), its sockets are closed with 4401 at once. Sockets of a principal without
  * a session (BASIC) keep the identity they opened with until they close; the next handshake checks the credentials
  * again. Registered by {@link SwitchboardInitializer}.
+ * <p>
+ * The container closes such sockets itself too, with 1008 (JSR 356: Tomcat's and Tyrus's own session listeners), so
+ * this one must be called before theirs to close with 4401. Containers call session listeners in an order of their
+ * own (declared before or after programmatic ones, forwards or backwards), so it is registered twice on purpose:
+ * programmatically, after the container's listener ({@link SwitchboardInitializer}), and declared ({@link Declared}:
+ * {@code @WebListener} in the WAR, {@code META-INF/web-fragment.xml} in the jar), before it. Whichever instance runs
+ * first closes the sockets; the other finds nothing left to do.
  */
 public class HttpSessions implements HttpSessionListener, HttpSessionIdListener {
 
@@ -70,5 +78,10 @@ public class HttpSessions implements HttpSessionListener, HttpSessionIdListener 
                 t.hub.close(t.connection, CloseCode.UNAUTHORIZED, "logged out");
             }
         }
+    }
+
+    /** The declared twin of the programmatic registration (see the class comment). */
+    @WebListener
+    public static class Declared extends HttpSessions {
     }
 }

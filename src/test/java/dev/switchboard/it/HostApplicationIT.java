@@ -86,16 +86,21 @@ class HostApplicationIT {
         }
     }
 
-    /** Step 2: logging out (session.invalidate()) closes that login's sockets with 4401. */
+    /**
+     * Step 2: logging out (request.logout() and session.invalidate()) closes that login's sockets with 4401, before
+     * the container's own listener could close them with 1008. Three rounds, since that is a race between listeners.
+     */
     @Test
     void loggingOutClosesTheUsersSocketsWith4401() {
-        FormLogin alice = login();
-        try (WsClient chat = WsClient.connect(ws("switchboard/ws/chat"), alice.cookieHeader());
-             WsClient live = WsClient.connect(ws("switchboard/ws/notifications"), alice.cookieHeader())) {
-            chat.send("type", "join", "room", "host-logout").expect("joined");
-            assertEquals(200, alice.get("logout").statusCode());
-            assertEquals(4401, chat.awaitClose());
-            assertEquals(4401, live.awaitClose());
+        for (int round = 0; round < 3; round++) {
+            FormLogin alice = login();
+            try (WsClient chat = WsClient.connect(ws("switchboard/ws/chat"), alice.cookieHeader());
+                 WsClient live = WsClient.connect(ws("switchboard/ws/notifications"), alice.cookieHeader())) {
+                chat.send("type", "join", "room", "host-logout").expect("joined");
+                assertEquals(200, alice.get("logout").statusCode());
+                assertEquals(4401, chat.awaitClose(), "chat, round " + round);
+                assertEquals(4401, live.awaitClose(), "notifications, round " + round);
+            }
         }
     }
 
@@ -117,30 +122,28 @@ class HostApplicationIT {
     @Test
     @Tag("jta")
     void publishedInsideTheHostsTransactionArrivesAfterCommitAndNeverAfterRollback() {
-        FormLogin alice = login();
-        try (WsClient live = WsClient.connect(ws("switchboard/ws/notifications"), alice.cookieHeader())) {
-            live.send("type", "subscribe", "topic", "host-tx").expect("subscribed");
-            String rolledBack = alice.get("secure/publish?topic=host-tx&n=1&tx=rollback").body();
-            assertEquals("{\"pendingBeforeEnd\":true,\"outcome\":\"rolledBack\"}", rolledBack);
-            String committed = alice.get("secure/publish?topic=host-tx&n=2&tx=commit").body();
-            assertEquals("{\"pendingBeforeEnd\":true,\"outcome\":\"published\"}", committed);
-            JsonObject first = live.await("notification");
-            assertEquals(2, first.getJsonObject("data").getInt("n"), "the rolled-back one never arrives: " + first);
-            assertEquals(1, first.getInt("offset"));
-        }
+        onlyTheCommittedOneArrives("host-tx", "api", "{\"pendingBeforeEnd\":true,\"outcome\":\"rolledBack\"}",
+                "{\"pendingBeforeEnd\":true,\"outcome\":\"published\"}");
     }
 
     /** Step 3 (CDI + JTA): a Notify event fired in the transaction is observed by Notifier and sent after commit. */
     @Test
     @Tag("jta")
     void aNotifyEventFiredInTheHostsTransactionArrivesAfterCommitOnly() {
+        onlyTheCommittedOneArrives("host-cdi", "cdi", "{\"pendingBeforeEnd\":true,\"outcome\":\"rolledBack\"}",
+                "{\"pendingBeforeEnd\":true,\"outcome\":\"committed\"}");
+    }
+
+    /** Publishes n=1 in a transaction that rolls back, then n=2 in one that commits: the first arrival is n=2. */
+    private void onlyTheCommittedOneArrives(String topic, String via, String rolledBackAnswer, String committedAnswer) {
         FormLogin alice = login();
         try (WsClient live = WsClient.connect(ws("switchboard/ws/notifications"), alice.cookieHeader())) {
-            live.send("type", "subscribe", "topic", "host-cdi").expect("subscribed");
-            alice.get("secure/publish?topic=host-cdi&n=3&tx=rollback&via=cdi");
-            alice.get("secure/publish?topic=host-cdi&n=4&tx=commit&via=cdi");
+            live.send("type", "subscribe", "topic", topic).expect("subscribed");
+            String publish = "secure/publish?topic=" + topic + "&via=" + via;
+            assertEquals(rolledBackAnswer, alice.get(publish + "&n=1&tx=rollback").body());
+            assertEquals(committedAnswer, alice.get(publish + "&n=2&tx=commit").body());
             JsonObject first = live.await("notification");
-            assertEquals(4, first.getJsonObject("data").getInt("n"), "the rolled-back event never arrives: " + first);
+            assertEquals(2, first.getJsonObject("data").getInt("n"), "the rolled-back one never arrives: " + first);
             assertEquals(1, first.getInt("offset"));
         }
     }
