@@ -3,7 +3,6 @@ package dev.switchboard.web;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
 import dev.switchboard.protocol.CloseCode;
-import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionIdListener;
@@ -19,12 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * a session (BASIC) keep the identity they opened with until they close; the next handshake checks the credentials
  * again. Registered by {@link SwitchboardInitializer}.
  * <p>
- * The container closes such sockets itself too, with 1008 (JSR 356: Tomcat's and Tyrus's own session listeners), so
- * this one must be called before theirs to close with 4401. Containers call session listeners in an order of their
- * own (declared before or after programmatic ones, forwards or backwards), so it is registered twice on purpose:
- * programmatically, after the container's listener ({@link SwitchboardInitializer}), and declared ({@link Declared}:
- * {@code @WebListener} in the WAR, {@code META-INF/web-fragment.xml} in the jar), before it. Whichever instance runs
- * first closes the sockets; the other finds nothing left to do.
+ * The container may close such sockets itself too, with 1008 (JSR 356 asks it to): Tomcat calls this listener first
+ * (it is registered after Tomcat's own), so its sockets get 4401; Payara's Tyrus closes the most recently opened
+ * socket of the ended session with 1008 before any application listener runs, and this one closes the others with
+ * 4401.
  */
 public class HttpSessions implements HttpSessionListener, HttpSessionIdListener {
 
@@ -78,10 +75,5 @@ public class HttpSessions implements HttpSessionListener, HttpSessionIdListener 
                 t.hub.close(t.connection, CloseCode.UNAUTHORIZED, "logged out");
             }
         }
-    }
-
-    /** The declared twin of the programmatic registration (see the class comment). */
-    @WebListener
-    public static class Declared extends HttpSessions {
     }
 }

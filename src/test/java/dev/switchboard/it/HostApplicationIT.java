@@ -87,19 +87,22 @@ class HostApplicationIT {
     }
 
     /**
-     * Step 2: logging out (request.logout() and session.invalidate()) closes that login's sockets with 4401, before
-     * the container's own listener could close them with 1008. Three rounds, since that is a race between listeners.
+     * Step 2: logging out (request.logout() and session.invalidate()) closes that login's sockets with 4401. The
+     * container may close one first with 1008 (JSR 356): Payara's Tyrus does so for the most recently opened socket of
+     * the session, before any application listener runs; Tomcat lets Switchboard's listener go first. Three rounds.
      */
     @Test
     void loggingOutClosesTheUsersSocketsWith4401() {
+        boolean tomcat = "tomcat".equals(System.getProperty("arquillian.launch", "tomcat"));
         for (int round = 0; round < 3; round++) {
             FormLogin alice = login();
             try (WsClient chat = WsClient.connect(ws("switchboard/ws/chat"), alice.cookieHeader());
                  WsClient live = WsClient.connect(ws("switchboard/ws/notifications"), alice.cookieHeader())) {
                 chat.send("type", "join", "room", "host-logout").expect("joined");
                 assertEquals(200, alice.get("logout").statusCode());
-                assertEquals(4401, chat.awaitClose(), "chat, round " + round);
-                assertEquals(4401, live.awaitClose(), "notifications, round " + round);
+                assertEquals(4401, chat.awaitClose(), "chat, opened first, round " + round);
+                int last = live.awaitClose();
+                assertTrue(last == 4401 || !tomcat && last == 1008, "notifications, round " + round + ": " + last);
             }
         }
     }
