@@ -46,7 +46,10 @@ public final class Settings {
         MAX_CHANNELS("maxChannels", "10000", "Rooms and topics kept in memory; beyond it the least recently used empty one is forgotten (its epoch changes)."),
         STATS_INTERVAL_MS("statsIntervalMs", "1000", "How often the server publishes its counters to the topic 'stats' (0 = never)."),
         DEMO_INTERVAL_MS("demoIntervalMs", "1000", "How often a demo value is published to the topic 'demo' for the bundled dashboard (0 = never)."),
-        SHUTDOWN_GRACE_MS("shutdownGraceMs", "2000", "On stop, how long queued frames may drain before connections are closed with 1001.");
+        SHUTDOWN_GRACE_MS("shutdownGraceMs", "2000", "On stop, how long queued frames may drain before connections are closed with 1001."),
+        CHAT_PATH("chatPath", "/ws/chat", "Path of the chat WebSocket endpoint in the web application (empty: no chat endpoint)."),
+        NOTIFICATIONS_PATH("notificationsPath", "/ws/notifications", "Path of the notifications WebSocket endpoint (empty: no notifications endpoint)."),
+        API_PATH("apiPath", "/api", "Path prefix of the HTTP API (empty: no HTTP API; Java publishing still works).");
 
         private final String name;
         private final String defaultValue;

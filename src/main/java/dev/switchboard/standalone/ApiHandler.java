@@ -10,13 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
-/** {@code /api/*} on Grizzly: the standalone twin of the servlet, around the same {@link HttpApi}. */
+/** {@code /api/*} (setting {@code apiPath}) on Grizzly: the standalone twin of the servlet, around the same {@link HttpApi}. */
 final class ApiHandler extends HttpHandler {
 
     private final HttpApi api;
+    private final String prefix;
 
-    ApiHandler(Switchboard switchboard) {
+    ApiHandler(Switchboard switchboard, String prefix) {
         this.api = new HttpApi(switchboard);
+        this.prefix = prefix;
     }
 
     @Override
@@ -27,8 +29,8 @@ final class ApiHandler extends HttpHandler {
         }
         String method = request.getMethod().getMethodString();
         byte[] body = "POST".equals(method) ? readBounded(request) : new byte[0];
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        path = path.startsWith("/api") ? path.substring(4) : path;
+        String path = request.getRequestURI();
+        path = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
         HttpApi.Response answer = api.handle(method, path, request.getHeader("Authorization"), query, body);
         response.setStatus(answer.status());
         response.setContentType("application/json;charset=UTF-8");

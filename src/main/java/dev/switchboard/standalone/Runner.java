@@ -2,8 +2,7 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.core.Settings;
 import dev.switchboard.core.Switchboard;
-import dev.switchboard.web.ChatEndpoint;
-import dev.switchboard.web.NotificationEndpoint;
+import dev.switchboard.web.Endpoints;
 import dev.switchboard.web.PageHeaders;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -12,6 +11,7 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.StaticHttpHandler;
 import org.glassfish.grizzly.nio.ChannelConfigurator;
 import org.glassfish.grizzly.nio.NIOTransport;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
@@ -26,13 +26,18 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * Switchboard without a servlet container: Tyrus on Grizzly serving the page ({@code webapp/}), the two endpoints
  * and the HTTP API at the root path. {@code mvn compile exec:java} runs {@link #main} on port 8080 (or
- * {@code SWITCHBOARD_PORT}); tests use {@link #start} on a free port.
+ * {@code SWITCHBOARD_PORT}); tests use {@link #start} on a free port. With a PKCS12 keystore
+ * ({@code SWITCHBOARD_KEYSTORE} and {@code SWITCHBOARD_KEYSTORE_PASSWORD}) it serves https and wss instead.
  */
 public final class Runner implements AutoCloseable {
 
@@ -47,27 +52,58 @@ public final class Runner implements AutoCloseable {
     private final StandaloneContainer container;
     private final NetworkListener listener;
     private final String host;
+    private final boolean secure;
+
+    /** A PKCS12 keystore holding the server's key and certificate chain: the runner then serves https and wss only. */
+    public record Tls(Path keystore, char[] password) {
+        /** From {@code SWITCHBOARD_KEYSTORE} / {@code switchboard.keystore} and its password; null when not set. */
+        static Tls fromEnvironment() {
+            String keystore = env("SWITCHBOARD_KEYSTORE", "switchboard.keystore", "");
+            if (keystore.isEmpty()) {
+                return null;
+            }
+            return new Tls(Path.of(keystore),
+                    env("SWITCHBOARD_KEYSTORE_PASSWORD", "switchboard.keystorePassword", "").toCharArray());
+        }
+
+        SSLEngineConfigurator engine() throws IOException {
+            try (var in = Files.newInputStream(keystore)) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(in, password);
+                KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keys.init(store, password);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(keys.getKeyManagers(), null, null);
+                return new SSLEngineConfigurator(context, false, false, false);
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IOException("cannot use the keystore " + keystore.toAbsolutePath() + " (PKCS12, settings "
+                        + "SWITCHBOARD_KEYSTORE and SWITCHBOARD_KEYSTORE_PASSWORD): " + e, e);
+            }
+        }
+    }
 
     private Runner(Switchboard switchboard, HttpServer server, StandaloneContainer container, NetworkListener listener,
-                   String host) {
+                   String host, boolean secure) {
         this.switchboard = switchboard;
         this.server = server;
         this.container = container;
         this.listener = listener;
         this.host = host;
+        this.secure = secure;
     }
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(env("SWITCHBOARD_PORT", "switchboard.port", "8080"));
         String host = env("SWITCHBOARD_HOST", "switchboard.host", "0.0.0.0");
         Path webRoot = Path.of(env("SWITCHBOARD_WEB_ROOT", "switchboard.webRoot", "webapp"));
-        Runner runner = start(Settings.fromSystem(), host, port, webRoot);
+        Runner runner = start(Settings.fromSystem(), host, port, webRoot, Tls.fromEnvironment());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runner.close();
             stopped.countDown();
         }, "switchboard-shutdown"));
-        System.out.println("Switchboard is running at http://localhost:" + runner.port() + "/  (Ctrl-C stops it)");
+        System.out.println("Switchboard is running at " + (runner.secure ? "https" : "http") + "://localhost:"
+                + runner.port() + "/  (Ctrl-C stops it)");
         stopped.await();
     }
 
@@ -83,12 +119,25 @@ public final class Runner implements AutoCloseable {
      * Starts Switchboard and serves it. {@code port} 0 picks a free port; {@code webRoot} may be null (no page).
      */
     public static Runner start(Settings settings, String host, int port, Path webRoot) throws IOException {
-        return start(settings, host, port, webRoot, new Class<?>[0]);
+        return start(settings, host, port, webRoot, (Tls) null);
+    }
+
+    /** As {@link #start(Settings, String, int, Path)}, serving TLS (https, wss) when {@code tls} is not null. */
+    public static Runner start(Settings settings, String host, int port, Path webRoot, Tls tls) throws IOException {
+        return start(settings, host, port, webRoot, tls, new Class<?>[0]);
     }
 
     /** As above, with more {@code @ServerEndpoint} classes beside Switchboard's (tests: an echo endpoint). */
     public static Runner start(Settings settings, String host, int port, Path webRoot, Class<?>... moreEndpoints)
             throws IOException {
+        return start(settings, host, port, webRoot, null, moreEndpoints);
+    }
+
+    private static Runner start(Settings settings, String host, int port, Path webRoot, Tls tls,
+                                Class<?>[] moreEndpoints) throws IOException {
+        SSLEngineConfigurator ssl = tls == null ? null : tls.engine();
+        String api = Endpoints.path(settings, Settings.Key.API_PATH);
+        var endpoints = Endpoints.configs(settings);
         Switchboard switchboard = Switchboard.start(settings);
         // Tyrus buffers a whole frame before the endpoint sees it (default ~4 MiB) and ignores the session's text
         // limit for single frames: bound the buffer; frames up to it are closed 1009 by the decoder's size check,
@@ -98,6 +147,10 @@ public final class Runner implements AutoCloseable {
         HttpServer server = new HttpServer();
         NetworkListener listener = new NetworkListener("switchboard", host, port);
         server.addListener(listener);
+        if (ssl != null) {
+            listener.setSecure(true);
+            listener.setSSLEngineConfig(ssl);
+        }
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
         // A fixed socket send buffer (Linux would autotune it up to 4 MiB, and Grizzly queues a multiple of it):
         // what a slow client holds up is then bounded by the outbox, per connection, not by the kernel.
@@ -119,7 +172,9 @@ public final class Runner implements AutoCloseable {
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         listener.registerAddOn(webSocketAddOn(container));
         listener.registerAddOn(HandshakeGate.addOn(switchboard));
-        server.getServerConfiguration().addHttpHandler(new ApiHandler(switchboard), "/api");
+        if (!api.isEmpty()) {
+            server.getServerConfiguration().addHttpHandler(new ApiHandler(switchboard, api), api);
+        }
         if (webRoot != null && Files.isDirectory(webRoot)) {
             StaticHttpHandler page = new StaticHttpHandler(webRoot.toAbsolutePath().toString()) {
                 @Override
@@ -133,8 +188,9 @@ public final class Runner implements AutoCloseable {
             server.getServerConfiguration().addHttpHandler(page, "/");
         }
         try {
-            container.register(ChatEndpoint.class);
-            container.register(NotificationEndpoint.class);
+            for (ServerEndpointConfig endpoint : endpoints) {
+                container.register(endpoint);
+            }
             for (Class<?> endpoint : moreEndpoints) {
                 container.register(endpoint);
             }
@@ -148,7 +204,7 @@ public final class Runner implements AutoCloseable {
             Switchboard.stop();
             throw e;
         }
-        return new Runner(switchboard, server, container, listener, host);
+        return new Runner(switchboard, server, container, listener, host, ssl != null);
     }
 
     /** Tyrus's add-on that upgrades requests to WebSocket; its constructor is package-private (TYRUS-317). */
@@ -171,10 +227,10 @@ public final class Runner implements AutoCloseable {
         return listener.getPort();
     }
 
-    /** {@code http://127.0.0.1:PORT/} (or the bound host). */
+    /** {@code http://127.0.0.1:PORT/} (or the bound host; https with TLS). */
     public URI baseUri() {
         String h = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
-        return URI.create("http://" + h + ":" + port() + "/");
+        return URI.create((secure ? "https" : "http") + "://" + h + ":" + port() + "/");
     }
 
     /** Closes every connection with 1001 (after a short drain), then stops serving. */

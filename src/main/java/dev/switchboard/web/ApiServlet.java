@@ -1,7 +1,6 @@
 package dev.switchboard.web;
 
 import dev.switchboard.core.Switchboard;
-import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
-/** {@code /api/*} in a servlet container: copies the request into {@link HttpApi} and its answer back. */
-@WebServlet(urlPatterns = "/api/*", name = "switchboard-api")
+/**
+ * {@code /api/*} (setting {@code apiPath}) in a servlet container: copies the request into {@link HttpApi} and its
+ * answer back. Registered by {@link SwitchboardInitializer}.
+ */
 public class ApiServlet extends HttpServlet {
 
     @Override

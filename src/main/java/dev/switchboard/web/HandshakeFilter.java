@@ -7,7 +7,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -21,9 +20,8 @@ import java.nio.charset.StandardCharsets;
  * application filters before their own upgrade filter, so the socket is never opened. Authentication failures are
  * not refused here: a browser sees any refused handshake only as 1006, so they are accepted and closed with 4401,
  * which the client can act on (get a new token). {@link HandshakeConfigurator} repeats the decision during the
- * upgrade for containers that run no filter first.
+ * upgrade for containers that run no filter first. Mapped to the endpoint paths by {@link SwitchboardInitializer}.
  */
-@WebFilter(urlPatterns = "/ws/*", asyncSupported = true, filterName = "switchboard-handshake")
 public class HandshakeFilter implements Filter {
 
     private static final Logger LOG = System.getLogger(HandshakeFilter.class.getName());

@@ -3,9 +3,9 @@ package dev.switchboard.web;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
 import dev.switchboard.protocol.CloseCode;
-import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionIdListener;
 import jakarta.servlet.http.HttpSessionListener;
 
 import java.util.Map;
@@ -15,10 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Ties sockets to the HTTP session of the container login that opened them: when that session ends (logout with
  * {@code session.invalidate()}, or expiry), its sockets are closed with 4401 at once. Sockets of a principal without
- * a session (BASIC) end with their TCP connection.
+ * a session (BASIC) keep the identity they opened with until they close; the next handshake checks the credentials
+ * again. Registered by {@link SwitchboardInitializer}.
+ * <p>
+ * The container may close such sockets itself too, with 1008 (JSR 356 asks it to): Tomcat calls this listener first
+ * (it is registered after Tomcat's own), so its sockets get 4401; Payara's Tyrus closes the most recently opened
+ * socket of the ended session with 1008 before any application listener runs, and this one closes the others with
+ * 4401.
  */
-@WebListener
-public class HttpSessions implements HttpSessionListener {
+public class HttpSessions implements HttpSessionListener, HttpSessionIdListener {
 
     private static final Map<String, Set<Tracked>> BY_SESSION = new ConcurrentHashMap<>();
 
@@ -36,10 +41,30 @@ public class HttpSessions implements HttpSessionListener {
     }
 
     static void untrack(String sessionId, Connection connection) {
+        boolean[] found = {false};
         BY_SESSION.computeIfPresent(sessionId, (id, set) -> {
-            set.removeIf(t -> t.connection == connection);
+            found[0] = set.removeIf(t -> t.connection == connection);
             return set.isEmpty() ? null : set;
         });
+        if (!found[0]) { // the session's id changed meanwhile (rare): look everywhere
+            BY_SESSION.forEach((id, set) -> {
+                if (set.removeIf(t -> t.connection == connection) && set.isEmpty()) {
+                    BY_SESSION.remove(id, set);
+                }
+            });
+        }
+    }
+
+    /** Containers change the id at login and some at logout (Payara: request.logout() before invalidate()). */
+    @Override
+    public void sessionIdChanged(HttpSessionEvent event, String oldSessionId) {
+        Set<Tracked> sockets = BY_SESSION.remove(oldSessionId);
+        if (sockets != null) {
+            BY_SESSION.merge(event.getSession().getId(), sockets, (a, b) -> {
+                a.addAll(b);
+                return a;
+            });
+        }
     }
 
     @Override

@@ -5,7 +5,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
@@ -14,8 +13,9 @@ import java.util.Map;
 /**
  * Security headers for the bundled page and its assets: a Content-Security-Policy that forbids inline script (user
  * text can never become code), no MIME sniffing, no framing. The standalone runner sends the same {@link #HEADERS}.
+ * Registered by {@link SwitchboardInitializer} for {@link #PATHS} only in Switchboard's own WAR: a host application
+ * that adds Switchboard as a library keeps its own headers.
  */
-@WebFilter(urlPatterns = {"/", "/index.html", "/js/*", "/css/*", "/vendor/*", "/img/*"}, filterName = "switchboard-page-headers")
 public class PageHeaders implements Filter {
 
     /** Same-origin everything; 'self' in connect-src covers ws/wss to the same host (CSP Level 3). */
@@ -28,6 +28,9 @@ public class PageHeaders implements Filter {
             "X-Content-Type-Options", "nosniff",
             "Referrer-Policy", "no-referrer",
             "X-Frame-Options", "DENY");
+
+    /** The bundled page and its assets. */
+    static final String[] PATHS = {"/", "/index.html", "/js/*", "/css/*", "/vendor/*", "/img/*"};
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Switchboard node in its own JVM: {@code java -cp <the test class path> dev.switchboard.standalone.Runner} with
@@ -126,14 +125,7 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     private void waitForExit() {
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        Processes.awaitExit(process);
     }
 
     @Override

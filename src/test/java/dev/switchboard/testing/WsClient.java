@@ -57,7 +57,12 @@ public final class WsClient implements AutoCloseable {
     }
 
     public static WsClient connect(URI uri, Map<String, String> headers) {
-        WsClient client = open(uri, headers);
+        return connect(HTTP, uri, headers);
+    }
+
+    /** Through the given client (e.g. one whose SSLContext trusts a test certificate, for wss://). */
+    public static WsClient connect(HttpClient http, URI uri, Map<String, String> headers) {
+        WsClient client = open(http, uri, headers);
         client.welcome = client.next();
         assertEquals("welcome", client.welcome.getString("type"), "first frame");
         return client;
@@ -65,8 +70,12 @@ public final class WsClient implements AutoCloseable {
 
     /** Connects without waiting for any frame (for refusals and close tests). */
     public static WsClient open(URI uri, Map<String, String> headers) {
+        return open(HTTP, uri, headers);
+    }
+
+    private static WsClient open(HttpClient http, URI uri, Map<String, String> headers) {
         WsClient client = new WsClient();
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT).subprotocols("switchboard.v1");
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT).subprotocols("switchboard.v1");
         headers.forEach(builder::header);
         try {
             client.socket = builder.buildAsync(uri, client.new Listener()).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

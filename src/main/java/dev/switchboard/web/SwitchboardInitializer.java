@@ -1,0 +1,67 @@
+package dev.switchboard.web;
+
+import dev.switchboard.core.Settings;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Switches Switchboard on in whatever web application holds it: its own WAR ({@code WEB-INF/classes}) or a host
+ * application that added the classes jar to {@code WEB-INF/lib}. Containers run it (found through
+ * {@code META-INF/services/jakarta.servlet.ServletContainerInitializer}) even when the host's {@code web.xml} is
+ * {@code metadata-complete}. From the settings (context init-params {@code switchboard.NAME}, system properties,
+ * environment) it registers the HTTP API servlet at {@code apiPath}, the handshake filter on the endpoint paths, the
+ * login-session listener and {@link WebLifecycle}, which deploys the endpoints. Nothing of Switchboard is annotated
+ * for scanning, so nothing is registered twice.
+ */
+public class SwitchboardInitializer implements ServletContainerInitializer {
+
+    private static final Logger LOG = System.getLogger(SwitchboardInitializer.class.getName());
+
+    @Override
+    public void onStartup(Set<Class<?>> classes, ServletContext ctx) {
+        Settings settings = Settings.fromSystem(ctx::getInitParameter);
+        List<String> sockets = Endpoints.socketPaths(settings);
+        String api = Endpoints.path(settings, Settings.Key.API_PATH);
+
+        ctx.addListener(new WebLifecycle(settings));
+        if (!sockets.isEmpty()) {
+            ctx.addListener(HttpSessions.class);
+            FilterRegistration.Dynamic handshake = ctx.addFilter("switchboard-handshake", HandshakeFilter.class);
+            handshake.setAsyncSupported(true);
+            handshake.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, sockets.toArray(String[]::new));
+        }
+        if (!api.isEmpty()) {
+            ServletRegistration.Dynamic servlet = ctx.addServlet("switchboard-api", ApiServlet.class);
+            Set<String> taken = servlet.addMapping(api + "/*");
+            if (!taken.isEmpty()) {
+                throw new IllegalStateException("apiPath " + api + ": the application already maps " + taken
+                        + "; set switchboard.apiPath to a free path, or empty to switch the HTTP API off");
+            }
+        }
+        if (ownWar(ctx)) {
+            ctx.addFilter("switchboard-page-headers", PageHeaders.class)
+                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PageHeaders.PATHS);
+        }
+        LOG.log(Level.INFO, "Switchboard in {0}: WebSocket {1}, HTTP API {2}{3}", ctx.getContextPath().isEmpty() ? "/"
+                : ctx.getContextPath(), sockets, api.isEmpty() ? "off" : api + "/*", ownWar(ctx) ? ", bundled page" : "");
+    }
+
+    /** True in switchboard.war itself (classes in WEB-INF/classes, the bundled page at /); false as a library. */
+    static boolean ownWar(ServletContext ctx) {
+        try {
+            return ctx.getResource("/WEB-INF/classes/" + SwitchboardInitializer.class.getName().replace('.', '/')
+                    + ".class") != null;
+        } catch (java.net.MalformedURLException e) {
+            return false;
+        }
+    }
+}
