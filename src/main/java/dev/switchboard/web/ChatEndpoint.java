@@ -1,8 +1,18 @@
 package dev.switchboard.web;
 
+import dev.switchboard.core.Hub;
+import jakarta.websocket.server.ServerEndpoint;
+
 import dev.switchboard.core.Connection;
 
-/** The chat endpoint, {@code /ws/chat} by default (setting {@code chatPath}); see {@link Endpoints}. */
+/**
+ * The chat endpoint. The annotation is its definition (default path, subprotocol, codecs, handshake
+ * configurator); {@link Endpoints} deploys it from there at the path of the setting {@code chatPath}, and
+ * {@link EndpointScanFilter} keeps containers from also deploying it where they scan annotations.
+ */
+@ServerEndpoint(value = "/ws/chat", subprotocols = Hub.PROTOCOL,
+        decoders = ClientMessageDecoder.class, encoders = ServerMessageEncoder.class,
+        configurator = HandshakeConfigurator.class)
 public class ChatEndpoint extends SocketEndpoint {
 
     public ChatEndpoint() {

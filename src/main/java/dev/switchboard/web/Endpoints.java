@@ -2,6 +2,7 @@ package dev.switchboard.web;
 
 import dev.switchboard.core.Hub;
 import dev.switchboard.core.Settings;
+import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.util.ArrayList;
@@ -54,12 +55,20 @@ public final class Endpoints {
         return configs;
     }
 
+    /** The endpoint as its {@link ServerEndpoint} annotation defines it, at {@code path}. */
     private static ServerEndpointConfig config(Class<? extends SocketEndpoint> endpoint, String path) {
+        ServerEndpoint definition = endpoint.getAnnotation(ServerEndpoint.class);
+        ServerEndpointConfig.Configurator configurator;
+        try {
+            configurator = definition.configurator().getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + definition.configurator(), e);
+        }
         return ServerEndpointConfig.Builder.create(endpoint, path)
-                .subprotocols(List.of(Hub.PROTOCOL))
-                .decoders(List.of(ClientMessageDecoder.class))
-                .encoders(List.of(ServerMessageEncoder.class))
-                .configurator(new HandshakeConfigurator())
+                .subprotocols(List.of(definition.subprotocols()))
+                .decoders(List.of(definition.decoders()))
+                .encoders(List.of(definition.encoders()))
+                .configurator(configurator)
                 .build();
     }
 }
