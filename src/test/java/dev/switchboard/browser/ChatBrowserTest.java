@@ -1,9 +1,6 @@
 package dev.switchboard.browser;
 
 import dev.switchboard.browser.ChatPage.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -18,28 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two people chatting through the page in two separate headless browsers. */
-class ChatBrowserTest {
-
-    static PageServer server;
-
-    @BeforeAll
-    static void startServer() {
-        if (Browsers.installed()) {
-            server = PageServer.start();
-        }
-    }
-
-    @BeforeEach
-    void needsBrowser() {
-        Browsers.assumeInstalled(); // per test, so that each one is reported as skipped, with the reason
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+class ChatBrowserTest extends PageTest {
 
     /** The page opening one room of its own, so that each test starts with an empty room. */
     static URI pageIn(String room) {

@@ -1,8 +1,5 @@
 package dev.switchboard.browser;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -14,28 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Notifications published over HTTP, and the live dashboard. */
-class NotificationsBrowserTest {
-
-    static PageServer server;
-
-    @BeforeAll
-    static void startServer() {
-        if (Browsers.installed()) {
-            server = PageServer.start();
-        }
-    }
-
-    @BeforeEach
-    void needsBrowser() {
-        Browsers.assumeInstalled(); // per test, so that each one is reported as skipped, with the reason
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+class NotificationsBrowserTest extends PageTest {
 
     private static void awaitSubscribed(ChatPage page, String topic) {
         page.await("subscribed to " + topic, d -> page.allByTestId("topic").stream()

@@ -81,7 +81,8 @@ class HostileInputIT {
 
     @Test
     void stalledHugeFrame() throws Exception {
-        scenarios().aStalledHugeFrameIsClosed(4002);
+        // Jetty refuses the declared length itself (1009); the others leave it to Switchboard's heartbeat (4002).
+        scenarios().aStalledHugeFrameIsClosed("jetty".equals(CONTAINER) ? 1009 : 4002);
     }
 
     @Test
