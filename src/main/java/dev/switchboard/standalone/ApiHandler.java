@@ -7,7 +7,6 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 
 /** {@code /api/*} (setting {@code apiPath}) on Grizzly: the standalone twin of the servlet, around the same {@link HttpApi}. */
@@ -23,10 +22,9 @@ final class ApiHandler extends HttpHandler {
 
     @Override
     public void service(Request request, Response response) throws Exception {
-        Map<String, String> query = new HashMap<>();
-        for (String name : request.getParameterNames()) {
-            query.put(name, request.getParameter(name));
-        }
+        // The query string only: asking for request parameters would make Grizzly consume a form-encoded body
+        // (curl -d sends JSON as application/x-www-form-urlencoded).
+        Map<String, String> query = HttpApi.parseQuery(request.getQueryString());
         String method = request.getMethod().getMethodString();
         byte[] body = "POST".equals(method) ? readBounded(request) : new byte[0];
         String path = request.getRequestURI();

@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -20,8 +19,9 @@ public class ApiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         HttpApi api = new HttpApi(Switchboard.current());
-        Map<String, String> query = new HashMap<>();
-        request.getParameterMap().forEach((k, v) -> query.put(k, v.length == 0 ? "" : v[0]));
+        // The query string only: getParameterMap() would make the container consume a form-encoded body
+        // (curl -d sends JSON as application/x-www-form-urlencoded).
+        Map<String, String> query = HttpApi.parseQuery(request.getQueryString());
         byte[] body = "POST".equals(request.getMethod())
                 ? request.getContentLengthLong() > api.maxBodyBytes() ? null : readBounded(request.getInputStream(), api.maxBodyBytes())
                 : new byte[0];

@@ -168,6 +168,21 @@ public final class HttpApi {
         return error(405, "method_not_allowed", "use " + allowed);
     }
 
+    /** {@code a=1&b=x%20y} → {a=1, b="x y"}; the first value of a repeated name wins. */
+    public static Map<String, String> parseQuery(String query) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (query == null || query.isEmpty()) {
+            return out;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.putIfAbsent(name, value);
+        }
+        return out;
+    }
+
     static Response error(int status, String code, String message) {
         return new Response(status, Json.createObjectBuilder().add("error", code).add("message", message).build().toString());
     }

@@ -92,6 +92,16 @@ class NotificationProtocolTest {
     }
 
     @Test
+    void jsonSentAsCurlDashDSendsItIsPublished() {
+        String topic = topic("curl");
+        Http.Reply r = Http.post(base.resolve("api/topics/" + topic), KEY, "{\"price\":42}",
+                "application/x-www-form-urlencoded");
+        assertEquals(202, r.status(), r.body());
+        Http.Reply read = Http.get(base.resolve("api/topics/" + topic + "?since=0&limit=5"), KEY);
+        assertEquals(42, json(read.body()).getJsonArray("notifications").getJsonObject(0).getJsonObject("data").getInt("price"));
+    }
+
+    @Test
     void aSubscriberGetsTheCurrentValueAsLast() {
         String topic = topic("price");
         publish(topic, "{\"price\":41}");

@@ -18,8 +18,13 @@ public final class Http {
     public record Reply(int status, String body) {}
 
     public static Reply post(URI uri, String key, String body) {
+        return post(uri, key, body, "application/json");
+    }
+
+    /** With any content type: {@code curl -d} sends JSON as application/x-www-form-urlencoded. */
+    public static Reply post(URI uri, String key, String body, String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }

@@ -113,7 +113,9 @@ public final class Scenarios {
             sub.expect("subscribed");
             assertEquals(401, Http.post(base.resolve("api/topics/" + topic), "wrong-key", "{}").status());
             for (int n = 1; n <= 3; n++) {
-                Http.Reply r = Http.post(base.resolve("api/topics/" + topic), key, "{\"price\":" + (40 + n) + "}");
+                // the first as curl -d sends it: JSON labelled application/x-www-form-urlencoded
+                Http.Reply r = Http.post(base.resolve("api/topics/" + topic + "?unused=1"), key,
+                        "{\"price\":" + (40 + n) + "}", n == 1 ? "application/x-www-form-urlencoded" : "application/json");
                 assertEquals(202, r.status(), r.body());
                 assertEquals(n, json(r.body()).getInt("offset"));
             }
