@@ -58,11 +58,19 @@ public final class HostileScenarios {
 
     public void oversizeTextClosesWith1009InOneFrameOrInFragments() throws Exception {
         String big = "{\"type\":\"say\",\"room\":\"x\",\"text\":\"" + "a".repeat(65_536) + "\"}";
-        for (int fragments : new int[] {1, 5}) {
-            try (RawWebSocket ws = open("big" + fragments)) {
-                ws.sendText(big, fragments);
-                assertEquals(1009, ws.awaitClose(T).code(), fragments + " fragment(s)");
-            }
+        try (RawWebSocket ws = open("big")) {
+            ws.sendText(big);
+            assertEquals(1009, ws.awaitClose(T).code(), "one frame");
+        }
+        // Fragments that reach exactly the limit, then one byte more in the last one: the server has read
+        // everything when it closes (a client still writing when the server closes may see a TCP reset instead
+        // of the close frame, which would make the test depend on timing).
+        try (RawWebSocket ws = open("fragments")) {
+            String atLimit = "a".repeat(65_536);
+            ws.send(RawWebSocket.frame(RawWebSocket.OP_TEXT).fin(false).payload(atLimit.substring(0, 30_000)));
+            ws.send(RawWebSocket.frame(RawWebSocket.OP_CONTINUATION).fin(false).payload(atLimit.substring(30_000)));
+            ws.send(RawWebSocket.frame(RawWebSocket.OP_CONTINUATION).fin(true).payload("a"));
+            assertEquals(1009, ws.awaitClose(T).code(), "fragments");
         }
     }
 
