@@ -82,32 +82,7 @@ class BrowserContainerIT {
             URI throughProxy = URI.create("http://127.0.0.1:" + proxy.port() + url.getPath()).resolve(room);
             ChatPage ann = new ChatPage(a).open(throughProxy).enterAs("ann");
             ChatPage bob = new ChatPage(b).open(page(room)).enterAs("bob");
-            bob.say("before the outage");
-            ann.awaitText("before the outage");
-
-            proxy.cut();
-            ann.await("ann's page notices", d -> ann.state("chat").equals("reconnecting"));
-            bob.await("the server noticed ann left", d -> !bob.members().contains(ann.me()));
-            List<String> missed = List.of("missed 1", "missed 2", "missed 3");
-            for (String text : missed) {
-                bob.say(text);
-            }
-            bob.await("bob's messages stored", d -> bob.texts().containsAll(missed)
-                    && bob.allByTestId("message-pending").isEmpty());
-            assertTrue(java.util.Collections.disjoint(ann.texts(), missed), "ann really was disconnected");
-
-            proxy.restore();
-            ann.await("ann reconnects by herself", java.time.Duration.ofSeconds(45), d -> ann.state("chat").equals("open"));
-            ann.await("the gap is filled", d -> ann.texts().contains("missed 3"));
-            bob.say("after the outage");
-            ann.awaitText("after the outage");
-            List<ChatPage.Message> shown = ann.messages();
-            assertEquals(List.of("before the outage", "missed 1", "missed 2", "missed 3", "after the outage"),
-                    shown.stream().map(ChatPage.Message::text).toList(), "each message exactly once, in order");
-            for (int i = 1; i < shown.size(); i++) {
-                assertEquals(shown.get(i - 1).offset() + 1, shown.get(i).offset(), "no gap, no repeat: " + shown);
-            }
-            ann.screenshot("tomcat-reconnect-gap-filled");
+            ReconnectBrowserTest.gapIsFilledExactly(ann, bob, proxy, "tomcat-reconnect-gap");
         }
     }
 

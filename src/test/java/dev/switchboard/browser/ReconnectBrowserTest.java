@@ -49,35 +49,7 @@ class ReconnectBrowserTest {
             // Ann's page reaches the server through a relay that the test can cut; Bob's directly.
             ChatPage ann = new ChatPage(a).open(URI.create("http://127.0.0.1:" + proxy.port() + "/")).enterAs("ann");
             ChatPage bob = new ChatPage(b).open(server.base()).enterAs("bob");
-            bob.say("before the outage");
-            ann.awaitText("before the outage");
-
-            proxy.cut();
-            ann.await("ann's page notices", d -> ann.state("chat").equals("reconnecting"));
-            bob.await("the server noticed ann left", d -> !bob.members().contains(ann.me()));
-            List<String> missed = List.of("missed 1", "missed 2", "missed 3");
-            for (String text : missed) {
-                bob.say(text);
-            }
-            bob.await("bob's messages stored", d -> bob.texts().containsAll(missed)
-                    && bob.allByTestId("message-pending").isEmpty());
-            assertTrue(Collections.disjoint(ann.texts(), missed), "ann really was disconnected");
-            ann.screenshot("reconnect-gap-offline");
-
-            proxy.restore();
-            ann.await("ann reconnects by herself", RECONNECT, d -> ann.state("chat").equals("open"));
-            ann.await("the gap is filled", d -> ann.texts().contains("missed 3"));
-            bob.say("after the outage");
-            ann.awaitText("after the outage");
-
-            List<Message> shown = ann.messages();
-            assertEquals(List.of("before the outage", "missed 1", "missed 2", "missed 3", "after the outage"),
-                    shown.stream().map(Message::text).toList(), "each message exactly once, in order");
-            for (int i = 1; i < shown.size(); i++) {
-                assertEquals(shown.get(i - 1).offset() + 1, shown.get(i).offset(), "no gap, no repeat: " + shown);
-            }
-            assertTrue(ann.allByTestId("divider").isEmpty(), "recovered: nothing to apologise for");
-            ann.screenshot("reconnect-gap-filled");
+            gapIsFilledExactly(ann, bob, proxy, "reconnect-gap");
         }
     }
 
@@ -123,5 +95,42 @@ class ReconnectBrowserTest {
             assertFalse(ann.byTestId("offline-banner").isDisplayed());
             ann.screenshot("reconnect-after-restart");
         }
+    }
+
+    /**
+     * Ann's page reaches the server through {@code proxy}, Bob's directly: the proxy is cut while Bob writes, and
+     * Ann's page must reconnect by itself and show exactly the missed messages, once each, in offset order.
+     * Shared by the runner's test and the Tomcat one ({@code BrowserContainerIT}).
+     */
+    static void gapIsFilledExactly(ChatPage ann, ChatPage bob, TcpProxy proxy, String screenshots) {
+        bob.say("before the outage");
+        ann.awaitText("before the outage");
+
+        proxy.cut();
+        ann.await("ann's page notices", d -> ann.state("chat").equals("reconnecting"));
+        bob.await("the server noticed ann left", d -> !bob.members().contains(ann.me()));
+        List<String> missed = List.of("missed 1", "missed 2", "missed 3");
+        for (String text : missed) {
+            bob.say(text);
+        }
+        bob.await("bob's messages stored", d -> bob.texts().containsAll(missed)
+                && bob.allByTestId("message-pending").isEmpty());
+        assertTrue(Collections.disjoint(ann.texts(), missed), "ann really was disconnected");
+        ann.screenshot(screenshots + "-offline");
+
+        proxy.restore();
+        ann.await("ann reconnects by herself", RECONNECT, d -> ann.state("chat").equals("open"));
+        ann.await("the gap is filled", d -> ann.texts().contains("missed 3"));
+        bob.say("after the outage");
+        ann.awaitText("after the outage");
+
+        List<Message> shown = ann.messages();
+        assertEquals(List.of("before the outage", "missed 1", "missed 2", "missed 3", "after the outage"),
+                shown.stream().map(Message::text).toList(), "each message exactly once, in order");
+        for (int i = 1; i < shown.size(); i++) {
+            assertEquals(shown.get(i - 1).offset() + 1, shown.get(i).offset(), "no gap, no repeat: " + shown);
+        }
+        assertTrue(ann.allByTestId("divider").isEmpty(), "recovered: nothing to apologise for");
+        ann.screenshot(screenshots + "-filled");
     }
 }
