@@ -3,6 +3,7 @@ package dev.switchboard.core;
 import dev.switchboard.protocol.Template;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where history and offsets live, and how a stored frame reaches every node. One implementation per deployment:
@@ -83,6 +84,23 @@ public interface Backplane extends AutoCloseable {
 
     /** Channels with stored history (for stats). */
     int channelCount();
+
+    /**
+     * Shares this node's counters (a JSON object) with the cluster for {@code ttlMs} and returns every live node's,
+     * this one's included, by node id. One node: just its own.
+     */
+    default Map<String, String> shareCounters(String json, long ttlMs) {
+        return Map.of("local", json);
+    }
+
+    /**
+     * Whether this node is the one that publishes the cluster's {@code role} values (the {@code stats} and
+     * {@code demo} topics), taking or renewing a lease of {@code ttlMs}. One node: always. When the store cannot be
+     * reached: false (nothing could be published anyway).
+     */
+    default boolean lead(String role, long ttlMs) {
+        return true;
+    }
 
     @Override
     void close();

@@ -6,8 +6,6 @@ import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.Template;
 import dev.switchboard.protocol.Wire;
-import jakarta.json.Json;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 
 import java.lang.System.Logger;
@@ -140,11 +138,11 @@ public final class Hub implements Backplane.Listener {
         scheduler.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
         long statsMs = settings.getLong(Settings.Key.STATS_INTERVAL_MS);
         if (statsMs > 0) {
-            scheduler.scheduleAtFixedRate(new StatsPublisher(), statsMs, statsMs, TimeUnit.MILLISECONDS);
+            scheduler.scheduleAtFixedRate(new StatsFeed(this, clock, statsMs), statsMs, statsMs, TimeUnit.MILLISECONDS);
         }
         long demoMs = settings.getLong(Settings.Key.DEMO_INTERVAL_MS);
         if (demoMs > 0) {
-            DemoFeed demo = new DemoFeed(this);
+            DemoFeed demo = new DemoFeed(this, 3 * demoMs);
             scheduler.scheduleAtFixedRate(() -> {
                 try {
                     demo.run();
@@ -832,37 +830,6 @@ public final class Hub implements Backplane.Listener {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "housekeeping failed", e);
-        }
-    }
-
-    /** Publishes the counters to the topic {@code stats} (the dashboard). */
-    private final class StatsPublisher implements Runnable {
-        private long lastIn;
-        private long lastOut;
-        private long lastAt = clock.millis();
-
-        @Override
-        public void run() {
-            try {
-                long now = clock.millis();
-                double seconds = Math.max(0.001, (now - lastAt) / 1000.0);
-                long in = stats.messagesIn.sum();
-                long out = stats.messagesOut.sum();
-                JsonObjectBuilder data = Json.createObjectBuilder()
-                        .add("connections", stats.connections.get())
-                        .add("rooms", countChannels(ChannelId.Kind.ROOM))
-                        .add("topics", countChannels(ChannelId.Kind.TOPIC))
-                        .add("messagesInPerSec", Math.round((in - lastIn) / seconds))
-                        .add("messagesOutPerSec", Math.round((out - lastOut) / seconds))
-                        .add("dropped", stats.dropped.sum())
-                        .add("slowConsumerCloses", stats.slowConsumerCloses.sum());
-                lastIn = in;
-                lastOut = out;
-                lastAt = now;
-                publish(STATS_TOPIC, data.build());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not publish stats: {0}", e.getMessage());
-            }
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -92,6 +93,8 @@ public final class RedisBackplane implements Backplane {
     private boolean registered;
 
     private final Map<String, Track> tracks = new ConcurrentHashMap<>();
+    /** The leases ({@link #lead}) this node held when it last asked. */
+    private final Set<String> roles = ConcurrentHashMap.newKeySet();
     private final AtomicLong touches = new AtomicLong();
     private final ScheduledExecutorService keeper;
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
@@ -226,6 +229,10 @@ public final class RedisBackplane implements Backplane {
             connections.clear();
             try {
                 events = (List<?>) RedisScripts.SYNC.run(redis, List.of(), List.of(nodeId, "leave", "0", "0"));
+                List<String> retire = new ArrayList<>();
+                retire.add(nodeId);
+                retire.addAll(roles);
+                RedisScripts.RETIRE.run(redis, List.of(), retire); // another node takes over stats and demo at once
             } catch (JedisException e) {
                 LOG.log(Level.WARNING, "could not deregister node {0} from Redis ({1}); the others will presume it dead",
                         nodeId, rootMessage(e));
@@ -364,6 +371,38 @@ public final class RedisBackplane implements Backplane {
         } catch (JedisException e) {
             fail(e);
             return tracks.size();
+        }
+    }
+
+    @Override
+    public Map<String, String> shareCounters(String json, long ttlMs) {
+        try {
+            List<?> flat = (List<?>) RedisScripts.SHARE_COUNTERS.run(redis, List.of(),
+                    List.of(nodeId, json, Long.toString(ttlMs)));
+            Map<String, String> byNode = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                byNode.put((String) flat.get(i), (String) flat.get(i + 1));
+            }
+            return byNode;
+        } catch (JedisException e) {
+            fail(e);
+            return Map.of(nodeId, json);
+        }
+    }
+
+    @Override
+    public boolean lead(String role, long ttlMs) {
+        try {
+            Object held = RedisScripts.LEAD.run(redis, List.of(), List.of(role, nodeId, Long.toString(ttlMs)));
+            if (Long.valueOf(1).equals(held)) {
+                roles.add(role);
+                return true;
+            }
+            roles.remove(role);
+            return false;
+        } catch (JedisException e) {
+            fail(e);
+            return false;
         }
     }
 

@@ -27,7 +27,9 @@ import java.util.List;
  *       {@code sb:node:ID:presence} ("LENGTH:Kuser" → count, LENGTH being K's length in UTF-8
  *       bytes) and {@code sb:node:ID:conns} (user → count): what each node holds, so that a dead node's share can
  *       be taken back.</li>
- *   <li>{@code sb:channels} the channels with stored history (for stats).</li>
+ *   <li>{@code sb:channels} the channels with stored history (for stats); {@code sb:counters} node id → "EXPIRES\nJSON",
+ *       each node's counters for the cluster-wide {@code stats}; {@code sb:lead:ROLE} the node that publishes the
+ *       cluster's {@code stats} or {@code demo} values (a lease).</li>
  * </ul>
  * Bus messages on {@code sb:bus}: {@code e\nEPOCH\nOFFSET\nJSON\nK} for an entry, {@code s\nLENGTH\nKJSON\nEXCEPT}
  * for a signal (LENGTH is K's length in chars). JSON text never holds a raw newline; user names, and so inbox keys,
@@ -318,5 +320,56 @@ final class RedisScripts {
               end
             end
             return {joined, left}
+            """);
+
+    /**
+     * ARGV node id, counters (JSON), time to live in ms. Stores this node's counters until they go stale and returns
+     * {node, counters, …} of every node whose counters are fresh, this one's included (stale ones are removed).
+     */
+    static final Script SHARE_COUNTERS = new Script("""
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            redis.call('HSET', 'sb:counters', ARGV[1], (now + tonumber(ARGV[3])) .. '\\n' .. ARGV[2])
+            local all, fresh = redis.call('HGETALL', 'sb:counters'), {}
+            for i = 1, #all, 2 do
+              local value = all[i + 1]
+              local newline = string.find(value, '\\n', 1, true)
+              if newline and tonumber(string.sub(value, 1, newline - 1)) >= now then
+                table.insert(fresh, all[i])
+                table.insert(fresh, string.sub(value, newline + 1))
+              else
+                redis.call('HDEL', 'sb:counters', all[i])
+              end
+            end
+            return fresh
+            """);
+
+    /**
+     * ARGV role, node id, time to live in ms. Takes the role's lease when nobody holds it, renews it when this node
+     * does; returns 1 when this node holds it now, else 0. A holder that stops renewing loses it after the ttl.
+     */
+    static final Script LEAD = new Script("""
+            local key = 'sb:lead:' .. ARGV[1]
+            local holder = redis.call('GET', key)
+            if holder == ARGV[2] then
+              redis.call('PEXPIRE', key, ARGV[3])
+              return 1
+            elseif not holder then
+              redis.call('SET', key, ARGV[2], 'PX', ARGV[3])
+              return 1
+            end
+            return 0
+            """);
+
+    /** ARGV node id, roles…. A node that stops: its counters and the leases it holds go at once. */
+    static final Script RETIRE = new Script("""
+            redis.call('HDEL', 'sb:counters', ARGV[1])
+            for i = 2, #ARGV do
+              local key = 'sb:lead:' .. ARGV[i]
+              if redis.call('GET', key) == ARGV[1] then
+                redis.call('DEL', key)
+              end
+            end
+            return 0
             """);
 }

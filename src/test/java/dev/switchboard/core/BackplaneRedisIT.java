@@ -196,6 +196,45 @@ class BackplaneRedisIT {
     }
 
     @Test
+    void oneNodeAtATimePublishesTheClusterValuesAndAnotherTakesOverWhenItStops() {
+        RedisBackplane a = node(new Recorder());
+        RedisBackplane b = node(new Recorder());
+        assertTrue(a.lead("stats", 60_000), "nobody held it");
+        assertFalse(b.lead("stats", 60_000), "a holds it");
+        assertTrue(a.lead("stats", 60_000), "the holder renews it");
+        assertTrue(b.lead("demo", 60_000), "each role has its own lease");
+        a.close();
+        assertTrue(b.lead("stats", 60_000), "a stopping node hands its leases on at once, not after the ttl");
+    }
+
+    @Test
+    void aLeaseOfACrashedNodeExpires() {
+        RedisBackplane a = node(new Recorder());
+        RedisBackplane b = node(new Recorder());
+        assertTrue(a.lead("stats", 300));
+        a.crash();
+        assertFalse(b.lead("stats", 300), "still held");
+        Poll.until(() -> b.lead("stats", 300), "b takes over after the ttl", Duration.ofSeconds(5));
+    }
+
+    @Test
+    void everyLiveNodeSeesEveryNodesCountersAndStaleOnesGo() {
+        RedisBackplane a = node(new Recorder());
+        RedisBackplane b = node(new Recorder());
+        a.shareCounters("{\"connections\":1}", 60_000);
+        Map<String, String> seen = b.shareCounters("{\"connections\":2}", 300);
+        assertEquals(List.of("{\"connections\":1}", "{\"connections\":2}"),
+                seen.values().stream().sorted().toList());
+        assertEquals(2, a.shareCounters("{\"connections\":3}", 60_000).size());
+        b.crash();
+        Poll.until(() -> a.shareCounters("{\"connections\":3}", 60_000).size() == 1, "b's counters expire",
+                Duration.ofSeconds(5));
+        a.close();
+        RedisBackplane c = node(new Recorder());
+        assertEquals(List.of("{}"), List.copyOf(c.shareCounters("{}", 60_000).values()), "a's went when it stopped");
+    }
+
+    @Test
     void aNodeThatStopsTellsTheOthersWhoLeft() {
         Recorder ra = new Recorder();
         RedisBackplane a = node(ra);

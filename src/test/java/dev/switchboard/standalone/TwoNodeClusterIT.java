@@ -42,6 +42,7 @@ class TwoNodeClusterIT {
     private static final String SECRET = "cluster-secret";
     private static final String KEY = "publisher-key";
     private static final long NODE_TIMEOUT_MS = 1500;
+    private static final long STATS_MS = 250;
 
     private static RedisServer redis;
     private static NodeProcess a;
@@ -78,7 +79,7 @@ class TwoNodeClusterIT {
                         "SWITCHBOARD_TOKEN_SECRET", SECRET,
                         "SWITCHBOARD_PUBLISHER_KEY", KEY,
                         "SWITCHBOARD_MAX_CONNECTIONS_PER_USER", "2",
-                        "SWITCHBOARD_STATS_INTERVAL_MS", "0",
+                        "SWITCHBOARD_STATS_INTERVAL_MS", Long.toString(STATS_MS),
                         "SWITCHBOARD_DEMO_INTERVAL_MS", "0",
                         "SWITCHBOARD_SHUTDOWN_GRACE_MS", "200"));
             }
@@ -423,6 +424,27 @@ class TwoNodeClusterIT {
             assertTrue(joined.getBoolean("recovered"), joined.toString());
             assertEquals(epoch, joined.getString("epoch"));
             assertEquals(List.of(2L), Jsons.offsets(joined.get("history")));
+        }
+    }
+
+    @Test
+    @Order(11)
+    void theStatsTopicCarriesTheClustersTotalsAndGoesOnWhenANodeDies() {
+        String room = unique("counted");
+        try (WsClient onA = guest(a, "ann"); WsClient onB = guest(b, "bob");
+             WsClient stats = WsClient.connect(b.ws("ws/notifications?name=ops"))) {
+            join(onA, room);
+            join(onB, room);
+            stats.send("type", "subscribe", "topic", "stats");
+            stats.expect("subscribed");
+            JsonObject both = stats.await("notification", n -> n.getJsonObject("data").getInt("nodes") == 2
+                    && n.getJsonObject("data").getInt("connections") == 3).getJsonObject("data");
+            assertEquals(1, both.getInt("rooms"), "the room has members on both nodes: one room");
+
+            a.kill(); // whichever node held the lease, B's subscriber goes on getting the totals, now of one node
+            JsonObject one = stats.await("notification", n -> n.getJsonObject("data").getInt("nodes") == 1)
+                    .getJsonObject("data");
+            assertEquals(2, one.getInt("connections"), one.toString());
         }
     }
 }
