@@ -6,6 +6,7 @@ import { h } from './dom.js';
 import { LiveChart } from './charts.js';
 
 const KNOWN = [
+  { key: 'nodes', label: 'Nodes', title: 'Server nodes counted in these figures' },
   { key: 'connections', label: 'Connections' },
   { key: 'rooms', label: 'Rooms' },
   { key: 'topics', label: 'Topics' },
