@@ -52,6 +52,7 @@ class NotificationsBrowserTest extends PageTest {
             lou.showView("dashboard");
             lou.await("the server's counters", Duration.ofSeconds(10),
                     d -> lou.byTestId("stat-connections").getText().matches("[1-9]\\d*"));
+            assertEquals("1", lou.byTestId("stat-nodes").getText(), "one node, counted in the totals");
 
             // The server's demo feed publishes to 'demo' every second; the charts move with it.
             lou.await("a few seconds of samples", Duration.ofSeconds(15),
