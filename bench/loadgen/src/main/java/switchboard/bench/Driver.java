@@ -203,6 +203,12 @@ final class Driver {
         double slo = o.d("slo-ms", 50);
         boolean stopOnFail = !o.flag("no-stop", false);
         int retries = o.i("noisy-retries", 2);
+        double prewarm = o.d("prewarm", 0);
+        if (prewarm > 0 && rates.length > 0) {
+            // Not recorded: a fresh server (a JVM's JIT, V8's) reaches its steady state before the first step.
+            log("prewarm: %.0f s at %d deliveries/s, not recorded", prewarm, rates[0]);
+            step(rates[0], clients, rooms, totalSenders, pub, perMsg, prewarm);
+        }
         for (long rate : rates) {
             waitQuiet();
             Map<String, Object> r = step(rate, clients, rooms, totalSenders, pub, perMsg);
@@ -222,9 +228,16 @@ final class Driver {
     }
 
     private Map<String, Object> step(long rate, int clients, int rooms, int totalSenders, Publisher pub, int perMsg) throws Exception {
+        return step(rate, clients, rooms, totalSenders, pub, perMsg, 0);
+    }
+
+    /** One step of a sweep; with {@code prewarm} > 0, load for that long and record nothing. */
+    private Map<String, Object> step(long rate, int clients, int rooms, int totalSenders, Publisher pub, int perMsg,
+                                     double prewarm) throws Exception {
         check();
-        double warm = o.d("warmup", 2), measure = o.d("measure", 5), drain = o.d("drain", 10);
-        int step = bench.step + 1;
+        double warm = prewarm > 0 ? prewarm : o.d("warmup", 2), measure = prewarm > 0 ? 0.5 : o.d("measure", 5),
+                drain = o.d("drain", 10);
+        int step = prewarm > 0 ? bench.step : bench.step + 1;
         double msgRate = (double) rate / perMsg;
         long period = (long) (1e9 * (pub != null ? 1 : totalSenders) / msgRate);
         for (Loop l : loops) { l.latency.getIntervalHistogram(); l.sendLag.getIntervalHistogram(); }
@@ -323,6 +336,10 @@ final class Driver {
         if (!bench.errorCodes.isEmpty()) note.append("errors{").append(Bench.summarize(bench.errorCodes)).append("} ");
         if (!bench.closeCodes.isEmpty()) note.append("closes{").append(Bench.summarize(bench.closeCodes)).append("} ");
         r.put("note", note.toString().trim());
+        if (prewarm > 0) {
+            log("prewarm done: p99 %.2f ms, lost %d, errors %d", pct(lat, 99), lost, errors);
+            return r;
+        }
         results.write(r);
         log("%-10s %7.0fk/s offered  delivered %7.0fk/s  p50 %7.2f  p99 %7.2f  p99.9 %7.2f ms  sent %d expected %d received %d lost %d dups %d gaps %d dropped %d errors %d  srv %s%% %s us/dlv  rss %s MB  cli %s%% %s us/dlv  other %s%%  %s",
                 scenario, rate / 1000.0, winRecv / win / 1000.0, pct(lat, 50), pct(lat, 99), pct(lat, 99.9), sent, expected, recv, lost, dups, gaps + offGaps, dropped, errors,
