@@ -21,8 +21,9 @@ final class LocalChannel {
     /** Hands the entry to every member; returns how many outboxes took it. */
     int deliver(Entry entry) {
         int delivered = 0;
+        Outgoing frame = new Outgoing(entry.json()); // one for all members: framed at most once
         for (Subscription s : members) {
-            if (s.deliver(entry)) {
+            if (s.deliver(entry, frame)) {
                 delivered++;
             }
         }
@@ -30,9 +31,10 @@ final class LocalChannel {
     }
 
     void signal(String json, String exceptUser) {
+        Outgoing frame = new Outgoing(json);
         for (Subscription s : members) {
             if (exceptUser == null || !exceptUser.equals(s.connection.user())) {
-                s.signal(json);
+                s.signal(frame);
             }
         }
     }

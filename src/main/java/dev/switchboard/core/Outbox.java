@@ -23,6 +23,8 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class Outbox {
 
+    private static final long NONE = -1;
+
     private final Transport transport;
     private final Executor sender;
     private final Stats stats;
@@ -30,7 +32,7 @@ public final class Outbox {
     private final long maxChars;
     private final int batchMaxChars;
 
-    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private long queuedChars;
     private boolean sending;
     private boolean closed;
@@ -38,7 +40,7 @@ public final class Outbox {
     private boolean finishing;
     private Runnable finisher;
     /** The thread currently inside transport.send, to turn a completion on that same thread into a loop. */
-    private Thread sendingThread;
+    private long sendingThread = NONE; // a thread id, not a Thread: no reference store (G1 card) per send
     private boolean completedInline;
 
     public Outbox(Transport transport, Executor sender, Stats stats, int maxFrames, long maxChars, int batchMaxChars) {
@@ -52,20 +54,26 @@ public final class Outbox {
 
     /** Queues one frame (JSON text of one object). Returns false if the connection is closed or just overflowed. */
     public boolean offer(String json) {
+        return offer(new Outgoing(json));
+    }
+
+    /** Queues one frame that may be queued for other connections too (a room's message). */
+    public boolean offer(Outgoing frame) {
+        int length = frame.text().length();
         boolean overflow;
         synchronized (this) {
             if (closed || finishing) {
                 return false;
             }
-            if (queue.size() >= maxFrames || queuedChars + json.length() > maxChars) {
+            if (queue.size() >= maxFrames || queuedChars + length > maxChars) {
                 closed = true;
                 stats.dropped.add(queue.size() + 1L);
                 queue.clear();
                 queuedChars = 0;
                 overflow = true;
             } else {
-                queue.addLast(json);
-                queuedChars += json.length();
+                queue.addLast(frame);
+                queuedChars += length;
                 if (sending) {
                     return true;
                 }
@@ -95,7 +103,7 @@ public final class Outbox {
 
     /** On the send executor: sends what is queued (the in-flight flag is ours). */
     private void drain() {
-        String batch;
+        Outgoing batch;
         Runnable then = null;
         synchronized (this) {
             batch = takeNextOrIdle();
@@ -153,35 +161,36 @@ public final class Outbox {
     }
 
     /** Takes everything queued, up to the batch limit, as one text; caller holds the monitor and the queue is not empty. */
-    private String nextBatch() {
-        String first = queue.pollFirst();
-        queuedChars -= first.length();
-        if (queue.isEmpty() || first.length() + 1 + queue.peekFirst().length() > batchMaxChars) {
+    private Outgoing nextBatch() {
+        Outgoing first = queue.pollFirst();
+        int firstLength = first.text().length();
+        queuedChars -= firstLength;
+        if (queue.isEmpty() || firstLength + 1 + queue.peekFirst().text().length() > batchMaxChars) {
             stats.framesOut.increment();
-            return first;
+            return first; // as it is: a shared frame stays shared
         }
-        StringBuilder out = new StringBuilder(Math.min(batchMaxChars, (int) Math.min(Integer.MAX_VALUE, queuedChars + first.length() + queue.size() + 1)));
-        out.append(first);
-        String next;
-        while ((next = queue.peekFirst()) != null && out.length() + 1 + next.length() <= batchMaxChars) {
+        StringBuilder out = new StringBuilder(Math.min(batchMaxChars, (int) Math.min(Integer.MAX_VALUE, queuedChars + firstLength + queue.size() + 1)));
+        out.append(first.text());
+        Outgoing next;
+        while ((next = queue.peekFirst()) != null && out.length() + 1 + next.text().length() <= batchMaxChars) {
             queue.pollFirst();
-            queuedChars -= next.length();
-            out.append('\n').append(next);
+            queuedChars -= next.text().length();
+            out.append('\n').append(next.text());
         }
         stats.framesOut.increment();
-        return out.toString();
+        return new Outgoing(out.toString());
     }
 
-    private void sendLoop(String batch) {
+    private void sendLoop(Outgoing batch) {
         Runnable then = null;
         while (batch != null) {
             synchronized (this) {
-                sendingThread = Thread.currentThread();
+                sendingThread = Thread.currentThread().getId();
                 completedInline = false;
             }
             transport.send(batch, this::sent);
             synchronized (this) {
-                sendingThread = null;
+                sendingThread = NONE;
                 if (!completedInline) {
                     return; // completes later, on another thread, which continues the loop
                 }
@@ -217,7 +226,7 @@ public final class Outbox {
         }
         Runnable then;
         synchronized (this) {
-            if (sendingThread == Thread.currentThread()) {
+            if (sendingThread == Thread.currentThread().getId()) {
                 completedInline = true;
                 return;
             }
@@ -239,7 +248,7 @@ public final class Outbox {
     }
 
     /** Caller holds the monitor. */
-    private String takeNextOrIdle() {
+    private Outgoing takeNextOrIdle() {
         if (closed || queue.isEmpty()) {
             sending = false;
             return null;

@@ -27,8 +27,8 @@ final class Subscription {
         this.channel = channel;
     }
 
-    /** Returns true when the entry was handed to the outbox. */
-    boolean deliver(Entry entry) {
+    /** Returns true when the entry was handed to the outbox; {@code frame} is its text, shared by the members. */
+    boolean deliver(Entry entry, Outgoing frame) {
         if (!live) {
             synchronized (this) {
                 if (!live) {
@@ -37,27 +37,27 @@ final class Subscription {
                 }
             }
         }
-        return sendEntry(entry);
+        return sendEntry(entry, frame);
     }
 
-    private boolean sendEntry(Entry entry) {
+    private boolean sendEntry(Entry entry, Outgoing frame) {
         if (entry.offset() <= lastOffset) {
             return false;
         }
         lastOffset = entry.offset();
-        return connection.outbox.offer(entry.json());
+        return connection.outbox.offer(frame);
     }
 
-    void signal(String json) {
+    void signal(Outgoing frame) {
         if (!live) {
             synchronized (this) {
                 if (!live) {
-                    buffer.add(json);
+                    buffer.add(frame);
                     return;
                 }
             }
         }
-        connection.outbox.offer(json);
+        connection.outbox.offer(frame);
     }
 
     /** Sends {@code frames} (the reply and any replay, which reach up to offset {@code upTo}), then goes live. */
@@ -68,9 +68,9 @@ final class Subscription {
         lastOffset = upTo;
         for (Object pending : buffer) {
             if (pending instanceof Entry entry) {
-                sendEntry(entry);
+                sendEntry(entry, new Outgoing(entry.json()));
             } else {
-                connection.outbox.offer((String) pending);
+                connection.outbox.offer((Outgoing) pending);
             }
         }
         buffer = null;

@@ -11,8 +11,11 @@ import java.util.function.Consumer;
  */
 public interface Transport {
 
-    /** Sends one text frame asynchronously; {@code done} receives null on success or the failure. */
-    void send(String text, Consumer<Throwable> done);
+    /**
+     * Sends one text frame asynchronously; {@code done} receives null on success or the failure. The same
+     * {@link Outgoing} may be in flight to many connections at once.
+     */
+    void send(Outgoing frame, Consumer<Throwable> done);
 
     /** Sends a WebSocket ping frame (heartbeat). Failures are ignored: a dead socket shows up as a missing pong. */
     void ping();

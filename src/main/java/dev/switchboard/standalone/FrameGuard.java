@@ -1,5 +1,6 @@
 package dev.switchboard.standalone;
 
+import dev.switchboard.web.FrameChannel;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -177,8 +178,14 @@ final class FrameGuard implements Connection, ReadHandler {
 
                 @Override
                 public Connection createConnection(Writer writer, CloseListener closeListener) {
-                    Connection connection = info.createConnection(writer, closeListener);
-                    return connection == null ? null : new FrameGuard(connection, incomingBufferSize);
+                    DirectWriter direct = new DirectWriter(writer);
+                    FrameChannel.offer(direct); // Tyrus opens the endpoint within createConnection, on this thread
+                    try {
+                        Connection connection = info.createConnection(direct, closeListener);
+                        return connection == null ? null : new FrameGuard(connection, incomingBufferSize);
+                    } finally {
+                        FrameChannel.clear();
+                    }
                 }
             };
         }

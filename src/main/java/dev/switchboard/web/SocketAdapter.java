@@ -3,6 +3,7 @@ package dev.switchboard.web;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
 import dev.switchboard.core.Identity;
+import dev.switchboard.core.Outgoing;
 import dev.switchboard.core.Settings;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.Transport;
@@ -38,6 +39,8 @@ final class SocketAdapter implements Transport {
     private volatile Connection connection;
     /** The container login session this socket belongs to, if any. */
     private String loginSession;
+    /** Where the server lets us write frames as bytes (the runner), else null: sends go through the session. */
+    private FrameChannel frames;
 
     SocketAdapter(Connection.Endpoint kind) {
         this.kind = kind;
@@ -45,6 +48,9 @@ final class SocketAdapter implements Transport {
 
     void open(Session session, EndpointConfig config) {
         this.session = session;
+        FrameChannel offered = FrameChannel.take();
+        // With an extension (permessage-deflate) the container must transform each frame itself.
+        this.frames = offered != null && session.getNegotiatedExtensions().isEmpty() ? offered : null;
         Switchboard sb = Switchboard.current();
         this.hub = sb.hub();
         session.setMaxTextMessageBufferSize(sb.settings().getInt(Settings.Key.MAX_MESSAGE_BYTES));
@@ -127,9 +133,14 @@ final class SocketAdapter implements Transport {
     }
 
     @Override
-    public void send(String text, Consumer<Throwable> done) {
+    public void send(Outgoing frame, Consumer<Throwable> done) {
+        if (frames != null) {
+            frames.write(frame.wire(), done); // the same bytes for every member
+            return;
+        }
         try {
-            session.getAsyncRemote().sendText(text, result -> done.accept(result.isOK() ? null : result.getException()));
+            session.getAsyncRemote().sendText(frame.text(),
+                    result -> done.accept(result.isOK() ? null : result.getException()));
         } catch (RuntimeException e) {
             done.accept(e); // session already closed
         }
@@ -146,7 +157,7 @@ final class SocketAdapter implements Transport {
 
     @Override
     public boolean isOpen() {
-        return session.isOpen();
+        return session.isOpen() && (frames == null || frames.isOpen());
     }
 
     @Override

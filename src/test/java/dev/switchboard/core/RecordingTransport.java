@@ -26,7 +26,8 @@ final class RecordingTransport implements Transport {
     int pings;
 
     @Override
-    public synchronized void send(String text, Consumer<Throwable> done) {
+    public synchronized void send(Outgoing frame, Consumer<Throwable> done) {
+        String text = frame.text();
         writes.add(text);
         for (String line : text.split("\n")) {
             try (JsonReader r = Json.createReader(new StringReader(line))) {
