@@ -28,7 +28,8 @@ usage: bench/run.sh [options]
   --nice N           run servers and load generator under nice -n N (e.g. -10 on a shared machine; see README)
   -h, --help
 environment: SB_REPO, SB_STANDALONE_CMD, SB_STANDALONE_PORT (8180), SB_MAIN_CLASS, SB_WAR, SB_TOMCAT_VERSION (10.1.60),
-  SB_TOMCAT_PORT (8280), SB_JAVA_OPTS ("-Xms1g -Xmx1g"), NODE_PORT (8190), SB_PUBLISHER_KEY (bench-key),
+  SB_TOMCAT_PORT (8280), SB_TOMCAT_CONNECTOR (extra <Connector> attributes, e.g. 'socket.appReadBufSize="2048"'),
+  SB_JAVA_OPTS ("-Xms1g -Xmx1g"), NODE_PORT (8190), SB_PUBLISHER_KEY (bench-key),
   LOADGEN_JAVA_OPTS ("-Xms1g -Xmx1g"), SWITCHBOARD_* (passed to Switchboard; see README)
 EOF
 }
@@ -74,6 +75,7 @@ SB_STANDALONE_PORT="${SB_STANDALONE_PORT:-8180}"
 SB_MAIN_CLASS="${SB_MAIN_CLASS:-dev.switchboard.standalone.Runner}"
 SB_TOMCAT_VERSION="${SB_TOMCAT_VERSION:-10.1.60}"
 SB_TOMCAT_PORT="${SB_TOMCAT_PORT:-8280}"
+SB_TOMCAT_CONNECTOR="${SB_TOMCAT_CONNECTOR:-}"
 SB_JAVA_OPTS="${SB_JAVA_OPTS:--Xms1g -Xmx1g}"
 NODE_PORT="${NODE_PORT:-8190}"
 SB_PUBLISHER_KEY="${SB_PUBLISHER_KEY:-bench-key}"
@@ -189,7 +191,7 @@ fi
   echo "date: $(date -Is)"; echo "host: $(uname -a)"; echo "cpus: $(nproc)"; echo "java: $(java -version 2>&1 | head -1)"
   echo "node: $(node -v 2>/dev/null)"; echo "server repo: $SB_REPO $(git -C "$SB_REPO" log -1 --format='%h %s' 2>/dev/null || true)"
   echo "targets: ${TARGETS[*]}"; echo "scenarios: $SCENARIOS"; echo "reps: $REPS modes: ${MODES[*]} quick: $QUICK"
-  echo "SB_JAVA_OPTS: $SB_JAVA_OPTS"; env | grep '^SWITCHBOARD_' | grep -v KEY || true
+  echo "SB_JAVA_OPTS: $SB_JAVA_OPTS"; echo "SB_TOMCAT_CONNECTOR: $SB_TOMCAT_CONNECTOR"; env | grep '^SWITCHBOARD_' | grep -v KEY || true
 } > "$OUT/meta.txt"
 
 # ------------------------------------------------------------------ targets
@@ -213,7 +215,7 @@ start_target() {
       rm -rf "$base"; mkdir -p "$base"/{logs,temp,work,webapps}
       cp -r "$TOMCAT_HOME/conf" "$base/"
       sed -i -e "s/<Server port=\"8005\"/<Server port=\"-1\"/" \
-             -e "s/port=\"8080\" protocol=\"HTTP\/1.1\"/port=\"$SB_TOMCAT_PORT\" protocol=\"org.apache.coyote.http11.Http11NioProtocol\" address=\"127.0.0.1\" maxConnections=\"100000\" acceptCount=\"4096\"/" \
+             -e "s/port=\"8080\" protocol=\"HTTP\/1.1\"/port=\"$SB_TOMCAT_PORT\" protocol=\"org.apache.coyote.http11.Http11NioProtocol\" address=\"127.0.0.1\" maxConnections=\"100000\" acceptCount=\"4096\" ${SB_TOMCAT_CONNECTOR//\//\\/}/" \
              "$base/conf/server.xml"
       cp "$SB_WAR" "$base/webapps/switchboard.war"
       cmd="export CATALINA_HOME='$TOMCAT_HOME' CATALINA_BASE='$base' CATALINA_PID='' CATALINA_OPTS='$SB_JAVA_OPTS'; exec $pin '$TOMCAT_HOME/bin/catalina.sh' run" ;;

@@ -23,7 +23,7 @@ public final class Settings {
         TOKEN_SECRET("tokenSecret", "", "HS256 secret for ?token= JWTs (sub = user, exp). Empty: tokens are refused."),
         HISTORY_SIZE("historySize", "1000", "Messages kept per room or topic (the recovery window)."),
         HISTORY_PAGE("historyPage", "50", "Messages in the page sent on join, and the largest history page."),
-        MAX_MESSAGE_BYTES("maxMessageBytes", "65536", "Largest client frame in bytes; larger closes with 1009."),
+        MAX_MESSAGE_BYTES("maxMessageBytes", "65536", "Largest client message in bytes of UTF-8, however fragmented; larger closes with 1009."),
         MAX_TEXT_CHARS("maxTextChars", "4000", "Longest say/whisper text in characters; longer gets error too_long."),
         ALLOWED_ORIGINS("allowedOrigins", "", "Extra allowed Origin values, comma-separated (* = any). The page's own origin is always allowed."),
         ALLOW_MISSING_ORIGIN("allowMissingOrigin", "true", "Accept handshakes without an Origin header (non-browser clients)."),

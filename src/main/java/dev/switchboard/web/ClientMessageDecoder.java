@@ -14,13 +14,13 @@ import jakarta.websocket.Decoder;
  */
 public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
 
-    /** What a frame over {@code maxMessageBytes} decodes to; the endpoint closes with 1009. */
+    /** What a message over {@code maxMessageBytes} decodes to; the endpoint closes with 1009. */
     static final ClientMessage.Unreadable TOO_BIG =
-            new ClientMessage.Unreadable(ErrorCode.TOO_LONG, "frame larger than maxMessageBytes", null);
+            new ClientMessage.Unreadable(ErrorCode.TOO_LONG, "message larger than maxMessageBytes", null);
 
     @Override
     public ClientMessage decode(String text) {
-        // Containers enforce the session's buffer size themselves, except Undertow (WildFly): check here too.
+        // The endpoints receive text in parts (SocketAdapter#text), so no container limits a whole message: check here.
         if (longerThan(text, Switchboard.current().settings().getInt(Settings.Key.MAX_MESSAGE_BYTES))) {
             return TOO_BIG;
         }
@@ -29,18 +29,23 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
 
     /** True when the text is longer than {@code max} bytes in UTF-8 (counted only when it could be). */
     static boolean longerThan(String text, int max) {
-        if (text.length() * 3L <= max) {
-            return false;
-        }
+        return text.length() * 3L > max && utf8Bytes(text, max) > max;
+    }
+
+    /**
+     * The length of {@code text} in UTF-8 bytes, counted until it exceeds {@code limit} (then a value above it). Each
+     * half of a surrogate pair counts 2 (the pair is 4 bytes), so parts split between the halves add up exactly.
+     */
+    static long utf8Bytes(CharSequence text, long limit) {
         long bytes = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
-            if (bytes > max) {
-                return true;
+            if (bytes > limit) {
+                return bytes;
             }
         }
-        return false;
+        return bytes;
     }
 
     @Override

@@ -32,6 +32,15 @@ final class SocketAdapter implements Transport {
     private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0);
     /** Binary frames are refused anyway; a small buffer keeps a hostile one from costing memory. */
     private static final int MAX_BINARY_BYTES = 1024;
+    /**
+     * The container's text buffer, in characters. Tomcat keeps one of this size per connection for as long as the
+     * connection lives (a {@code char[]}: twice as many bytes) and hands a longer message over in parts, which
+     * {@link #text} assembles within {@code maxMessageBytes}. Tyrus, Jetty and Undertow do not use it for partial
+     * handlers. Chat and notification frames are far shorter: they arrive whole and are decoded without a copy.
+     */
+    static final int TEXT_BUFFER_CHARS = 1024;
+    /** Decodes client text, whole or assembled (the endpoints' declared decoder; it keeps no state). */
+    private static final ClientMessageDecoder DECODER = new ClientMessageDecoder();
 
     private final Connection.Endpoint kind;
     private Session session;
@@ -41,6 +50,8 @@ final class SocketAdapter implements Transport {
     private String loginSession;
     /** Where the server lets us write frames as bytes (the runner), else null: sends go through the session. */
     private FrameChannel frames;
+    /** A text message arriving in parts, only while it does; {@link Parts#REFUSED} while an oversize one ends. */
+    private Parts parts;
 
     SocketAdapter(Connection.Endpoint kind) {
         this.kind = kind;
@@ -53,7 +64,7 @@ final class SocketAdapter implements Transport {
         this.frames = offered != null && session.getNegotiatedExtensions().isEmpty() ? offered : null;
         Switchboard sb = Switchboard.current();
         this.hub = sb.hub();
-        session.setMaxTextMessageBufferSize(sb.settings().getInt(Settings.Key.MAX_MESSAGE_BYTES));
+        session.setMaxTextMessageBufferSize(TEXT_BUFFER_CHARS);
         session.setMaxBinaryMessageBufferSize(MAX_BINARY_BYTES);
         // Liveness is the hub's heartbeat, not the container's idle timer. Negative, not 0: Tyrus reschedules its
         // idle timer on every send unless the timeout is negative (JSR 356 reads both as "never").
@@ -80,13 +91,58 @@ final class SocketAdapter implements Transport {
         }
     }
 
+    /**
+     * A text message, or a part of one: containers hand a message over in parts when it arrived in several frames
+     * (Tyrus, Jetty, Undertow and Tomcat: one part per frame) or is longer than their text buffer (Tomcat). A message
+     * that arrives whole (the usual case) is decoded as it is. Parts are collected until the last, and the connection
+     * is closed with 1009 as soon as they add up to more than {@code maxMessageBytes} bytes of UTF-8 (the same limit
+     * the decoder applies to a whole message); the rest of that message is dropped.
+     */
+    void text(String part, boolean last) {
+        if (connection == null) {
+            return; // refused at open, being closed
+        }
+        Parts p = parts;
+        if (p == null) {
+            if (last) {
+                receive(DECODER.decode(part));
+                return;
+            }
+            p = parts = new Parts();
+        } else if (p == Parts.REFUSED) {
+            if (last) {
+                parts = null;
+            }
+            return;
+        }
+        int max = Switchboard.current().settings().getInt(Settings.Key.MAX_MESSAGE_BYTES);
+        p.bytes += ClientMessageDecoder.utf8Bytes(part, max - p.bytes);
+        if (p.bytes > max) {
+            parts = last ? null : Parts.REFUSED;
+            close(CloseCode.TOO_BIG, "message larger than maxMessageBytes");
+            return;
+        }
+        p.text.append(part);
+        if (last) {
+            parts = null;
+            receive(DECODER.decode(p.text.toString()));
+        }
+    }
+
+    /** The parts of one text message so far, and their length in UTF-8 bytes. */
+    private static final class Parts {
+        static final Parts REFUSED = new Parts();
+        final StringBuilder text = new StringBuilder();
+        long bytes;
+    }
+
     void receive(ClientMessage message) {
         Connection c = connection;
         if (c == null) {
             return;
         }
         if (message == ClientMessageDecoder.TOO_BIG) {
-            close(CloseCode.TOO_BIG, "frame larger than maxMessageBytes");
+            close(CloseCode.TOO_BIG, "message larger than maxMessageBytes");
             return;
         }
         try {

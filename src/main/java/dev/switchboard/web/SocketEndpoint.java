@@ -1,7 +1,6 @@
 package dev.switchboard.web;
 
 import dev.switchboard.core.Connection;
-import dev.switchboard.protocol.ClientMessage;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -26,7 +25,8 @@ abstract class SocketEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        session.addMessageHandler(ClientMessage.class, (MessageHandler.Whole<ClientMessage>) socket::receive);
+        // Text in parts: containers then keep only a small buffer per connection (SocketAdapter#text assembles).
+        session.addMessageHandler(String.class, (MessageHandler.Partial<String>) socket::text);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) data -> socket.binary());
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> socket.pong());
         socket.open(session, config);

@@ -49,6 +49,16 @@ class HostileInputIT {
     }
 
     @Test
+    void fragmentedAndLongText() throws Exception {
+        scenarios().fragmentedAndLongMessagesAreAssembled();
+    }
+
+    @Test
+    void limitIsUtf8BytesOfTheWholeMessage() throws Exception {
+        scenarios().theLimitIsUtf8BytesOfTheWholeMessage();
+    }
+
+    @Test
     void binaryFrame() throws Exception {
         scenarios().binaryClosesWith1003();
     }

@@ -41,6 +41,16 @@ class HostileInputTest {
     }
 
     @Test
+    void fragmentedAndLongText() throws Exception {
+        scenarios.fragmentedAndLongMessagesAreAssembled();
+    }
+
+    @Test
+    void limitIsUtf8BytesOfTheWholeMessage() throws Exception {
+        scenarios.theLimitIsUtf8BytesOfTheWholeMessage();
+    }
+
+    @Test
     void binaryFrame() throws Exception {
         scenarios.binaryClosesWith1003();
     }

@@ -3,6 +3,7 @@ package dev.switchboard.testing;
 import jakarta.json.JsonObject;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,69 @@ public final class HostileScenarios {
             ws.send(RawWebSocket.frame(RawWebSocket.OP_CONTINUATION).fin(false).payload(atLimit.substring(30_000)));
             ws.send(RawWebSocket.frame(RawWebSocket.OP_CONTINUATION).fin(true).payload("a"));
             assertEquals(1009, ws.awaitClose(T).code(), "fragments");
+        }
+    }
+
+    /**
+     * Text that arrives in parts is assembled: fragments that end inside UTF-8 sequences, and messages longer than
+     * Tomcat's text buffer (it hands them over in pieces) in one frame or in several.
+     */
+    public void fragmentedAndLongMessagesAreAssembled() throws Exception {
+        String text = "\u00e9\u20ac\ud83d\ude00".repeat(900); // 3600 chars, 8100 bytes: 2, 3 and 4 bytes each
+        try (RawWebSocket ws = open("parts")) {
+            ws.sendText("{\"type\":\"join\",\"room\":\"parts\"}", 3);
+            expect(ws, "joined");
+            ws.sendText(say("parts", text, "whole"));
+            JsonObject whole = expect(ws, "message");
+            assertEquals("whole", whole.getString("ref"));
+            assertEquals(text, whole.getString("text"));
+            ws.sendText(say("parts", text, "fragments"), 7);
+            JsonObject fragments = expect(ws, "message");
+            assertEquals("fragments", fragments.getString("ref"));
+            assertEquals(text, fragments.getString("text"));
+        }
+    }
+
+    /**
+     * {@code maxMessageBytes} counts the UTF-8 bytes of the whole message, however it arrives: a message of exactly
+     * 65536 bytes (about half as many characters) is read, in one frame or in fragments, and one byte more closes with
+     * 1009 (in fragments, where only the sum is over the limit).
+     */
+    public void theLimitIsUtf8BytesOfTheWholeMessage() throws Exception {
+        String prefix = "{\"type\":\"say\",\"room\":\"x\",\"ref\":\"at-limit\",\"text\":\"";
+        String suffix = "\"}";
+        int fill = 65_536 - utf8(prefix) - utf8(suffix);
+        String atLimit = prefix + "\u00e9".repeat(fill / 2) + "a".repeat(fill % 2) + suffix;
+        assertEquals(65_536, utf8(atLimit));
+        try (RawWebSocket ws = open("limit")) {
+            ws.sendText(atLimit);
+            assertEquals("too_long", expect(ws, "error").getString("code"), "read and answered, in one frame");
+            ws.sendText(atLimit, 3);
+            assertEquals("too_long", expect(ws, "error").getString("code"), "read and answered, in fragments");
+            ws.sendText("{\"type\":\"ping\"}");
+            expect(ws, "pong");
+        }
+        try (RawWebSocket ws = open("over")) {
+            ws.sendText(atLimit.replace("at-limit", "at-limit+"), 3);
+            assertEquals(1009, ws.awaitClose(T).code(), "one byte over, in fragments");
+        }
+    }
+
+    private static String say(String room, String text, String ref) {
+        return "{\"type\":\"say\",\"room\":\"" + room + "\",\"text\":\"" + text + "\",\"ref\":\"" + ref + "\"}";
+    }
+
+    private static int utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** The next frame of the type, skipping others (presence, typing...). */
+    private static JsonObject expect(RawWebSocket ws, String type) throws Exception {
+        while (true) {
+            JsonObject f = next(ws);
+            if (f.getString("type").equals(type)) {
+                return f;
+            }
         }
     }
 
