@@ -14,8 +14,12 @@ import java.nio.ByteBuffer;
  * A programmatic endpoint (not {@code @ServerEndpoint}): deployed only where {@link Endpoints} registers it, at the
  * path the settings give, so a container's annotation scan never deploys it a second time. One instance per
  * connection; it routes every frame to the hub through its {@link SocketAdapter}.
+ * <p>
+ * Not declared abstract although only its subclasses are deployed: Tyrus (Payara, GlassFish) logs a warning for
+ * every abstract {@code Endpoint} class its scan finds. The scan's classes are ignored anyway
+ * ({@link EndpointScanFilter}), and the constructor is not public, so nobody deploys this class by itself.
  */
-abstract class SocketEndpoint extends Endpoint {
+class SocketEndpoint extends Endpoint {
 
     private final SocketAdapter socket;
 
