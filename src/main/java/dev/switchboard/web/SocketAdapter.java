@@ -37,7 +37,7 @@ final class SocketAdapter implements Transport {
     private Hub hub;
     private volatile Connection connection;
     /** The container login session this socket belongs to, if any. */
-    private String loginSession;
+    private volatile HttpSessions.Login login;
 
     SocketAdapter(Connection.Endpoint kind) {
         this.kind = kind;
@@ -67,7 +67,7 @@ final class SocketAdapter implements Transport {
         try {
             connection = hub.open(identity, remoteAddress(session), kind, this);
             if (props.get(HandshakeConfigurator.HTTP_SESSION) != null) {
-                loginSession = HttpSessions.track(props.get(HandshakeConfigurator.HTTP_SESSION), connection, hub);
+                login = HttpSessions.SHARED.track(props.get(HandshakeConfigurator.HTTP_SESSION), connection, hub);
             }
         } catch (Hub.Refusal r) {
             close(r.code(), r.getMessage());
@@ -106,8 +106,8 @@ final class SocketAdapter implements Transport {
         Connection c = connection;
         if (c != null) {
             LOG.log(Level.DEBUG, "{0} closed: {1}", c, reason);
-            if (loginSession != null) {
-                HttpSessions.untrack(loginSession, c);
+            if (login != null) {
+                HttpSessions.SHARED.untrack(login, c);
             }
             hub.closed(c);
         }
