@@ -303,13 +303,23 @@ public final class Hub implements Backplane.Listener {
      * answer (4002) is closed at once; otherwise what is queued for it (the error that explains the close) goes first.
      */
     public void close(Connection c, CloseCode code, String reason) {
-        LOG.log(Level.INFO, "closing {0}: {1} {2}", c, code.code(), reason);
         if (code == CloseCode.SLOW_CONSUMER || code == CloseCode.NO_HEARTBEAT) {
-            c.outbox.shut();
-            c.transport.close(code, reason);
+            closeNow(c, code, reason);
         } else {
+            LOG.log(Level.INFO, "closing {0}: {1} {2}", c, code.code(), reason);
             c.outbox.finish(() -> c.transport.close(code, reason));
         }
+    }
+
+    /**
+     * Closes a connection at once, on the calling thread, dropping what is still queued for it: for a client that
+     * must get nothing more and must get this code before anything else can close the socket (its login ended: the
+     * container closes such sockets itself right after, with its own code).
+     */
+    public void closeNow(Connection c, CloseCode code, String reason) {
+        LOG.log(Level.INFO, "closing {0}: {1} {2}", c, code.code(), reason);
+        c.outbox.shut();
+        c.transport.close(code, reason);
     }
 
     // ------------------------------------------------------------------------------------------ requests

@@ -47,7 +47,7 @@ final class SocketAdapter implements Transport {
     private Hub hub;
     private volatile Connection connection;
     /** The container login session this socket belongs to, if any. */
-    private String loginSession;
+    private volatile HttpSessions.Login login;
     /** Where the server lets us write frames as bytes (the runner), else null: sends go through the session. */
     private FrameChannel frames;
     /** A text message arriving in parts, only while it does; {@link Parts#REFUSED} while an oversize one ends. */
@@ -84,7 +84,7 @@ final class SocketAdapter implements Transport {
         try {
             connection = hub.open(identity, remoteAddress(session), kind, this);
             if (props.get(HandshakeConfigurator.HTTP_SESSION) != null) {
-                loginSession = HttpSessions.track(props.get(HandshakeConfigurator.HTTP_SESSION), connection, hub);
+                login = HttpSessions.SHARED.track(props.get(HandshakeConfigurator.HTTP_SESSION), connection, hub);
             }
         } catch (Hub.Refusal r) {
             close(r.code(), r.getMessage());
@@ -168,8 +168,8 @@ final class SocketAdapter implements Transport {
         Connection c = connection;
         if (c != null) {
             LOG.log(Level.DEBUG, "{0} closed: {1}", c, reason);
-            if (loginSession != null) {
-                HttpSessions.untrack(loginSession, c);
+            if (login != null) {
+                HttpSessions.SHARED.untrack(login, c);
             }
             hub.closed(c);
         }

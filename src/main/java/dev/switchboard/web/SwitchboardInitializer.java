@@ -19,7 +19,8 @@ import java.util.Set;
  * {@code META-INF/services/jakarta.servlet.ServletContainerInitializer}) even when the host's {@code web.xml} is
  * {@code metadata-complete}. From the settings (context init-params {@code switchboard.NAME}, system properties,
  * environment) it registers the HTTP API servlet at {@code apiPath}, the handshake filter on the endpoint paths, the
- * login-session listener and {@link WebLifecycle}, which deploys the endpoints. Nothing of Switchboard is annotated
+ * login-session listener and filter ({@link HttpSessions}, {@link LoginSessionFilter}: the filter sees every request
+ * and touches only those of sessions with sockets) and {@link WebLifecycle}, which deploys the endpoints. Nothing of Switchboard is annotated
  * for scanning, so nothing is registered twice.
  */
 public class SwitchboardInitializer implements ServletContainerInitializer {
@@ -34,7 +35,10 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
 
         ctx.addListener(new WebLifecycle(settings));
         if (!sockets.isEmpty()) {
-            ctx.addListener(HttpSessions.class);
+            ctx.addListener(HttpSessions.SHARED);
+            FilterRegistration.Dynamic logins = ctx.addFilter("switchboard-login-sessions", LoginSessionFilter.class);
+            logins.setAsyncSupported(true);
+            logins.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
             FilterRegistration.Dynamic handshake = ctx.addFilter("switchboard-handshake", HandshakeFilter.class);
             handshake.setAsyncSupported(true);
             handshake.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, sockets.toArray(String[]::new));

@@ -10,7 +10,8 @@ import jakarta.websocket.server.ServerEndpointConfig;
 
 /**
  * Starts Switchboard with the web application and deploys its WebSocket endpoints at the configured paths (JSR 356
- * allows {@code addEndpoint} while the context initialises); stops it on undeploy (1001). Added by
+ * allows {@code addEndpoint} while the context initialises) and runs the login sessions' expiry check
+ * ({@link HttpSessions}); stops both on undeploy (sockets close with 1001). Added by
  * {@link SwitchboardInitializer} with the settings it read.
  */
 public class WebLifecycle implements ServletContextListener {
@@ -40,10 +41,12 @@ public class WebLifecycle implements ServletContextListener {
             Switchboard.stop();
             throw new IllegalStateException("cannot deploy Switchboard's endpoints: " + e.getMessage(), e);
         }
+        HttpSessions.SHARED.startChecks();
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        HttpSessions.SHARED.stopChecks();
         Switchboard.stop();
     }
 }

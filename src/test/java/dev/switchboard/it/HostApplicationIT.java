@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -87,25 +88,64 @@ class HostApplicationIT {
     }
 
     /**
-     * Step 2: logging out (request.logout() and session.invalidate()) closes that login's sockets with 4401. The
-     * container may close one first with 1008 (JSR 356): Payara's Tyrus does so for the most recently opened socket of
-     * the session, before any application listener runs; Tomcat lets Switchboard's listener go first. Three rounds.
+     * Step 2: logging out closes every socket of that login with 4401, however the host logs out: request.logout()
+     * then session.invalidate() (what most applications do), only session.invalidate(), only request.logout(). The
+     * container would close them too, with 1008 (JSR 356; Payara's Tyrus does it for the most recently opened socket
+     * of the session, before any application listener runs): Switchboard closes them first. Two sockets per login.
      */
     @Test
-    void loggingOutClosesTheUsersSocketsWith4401() {
-        boolean tomcat = "tomcat".equals(System.getProperty("arquillian.launch", "tomcat"));
-        for (int round = 0; round < 3; round++) {
+    void loggingOutClosesEverySocketOfTheLoginWith4401() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (String how : new String[] {"both", "invalidate", "logout"}) {
             FormLogin alice = login();
             try (WsClient chat = WsClient.connect(ws("switchboard/ws/chat"), alice.cookieHeader());
                  WsClient live = WsClient.connect(ws("switchboard/ws/notifications"), alice.cookieHeader())) {
                 chat.send("type", "join", "room", "host-logout").expect("joined");
-                assertEquals(200, alice.get("logout").statusCode());
-                assertEquals(4401, chat.awaitClose(), "chat, opened first, round " + round);
-                int last = live.awaitClose();
-                assertTrue(last == 4401 || !tomcat && last == 1008, "notifications, round " + round + ": " + last);
+                assertEquals(200, alice.get("logout?how=" + how).statusCode());
+                expected.put(how, "chat 4401, notifications 4401");
+                seen.put(how, "chat " + closeCode(chat) + ", notifications " + closeCode(live));
             }
         }
+        assertEquals(expected, seen, "close codes per way of logging out (chat opened first)");
     }
+
+    /** The close code and reason, or "open" when the socket was not closed within the client's timeout. */
+    private static String closeCode(WsClient client) {
+        try {
+            int code = client.awaitClose();
+            return code == 4401 ? "4401" : code + " " + client.closeReason();
+        } catch (AssertionError notClosed) {
+            return "open";
+        }
+    }
+
+    /**
+     * Step 2: a login session that expires closes its sockets with 4401 "session expired", by Switchboard's own
+     * check, seconds before the container looks for expired sessions (Tomcat about once a minute, Payara every
+     * minute). WebSocket traffic does not keep the session alive, only HTTP requests do.
+     */
+    @Test
+    void anExpiringLoginSessionClosesItsSocketsWith4401WithinASecondOfItsTimeout() {
+        FormLogin alice = login();
+        assertEquals(200, alice.get("secure/timeout?seconds=" + SESSION_TIMEOUT_S).statusCode());
+        try (WsClient chat = WsClient.connect(ws("switchboard/ws/chat"), alice.cookieHeader());
+             WsClient live = WsClient.connect(ws("switchboard/ws/notifications"), alice.cookieHeader())) {
+            long lastRequest = System.nanoTime(); // the second handshake is the session's last request
+            chat.send("type", "join", "room", "host-expiry").expect("joined"); // WebSocket traffic: not activity
+            assertEquals(4401, live.awaitClose(), "notifications, opened last: " + live.closeReason());
+            long afterMs = (System.nanoTime() - lastRequest) / 1_000_000;
+            assertEquals(4401, chat.awaitClose(), "chat: " + chat.closeReason());
+            assertEquals("session expired", live.closeReason());
+            assertTrue(afterMs >= SESSION_TIMEOUT_S * 1000L - 500, "closed before the session timed out: " + afterMs);
+            assertTrue(afterMs <= SESSION_TIMEOUT_S * 1000L + EXPIRY_BOUND_MS, "closed " + afterMs + " ms after the "
+                    + "last request, more than the timeout + " + EXPIRY_BOUND_MS + " ms");
+        }
+    }
+
+    /** The session timeout the expiry test sets; the bound is Switchboard's (1 s at most) plus room for a busy machine. */
+    private static final int SESSION_TIMEOUT_S = 2;
+    private static final long EXPIRY_BOUND_MS = 1000 + 2000;
 
     /** Step 3: the host's own servlet publishes with Notifications.publish (no transaction: delivered at once). */
     @Test
