@@ -306,7 +306,7 @@ public final class Hub implements Backplane.Listener {
         if (code == CloseCode.SLOW_CONSUMER || code == CloseCode.NO_HEARTBEAT) {
             closeNow(c, code, reason);
         } else {
-            LOG.log(Level.INFO, "closing {0}: {1} {2}", c, code.code(), reason);
+            LOG.log(Level.INFO, "closing {0}: {1} {2}", c, Integer.toString(code.code()), reason);
             c.outbox.finish(() -> c.transport.close(code, reason));
         }
     }
@@ -317,7 +317,7 @@ public final class Hub implements Backplane.Listener {
      * container closes such sockets itself right after, with its own code).
      */
     public void closeNow(Connection c, CloseCode code, String reason) {
-        LOG.log(Level.INFO, "closing {0}: {1} {2}", c, code.code(), reason);
+        LOG.log(Level.INFO, "closing {0}: {1} {2}", c, Integer.toString(code.code()), reason);
         c.outbox.shut();
         c.transport.close(code, reason);
     }

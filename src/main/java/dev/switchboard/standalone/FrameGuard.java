@@ -107,7 +107,7 @@ final class FrameGuard implements Connection, ReadHandler {
                 } else {
                     System.getLogger(FrameGuard.class.getName()).log(Level.INFO,
                             "closing a connection with 1009: a client frame declares {0} bytes (limit {1})",
-                            Long.toUnsignedString(tooBig), maxPayload);
+                            Long.toUnsignedString(tooBig), Long.toString(maxPayload));
                     tyrus.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, "frame too big"));
                 }
                 return;
