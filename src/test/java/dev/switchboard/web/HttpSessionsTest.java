@@ -2,6 +2,7 @@ package dev.switchboard.web;
 
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
+import dev.switchboard.core.Outgoing;
 import dev.switchboard.core.Identity;
 import dev.switchboard.core.MemoryBackplane;
 import dev.switchboard.core.Settings;
@@ -167,7 +168,7 @@ class HttpSessionsTest {
         volatile String closed = "open";
 
         @Override
-        public void send(String text, Consumer<Throwable> done) {
+        public void send(Outgoing frame, Consumer<Throwable> done) {
             done.accept(null);
         }
 
