@@ -136,6 +136,9 @@ public final class ContainerProcess implements AutoCloseable {
             Path root = fresh(DIR.resolve(name)).toAbsolutePath();
             int port = RedisServer.freePort();
             int hzPort = RedisServer.freePort();
+            while (hzPort == port) { // two probes for a free port may well return the same one: seen, Payara hung
+                hzPort = RedisServer.freePort();
+            }
             String marker = MARKER + name + "-" + UUID.randomUUID();
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
