@@ -258,6 +258,10 @@ public final class Runner implements AutoCloseable {
 
         StandaloneContainer(int incomingBufferSize) {
             super((Set<Class<?>>) null);
+            // A session starts with the container's default idle timeout; Tyrus schedules its idle task for any value
+            // >= 0 (0 included) and keeps the cancelled future. Negative from the start: no task per connection
+            // (SocketAdapter sets -1 on open anyway).
+            setDefaultMaxSessionIdleTimeout(-1);
             this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
             this.guarded = new FrameGuard.Engine(engine, incomingBufferSize);
         }
