@@ -53,6 +53,7 @@ public final class Runner implements AutoCloseable {
     private final NetworkListener listener;
     private final String host;
     private final boolean secure;
+    private final UpgradedConnections upgraded;
 
     /** A PKCS12 keystore holding the server's key and certificate chain: the runner then serves https and wss only. */
     public record Tls(Path keystore, char[] password) {
@@ -83,13 +84,14 @@ public final class Runner implements AutoCloseable {
     }
 
     private Runner(Switchboard switchboard, HttpServer server, StandaloneContainer container, NetworkListener listener,
-                   String host, boolean secure) {
+                   String host, boolean secure, UpgradedConnections upgraded) {
         this.switchboard = switchboard;
         this.server = server;
         this.container = container;
         this.listener = listener;
         this.host = host;
         this.secure = secure;
+        this.upgraded = upgraded;
     }
 
     public static void main(String[] args) throws Exception {
@@ -172,6 +174,8 @@ public final class Runner implements AutoCloseable {
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         listener.registerAddOn(webSocketAddOn(container));
         listener.registerAddOn(HandshakeGate.addOn(switchboard));
+        UpgradedConnections upgraded = new UpgradedConnections(); // after the gate: it wraps Tyrus's filter
+        listener.registerAddOn(upgraded.addOn());
         if (!api.isEmpty()) {
             server.getServerConfiguration().addHttpHandler(new ApiHandler(switchboard, api), api);
         }
@@ -204,7 +208,7 @@ public final class Runner implements AutoCloseable {
             Switchboard.stop();
             throw e;
         }
-        return new Runner(switchboard, server, container, listener, host, ssl != null);
+        return new Runner(switchboard, server, container, listener, host, ssl != null, upgraded);
     }
 
     /** Tyrus's add-on that upgrades requests to WebSocket; its constructor is package-private (TYRUS-317). */
@@ -221,6 +225,11 @@ public final class Runner implements AutoCloseable {
     /** The running instance (its hub, settings and counters). */
     public Switchboard switchboard() {
         return switchboard;
+    }
+
+    /** WebSocket connections that dropped the HTTP request they were opened with (see {@link UpgradedConnections}). */
+    long upgradedConnectionsReleased() {
+        return upgraded.released();
     }
 
     public int port() {
@@ -249,6 +258,10 @@ public final class Runner implements AutoCloseable {
 
         StandaloneContainer(int incomingBufferSize) {
             super((Set<Class<?>>) null);
+            // A session starts with the container's default idle timeout; Tyrus schedules its idle task for any value
+            // >= 0 (0 included) and keeps the cancelled future. Negative from the start: no task per connection
+            // (SocketAdapter sets -1 on open anyway).
+            setDefaultMaxSessionIdleTimeout(-1);
             this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
             this.guarded = new FrameGuard.Engine(engine, incomingBufferSize);
         }
