@@ -263,10 +263,10 @@ scenario_args() { # $1 scenario -> loadgen arguments
     esac
     return
   fi
-  local sweep="--rates $RATES --prewarm 10 --warmup 2 --measure 5 --drain 10"
+  local sweep="--rates $RATES --prewarm 20 --warmup 2 --measure 5 --drain 10"
   case "$1" in
     fanout) echo "fanout --clients 1000 --senders 10 $sweep" ;;
-    fanout@150k) echo "fanout --name fanout@150k --clients 1000 --senders 10 --rates 150k --prewarm 10 --warmup 3 --measure 10 --no-stop" ;;
+    fanout@150k) echo "fanout --name fanout@150k --clients 1000 --senders 10 --rates 150k --prewarm 20 --warmup 3 --measure 10 --no-stop" ;;
     rooms) echo "rooms --clients 5000 --rooms 100 --senders 2 $sweep" ;;
     notify) echo "notify --clients 5000 $sweep" ;;
     capacity) echo "capacity --clients $CAP_CONNS --room-size 50" ;;
