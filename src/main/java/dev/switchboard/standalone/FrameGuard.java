@@ -158,10 +158,12 @@ final class FrameGuard implements Connection, ReadHandler {
     static final class Engine implements WebSocketEngine {
         private final WebSocketEngine tyrus;
         private final int incomingBufferSize;
+        private final boolean plain;
 
-        Engine(WebSocketEngine tyrus, int incomingBufferSize) {
+        Engine(WebSocketEngine tyrus, int incomingBufferSize, boolean plain) {
             this.tyrus = tyrus;
             this.incomingBufferSize = incomingBufferSize;
+            this.plain = plain;
         }
 
         @Override
@@ -178,7 +180,7 @@ final class FrameGuard implements Connection, ReadHandler {
 
                 @Override
                 public Connection createConnection(Writer writer, CloseListener closeListener) {
-                    DirectWriter direct = new DirectWriter(writer);
+                    DirectWriter direct = new DirectWriter(writer, plain ? DirectWriter.socketOf(writer) : null);
                     FrameChannel.offer(direct); // Tyrus opens the endpoint within createConnection, on this thread
                     try {
                         Connection connection = info.createConnection(direct, closeListener);

@@ -145,7 +145,7 @@ public final class Runner implements AutoCloseable {
         // limit for single frames: bound the buffer; frames up to it are closed 1009 by the decoder's size check,
         // larger ones by the FrameGuard in front of Tyrus (also 1009, as soon as their header arrives).
         StandaloneContainer container = new StandaloneContainer(
-                Math.max(64 * 1024, 2 * settings.getInt(Settings.Key.MAX_MESSAGE_BYTES) + 1024));
+                Math.max(64 * 1024, 2 * settings.getInt(Settings.Key.MAX_MESSAGE_BYTES) + 1024), ssl == null);
         HttpServer server = new HttpServer();
         NetworkListener listener = new NetworkListener("switchboard", host, port);
         server.addListener(listener);
@@ -256,14 +256,15 @@ public final class Runner implements AutoCloseable {
 
         private final WebSocketEngine guarded;
 
-        StandaloneContainer(int incomingBufferSize) {
+        /** @param plain no TLS: message frames may skip the filter chain ({@link DirectWriter}) */
+        StandaloneContainer(int incomingBufferSize, boolean plain) {
             super((Set<Class<?>>) null);
             // A session starts with the container's default idle timeout; Tyrus schedules its idle task for any value
             // >= 0 (0 included) and keeps the cancelled future. Negative from the start: no task per connection
             // (SocketAdapter sets -1 on open anyway).
             setDefaultMaxSessionIdleTimeout(-1);
             this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
-            this.guarded = new FrameGuard.Engine(engine, incomingBufferSize);
+            this.guarded = new FrameGuard.Engine(engine, incomingBufferSize, plain);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import dev.switchboard.testing.MutableClock;
 import jakarta.json.Json;
 import org.junit.jupiter.api.Test;
 

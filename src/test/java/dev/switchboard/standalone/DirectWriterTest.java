@@ -32,7 +32,7 @@ class DirectWriterTest {
     }
 
     private final Wire wire = new Wire();
-    private final DirectWriter writer = new DirectWriter(wire);
+    private final DirectWriter writer = new DirectWriter(wire, null);
     private final Throwable[] result = new Throwable[1];
 
     private void tyrusWrites(int firstByte) {

@@ -2,13 +2,14 @@ package dev.switchboard.web;
 
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
-import dev.switchboard.core.Outgoing;
 import dev.switchboard.core.Identity;
 import dev.switchboard.core.MemoryBackplane;
+import dev.switchboard.core.Outgoing;
 import dev.switchboard.core.Settings;
 import dev.switchboard.core.Stats;
 import dev.switchboard.core.Transport;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.testing.MutableClock;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;
@@ -17,9 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
@@ -35,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
  */
 class HttpSessionsTest {
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock();
     private final HttpSessions sessions = new HttpSessions(clock);
     private final Hub hub = new Hub(Settings.of(Map.of("statsIntervalMs", "0", "demoIntervalMs", "0")),
             new MemoryBackplane(100, 100), Clock.systemUTC(), new Stats()).start();
@@ -268,29 +266,6 @@ class HttpSessionsTest {
         public boolean isNew() {
             check();
             return false;
-        }
-    }
-
-    private static final class TestClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-21T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }
