@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.core.Settings;
 import dev.switchboard.testing.EchoEndpoint;
+import dev.switchboard.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,9 +104,9 @@ class FrameGuardTest {
             write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + runner.port() + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13"
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String status = line();
+            String status = RawWebSocket.readLine(in);
             assertTrue(status.startsWith("HTTP/1.1 101"), status);
-            while (!line().isEmpty()) {
+            while (!RawWebSocket.readLine(in).isEmpty()) {
                 // headers
             }
         }
@@ -163,17 +164,6 @@ class FrameGuardTest {
             } catch (EOFException e) {
                 return -1;
             }
-        }
-
-        private String line() throws IOException {
-            StringBuilder sb = new StringBuilder();
-            int c;
-            while ((c = in.read()) != '\n' && c >= 0) {
-                if (c != '\r') {
-                    sb.append((char) c);
-                }
-            }
-            return sb.toString();
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.switchboard.standalone;
 
 import dev.switchboard.core.Settings;
+import dev.switchboard.testing.RawWebSocket;
 import dev.switchboard.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,10 +78,10 @@ class UpgradedConnectionsTest {
             for (int i = 0; i < 2; i++) {
                 out.write(("GET /api/health HTTP/1.1\r\n" + host + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                String status = line(in);
+                String status = RawWebSocket.readLine(in);
                 assertTrue(status.startsWith("HTTP/1.1 200"), status);
                 int length = -1;
-                for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                for (String header = RawWebSocket.readLine(in); !header.isEmpty(); header = RawWebSocket.readLine(in)) {
                     if (header.toLowerCase().startsWith("content-length:")) {
                         length = Integer.parseInt(header.substring(15).trim());
                     }
@@ -92,9 +93,9 @@ class UpgradedConnectionsTest {
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String status = line(in);
+            String status = RawWebSocket.readLine(in);
             assertTrue(status.startsWith("HTTP/1.1 101"), status);
-            while (!line(in).isEmpty()) {
+            while (!RawWebSocket.readLine(in).isEmpty()) {
                 // headers
             }
             assertTrue(readText(in).contains("\"welcome\""));
@@ -130,16 +131,5 @@ class UpgradedConnectionsTest {
         byte[] payload = new byte[length];
         in.readFully(payload);
         return new String(payload, StandardCharsets.UTF_8);
-    }
-
-    private static String line(DataInputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) != '\n' && c >= 0) {
-            if (c != '\r') {
-                sb.append((char) c);
-            }
-        }
-        return sb.toString();
     }
 }

@@ -1063,7 +1063,8 @@ public final class RawWebSocket implements AutoCloseable {
         return body.toString(StandardCharsets.UTF_8);
     }
 
-    private static String readLine(InputStream in) throws IOException {
+    /** One HTTP header line (CR dropped, LF ends it; "" at the end of the stream). */
+    public static String readLine(InputStream in) throws IOException {
         StringBuilder sb = new StringBuilder();
         int b;
         while ((b = in.read()) >= 0 && b != '\n') {
