@@ -88,28 +88,8 @@ public final class Outbox {
             transport.close(CloseCode.SLOW_CONSUMER, "slow consumer: outbound queue overflowed");
             return false;
         }
-        schedule(() -> sendFirst(frame));
+        schedule(() -> drain(frame));
         return true;
-    }
-
-    /** On the send executor: sends the frame that found the outbox idle (the in-flight flag is ours). */
-    private void sendFirst(Outgoing frame) {
-        Runnable then = null;
-        boolean send;
-        synchronized (this) {
-            send = !closed;
-            if (send) {
-                stats.framesOut.increment();
-            } else {
-                sending = false;
-                then = finisherIfIdle();
-            }
-        }
-        if (send) {
-            sendLoop(frame);
-        } else if (then != null) {
-            then.run();
-        }
     }
 
     private void schedule(Runnable task) {
@@ -123,12 +103,20 @@ public final class Outbox {
         }
     }
 
-    /** On the send executor: sends what is queued (the in-flight flag is ours). */
-    private void drain() {
+    /**
+     * On the send executor: sends {@code first} (a frame that found the outbox idle and skipped the queue), else what
+     * is queued. The in-flight flag is ours.
+     */
+    private void drain(Outgoing first) {
         Outgoing batch;
         Runnable then = null;
         synchronized (this) {
-            batch = takeNextOrIdle();
+            if (first != null && !closed) {
+                stats.framesOut.increment();
+                batch = first;
+            } else {
+                batch = takeNextOrIdle();
+            }
             if (batch == null) {
                 then = finisherIfIdle();
             }
@@ -266,7 +254,7 @@ public final class Outbox {
             then.run();
             return;
         }
-        schedule(this::drain); // what accumulated meanwhile goes out together, off the completing thread
+        schedule(() -> drain(null)); // what accumulated meanwhile goes out together, off the completing thread
     }
 
     /** Caller holds the monitor. */
