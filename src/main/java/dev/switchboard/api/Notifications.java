@@ -1,7 +1,7 @@
 package dev.switchboard.api;
 
-import dev.switchboard.core.Appended;
-import dev.switchboard.core.Switchboard;
+import dev.switchboard.store.Appended;
+import dev.switchboard.Switchboard;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -27,7 +27,7 @@ public final class Notifications {
     }
 
     public static CompletionStage<Appended> publish(String topic, JsonValue data) {
-        Switchboard switchboard = Switchboard.current();
+        Switchboard switchboard = Switchboard.running();
         switchboard.hub(); // fail fast on a stopped instance
         if (!dev.switchboard.core.Hub.validTopicName(topic)) {
             throw new IllegalArgumentException("bad topic name: " + topic);

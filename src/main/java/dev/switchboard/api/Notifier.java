@@ -1,6 +1,6 @@
 package dev.switchboard.api;
 
-import dev.switchboard.core.Appended;
+import dev.switchboard.store.Appended;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 

@@ -4,3 +4,4 @@
  * {@link dev.switchboard.api.Notifier} and an observer of {@link dev.switchboard.api.Notify} events.
  */
 package dev.switchboard.api;
+

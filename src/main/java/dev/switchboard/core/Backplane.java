@@ -1,6 +1,11 @@
 package dev.switchboard.core;
 
-import dev.switchboard.protocol.Template;
+import dev.switchboard.store.Appended;
+import dev.switchboard.store.ChannelId;
+import dev.switchboard.store.Entry;
+import dev.switchboard.store.Slice;
+
+import dev.switchboard.store.Template;
 
 import java.util.List;
 import java.util.Map;

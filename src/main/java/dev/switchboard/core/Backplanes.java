@@ -1,12 +1,14 @@
 package dev.switchboard.core;
 
+import dev.switchboard.settings.Settings;
+
 /** Chooses the backplane from the settings: in memory unless {@code redisUrl} is set. */
-final class Backplanes {
+public final class Backplanes {
 
     private Backplanes() {
     }
 
-    static Backplane create(Settings settings) {
+    public static Backplane create(Settings settings) {
         String redisUrl = settings.get(Settings.Key.REDIS_URL);
         if (!redisUrl.isEmpty()) {
             return new RedisBackplane(settings);

@@ -1,5 +1,8 @@
 package dev.switchboard.core;
 
+import dev.switchboard.auth.Identity;
+import dev.switchboard.store.ChannelId;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,10 +1,22 @@
 package dev.switchboard.core;
 
+import dev.switchboard.auth.Identity;
+import dev.switchboard.auth.Refusal;
+import dev.switchboard.store.Appended;
+import dev.switchboard.store.Entry;
+import dev.switchboard.store.Slice;
+import dev.switchboard.store.StoreUnavailableException;
+
+import dev.switchboard.auth.Admission;
+import dev.switchboard.auth.Authenticator;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.store.ChannelId;
+
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessage;
-import dev.switchboard.protocol.Template;
+import dev.switchboard.store.Template;
 import dev.switchboard.protocol.Wire;
 import jakarta.json.JsonValue;
 
@@ -50,20 +62,6 @@ public final class Hub implements Backplane.Listener {
     private static final DateTimeFormatter TS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    /** Thrown by {@link #open} when a connection may not be opened; the endpoint closes with the code. */
-    public static final class Refusal extends Exception {
-        private final CloseCode code;
-
-        Refusal(CloseCode code, String message) {
-            super(message, null, false, false);
-            this.code = code;
-        }
-
-        public CloseCode code() {
-            return code;
-        }
-    }
-
     private final Settings settings;
     private final Backplane backplane;
     private final Clock clock;
@@ -98,7 +96,7 @@ public final class Hub implements Backplane.Listener {
     }
 
     /** With {@code sender} null, the hub runs sends on its own pool of one thread per core. */
-    Hub(Settings settings, Backplane backplane, Clock clock, Stats stats, Executor sender) {
+    public Hub(Settings settings, Backplane backplane, Clock clock, Stats stats, Executor sender) {
         this.settings = settings;
         this.backplane = backplane;
         this.clock = clock;
@@ -132,30 +130,15 @@ public final class Hub implements Backplane.Listener {
         });
     }
 
-    /** Connects to the backplane and starts heartbeats and the stats topic. */
+    /** Connects to the backplane and starts heartbeats. */
     public Hub start() {
         listen();
         scheduler.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
-        long statsMs = settings.getLong(Settings.Key.STATS_INTERVAL_MS);
-        if (statsMs > 0) {
-            scheduler.scheduleAtFixedRate(new StatsFeed(this, clock, statsMs), statsMs, statsMs, TimeUnit.MILLISECONDS);
-        }
-        long demoMs = settings.getLong(Settings.Key.DEMO_INTERVAL_MS);
-        if (demoMs > 0) {
-            DemoFeed demo = new DemoFeed(this, 3 * demoMs);
-            scheduler.scheduleAtFixedRate(() -> {
-                try {
-                    demo.run();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "could not publish the demo value: {0}", e.getMessage());
-                }
-            }, demoMs, demoMs, TimeUnit.MILLISECONDS);
-        }
         return this;
     }
 
     /** Connects to the backplane only (tests drive {@link #tick} themselves). */
-    void listen() {
+    public void listen() {
         backplane.start(this);
     }
 
@@ -189,14 +172,14 @@ public final class Hub implements Backplane.Listener {
     public Connection open(Identity identity, String address, Connection.Endpoint endpoint, Transport transport)
             throws Refusal {
         if (stopping) {
-            throw new Refusal(CloseCode.GOING_AWAY, "server shutting down");
+            throw Refusal.close(CloseCode.GOING_AWAY, "server shutting down");
         }
         String addr = address == null ? "unknown" : address;
         if (perAddress.merge(addr, 1, Integer::sum) > maxPerAddress && maxPerAddress > 0) {
             perAddress.computeIfPresent(addr, (a, n) -> n > 1 ? n - 1 : null);
             stats.connectionsRefused.increment();
             LOG.log(Level.INFO, "refused connection from {0}: too many connections from this address", addr);
-            throw new Refusal(CloseCode.TOO_MANY_CONNECTIONS, "too many connections from this address");
+            throw Refusal.close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections from this address");
         }
         Identity who;
         try {
@@ -229,7 +212,7 @@ public final class Hub implements Backplane.Listener {
             int count = backplane.connect(identity.user(), false);
             if (maxPerUser > 0 && count > maxPerUser) {
                 backplane.disconnect(identity.user());
-                throw new Refusal(CloseCode.TOO_MANY_CONNECTIONS, "too many connections for this user");
+                throw Refusal.close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections for this user");
             }
             return identity;
         }
@@ -243,7 +226,7 @@ public final class Hub implements Backplane.Listener {
                 return identity.withUser(candidate);
             }
         }
-        throw new Refusal(CloseCode.TOO_MANY_CONNECTIONS, "no free guest name");
+        throw Refusal.close(CloseCode.TOO_MANY_CONNECTIONS, "no free guest name");
     }
 
     /** Subscribes the connection to the user's inbox; the user's first connection gets what arrived meanwhile. */

@@ -1,5 +1,8 @@
 package dev.switchboard.core;
 
+import dev.switchboard.store.ChannelId;
+import dev.switchboard.store.Entry;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -1,8 +1,16 @@
 package dev.switchboard.core;
 
+import dev.switchboard.store.Appended;
+import dev.switchboard.store.Entry;
+import dev.switchboard.store.Slice;
+import dev.switchboard.store.StoreUnavailableException;
+
+import dev.switchboard.settings.Settings;
+import dev.switchboard.store.ChannelId;
+
 import dev.switchboard.core.RedisScripts.Script;
 import dev.switchboard.protocol.ServerMessage;
-import dev.switchboard.protocol.Template;
+import dev.switchboard.store.Template;
 import dev.switchboard.protocol.Wire;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;

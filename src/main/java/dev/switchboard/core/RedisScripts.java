@@ -1,5 +1,7 @@
 package dev.switchboard.core;
 
+import dev.switchboard.store.ChannelId;
+
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 

@@ -1,6 +1,6 @@
 package dev.switchboard.standalone;
 
-import dev.switchboard.core.Switchboard;
+import dev.switchboard.Switchboard;
 import dev.switchboard.web.HttpApi;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;

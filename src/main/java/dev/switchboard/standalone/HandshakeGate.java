@@ -1,7 +1,7 @@
 package dev.switchboard.standalone;
 
-import dev.switchboard.core.Admission;
-import dev.switchboard.core.Switchboard;
+import dev.switchboard.auth.Admission;
+import dev.switchboard.Switchboard;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;

@@ -1,7 +1,7 @@
 package dev.switchboard.standalone;
 
-import dev.switchboard.core.Settings;
-import dev.switchboard.core.Switchboard;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.Switchboard;
 import dev.switchboard.web.Endpoints;
 import dev.switchboard.web.PageHeaders;
 import jakarta.websocket.DeploymentException;
@@ -202,10 +202,10 @@ public final class Runner implements AutoCloseable {
             container.start("", listener.getPort());
         } catch (DeploymentException e) {
             server.shutdownNow();
-            Switchboard.stop();
+            switchboard.close();
             throw new IOException("cannot deploy the endpoints: " + e.getMessage(), e);
         } catch (IOException e) {
-            Switchboard.stop();
+            switchboard.close();
             throw e;
         }
         return new Runner(switchboard, server, container, listener, host, ssl != null, upgraded);
@@ -245,7 +245,7 @@ public final class Runner implements AutoCloseable {
     /** Closes every connection with 1001 (after a short drain), then stops serving. */
     @Override
     public void close() {
-        Switchboard.stop();
+        switchboard.close();
         container.stop();
         server.shutdownNow();
     }

@@ -1,6 +1,6 @@
 package dev.switchboard.web;
 
-import dev.switchboard.core.Switchboard;
+import dev.switchboard.Switchboard;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,7 +18,7 @@ public class ApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        HttpApi api = new HttpApi(Switchboard.current());
+        HttpApi api = new HttpApi(Switchboard.running());
         // The query string only: getParameterMap() would make the container consume a form-encoded body
         // (curl -d sends JSON as application/x-www-form-urlencoded).
         Map<String, String> query = HttpApi.parseQuery(request.getQueryString());

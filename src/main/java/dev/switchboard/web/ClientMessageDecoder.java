@@ -1,7 +1,7 @@
 package dev.switchboard.web;
 
-import dev.switchboard.core.Settings;
-import dev.switchboard.core.Switchboard;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.Switchboard;
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Wire;
@@ -21,7 +21,7 @@ public class ClientMessageDecoder implements Decoder.Text<ClientMessage> {
     @Override
     public ClientMessage decode(String text) {
         // The endpoints receive text in parts (SocketAdapter#text), so no container limits a whole message: check here.
-        if (longerThan(text, Switchboard.current().settings().getInt(Settings.Key.MAX_MESSAGE_BYTES))) {
+        if (longerThan(text, Switchboard.running().settings().getInt(Settings.Key.MAX_MESSAGE_BYTES))) {
             return TOO_BIG;
         }
         return Wire.decode(text);

@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.server.ServerApplicationConfig;
 import jakarta.websocket.server.ServerEndpointConfig;

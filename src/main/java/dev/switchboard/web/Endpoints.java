@@ -1,7 +1,8 @@
 package dev.switchboard.web;
 
+
 import dev.switchboard.core.Hub;
-import dev.switchboard.core.Settings;
+import dev.switchboard.settings.Settings;
 import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 

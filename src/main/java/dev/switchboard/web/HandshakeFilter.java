@@ -1,7 +1,7 @@
 package dev.switchboard.web;
 
-import dev.switchboard.core.Admission;
-import dev.switchboard.core.Switchboard;
+import dev.switchboard.auth.Admission;
+import dev.switchboard.Switchboard;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -37,13 +37,13 @@ public class HandshakeFilter implements Filter {
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse out
                 && "websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
-            Admission.Decision decision = Switchboard.current().hub().admission().decide(http.getHeader("Origin"),
+            Admission.Decision decision = Switchboard.running().hub().admission().decide(http.getHeader("Origin"),
                     http.getHeader("Host"), http.getUserPrincipal() == null ? null : http.getUserPrincipal().getName(),
                     http.getParameter("token"), http.getParameter("name"), http.getParameter("guest"));
             if (decision.status() == 403) {
                 LOG.log(Level.INFO, "refused handshake from {0} (origin {1}): {2}", request.getRemoteAddr(),
                         http.getHeader("Origin"), decision.reason());
-                Switchboard.current().stats().connectionsRefused.increment();
+                Switchboard.running().stats().connectionsRefused.increment();
                 byte[] body = HttpApi.error(403, "forbidden", decision.reason()).json().getBytes(StandardCharsets.UTF_8);
                 out.setStatus(decision.status());
                 out.setContentType("application/json");

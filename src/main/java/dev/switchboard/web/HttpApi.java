@@ -1,12 +1,12 @@
 package dev.switchboard.web;
 
-import dev.switchboard.core.Appended;
-import dev.switchboard.core.Entry;
+import dev.switchboard.store.Appended;
+import dev.switchboard.store.Entry;
 import dev.switchboard.core.Hub;
-import dev.switchboard.core.Settings;
-import dev.switchboard.core.Slice;
-import dev.switchboard.core.StoreUnavailableException;
-import dev.switchboard.core.Switchboard;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.store.Slice;
+import dev.switchboard.store.StoreUnavailableException;
+import dev.switchboard.Switchboard;
 import dev.switchboard.protocol.Wire;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -145,7 +145,7 @@ public final class HttpApi {
     }
 
     private Response health() {
-        String backplane = switchboard.backplane().health();
+        String backplane = switchboard.hub().backplane().health();
         boolean up = "UP".equals(backplane);
         JsonObjectBuilder body = Json.createObjectBuilder().add("status", up ? "UP" : "DEGRADED")
                 .add("backplane", backplane)
@@ -155,9 +155,9 @@ public final class HttpApi {
 
     private Response stats() {
         JsonObjectBuilder body = Json.createObjectBuilder();
-        body.add("rooms", switchboard.hub().countChannels(dev.switchboard.core.ChannelId.Kind.ROOM));
-        body.add("topics", switchboard.hub().countChannels(dev.switchboard.core.ChannelId.Kind.TOPIC));
-        body.add("storedChannels", switchboard.backplane().channelCount());
+        body.add("rooms", switchboard.hub().countChannels(dev.switchboard.store.ChannelId.Kind.ROOM));
+        body.add("topics", switchboard.hub().countChannels(dev.switchboard.store.ChannelId.Kind.TOPIC));
+        body.add("storedChannels", switchboard.hub().backplane().channelCount());
         for (Map.Entry<String, Long> e : switchboard.stats().snapshot().entrySet()) {
             body.add(e.getKey(), e.getValue());
         }

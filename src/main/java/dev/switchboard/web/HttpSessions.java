@@ -1,8 +1,9 @@
 package dev.switchboard.web;
 
+
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
-import dev.switchboard.core.Identity;
+import dev.switchboard.auth.Identity;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;

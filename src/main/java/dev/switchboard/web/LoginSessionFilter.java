@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletContext;

@@ -1,11 +1,12 @@
 package dev.switchboard.web;
 
 import dev.switchboard.core.Connection;
+import dev.switchboard.auth.Refusal;
 import dev.switchboard.core.Hub;
-import dev.switchboard.core.Identity;
+import dev.switchboard.auth.Identity;
 import dev.switchboard.core.Outgoing;
-import dev.switchboard.core.Settings;
-import dev.switchboard.core.Switchboard;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.Switchboard;
 import dev.switchboard.core.Transport;
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.CloseCode;
@@ -62,7 +63,7 @@ final class SocketAdapter implements Transport {
         FrameChannel offered = FrameChannel.take();
         // With an extension (permessage-deflate) the container must transform each frame itself.
         this.frames = offered != null && session.getNegotiatedExtensions().isEmpty() ? offered : null;
-        Switchboard sb = Switchboard.current();
+        Switchboard sb = Switchboard.running();
         this.hub = sb.hub();
         session.setMaxTextMessageBufferSize(TEXT_BUFFER_CHARS);
         session.setMaxBinaryMessageBufferSize(MAX_BINARY_BYTES);
@@ -86,7 +87,7 @@ final class SocketAdapter implements Transport {
             if (props.get(HandshakeConfigurator.HTTP_SESSION) != null) {
                 login = HttpSessions.SHARED.track(props.get(HandshakeConfigurator.HTTP_SESSION), connection, hub);
             }
-        } catch (Hub.Refusal r) {
+        } catch (Refusal r) {
             close(r.code(), r.getMessage());
         }
     }
@@ -115,7 +116,7 @@ final class SocketAdapter implements Transport {
             }
             return;
         }
-        int max = Switchboard.current().settings().getInt(Settings.Key.MAX_MESSAGE_BYTES);
+        int max = Switchboard.running().settings().getInt(Settings.Key.MAX_MESSAGE_BYTES);
         p.bytes += ClientMessageDecoder.utf8Bytes(part, max - p.bytes);
         if (p.bytes > max) {
             parts = last ? null : Parts.REFUSED;

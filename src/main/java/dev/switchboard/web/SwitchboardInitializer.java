@@ -1,6 +1,7 @@
 package dev.switchboard.web;
 
-import dev.switchboard.core.Settings;
+
+import dev.switchboard.settings.Settings;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;

@@ -1,7 +1,7 @@
 package dev.switchboard.web;
 
-import dev.switchboard.core.Settings;
-import dev.switchboard.core.Switchboard;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.Switchboard;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.websocket.DeploymentException;
@@ -16,7 +16,11 @@ import jakarta.websocket.server.ServerEndpointConfig;
  */
 public class WebLifecycle implements ServletContextListener {
 
+    /** The servlet context attribute that holds the running {@link Switchboard} of this web application. */
+    public static final String ATTRIBUTE = Switchboard.class.getName();
+
     private final Settings settings;
+    private Switchboard switchboard;
 
     WebLifecycle(Settings settings) {
         this.settings = settings;
@@ -24,12 +28,13 @@ public class WebLifecycle implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        Switchboard.start(settings);
+        switchboard = Switchboard.start(settings);
+        event.getServletContext().setAttribute(ATTRIBUTE, switchboard);
         if (Endpoints.configs(settings).isEmpty()) {
             return;
         }
         if (!(event.getServletContext().getAttribute(ServerContainer.class.getName()) instanceof ServerContainer container)) {
-            Switchboard.stop();
+            stop(event);
             throw new IllegalStateException("this container offers no Jakarta WebSocket server container "
                     + "(jakarta.websocket.server.ServerContainer attribute); Switchboard needs one");
         }
@@ -38,7 +43,7 @@ public class WebLifecycle implements ServletContextListener {
                 container.addEndpoint(config);
             }
         } catch (DeploymentException e) {
-            Switchboard.stop();
+            stop(event);
             throw new IllegalStateException("cannot deploy Switchboard's endpoints: " + e.getMessage(), e);
         }
         HttpSessions.SHARED.startChecks();
@@ -47,6 +52,14 @@ public class WebLifecycle implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         HttpSessions.SHARED.stopChecks();
-        Switchboard.stop();
+        stop(event);
+    }
+
+    private void stop(ServletContextEvent event) {
+        event.getServletContext().removeAttribute(ATTRIBUTE);
+        if (switchboard != null) {
+            switchboard.close();
+            switchboard = null;
+        }
     }
 }

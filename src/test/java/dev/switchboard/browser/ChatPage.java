@@ -1,5 +1,6 @@
 package dev.switchboard.browser;
 
+
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;

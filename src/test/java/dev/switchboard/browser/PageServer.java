@@ -1,6 +1,6 @@
 package dev.switchboard.browser;
 
-import dev.switchboard.core.Settings;
+import dev.switchboard.settings.Settings;
 import dev.switchboard.standalone.Runner;
 
 import java.io.IOException;

@@ -1,6 +1,14 @@
 package dev.switchboard.core;
 
-import dev.switchboard.protocol.Template;
+import dev.switchboard.store.StoreUnavailableException;
+
+import dev.switchboard.settings.Settings;
+import dev.switchboard.store.Appended;
+import dev.switchboard.store.ChannelId;
+import dev.switchboard.store.Entry;
+import dev.switchboard.store.Slice;
+
+import dev.switchboard.store.Template;
 import dev.switchboard.testing.Poll;
 import dev.switchboard.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;

@@ -1,5 +1,11 @@
 package dev.switchboard.core;
 
+import dev.switchboard.auth.Refusal;
+import dev.switchboard.auth.Authenticator;
+import dev.switchboard.auth.Identity;
+
+import dev.switchboard.settings.Settings;
+
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Since;
@@ -48,18 +54,18 @@ class HubTest {
         }
     }
 
-    private Client connect(Identity identity, Connection.Endpoint endpoint) throws Hub.Refusal {
+    private Client connect(Identity identity, Connection.Endpoint endpoint) throws Refusal {
         RecordingTransport socket = new RecordingTransport();
         Connection c = hub.open(identity, "10.0.0.1", endpoint, socket);
         socket.expect("welcome");
         return new Client(c, socket);
     }
 
-    private Client user(String name) throws Hub.Refusal {
+    private Client user(String name) throws Refusal {
         return connect(Identity.principal(name), Connection.Endpoint.CHAT);
     }
 
-    private Client subscriber(String name) throws Hub.Refusal {
+    private Client subscriber(String name) throws Refusal {
         return connect(Identity.principal(name), Connection.Endpoint.NOTIFICATIONS);
     }
 
@@ -349,14 +355,14 @@ class HubTest {
         hub = hub(Map.of("maxConnectionsPerUser", "2", "maxConnectionsPerAddress", "3"));
         user("ann");
         user("ann");
-        Hub.Refusal perUser = assertThrows(Hub.Refusal.class, this::annAgain);
+        Refusal perUser = assertThrows(Refusal.class, this::annAgain);
         assertEquals(CloseCode.TOO_MANY_CONNECTIONS, perUser.code());
         user("bob");
-        Hub.Refusal perAddress = assertThrows(Hub.Refusal.class, () -> user("carol"));
+        Refusal perAddress = assertThrows(Refusal.class, () -> user("carol"));
         assertEquals(CloseCode.TOO_MANY_CONNECTIONS, perAddress.code());
     }
 
-    private void annAgain() throws Hub.Refusal {
+    private void annAgain() throws Refusal {
         user("ann");
     }
 
@@ -391,12 +397,12 @@ class HubTest {
         assertEquals("tess", auth.authenticate(null, good, "ignored").user());
         assertEquals("boss", auth.authenticate("boss", good, null).user(), "the container principal wins");
         String forged = Authenticator.sign("other", "tess", clock.instant().plusSeconds(60));
-        assertEquals(401, assertThrows(Authenticator.Refused.class, () -> auth.authenticate(null, forged, null)).status());
+        assertEquals(401, assertThrows(Refusal.class, () -> auth.authenticate(null, forged, null)).status());
         String expired = Authenticator.sign("k", "tess", clock.instant().minusSeconds(1));
-        assertThrows(Authenticator.Refused.class, () -> auth.authenticate(null, expired, null));
-        assertThrows(Authenticator.Refused.class, () -> auth.authenticate(null, "a.b", null));
+        assertThrows(Refusal.class, () -> auth.authenticate(null, expired, null));
+        assertThrows(Refusal.class, () -> auth.authenticate(null, "a.b", null));
         Settings noGuests = Settings.load(n -> n.equals("switchboard.guests") ? "false" : null, n -> null, n -> null);
-        assertThrows(Authenticator.Refused.class, () -> new Authenticator(noGuests, clock).authenticate(null, null, "ann"));
+        assertThrows(Refusal.class, () -> new Authenticator(noGuests, clock).authenticate(null, null, "ann"));
         assertTrue(Instant.now().isAfter(Instant.EPOCH));
     }
 

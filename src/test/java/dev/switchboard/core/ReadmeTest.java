@@ -1,5 +1,7 @@
 package dev.switchboard.core;
 
+import dev.switchboard.settings.Settings;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

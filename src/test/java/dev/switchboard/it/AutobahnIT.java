@@ -1,5 +1,6 @@
 package dev.switchboard.it;
 
+
 import dev.switchboard.testing.AutobahnCases;
 import dev.switchboard.testing.EchoEndpoint;
 import org.jboss.arquillian.container.test.api.Deployment;

@@ -1,5 +1,6 @@
 package dev.switchboard.it;
 
+
 import dev.switchboard.it.host.PublishServlet;
 import org.jboss.shrinkwrap.api.ArchivePath;
 import org.jboss.shrinkwrap.api.Filters;

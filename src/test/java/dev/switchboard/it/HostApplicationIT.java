@@ -1,5 +1,6 @@
 package dev.switchboard.it;
 
+
 import dev.switchboard.testing.FormLogin;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.WsClient;

@@ -1,5 +1,6 @@
 package dev.switchboard.it;
 
+
 import dev.switchboard.testing.HostileScenarios;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;

@@ -3,7 +3,7 @@ package dev.switchboard.it;
 import dev.switchboard.api.Notifications;
 import dev.switchboard.api.Notifier;
 import dev.switchboard.api.Notify;
-import dev.switchboard.core.Appended;
+import dev.switchboard.store.Appended;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.Json;

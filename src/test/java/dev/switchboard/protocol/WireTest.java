@@ -1,5 +1,7 @@
 package dev.switchboard.protocol;
 
+import dev.switchboard.store.Template;
+
 import jakarta.json.Json;
 import org.junit.jupiter.api.Test;
 

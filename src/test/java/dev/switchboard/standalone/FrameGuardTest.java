@@ -1,6 +1,6 @@
 package dev.switchboard.standalone;
 
-import dev.switchboard.core.Settings;
+import dev.switchboard.settings.Settings;
 import dev.switchboard.testing.EchoEndpoint;
 import dev.switchboard.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,7 @@
 package dev.switchboard.standalone;
 
-import dev.switchboard.core.Authenticator;
-import dev.switchboard.core.Settings;
+import dev.switchboard.auth.Authenticator;
+import dev.switchboard.settings.Settings;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package dev.switchboard.standalone;
 
-import dev.switchboard.core.Settings;
+
+import dev.switchboard.settings.Settings;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Nginx;
 import dev.switchboard.testing.WsClient;

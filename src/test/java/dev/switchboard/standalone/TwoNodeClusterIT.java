@@ -1,6 +1,7 @@
 package dev.switchboard.standalone;
 
-import dev.switchboard.core.Authenticator;
+
+import dev.switchboard.auth.Authenticator;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Jsons;
 import dev.switchboard.testing.NodeProcess;

@@ -1,5 +1,6 @@
 package dev.switchboard.testing;
 
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.switchboard.testing;
 
+
 import jakarta.json.JsonObject;
 
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.switchboard.testing;
 
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

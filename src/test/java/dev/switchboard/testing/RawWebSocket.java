@@ -1,5 +1,6 @@
 package dev.switchboard.testing;
 
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

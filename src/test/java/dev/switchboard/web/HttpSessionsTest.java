@@ -1,11 +1,12 @@
 package dev.switchboard.web;
 
+import dev.switchboard.auth.Refusal;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
-import dev.switchboard.core.Identity;
+import dev.switchboard.auth.Identity;
 import dev.switchboard.core.MemoryBackplane;
 import dev.switchboard.core.Outgoing;
-import dev.switchboard.core.Settings;
+import dev.switchboard.settings.Settings;
 import dev.switchboard.core.Stats;
 import dev.switchboard.core.Transport;
 import dev.switchboard.protocol.CloseCode;
@@ -154,7 +155,7 @@ class HttpSessionsTest {
         assertNull(sessions.requestStarted("s1"));
     }
 
-    private Socket open(HttpSession session, Identity identity) throws Hub.Refusal {
+    private Socket open(HttpSession session, Identity identity) throws Refusal {
         Socket socket = new Socket();
         Connection c = hub.open(identity, "10.0.0.1", Connection.Endpoint.CHAT, socket);
         sessions.track(session, c, hub);

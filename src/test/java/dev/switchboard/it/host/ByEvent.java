@@ -1,5 +1,6 @@
 package dev.switchboard.it.host;
 
+
 import dev.switchboard.api.Notify;
 import jakarta.enterprise.inject.spi.CDI;
 

@@ -1,5 +1,6 @@
 package dev.switchboard.it.host;
 
+
 import dev.switchboard.api.Notifications;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

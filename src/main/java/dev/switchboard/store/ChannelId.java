@@ -1,8 +1,9 @@
-package dev.switchboard.core;
+package dev.switchboard.store;
+
 
 /**
  * A room, a topic, or a user's inbox (where whispers to that user are stored). The three differ only in rules,
- * which the {@link Hub} applies; storage and fan-out treat them alike.
+ * which the core applies; storage and fan-out treat them alike.
  */
 public record ChannelId(Kind kind, String name) {
 

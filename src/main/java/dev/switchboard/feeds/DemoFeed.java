@@ -1,4 +1,6 @@
-package dev.switchboard.core;
+package dev.switchboard.feeds;
+
+import dev.switchboard.core.Hub;
 
 import jakarta.json.Json;
 

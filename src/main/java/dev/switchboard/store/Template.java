@@ -1,4 +1,4 @@
-package dev.switchboard.protocol;
+package dev.switchboard.store;
 
 /**
  * A frame whose offset is not known yet: its JSON text is {@code head + offset + tail}. The store that assigns the

@@ -1,4 +1,4 @@
-package dev.switchboard.core;
+package dev.switchboard.store;
 
 import java.util.List;
 

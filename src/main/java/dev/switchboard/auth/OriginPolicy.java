@@ -1,4 +1,6 @@
-package dev.switchboard.core;
+package dev.switchboard.auth;
+
+import dev.switchboard.settings.Settings;
 
 import java.net.URI;
 import java.util.List;

@@ -1,6 +1,6 @@
-package dev.switchboard.core;
+package dev.switchboard.store;
 
-/** The backplane cannot store or read right now (e.g. Redis is unreachable); the caller reports it, nothing is lost silently. */
+/** The store cannot store or read right now (e.g. Redis is unreachable); the caller reports it, nothing is lost silently. */
 public class StoreUnavailableException extends RuntimeException {
 
     public StoreUnavailableException(String message, Throwable cause) {

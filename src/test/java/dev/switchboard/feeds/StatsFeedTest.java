@@ -1,4 +1,11 @@
-package dev.switchboard.core;
+package dev.switchboard.feeds;
+
+import dev.switchboard.core.Hub;
+import dev.switchboard.core.MemoryBackplane;
+import dev.switchboard.core.Stats;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.store.ChannelId;
+import dev.switchboard.store.Slice;
 
 import dev.switchboard.testing.MutableClock;
 import jakarta.json.Json;

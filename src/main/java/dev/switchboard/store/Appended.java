@@ -1,4 +1,4 @@
-package dev.switchboard.core;
+package dev.switchboard.store;
 
 /**
  * The result of an append: the stored entry, and whether it was a repeat of an earlier append with the same

@@ -1,4 +1,10 @@
-package dev.switchboard.core;
+package dev.switchboard.feeds;
+
+import dev.switchboard.core.Backplane;
+import dev.switchboard.core.Stats;
+import dev.switchboard.store.ChannelId;
+
+import dev.switchboard.core.Hub;
 
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -25,7 +31,7 @@ import java.util.Set;
  * "slowConsumerCloses":…}}. Counts of connections, messages, drops and closes are summed over the nodes; {@code rooms}
  * and {@code topics} are the largest count of any node (a room with members on two nodes is one room).
  */
-final class StatsFeed implements Runnable {
+public final class StatsFeed implements Runnable {
 
     static final String ROLE = "stats";
     private static final Logger LOG = System.getLogger(StatsFeed.class.getName());
@@ -50,14 +56,10 @@ final class StatsFeed implements Runnable {
 
     @Override
     public void run() {
-        try {
-            Backplane backplane = hub.backplane();
-            Collection<String> nodes = backplane.shareCounters(local().toString(), ttlMs).values();
-            if (backplane.lead(ROLE, ttlMs)) {
-                hub.publish(Hub.STATS_TOPIC, total(nodes));
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not publish stats: {0}", e.getMessage());
+        Backplane backplane = hub.backplane();
+        Collection<String> nodes = backplane.shareCounters(local().toString(), ttlMs).values();
+        if (backplane.lead(ROLE, ttlMs)) {
+            hub.publish(Hub.STATS_TOPIC, total(nodes));
         }
     }
 

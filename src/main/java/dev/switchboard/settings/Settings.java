@@ -1,4 +1,5 @@
-package dev.switchboard.core;
+package dev.switchboard.settings;
+
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -118,7 +119,7 @@ public final class Settings {
                 System::getProperty, System::getenv);
     }
 
-    static Settings load(Function<String, String> initParams, Function<String, String> properties,
+    public static Settings load(Function<String, String> initParams, Function<String, String> properties,
                          Function<String, String> environment) {
         Map<Key, String> values = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.switchboard.core;
+package dev.switchboard.auth;
 
 import java.time.Instant;
 import java.util.Set;

@@ -1,4 +1,6 @@
-package dev.switchboard.core;
+package dev.switchboard.auth;
+
+import dev.switchboard.settings.Settings;
 
 import dev.switchboard.protocol.CloseCode;
 
@@ -31,8 +33,8 @@ public final class Admission {
         }
         try {
             return new Decision(authenticator.authenticate(principal, token, name, guestTicket), 101, null, null);
-        } catch (Authenticator.Refused e) {
-            return new Decision(null, e.status(), CloseCode.UNAUTHORIZED, e.getMessage());
+        } catch (Refusal e) {
+            return new Decision(null, e.status(), e.code(), e.getMessage());
         }
     }
 }

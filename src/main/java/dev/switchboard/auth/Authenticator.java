@@ -1,4 +1,8 @@
-package dev.switchboard.core;
+package dev.switchboard.auth;
+
+
+import dev.switchboard.core.Ids;
+import dev.switchboard.settings.Settings;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -27,20 +31,6 @@ import dev.switchboard.protocol.Wire;
  */
 public final class Authenticator {
 
-    /** Why a handshake is refused; {@link #status} is the HTTP status to refuse with before the upgrade. */
-    public static final class Refused extends Exception {
-        private final int status;
-
-        public Refused(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
-
-        public int status() {
-            return status;
-        }
-    }
-
     private static final Pattern GUEST_UNSAFE = Pattern.compile("[^\\p{L}\\p{N}_.\\-]+");
     public static final int MAX_NAME_CHARS = 32;
 
@@ -58,7 +48,7 @@ public final class Authenticator {
         this.clock = clock;
     }
 
-    public Identity authenticate(String principal, String token, String name) throws Refused {
+    public Identity authenticate(String principal, String token, String name) throws Refusal {
         return authenticate(principal, token, name, null);
     }
 
@@ -67,7 +57,7 @@ public final class Authenticator {
      * keeps the name it names instead of getting a new unique one (a reconnect after a dropped connection, a
      * second tab).
      */
-    public Identity authenticate(String principal, String token, String name, String guestTicket) throws Refused {
+    public Identity authenticate(String principal, String token, String name, String guestTicket) throws Refusal {
         if (principal != null && !principal.isBlank()) {
             return Identity.principal(principal);
         }
@@ -75,7 +65,7 @@ public final class Authenticator {
             return verify(token);
         }
         if (!guests) {
-            throw new Refused(401, "authentication required: log in, or pass ?token=");
+            throw Refusal.unauthorized("authentication required: log in, or pass ?token=");
         }
         String returning = guestTicket == null ? null : ticketName(guestTicket);
         return returning != null ? Identity.returningGuest(returning) : Identity.guest(guestName(name));
@@ -115,43 +105,43 @@ public final class Authenticator {
     }
 
     /** Verifies a compact HS256 JWT: signature, {@code exp} (required), {@code nbf}, {@code sub}. */
-    public Identity verify(String token) throws Refused {
+    public Identity verify(String token) throws Refusal {
         if (secret == null) {
-            throw new Refused(401, "tokens are not accepted: no tokenSecret is configured");
+            throw Refusal.unauthorized("tokens are not accepted: no tokenSecret is configured");
         }
         String[] parts = token.split("\\.", -1);
         if (parts.length != 3) {
-            throw new Refused(401, "malformed token");
+            throw Refusal.unauthorized("malformed token");
         }
         JsonObject header = json(parts[0]);
         JsonValue alg = header.get("alg");
         if (!(alg instanceof JsonString a) || !"HS256".equals(a.getString())) {
-            throw new Refused(401, "token must be signed with HS256");
+            throw Refusal.unauthorized("token must be signed with HS256");
         }
         byte[] expected = hmac(secret, (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
         byte[] actual;
         try {
             actual = Base64.getUrlDecoder().decode(parts[2]);
         } catch (IllegalArgumentException e) {
-            throw new Refused(401, "malformed token");
+            throw Refusal.unauthorized("malformed token");
         }
         if (!MessageDigest.isEqual(expected, actual)) {
-            throw new Refused(401, "bad token signature");
+            throw Refusal.unauthorized("bad token signature");
         }
         JsonObject claims = json(parts[1]);
         Instant now = clock.instant();
         if (!(claims.get("exp") instanceof JsonNumber exp)) {
-            throw new Refused(401, "token has no exp");
+            throw Refusal.unauthorized("token has no exp");
         }
         Instant expires = Instant.ofEpochSecond(exp.longValue());
         if (!now.isBefore(expires)) {
-            throw new Refused(401, "token expired");
+            throw Refusal.unauthorized("token expired");
         }
         if (claims.get("nbf") instanceof JsonNumber nbf && now.isBefore(Instant.ofEpochSecond(nbf.longValue()))) {
-            throw new Refused(401, "token not valid yet");
+            throw Refusal.unauthorized("token not valid yet");
         }
         if (!(claims.get("sub") instanceof JsonString sub) || sub.getString().isBlank()) {
-            throw new Refused(401, "token has no sub");
+            throw Refusal.unauthorized("token has no sub");
         }
         return new Identity(sub.getString(), Identity.Source.TOKEN, expires,
                 names(claims.get("rooms")), names(claims.get("topics")));
@@ -170,16 +160,16 @@ public final class Authenticator {
         return out;
     }
 
-    private static JsonObject json(String base64url) throws Refused {
+    private static JsonObject json(String base64url) throws Refusal {
         try {
             String text = new String(Base64.getUrlDecoder().decode(base64url), StandardCharsets.UTF_8);
             JsonValue value = Wire.parseValue(text);
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw new Refused(401, "malformed token");
+                throw Refusal.unauthorized("malformed token");
             }
             return value.asJsonObject();
         } catch (RuntimeException e) {
-            throw new Refused(401, "malformed token");
+            throw Refusal.unauthorized("malformed token");
         }
     }
 

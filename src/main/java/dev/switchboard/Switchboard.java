@@ -1,0 +1,116 @@
+package dev.switchboard;
+
+import dev.switchboard.auth.Admission;
+import dev.switchboard.core.Backplanes;
+import dev.switchboard.core.Hub;
+import dev.switchboard.core.Stats;
+import dev.switchboard.feeds.Feeds;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.store.Appended;
+import jakarta.json.JsonValue;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+
+/**
+ * One running Switchboard, and where its parts are put together: settings → storage → hub → feeds. The web
+ * application's lifecycle or the standalone runner starts it, hands it to its endpoints and servlets explicitly, and
+ * closes it; nothing starts one by itself.
+ *
+ * <p>Publishing from application code:
+ * <pre>{@code switchboard.publish("orders", Json.createObjectBuilder().add("id", 42).build());}</pre>
+ * or, where the instance is not at hand, {@code dev.switchboard.api.Notifications}, which finds the running one.
+ */
+public final class Switchboard implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(Switchboard.class.getName());
+    /** The newest instance still running in this class loader (one web application), for the static Java API. */
+    private static volatile Switchboard running;
+
+    private final Settings settings;
+    private final Stats stats = new Stats();
+    private final Hub hub;
+    private final Feeds feeds;
+    private volatile boolean closed;
+
+    private Switchboard(Settings settings) {
+        this.settings = settings;
+        this.hub = new Hub(settings, Backplanes.create(settings), Clock.systemUTC(), stats);
+        this.feeds = new Feeds(hub, settings, Clock.systemUTC());
+    }
+
+    /** Starts Switchboard with these settings (throws with a message naming the setting when one is invalid). */
+    public static Switchboard start(Settings settings) {
+        Switchboard sb = new Switchboard(settings);
+        sb.hub.start();
+        sb.feeds.start();
+        running = sb;
+        LOG.log(Level.INFO, "Switchboard started ({0}): {1}", sb.hub.backplane().getClass().getSimpleName(), settings);
+        return sb;
+    }
+
+    /**
+     * The instance started last in this class loader and not closed yet: what the static Java API publishes to.
+     *
+     * @throws IllegalStateException when none is running (Switchboard starts with its web application or runner)
+     */
+    public static Switchboard running() {
+        Switchboard sb = running;
+        if (sb == null) {
+            throw new IllegalStateException("Switchboard is not running: it starts with its web application "
+                    + "(switchboard.war, or the classes jar in WEB-INF/lib) or with the standalone runner");
+        }
+        return sb;
+    }
+
+    /** Closes every connection with 1001 after a short drain ({@code shutdownGraceMs}), then stops. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        synchronized (Switchboard.class) {
+            if (running == this) {
+                running = null;
+            }
+        }
+        feeds.close();
+        hub.shutdown(settings.getLong(Settings.Key.SHUTDOWN_GRACE_MS));
+        LOG.log(Level.INFO, "Switchboard stopped");
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    /** The handshake decision (origin, identity) shared by every adapter. */
+    public Admission admission() {
+        return hub.admission();
+    }
+
+    /** Publishes a notification to a topic now (see {@link Hub#publish}). */
+    public Appended publish(String topic, JsonValue data) {
+        return hub.publish(topic, data);
+    }
+
+    /** Publishes a notification to the private topic of one user. */
+    public Appended publishToUser(String user, JsonValue data) {
+        return hub.publishToUser(user, data);
+    }
+}

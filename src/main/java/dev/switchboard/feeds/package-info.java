@@ -1,0 +1,2 @@
+/** Topics Switchboard publishes by itself: the cluster's {@code stats} and the {@code demo} value of the bundled page. */
+package dev.switchboard.feeds;
