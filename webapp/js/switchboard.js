@@ -6,8 +6,9 @@
 //   const chat = new ChatClient({ name: 'ann' });          // ws(s)://<page dir>/ws/chat?name=ann
 //   chat.on('state', ({ state, retryAt }) => …);           // connecting | open | reconnecting | closed
 //   chat.on('message', (m) => …);                          // once per offset, also after reconnects
-//   chat.connect().join('lobby');
+//   chat.connect().join('lobby');                          // a Channel: joining → joined (or errored)
 //   chat.say('lobby', 'hello');                            // buffered while offline
+//   chat.on('refused', ({ room, code }) => …);             // a join the server refused: not retried
 //
 //   const live = new NotificationClient({ token });
 //   live.on('notification', (n) => …);
@@ -21,5 +22,8 @@ export { Backoff } from './switchboard/backoff.js';
 export { CloseCode, closeAction } from './switchboard/close-codes.js';
 export { Connection, State, endpointUrl, parseFrame } from './switchboard/connection.js';
 export { Positions } from './switchboard/positions.js';
-export { ChatClient } from './switchboard/chat.js';
-export { NotificationClient } from './switchboard/notifications.js';
+export { Channel, ChannelState, TRANSIENT_ERRORS } from './switchboard/channel.js';
+export { Offline, Push, Requests, requestKind } from './switchboard/requests.js';
+export { ChannelClient } from './switchboard/channels.js';
+export { ChatClient, ChatRequests } from './switchboard/chat.js';
+export { NotificationClient, NotificationRequests } from './switchboard/notifications.js';

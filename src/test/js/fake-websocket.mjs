@@ -49,10 +49,22 @@ export class FakeWebSocket {
     this.onclose?.({ code, reason, wasClean: code !== 1006 });
   }
 
+  /** The server's answer to a request: `frame` with the request's ref echoed, as Switchboard's server does. */
+  reply(request, frame) {
+    this.serverSend({ ...frame, ref: request.ref });
+  }
+
   sentOfType(type) {
     return this.sent.filter((f) => f.type === type);
   }
+
+  lastOfType(type) {
+    return this.sentOfType(type).at(-1);
+  }
 }
+
+export const welcome = (extra = {}) => ({ type: 'welcome', user: 'ann', session: 's1', protocol: 'switchboard.v1',
+  heartbeatMs: 25000, limits: { maxMessageBytes: 65536, maxTextChars: 4000 }, ...extra });
 
 export function installFakes() {
   globalThis.WebSocket = FakeWebSocket;

@@ -1,18 +1,14 @@
-// Unit tests of webapp/js/switchboard.js without a browser: `node --test src/test/js/`
-// (Node 20+, no dependencies). The server is played by FakeWebSocket; time by node:test's mock timers.
+// Unit tests of webapp/js/switchboard.js without a browser, part 1: the connection (rooms and topics are
+// in channels.test.mjs). `node --test src/test/js/` (Node 20+, no dependencies). The server is played by
+// FakeWebSocket; time by node:test's mock timers.
 
 import { test, beforeEach, afterEach, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeWebSocket, installFakes } from './fake-websocket.mjs';
+import { FakeWebSocket, installFakes, welcome } from './fake-websocket.mjs';
 
 installFakes();
 const sb = await import('../../../webapp/js/switchboard.js');
-const { Backoff, ChatClient, NotificationClient, Connection, State, endpointUrl, parseFrame, closeAction } = sb;
-
-const welcome = (extra = {}) => ({ type: 'welcome', user: 'ann', session: 's1', protocol: 'switchboard.v1',
-  heartbeatMs: 25000, limits: { maxMessageBytes: 65536, maxTextChars: 4000 }, ...extra });
-const msg = (offset, text = `m${offset}`, extra = {}) => ({ type: 'message', room: 'lobby', offset, id: `id${offset}`,
-  from: 'bob', text, ts: '2026-11-21T10:15:30.123Z', ...extra });
+const { Backoff, Connection, State, endpointUrl, parseFrame, closeAction } = sb;
 
 beforeEach(() => {
   FakeWebSocket.reset();
@@ -126,124 +122,6 @@ test('a frame larger than maxMessageBytes is refused locally instead of getting 
   FakeWebSocket.last.serverSend(welcome({ limits: { maxMessageBytes: 64 } }));
   assert.equal(c.send({ type: 'say', room: 'lobby', text: 'x'.repeat(100) }), 'dropped');
   assert.deepEqual(errors, ['too_long']);
-});
-
-function joinedChat() {
-  const chat = new ChatClient({ name: 'ann', minReconnectDelay: 1 });
-  const seen = [];
-  chat.on('message', (m) => seen.push(m.offset));
-  chat.connect();
-  chat.join('lobby');
-  const ws = FakeWebSocket.last;
-  ws.serverOpen();
-  ws.serverSend(welcome());
-  return { chat, seen, ws };
-}
-
-test('re-joins with since after a reconnect and shows every missed message exactly once', () => {
-  const { chat, seen, ws } = joinedChat();
-  assert.deepEqual(ws.sent, [{ type: 'join', room: 'lobby' }]);
-  const joined = [];
-  chat.on('joined', (j) => joined.push(j));
-  ws.serverSend({ type: 'joined', room: 'lobby', offset: 2, epoch: 'E1', recovered: false,
-    members: [{ user: 'ann' }], history: [msg(1), msg(2)] });
-  assert.deepEqual(joined[0].history.map((m) => m.offset), [1, 2]);
-  ws.serverSend(msg(3), msg(3), msg(2)); // a duplicate and an old one in one frame
-  assert.deepEqual(seen, [3]);
-
-  ws.serverClose(1001, 'server shutting down');
-  mock.timers.tick(1);
-  const ws2 = FakeWebSocket.last;
-  ws2.serverOpen();
-  assert.deepEqual(ws2.sent[0], { type: 'join', room: 'lobby', since: { offset: 3, epoch: 'E1' } });
-  ws2.serverSend(welcome(), { type: 'joined', room: 'lobby', offset: 5, epoch: 'E1', recovered: true,
-    members: [], history: [msg(4), msg(5)] });
-  ws2.serverSend(msg(5), msg(6));
-  assert.deepEqual(seen, [3, 4, 5, 6]);
-  assert.equal(joined[1].rejoin, true);
-  assert.equal(joined[1].gap, false);
-});
-
-test('a new epoch (history lost) resynchronises from the new history and reports it', () => {
-  const { chat, seen, ws } = joinedChat();
-  const joined = [];
-  chat.on('joined', (j) => joined.push(j));
-  ws.serverSend({ type: 'joined', room: 'lobby', offset: 9, epoch: 'E1', recovered: false, members: [], history: [msg(9)] });
-  ws.serverClose(1006);
-  mock.timers.tick(1);
-  FakeWebSocket.last.serverOpen();
-  FakeWebSocket.last.serverSend({ type: 'joined', room: 'lobby', offset: 1, epoch: 'E2', recovered: false,
-    members: [], history: [msg(1, 'after restart')] });
-  assert.equal(joined[1].epochChanged, true);
-  assert.deepEqual(seen, [1]);
-});
-
-test('a message said while offline is sent after the re-join, resent until echoed, never twice', () => {
-  const { chat, ws } = joinedChat();
-  ws.serverSend({ type: 'joined', room: 'lobby', offset: 0, epoch: 'E1', recovered: false, members: [], history: [] });
-  ws.serverClose(1006);
-  const ref = chat.say('lobby', 'written offline');
-  assert.match(ref, /^[a-z0-9]+-1$/);
-  mock.timers.tick(1);
-  const ws2 = FakeWebSocket.last;
-  ws2.serverOpen();
-  assert.deepEqual(ws2.sent.map((f) => f.type), ['join', 'say']);
-  ws2.serverClose(1006); // lost before the echo: sent again
-  mock.timers.tick(10);
-  const ws3 = FakeWebSocket.last;
-  ws3.serverOpen();
-  ws3.serverSend(welcome());
-  assert.deepEqual(ws3.sent.map((f) => f.type), ['join', 'say']);
-  assert.equal(ws3.sent[1].ref, ref);
-  ws3.serverSend(msg(1, 'written offline', { from: 'ann', ref }));
-  assert.equal(chat.pending, 0);
-});
-
-test('whispers replayed on connect are shown once (by id)', () => {
-  const { chat, ws } = joinedChat();
-  const whispers = [];
-  chat.on('whisper', (w) => whispers.push(w.id));
-  const w = { type: 'whisper', id: 'w1', from: 'bob', to: 'ann', text: 'psst', ts: 't' };
-  ws.serverSend(w, w);
-  assert.deepEqual(whispers, ['w1']);
-});
-
-test('topics: replayed notifications after a recovered re-subscribe are not hidden by `last`', () => {
-  const live = new NotificationClient({ minReconnectDelay: 1 });
-  const got = [];
-  live.on('notification', (n) => got.push(n.offset));
-  live.connect();
-  live.subscribe('orders');
-  const ws = FakeWebSocket.last;
-  ws.serverOpen();
-  const n = (offset) => ({ type: 'notification', topic: 'orders', offset, ts: 't', data: { n: offset } });
-  ws.serverSend({ type: 'subscribed', topic: 'orders', offset: 2, epoch: 'E', recovered: false, last: n(2) });
-  ws.serverSend(n(3));
-  ws.serverClose(4001);
-  mock.timers.tick(1);
-  const ws2 = FakeWebSocket.last;
-  ws2.serverOpen();
-  assert.deepEqual(ws2.sent[0], { type: 'subscribe', topic: 'orders', since: { offset: 3, epoch: 'E' } });
-  ws2.serverSend({ type: 'subscribed', topic: 'orders', offset: 5, epoch: 'E', recovered: true, last: n(5) }, n(4), n(5));
-  ws2.serverSend(n(6));
-  assert.deepEqual(got, [3, 4, 5, 6]);
-});
-
-test('topics: a re-subscribe that could not recover emits the fresh part of `history`', () => {
-  const live = new NotificationClient({ minReconnectDelay: 1 });
-  const got = [];
-  live.on('notification', (n) => got.push(n.offset));
-  live.connect();
-  live.subscribe('orders');
-  FakeWebSocket.last.serverOpen();
-  const n = (offset) => ({ type: 'notification', topic: 'orders', offset, ts: 't', data: {} });
-  FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'orders', offset: 3, epoch: 'E', recovered: false, last: n(3) });
-  FakeWebSocket.last.serverClose(1006);
-  mock.timers.tick(1);
-  FakeWebSocket.last.serverOpen();
-  FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'orders', offset: 60, epoch: 'E', recovered: false,
-    last: n(60), history: [n(59), n(60)] });
-  assert.deepEqual(got, [59, 60]);
 });
 
 test('closes on pagehide (back/forward cache) and opens again on pageshow', () => {

@@ -1,11 +1,11 @@
 // The chat view: rooms and private conversations in the sidebar, members, the active log with
 // history paging, who is typing, and the composer. Talks to the server only through ChatClient.
 
-import { h, clear, hueClass } from './dom.js';
 import { Conversation } from './conversation.js';
-import { describe } from './status.js';
+import { renderMembers, typingText } from './members.js';
+import { OlderPages } from './older-pages.js';
+import { bindOfflineBanner } from './status.js';
 
-const TYPING_VISIBLE_MS = 5000;
 const NEAR_TOP_PX = 48;
 const NEAR_BOTTOM_PX = 80;
 
@@ -20,8 +20,8 @@ export class ChatView {
   #me = null;
   #onError;
   #onRoomsChanged;
-  #lastState = null; // the chat connection's last state event
-  #bannerTimer = 0;
+  #older;
+  #refreshBanner;
 
   constructor(root, chat, { onError = () => {}, onRoomsChanged = () => {} } = {}) {
     this.#root = root;
@@ -37,19 +37,25 @@ export class ChatView {
       older: el('load-older'), start: el('history-start'), typing: el('typing-indicator'),
       composer: el('composer'), input: el('composer-input'), joinForm: el('join-form'), joinInput: el('join-input'),
     };
+    this.#older = new OlderPages(chat, this.#el, { me: () => this.#me, isActive: (conv) => conv === this.#active });
+    this.#refreshBanner = bindOfflineBanner(this.#el.banner, chat);
     this.#wireDom();
     this.#wireClient();
   }
 
-  /** Joins a room (if needed) and shows it (or, with select: false, only adds it to the list). */
+  /**
+   * Joins a room (if needed) and shows it (or, with select: false, only adds it to the list). A room
+   * the server refused is asked for again.
+   */
   openRoom(name, { select = true } = {}) {
     let conv = this.#convs.get(name);
-    if (!conv) {
-      conv = this.#add(new Conversation({ key: name, kind: 'room', name }));
-      this.#chat.join(name);
+    if (!conv) conv = this.#add(new Conversation({ key: name, kind: 'room', name }));
+    if (!conv.channel || conv.channel.final) {
+      conv.useChannel(this.#chat.join(name));
       this.#onRoomsChanged(this.rooms);
     }
     if (select || !this.#active) this.#select(conv);
+    else if (conv === this.#active) this.#renderActive();
   }
 
   /** Opens the private conversation with a user. */
@@ -58,8 +64,9 @@ export class ChatView {
     this.#el.input.focus();
   }
 
+  /** Rooms to open again next time (not those the server refused). */
   get rooms() {
-    return [...this.#convs.values()].filter((c) => c.kind === 'room').map((c) => c.name);
+    return [...this.#convs.values()].filter((c) => c.kind === 'room' && !c.refused).map((c) => c.name);
   }
 
   // ------------------------------------------------------------------ server events
@@ -72,10 +79,9 @@ export class ChatView {
       if (Number.isInteger(max) && max > 0) this.#el.input.maxLength = max;
       this.#renderMembers();
     });
-    chat.on('state', (s) => this.#renderBanner(s));
     chat.on('joined', (j) => this.#joined(j));
     chat.on('message', (m) => this.#message(m));
-    chat.on('history', (page) => this.#history(page));
+    chat.on('channelState', (s) => this.#channelState(s));
     chat.on('presence', (p) => this.#presence(p));
     chat.on('typing', (t) => this.#typing(t));
     chat.on('whisper', (w) => this.#whisper(w));
@@ -118,19 +124,12 @@ export class ChatView {
     this.#countUnread(conv, w.from);
   }
 
-  #history(page) {
-    const conv = this.#convs.get(page.room);
-    if (!conv) return;
-    const messages = Array.isArray(page.messages) ? page.messages : [];
-    const scroller = this.#el.scroller;
-    const fromBottom = scroller.scrollHeight - scroller.scrollTop;
-    for (const m of [...messages].sort((a, b) => b.offset - a.offset)) conv.add(m, { me: this.#me, prepend: true });
-    conv.loadingOlder = false;
-    conv.hasOlder = messages.length > 0 && conv.oldest !== null && conv.oldest > 1;
-    if (conv === this.#active) {
-      scroller.scrollTop = scroller.scrollHeight - fromBottom; // keep what the reader was looking at
-      this.#renderOlder();
-    }
+  /** A room's state: joining, joined, errored (refused for good, or retrying), leaving, closed. */
+  #channelState(s) {
+    const conv = this.#convs.get(s.room);
+    if (!conv?.channelChanged(s)) return;
+    if (conv.refused) this.#onRoomsChanged(this.rooms);
+    if (conv === this.#active) this.#renderActive();
   }
 
   #presence(p) {
@@ -146,14 +145,13 @@ export class ChatView {
   #typing(t) {
     const conv = this.#convs.get(t.room);
     if (!conv || t.user === this.#me) return;
-    clearTimeout(conv.typing.get(t.user));
-    conv.typing.set(t.user, setTimeout(() => this.#stopTyping(conv, t.user), TYPING_VISIBLE_MS));
+    conv.typingBy(t.user, () => { if (conv === this.#active) this.#renderTyping(); });
     if (conv === this.#active) this.#renderTyping();
   }
 
   #error(e) {
-    for (const conv of this.#convs.values()) conv.loadingOlder = false; // a refused history request
-    this.#renderOlder();
+    // Shown where they belong: a refused join in the room list, a failed history page above its log.
+    if (e.request?.type === 'join' || e.request?.type === 'history') return;
     for (const conv of this.#convs.values()) {
       if (e.ref != null && conv.failPending(e.ref, e.message ?? e.code)) return;
     }
@@ -187,9 +185,9 @@ export class ChatView {
       input.focus();
     });
     leave.addEventListener('click', () => this.#close(this.#active));
-    older.addEventListener('click', () => this.#requestOlder());
+    older.addEventListener('click', () => this.#older.request(this.#active, { retry: true }));
     scroller.addEventListener('scroll', () => {
-      if (scroller.scrollTop < NEAR_TOP_PX) this.#requestOlder();
+      if (scroller.scrollTop < NEAR_TOP_PX) this.#older.request(this.#active);
     }, { passive: true });
     // Alt+ArrowUp / Alt+ArrowDown move between conversations from anywhere in the chat.
     this.#root.addEventListener('keydown', (event) => {
@@ -214,16 +212,7 @@ export class ChatView {
     this.#fitComposer();
     conv.addPending(ref, text, this.#me ?? 'me');
     this.#scrollToBottom();
-    if (this.#chat.state !== 'open') this.#renderBanner(); // count the new pending message now
-  }
-
-  #requestOlder() {
-    const conv = this.#active;
-    if (!conv || conv.kind !== 'room' || !conv.hasOlder || conv.loadingOlder || conv.oldest === null) return;
-    if (this.#chat.state !== 'open') return;
-    conv.loadingOlder = true;
-    this.#el.older.textContent = 'Loading…';
-    this.#chat.history(conv.name, { before: conv.oldest });
+    if (this.#chat.state !== 'open') this.#refreshBanner(); // count the new pending message now
   }
 
   // ------------------------------------------------------------------ conversations
@@ -231,16 +220,7 @@ export class ChatView {
   #add(conv) {
     this.#convs.set(conv.key, conv);
     this.#el.logs.append(conv.list);
-    conv.button = h('button', {
-      type: 'button', class: 'conv',
-      dataset: { testid: conv.kind === 'room' ? `room-${conv.name}` : `dm-${conv.name}` },
-      onclick: () => this.#select(conv),
-    },
-    h('span', { class: 'conv-mark', 'aria-hidden': 'true' }, conv.kind === 'room' ? '#' : '@'),
-    h('span', { class: 'conv-name' }, conv.name),
-    conv.unreadBadge = h('span', { class: 'count-badge', hidden: true, dataset: { testid: 'unread' } }));
-    conv.item = h('li', {}, conv.button);
-    (conv.kind === 'room' ? this.#el.rooms : this.#el.dms).append(conv.item);
+    (conv.kind === 'room' ? this.#el.rooms : this.#el.dms).append(conv.sidebarItem(() => this.#select(conv)));
     this.#el.dmHint.hidden = [...this.#convs.values()].some((c) => c.kind === 'dm');
     return conv;
   }
@@ -274,7 +254,7 @@ export class ChatView {
     conv.list.hidden = false;
     conv.button.setAttribute('aria-current', 'true');
     conv.unread = 0;
-    this.#renderUnread(conv);
+    conv.renderItem();
     this.#renderActive();
     this.#scrollToBottom();
   }
@@ -282,14 +262,11 @@ export class ChatView {
   #countUnread(conv, from) {
     if (from === this.#me || (conv === this.#active && !document.hidden)) return;
     conv.unread += 1;
-    this.#renderUnread(conv);
+    conv.renderItem();
   }
 
   #stopTyping(conv, user) {
-    if (!conv.typing.has(user)) return;
-    clearTimeout(conv.typing.get(user));
-    conv.typing.delete(user);
-    if (conv === this.#active) this.#renderTyping();
+    if (conv.stopTyping(user) && conv === this.#active) this.#renderTyping();
   }
 
   // ------------------------------------------------------------------ rendering
@@ -298,81 +275,23 @@ export class ChatView {
     const conv = this.#active;
     const { title, sub, leave, input } = this.#el;
     title.textContent = conv ? conv.title : 'No conversation';
-    sub.textContent = !conv ? 'Join a room to start.'
-      : conv.kind === 'room' ? (conv.joined ? '' : 'joining…') : 'private';
+    sub.textContent = conv ? conv.status : 'Join a room to start.';
     leave.hidden = !conv;
     leave.textContent = conv?.kind === 'dm' ? 'Close' : 'Leave';
     leave.setAttribute('aria-label', conv ? (conv.kind === 'dm' ? `Close ${conv.title}` : `Leave ${conv.title}`) : 'Leave');
-    input.disabled = !conv;
+    input.disabled = !conv || conv.refused;
     input.placeholder = conv ? `Message ${conv.title}` : '';
     this.#renderMembers();
     this.#renderTyping();
-    this.#renderOlder();
-  }
-
-  #renderOlder() {
-    const conv = this.#active;
-    const isRoom = conv?.kind === 'room' && conv.joined;
-    this.#el.older.hidden = !(isRoom && conv.hasOlder);
-    this.#el.older.textContent = 'Load older messages';
-    this.#el.start.hidden = !(isRoom && !conv.hasOlder && conv.oldest !== null);
+    this.#older.render(conv);
   }
 
   #renderMembers() {
-    const conv = this.#active;
-    const list = this.#el.members;
-    clear(list);
-    if (!conv) { this.#el.memberCount.textContent = ''; return; }
-    const users = conv.kind === 'room' ? [...conv.members.keys()] : [conv.name, this.#me].filter(Boolean);
-    users.sort((a, b) => (a === this.#me ? -1 : b === this.#me ? 1 : a.localeCompare(b)));
-    this.#el.memberCount.textContent = `(${users.length})`;
-    for (const user of users) {
-      const isMe = user === this.#me;
-      list.append(h('li', { class: 'member', dataset: { testid: 'member', user } },
-        h('span', { class: `avatar small ${hueClass(user)}`, 'aria-hidden': 'true' }, [...user][0]?.toUpperCase() ?? '?'),
-        h('span', { class: 'member-name' }, user),
-        isMe ? h('span', { class: 'muted small' }, '(you)') : null,
-        isMe || conv.kind === 'dm' ? null : h('button', {
-          type: 'button', class: 'icon-button', title: `Private message to ${user}`,
-          'aria-label': `Private message to ${user}`, dataset: { testid: `whisper-${user}` },
-          onclick: () => this.openDm(user),
-        }, '✉')));
-    }
+    renderMembers(this.#el.members, this.#el.memberCount, this.#active, this.#me, (user) => this.openDm(user));
   }
 
   #renderTyping() {
-    const names = this.#active ? [...this.#active.typing.keys()] : [];
-    const text = names.length === 0 ? ''
-      : names.length === 1 ? `${names[0]} is typing…`
-        : names.length === 2 ? `${names[0]} and ${names[1]} are typing…`
-          : `${names.length} people are typing…`;
-    this.#el.typing.textContent = text;
-  }
-
-  #renderUnread(conv) {
-    conv.unreadBadge.textContent = String(conv.unread);
-    conv.unreadBadge.hidden = conv.unread === 0;
-    conv.button.setAttribute('aria-label', conv.unread
-      ? `${conv.title}, ${conv.unread} unread` : conv.title);
-  }
-
-  #renderBanner(s = this.#lastState) {
-    this.#lastState = s;
-    const banner = this.#el.banner;
-    clearInterval(this.#bannerTimer);
-    if (!s || s.state === 'open' || s.state === 'connecting') {
-      banner.hidden = true;
-      return;
-    }
-    const update = () => {
-      const pending = this.#chat.pending;
-      banner.textContent = `Connection lost: ${describe(s)}. `
-        + (pending ? `${pending} message${pending === 1 ? '' : 's'} will be sent once it is back.`
-          : 'What you write now is sent once it is back.');
-    };
-    this.#bannerTimer = s.state === 'reconnecting' ? setInterval(update, 500) : 0;
-    update();
-    banner.hidden = false;
+    this.#el.typing.textContent = typingText(this.#active ? [...this.#active.typing.keys()] : []);
   }
 
   /** Grows the composer with its lines (rows, not an inline style: CSP), up to six. */

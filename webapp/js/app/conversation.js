@@ -1,10 +1,13 @@
-// One conversation's message log: a room (#lobby) or a private exchange (@bob). Each keeps its
-// own <ol>, so switching conversations only toggles `hidden`. Items are unique by offset (rooms)
-// or id (whispers); older pages are prepended without moving what the reader is looking at.
+// One conversation: a room (#lobby) or a private exchange (@bob), with its message log and its entry
+// in the sidebar. Each keeps its own <ol>, so switching conversations only toggles `hidden`. Items
+// are unique by offset (rooms) or id (whispers); older pages are prepended without moving what the
+// reader is looking at. A room follows the state of its channel (ChatClient.join): joining, joined,
+// errored (refused, or retrying), and shows it in its sidebar entry.
 
 import { h, timeOf, dateTimeOf, hueClass } from './dom.js';
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
+const TYPING_VISIBLE_MS = 5000;
 
 export class Conversation {
   #seen = new Set(); // 'o<offset>' or 'i<id>' of every message shown
@@ -19,8 +22,12 @@ export class Conversation {
     this.unread = 0;
     this.oldest = null; // smallest offset shown
     this.hasOlder = false;
-    this.loadingOlder = false;
+    this.loadingOlder = false; // a history request of this room is on its way
+    this.olderError = null; // why the last one failed (only the button asks again then)
     this.joined = false;
+    this.channel = null; // rooms: the client's Channel
+    this.channelState = null;
+    this.problem = null; // {message, final} while the channel is errored
     const label = kind === 'room' ? `Messages in #${name}` : `Private messages with ${name}`;
     this.list = h('ol', {
       class: 'log', role: 'log', 'aria-label': label, hidden: true,
@@ -32,6 +39,78 @@ export class Conversation {
   }
 
   get title() { return this.kind === 'room' ? `#${this.name}` : `@${this.name}`; }
+
+  /** The server refused this room for good (the client does not ask again by itself). */
+  get refused() { return Boolean(this.problem?.final); }
+
+  /** The line under the conversation's name: nothing for a joined room, else what is going on. */
+  get status() {
+    if (this.kind === 'dm') return 'private';
+    if (this.refused) return `not joined: ${this.problem.message}`;
+    if (this.problem) return `could not join yet (${this.problem.message}), trying again…`;
+    if (this.channelState === 'closed') return 'not in this room';
+    return this.joined ? '' : 'joining…';
+  }
+
+  /** Its entry in the sidebar, a button that calls `onSelect`. */
+  sidebarItem(onSelect) {
+    this.button = h('button', {
+      type: 'button', class: 'conv',
+      dataset: { testid: this.kind === 'room' ? `room-${this.name}` : `dm-${this.name}` },
+      onclick: onSelect,
+    },
+    h('span', { class: 'conv-mark', 'aria-hidden': 'true' }, this.kind === 'room' ? '#' : '@'),
+    h('span', { class: 'conv-name' }, this.name),
+    this.stateNote = h('span', { class: 'muted small', hidden: true, dataset: { testid: 'room-state' } }),
+    this.unreadBadge = h('span', { class: 'count-badge', hidden: true, dataset: { testid: 'unread' } }));
+    this.item = h('li', {}, this.button);
+    return this.item;
+  }
+
+  /** The sidebar entry: unread count, and a room's trouble joining (text only). */
+  renderItem() {
+    this.unreadBadge.textContent = String(this.unread);
+    this.unreadBadge.hidden = this.unread === 0;
+    const trouble = this.problem ? (this.refused ? 'refused' : 'retrying…') : '';
+    this.stateNote.textContent = trouble;
+    this.stateNote.hidden = !trouble;
+    this.stateNote.title = this.problem?.message ?? '';
+    if (this.channelState) this.item.dataset.state = this.refused ? 'refused' : this.channelState;
+    const label = [this.title, this.unread ? `${this.unread} unread` : '', this.problem ? this.status : ''];
+    this.button.setAttribute('aria-label', label.filter(Boolean).join(', '));
+  }
+
+  /** A new channel for this room: the first join, or a join again after a refusal. */
+  useChannel(channel) {
+    this.channel = channel;
+    this.channelState = channel.state;
+    this.problem = null;
+    this.renderItem();
+  }
+
+  /** A 'channelState' event of the chat client; false when it is about an earlier channel of this room. */
+  channelChanged(s) {
+    if (s.channel !== this.channel) return false;
+    this.channelState = s.state;
+    this.joined = s.state === 'joined';
+    this.problem = s.state === 'errored' ? { message: s.message || s.code, final: s.final } : null;
+    this.renderItem();
+    return true;
+  }
+
+  /** `user` is typing: shown until they stop or TYPING_VISIBLE_MS pass (then `onExpired`). */
+  typingBy(user, onExpired) {
+    clearTimeout(this.typing.get(user));
+    this.typing.set(user, setTimeout(() => { this.typing.delete(user); onExpired(); }, TYPING_VISIBLE_MS));
+  }
+
+  /** True when `user` was shown typing. */
+  stopTyping(user) {
+    if (!this.typing.has(user)) return false;
+    clearTimeout(this.typing.get(user));
+    this.typing.delete(user);
+    return true;
+  }
 
   /** Adds a message (room message or whisper) at the end, or at the start for older pages. */
   add(m, { me, prepend = false } = {}) {

@@ -75,7 +75,11 @@ function start(name) {
     // connection gets its own unique name from the server.
     if (config.token) notices.follow(`user:${w.user}`);
   });
-  live.on('error', (e) => { if (!e.local || e.code !== 'bad_frame') showError(e); });
+  live.on('error', (e) => {
+    if (e.local && e.code === 'bad_frame') return;
+    if (e.request?.type === 'subscribe' && notices.lists(e.request.topic)) return; // shown in the topic list
+    showError(e);
+  });
 
   chat.connect();
   live.connect();

@@ -26,7 +26,7 @@ export class NotificationsView {
   #toasts;
   #unread = 0;
   #visible = false;
-  #confirmed = new Set(); // topics the server confirmed on the current connection
+  #refused = new Map(); // topic -> why the server refused it (the client does not ask again by itself)
   #dashboardTopics;
 
   /** dashboardTopics: subscribed by the dashboard, not listed under "Following". */
@@ -44,14 +44,21 @@ export class NotificationsView {
       this.#el.input.value = '';
       this.follow(topic);
     });
-    live.on('subscribed', (s) => { this.#confirmed.add(s.topic); this.#renderTopics(); });
-    live.on('unsubscribed', (s) => { this.#confirmed.delete(s.topic); this.#renderTopics(); });
-    live.on('state', (s) => { if (s.state !== 'open') { this.#confirmed.clear(); this.#renderTopics(); } });
+    // Every change of a topic's channel (subscribing, subscribed, refused, retrying, after a lost connection).
+    live.on('channelState', () => this.#renderTopics());
+    live.on('refused', (r) => { this.#refused.set(r.topic, r.message || r.code); this.#renderTopics(); });
   }
 
+  /** Subscribes to a topic (again, if the server refused it before). */
   follow(topic) {
+    this.#refused.delete(topic);
     this.#live.subscribe(topic);
     this.#renderTopics();
+  }
+
+  /** Whether a topic is listed under "Following" (where its refusal is shown). */
+  lists(topic) {
+    return !this.#dashboardTopics.has(topic);
   }
 
   /** A notification of a followed topic: into the list, and a toast; `unread` counts it on the badge. */
@@ -87,14 +94,22 @@ export class NotificationsView {
 
   #renderTopics() {
     clear(this.#el.topics);
-    const topics = this.#live.topics.filter((t) => !this.#dashboardTopics.has(t));
-    for (const topic of topics) {
-      const live = this.#confirmed.has(topic);
+    for (const channel of this.#live.channels) {
+      if (!this.lists(channel.name)) continue;
+      const live = channel.joined;
+      const retrying = channel.state === 'errored';
       this.#el.topics.append(h('span', {
         class: `topic-chip${live ? '' : ' waiting'}`,
-        title: live ? 'subscribed' : 'subscribing…',
-        dataset: { testid: 'topic', topic, subscribed: live ? 'true' : 'false' },
-      }, topic), ' ');
+        title: live ? 'subscribed' : retrying ? `retrying: ${channel.error?.message ?? ''}` : 'subscribing…',
+        dataset: { testid: 'topic', topic: channel.name, subscribed: live ? 'true' : 'false', state: channel.state },
+      }, channel.name), ' ');
+    }
+    for (const [topic, why] of this.#refused) {
+      if (!this.lists(topic) || this.#live.channel(topic)) continue;
+      this.#el.topics.append(h('span', {
+        class: 'topic-chip waiting', title: `refused: ${why}`,
+        dataset: { testid: 'topic', topic, subscribed: 'false', state: 'refused' },
+      }, topic, h('span', { class: 'muted small', dataset: { testid: 'topic-refused' } }, ' refused')), ' ');
     }
   }
 }

@@ -58,3 +58,31 @@ export function bindStatus(el, client, { announcer, name = '' } = {}) {
   });
   render();
 }
+
+/**
+ * The banner over the chat while it is offline: why, and how many messages wait to be sent. Returns a
+ * function that renders it again (after a message was written offline).
+ */
+export function bindOfflineBanner(banner, chat) {
+  let last = null; // the last state event
+  let ticker = 0;
+  const render = (s = last) => {
+    last = s;
+    clearInterval(ticker);
+    if (!s || s.state === 'open' || s.state === 'connecting') {
+      banner.hidden = true;
+      return;
+    }
+    const update = () => {
+      const pending = chat.pending;
+      banner.textContent = `Connection lost: ${describe(s)}. `
+        + (pending ? `${pending} message${pending === 1 ? '' : 's'} will be sent once it is back.`
+          : 'What you write now is sent once it is back.');
+    };
+    ticker = s.state === 'reconnecting' ? setInterval(update, 500) : 0;
+    update();
+    banner.hidden = false;
+  };
+  chat.on('state', (s) => render(s));
+  return () => render();
+}

@@ -13,6 +13,9 @@ import { Emitter } from './emitter.js';
 import { Backoff } from './backoff.js';
 import { defaults } from './defaults.js';
 import { closeAction, ClientCloseCode } from './close-codes.js';
+import { endpointUrl, parseFrame } from './wire.js';
+
+export { endpointUrl, parseFrame }; // their home was this module; kept importable from here
 
 export const State = Object.freeze({
   CONNECTING: 'connecting',
@@ -20,35 +23,6 @@ export const State = Object.freeze({
   RECONNECTING: 'reconnecting',
   CLOSED: 'closed',
 });
-
-/** ws(s) URL of an endpoint path resolved against base (default: the page's URL). */
-export function endpointUrl(path, { base, name, token, guest } = {}) {
-  const url = new URL(path, base ?? globalThis.location.href);
-  if (url.protocol === 'http:') url.protocol = 'ws:';
-  if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (name) url.searchParams.set('name', name);
-  if (token) url.searchParams.set('token', token);
-  // The ticket from an earlier welcome: the server gives this guest its name back instead of a new one.
-  if (guest && !token) url.searchParams.set('guest', guest);
-  return url.href;
-}
-
-/** Splits one server frame: several JSON objects may arrive separated by '\n'. */
-export function parseFrame(data) {
-  const objects = [];
-  const bad = [];
-  for (const line of String(data).split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const obj = JSON.parse(line);
-      if (obj && typeof obj === 'object' && typeof obj.type === 'string') objects.push(obj);
-      else bad.push(line);
-    } catch {
-      bad.push(line);
-    }
-  }
-  return { objects, bad };
-}
 
 const encoder = new TextEncoder();
 

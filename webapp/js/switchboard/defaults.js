@@ -29,8 +29,14 @@ export const defaults = {
   pongTimeoutMs: 10000,
   /** How long connecting may take before the attempt is abandoned and retried, ms. */
   connectTimeoutMs: 10000,
-  /** Frames kept while offline (say, whisper, history); further sends are refused. */
+  /** Requests kept while offline or unconfirmed (say, whisper, history); further ones are refused. */
   maxBuffered: 100,
+  /**
+   * A join, subscribe, leave, unsubscribe or history request without an answer after this long
+   * fails with code 'timeout' (a join is then tried again with backoff), ms. say/whisper wait for
+   * their echo without a limit.
+   */
+  requestTimeoutMs: 10000,
   /** Fewest milliseconds between two typing frames for one room. */
   typingThrottleMs: 2000,
   /** Page size asked for by history(). */

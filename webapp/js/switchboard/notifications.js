@@ -1,84 +1,53 @@
-// Notifications client for /ws/notifications: topics subscribed again after every reconnect with
-// `since`, notifications de-duplicated by offset.
+// Notifications client for /ws/notifications. Topics are channels (channels.js): subscribed again
+// after every reconnect with `since`, notifications de-duplicated by offset, subscribe/unsubscribe
+// with a ref and their replies matched to them.
 //
 // Events: 'state', 'welcome', 'subscribed', 'notification', 'unsubscribed', 'error', 'pong',
-// 'close', 'frame' and '*'. 'subscribed' carries {topic, last, recovered, epochChanged, gap,
-// resubscribe}; 'notification' is emitted once per offset, including those missed while
-// disconnected (replayed: true).
+// 'close', 'open', 'frame', 'channelState' (a topic's state changed), 'refused' (a subscribe refused
+// for good) and '*'. 'subscribed' carries {topic, last, recovered, epochChanged, gap, resubscribe};
+// 'notification' is emitted once per offset, including those missed while disconnected
+// (replayed: true).
 
-import { Emitter } from './emitter.js';
-import { Connection, State } from './connection.js';
-import { Positions } from './positions.js';
-import { defaults } from './defaults.js';
+import { ChannelClient } from './channels.js';
+import { Offline, requestKind } from './requests.js';
 
-export class NotificationClient extends Emitter {
-  #conn;
-  #topics = new Set();
-  #positions = new Positions();
+/** Every request of /ws/notifications (see requests.js). */
+export const NotificationRequests = Object.freeze({
+  subscribe: requestKind({ reply: ['subscribed'], offline: Offline.CHANNEL }),
+  unsubscribe: requestKind({ reply: ['unsubscribed'], offline: Offline.DROP }),
+});
 
+const topics = {
+  path: 'notificationsPath',
+  key: 'topic',
+  join: 'subscribe',
+  joined: 'subscribed',
+  leave: 'unsubscribe',
+  left: 'unsubscribed',
+  item: 'notification',
+  requests: NotificationRequests,
+  // First subscribe: `last` is the topic's current value. A re-subscribe that recovered: the missed
+  // notifications follow as notification frames (`last` is one of them, so it is not counted here).
+  // One that did not: `history` (or else `last`) is emitted as notifications, minus what was seen.
+  replayOf(subscribed, rejoin) {
+    if (rejoin && subscribed.recovered) return [];
+    if (rejoin && Array.isArray(subscribed.history)) return subscribed.history;
+    return subscribed.last ? [subscribed.last] : [];
+  },
+  joinedEvent: (subscribed, { epochChanged, gap, rejoin }) => ({ ...subscribed, epochChanged, gap, resubscribe: rejoin }),
+};
+
+export class NotificationClient extends ChannelClient {
   constructor(options = {}) {
-    super();
-    this.options = { ...defaults, ...options };
-    this.#conn = new Connection(this.options.notificationsPath, this.options);
-    this.#conn.on('state', (s) => {
-      if (s.state === State.OPEN) for (const topic of this.#topics) this.#conn.send(this.#subscribeFrame(topic));
-      this.emit('state', s);
-    });
-    this.#conn.on('frame', (f) => this.#onFrame(f));
-    for (const type of ['close', 'open']) this.#conn.on(type, (e) => this.emit(type, e));
+    super(topics, options);
   }
 
-  get state() { return this.#conn.state; }
-  get user() { return this.#conn.user; }
-  get connection() { return this.#conn; }
-  get topics() { return [...this.#topics]; }
+  /** Topics this client is subscribed or subscribing to (not those unsubscribed or refused). */
+  get topics() { return this.channels.map((c) => c.name); }
 
-  connect() { this.#conn.open(); return this; }
-  close() { this.#conn.close(); return this; }
-  reconnectNow() { this.#conn.reconnectNow(); }
+  /** Subscribes (now, or when the connection opens; again after every reconnect); returns the topic's Channel. */
+  subscribe(topic) { return this.openChannel(topic); }
 
-  subscribe(topic) {
-    if (this.#topics.has(topic)) return;
-    this.#topics.add(topic);
-    if (this.state === State.OPEN) this.#conn.send(this.#subscribeFrame(topic));
-  }
-
-  unsubscribe(topic) {
-    if (!this.#topics.delete(topic)) return;
-    this.#positions.delete(topic);
-    this.#conn.send({ type: 'unsubscribe', topic }, { buffer: false });
-  }
-
-  #subscribeFrame(topic) {
-    const frame = { type: 'subscribe', topic };
-    const since = this.#positions.since(topic);
-    if (since) frame.since = since;
-    return frame;
-  }
-
-  // First subscribe: `last` is the topic's current value. A re-subscribe that recovered: the
-  // missed notifications follow as notification frames (`last` is one of them, so it is not
-  // counted here). One that did not: `history` (or else `last`) is emitted as notifications,
-  // minus what was already seen.
-  #onSubscribed(frame) {
-    const resubscribe = this.#positions.since(frame.topic) !== undefined;
-    let items = frame.last ? [frame.last] : [];
-    if (resubscribe && frame.recovered) items = [];
-    else if (resubscribe && Array.isArray(frame.history)) items = frame.history;
-    const { fresh, epochChanged, gap } = this.#positions.sync(frame.topic, frame, items);
-    this.emit('subscribed', { ...frame, epochChanged, gap, resubscribe });
-    if (resubscribe) for (const n of fresh) this.emit('notification', { ...n, type: 'notification', replayed: true });
-  }
-
-  #onFrame(frame) {
-    this.emit('frame', frame);
-    if (frame.type === 'subscribed') {
-      this.#onSubscribed(frame);
-    } else if (frame.type === 'notification') {
-      if (this.#positions.accept(frame.topic, frame.offset)) this.emit('notification', frame);
-    } else {
-      if (frame.type === 'unsubscribed') this.#positions.delete(frame.topic);
-      this.emit(frame.type, frame);
-    }
-  }
+  /** Unsubscribes; returns the topic's Channel (undefined when not subscribed). */
+  unsubscribe(topic) { return this.closeChannel(topic); }
 }
