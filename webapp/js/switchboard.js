@@ -20,6 +20,7 @@
 // under /switchboard/ in a WAR and at / in the standalone runner; pass `base` to point elsewhere.
 
 export { defaults } from './switchboard/defaults.js';
+export { Emitter } from './switchboard/emitter.js';
 export { Backoff } from './switchboard/backoff.js';
 export { CloseCode, closeAction } from './switchboard/close-codes.js';
 export { Connection, State, endpointUrl, parseFrame } from './switchboard/connection.js';
