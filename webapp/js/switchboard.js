@@ -9,6 +9,8 @@
 //   chat.connect().join('lobby');                          // a Channel: joining → joined (or errored)
 //   chat.say('lobby', 'hello');                            // buffered while offline
 //   chat.on('refused', ({ room, code }) => …);             // a join the server refused: not retried
+//   chat.on('messageChanged', ({ message }) => …);         // 1.1: edited, deleted or reacted to
+//   chat.on('unread', ({ room, unread }) => …);            // 1.1: markRead(room) when the user saw it
 //
 //   const live = new NotificationClient({ token });
 //   live.on('notification', (n) => …);
@@ -18,6 +20,7 @@
 // under /switchboard/ in a WAR and at / in the standalone runner; pass `base` to point elsewhere.
 
 export { defaults } from './switchboard/defaults.js';
+export { Emitter } from './switchboard/emitter.js';
 export { Backoff } from './switchboard/backoff.js';
 export { CloseCode, closeAction } from './switchboard/close-codes.js';
 export { Connection, State, endpointUrl, parseFrame } from './switchboard/connection.js';
@@ -27,3 +30,7 @@ export { Offline, Push, Requests, requestKind } from './switchboard/requests.js'
 export { ChannelClient } from './switchboard/channels.js';
 export { ChatClient, ChatRequests } from './switchboard/chat.js';
 export { NotificationClient, NotificationRequests } from './switchboard/notifications.js';
+export { MessageStore, applyEvent } from './switchboard/messages.js';
+export { ReadPositions } from './switchboard/reads.js';
+export { Whispers } from './switchboard/whispers.js';
+export { parseIdentity, displayName, isGuest } from './switchboard/identity.js';

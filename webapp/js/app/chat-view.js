@@ -1,10 +1,15 @@
 // The chat view: rooms and private conversations in the sidebar, members, the active log with
 // history paging, who is typing, and the composer. Talks to the server only through ChatClient.
+// Chat 1.1 parts live beside it: message-actions.js (edit, delete, react), reading.js (unread,
+// the "new messages" line, read and seen), composer.js (keys).
 
 import { Conversation } from './conversation.js';
 import { renderMembers, typingText } from './members.js';
 import { OlderPages } from './older-pages.js';
 import { bindOfflineBanner } from './status.js';
+import { bindComposer, bindConversationKeys } from './composer.js';
+import { MessageActions } from './message-actions.js';
+import { Reading } from './reading.js';
 
 const NEAR_TOP_PX = 48;
 const NEAR_BOTTOM_PX = 80;
@@ -22,6 +27,8 @@ export class ChatView {
   #onRoomsChanged;
   #older;
   #refreshBanner;
+  #actions;
+  #reading;
 
   constructor(root, chat, { onError = () => {}, onRoomsChanged = () => {} } = {}) {
     this.#root = root;
@@ -39,6 +46,10 @@ export class ChatView {
     };
     this.#older = new OlderPages(chat, this.#el, { me: () => this.#me, isActive: (conv) => conv === this.#active });
     this.#refreshBanner = bindOfflineBanner(this.#el.banner, chat);
+    this.#actions = new MessageActions(chat, this.#el.logs, { onDone: () => this.#el.input.focus() });
+    this.#reading = new Reading(chat, {
+      isActive: (conv) => conv === this.#active, me: () => this.#me, conversations: () => [...this.#convs.values()],
+    });
     this.#wireDom();
     this.#wireClient();
   }
@@ -85,13 +96,16 @@ export class ChatView {
     chat.on('presence', (p) => this.#presence(p));
     chat.on('typing', (t) => this.#typing(t));
     chat.on('whisper', (w) => this.#whisper(w));
+    chat.on('messageChanged', ({ room, message }) => this.#convs.get(room)?.update(message, this.#me));
     chat.on('error', (e) => this.#error(e));
+    document.addEventListener('visibilitychange', () => this.#reading.shown(this.#active));
   }
 
   #joined(j) {
     const conv = this.#convs.get(j.room);
     if (!conv) return; // left meanwhile
     conv.joined = true;
+    conv.v11 = this.#chat.supportsV11(j.room);
     conv.members = new Map((j.members ?? []).map((m) => [m.user, true]));
     if (j.rejoin) {
       if (j.epochChanged) {
@@ -107,6 +121,7 @@ export class ChatView {
       conv.hasOlder = conv.oldest !== null && conv.oldest > 1;
     }
     if (conv === this.#active) this.#renderActive();
+    this.#reading.joined(conv);
   }
 
   #message(m) {
@@ -114,14 +129,14 @@ export class ChatView {
     if (!conv) return;
     this.#stopTyping(conv, m.from);
     this.#atBottomThen(conv, () => conv.add(m, { me: this.#me }), m.from === this.#me);
-    this.#countUnread(conv, m.from);
+    this.#reading.arrived(conv, m);
   }
 
   #whisper(w) {
     const partner = w.from === this.#me ? w.to : w.from;
     const conv = this.#dm(partner);
     this.#atBottomThen(conv, () => conv.add(w, { me: this.#me }), w.from === this.#me);
-    this.#countUnread(conv, w.from);
+    this.#reading.arrived(conv, w);
   }
 
   /** A room's state: joining, joined, errored (refused for good, or retrying), leaving, closed. */
@@ -138,7 +153,7 @@ export class ChatView {
     if (p.event === 'join') conv.members.set(p.user, true);
     else conv.members.delete(p.user);
     if (p.event === 'leave') this.#stopTyping(conv, p.user);
-    this.#atBottomThen(conv, () => conv.note(`${p.user} ${p.event === 'join' ? 'joined' : 'left'}`));
+    this.#atBottomThen(conv, () => conv.note(` ${p.event === 'join' ? 'joined' : 'left'}`, 'system', p.user));
     if (conv === this.#active) this.#renderMembers();
   }
 
@@ -161,20 +176,15 @@ export class ChatView {
   // ------------------------------------------------------------------ page events
 
   #wireDom() {
-    const { composer, input, joinForm, joinInput, leave, older, scroller } = this.#el;
-    composer.addEventListener('submit', (event) => {
-      event.preventDefault();
-      this.#send();
-    });
-    input.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        this.#send();
-      }
-    });
-    input.addEventListener('input', () => {
-      this.#fitComposer();
-      if (this.#active?.kind === 'room' && input.value.trim() !== '') this.#chat.typing(this.#active.name);
+    const { input, joinForm, joinInput, leave, older, scroller } = this.#el;
+    bindComposer(this.#el, {
+      send: (text) => this.#send(text),
+      editLast: () => {
+        const li = this.#active?.kind === 'room' && this.#active.v11 ? this.#active.lastOwn() : null;
+        if (li) this.#actions.edit(li);
+        return Boolean(li);
+      },
+      typing: () => { if (this.#active?.kind === 'room') this.#chat.typing(this.#active.name); },
     });
     joinForm.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -189,30 +199,21 @@ export class ChatView {
     scroller.addEventListener('scroll', () => {
       if (scroller.scrollTop < NEAR_TOP_PX) this.#older.request(this.#active);
     }, { passive: true });
-    // Alt+ArrowUp / Alt+ArrowDown move between conversations from anywhere in the chat.
-    this.#root.addEventListener('keydown', (event) => {
-      if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
-      const all = [...this.#convs.values()];
-      const i = all.indexOf(this.#active);
-      const next = all[(i + (event.key === 'ArrowDown' ? 1 : all.length - 1)) % all.length];
-      if (next) {
-        event.preventDefault();
-        this.#select(next);
-      }
+    bindConversationKeys(this.#root, {
+      conversations: () => [...this.#convs.values()], active: () => this.#active, select: (conv) => this.#select(conv),
     });
   }
 
-  #send() {
+  /** Sends what the composer holds; false when refused locally (the error is shown, the text stays). */
+  #send(text) {
     const conv = this.#active;
-    const text = this.#el.input.value.trim();
-    if (!conv || !text) return;
+    if (!conv) return false;
     const ref = conv.kind === 'room' ? this.#chat.say(conv.name, text) : this.#chat.whisper(conv.name, text);
-    if (ref == null) return; // refused locally (the error is shown)
-    this.#el.input.value = '';
-    this.#fitComposer();
+    if (ref == null) return false;
     conv.addPending(ref, text, this.#me ?? 'me');
     this.#scrollToBottom();
     if (this.#chat.state !== 'open') this.#refreshBanner(); // count the new pending message now
+    return true;
   }
 
   // ------------------------------------------------------------------ conversations
@@ -249,20 +250,14 @@ export class ChatView {
     if (this.#active && this.#active !== conv) {
       this.#active.list.hidden = true;
       this.#active.button.removeAttribute('aria-current');
+      this.#reading.hidden(this.#active);
     }
     this.#active = conv;
     conv.list.hidden = false;
     conv.button.setAttribute('aria-current', 'true');
-    conv.unread = 0;
-    conv.renderItem();
+    this.#reading.shown(conv);
     this.#renderActive();
     this.#scrollToBottom();
-  }
-
-  #countUnread(conv, from) {
-    if (from === this.#me || (conv === this.#active && !document.hidden)) return;
-    conv.unread += 1;
-    conv.renderItem();
   }
 
   #stopTyping(conv, user) {
@@ -275,6 +270,8 @@ export class ChatView {
     const conv = this.#active;
     const { title, sub, leave, input } = this.#el;
     title.textContent = conv ? conv.title : 'No conversation';
+    if (conv?.kind === 'dm') title.dataset.user = conv.name;
+    else delete title.dataset.user;
     sub.textContent = conv ? conv.status : 'Join a room to start.';
     leave.hidden = !conv;
     leave.textContent = conv?.kind === 'dm' ? 'Close' : 'Leave';
@@ -292,12 +289,6 @@ export class ChatView {
 
   #renderTyping() {
     this.#el.typing.textContent = typingText(this.#active ? [...this.#active.typing.keys()] : []);
-  }
-
-  /** Grows the composer with its lines (rows, not an inline style: CSP), up to six. */
-  #fitComposer() {
-    const lines = this.#el.input.value.split('\n').length;
-    this.#el.input.rows = Math.min(6, Math.max(1, lines));
   }
 
   /** Runs a change to a log and keeps the view pinned to the bottom if it was there. */

@@ -2,9 +2,12 @@
 // in the sidebar. Each keeps its own <ol>, so switching conversations only toggles `hidden`. Items
 // are unique by offset (rooms) or id (whispers); older pages are prepended without moving what the
 // reader is looking at. A room follows the state of its channel (ChatClient.join): joining, joined,
-// errored (refused, or retrying), and shows it in its sidebar entry.
+// errored (refused, or retrying), and shows it in its sidebar entry. Chat 1.1: items are found by
+// message id to show edits, deletes and reactions, and a "new messages" line marks where unread begins.
 
-import { h, timeOf, dateTimeOf, hueClass } from './dom.js';
+import { h } from './dom.js';
+import { person, displayName } from './people.js';
+import { messageItem, renderState } from './message-item.js';
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const TYPING_VISIBLE_MS = 5000;
@@ -12,6 +15,8 @@ const TYPING_VISIBLE_MS = 5000;
 export class Conversation {
   #seen = new Set(); // 'o<offset>' or 'i<id>' of every message shown
   #pending = new Map(); // ref -> <li>
+  #byId = new Map(); // message or whisper id -> <li>
+  #divider = null; // the "new messages" line, while shown
 
   constructor({ key, kind, name }) {
     this.key = key; // 'lobby' or '@bob'
@@ -20,6 +25,7 @@ export class Conversation {
     this.members = new Map(); // user -> true (rooms)
     this.typing = new Map(); // user -> timer id
     this.unread = 0;
+    this.v11 = false; // rooms: the server speaks chat 1.1 (edit, delete, react, read positions)
     this.oldest = null; // smallest offset shown
     this.hasOlder = false;
     this.loadingOlder = false; // a history request of this room is on its way
@@ -38,7 +44,7 @@ export class Conversation {
     this.list.append(this.empty);
   }
 
-  get title() { return this.kind === 'room' ? `#${this.name}` : `@${this.name}`; }
+  get title() { return this.kind === 'room' ? `#${this.name}` : `@${displayName(this.name)}`; }
 
   /** The server refused this room for good (the client does not ask again by itself). */
   get refused() { return Boolean(this.problem?.final); }
@@ -60,7 +66,7 @@ export class Conversation {
       onclick: onSelect,
     },
     h('span', { class: 'conv-mark', 'aria-hidden': 'true' }, this.kind === 'room' ? '#' : '@'),
-    h('span', { class: 'conv-name' }, this.name),
+    this.kind === 'room' ? h('span', { class: 'conv-name' }, this.name) : person(this.name, { className: 'conv-name' }),
     this.stateNote = h('span', { class: 'muted small', hidden: true, dataset: { testid: 'room-state' } }),
     this.unreadBadge = h('span', { class: 'count-badge', hidden: true, dataset: { testid: 'unread' } }));
     this.item = h('li', {}, this.button);
@@ -114,6 +120,7 @@ export class Conversation {
 
   /** Adds a message (room message or whisper) at the end, or at the start for older pages. */
   add(m, { me, prepend = false } = {}) {
+    if (m.id != null && this.#byId.has(m.id)) return null;
     const key = this.kind === 'room' && Number.isInteger(m.offset) ? `o${m.offset}` : `i${m.id}`;
     if (this.#seen.has(key)) return null;
     this.#seen.add(key);
@@ -122,7 +129,9 @@ export class Conversation {
       this.#pending.get(m.ref).remove();
       this.#pending.delete(m.ref);
     }
-    const li = messageItem(m, m.from === me);
+    const mine = m.from === me;
+    const li = messageItem(m, { mine, me, actions: this.kind === 'room' && this.v11 });
+    if (m.id != null) this.#byId.set(m.id, li);
     this.empty.remove();
     if (prepend) {
       this.list.prepend(li);
@@ -135,6 +144,54 @@ export class Conversation {
     return li;
   }
 
+  /** A message's new state (edited, deleted, reacted to); false when it is not shown here. */
+  update(m, me) {
+    const li = this.#byId.get(m.id);
+    if (!li) return false;
+    renderState(li, m, me);
+    return true;
+  }
+
+  /** The <li> of a message or whisper by id (`item` is the sidebar entry). */
+  itemOf(id) { return this.#byId.get(id); }
+
+  /** One's own newest message that can still be edited (the Up arrow), or undefined. */
+  lastOwn() {
+    const own = this.list.querySelectorAll('li.msg[data-mine="true"]:not([data-deleted]):not(.pending)');
+    return own[own.length - 1];
+  }
+
+  /** The largest offset shown (0 when none). */
+  get newest() {
+    const items = this.list.querySelectorAll('li.msg[data-offset]:not([data-offset=""])');
+    return items.length ? Number(items[items.length - 1].dataset.offset) : 0;
+  }
+
+  /**
+   * Puts the "new messages" line above the first message of someone else after `read`; removes it
+   * when there is none. Returns whether it is shown.
+   */
+  markNewAfter(read, me) {
+    this.clearNewMarker();
+    const first = [...this.list.querySelectorAll('li.msg[data-offset]')]
+      .find((li) => Number(li.dataset.offset) > read && li.dataset.from !== me && !li.classList.contains('pending'));
+    if (!first) return false;
+    this.#divider = h('li', { class: 'note new-messages', role: 'separator', dataset: { testid: 'new-messages' } }, 'New messages');
+    this.list.insertBefore(this.#divider, first);
+    regroup(first); // the line separates: the first unread message shows its author again
+    return true;
+  }
+
+  clearNewMarker() {
+    if (!this.#divider) return;
+    const next = this.#divider.nextElementSibling;
+    this.#divider.remove();
+    this.#divider = null;
+    regroup(next);
+  }
+
+  get newMarkerShown() { return this.#divider !== null; }
+
   /** The room's history restarted (new epoch): offsets start again at 1, what is shown stays. */
   newEpoch() {
     for (const key of [...this.#seen]) if (key.startsWith('o')) this.#seen.delete(key);
@@ -144,7 +201,7 @@ export class Conversation {
 
   /** Shows a message the server has not confirmed yet (sending, or waiting for the connection). */
   addPending(ref, text, me) {
-    const li = messageItem({ from: me, text, ts: new Date().toISOString() }, true);
+    const li = messageItem({ from: me, text, ts: new Date().toISOString() }, { mine: true, me });
     li.classList.add('pending');
     li.dataset.testid = 'message-pending';
     li.dataset.ref = ref;
@@ -166,35 +223,17 @@ export class Conversation {
 
   hasPending(ref) { return this.#pending.has(ref); }
 
-  /** A line between messages: presence, or what happened to the history. */
-  note(text, kind = 'system') {
+  /** A line between messages: presence (`user` + text), or what happened to the history. */
+  note(text, kind = 'system', user = null) {
     this.empty.remove();
-    this.list.insertBefore(
-      h('li', { class: `note ${kind}`, dataset: { testid: kind === 'divider' ? 'divider' : 'system-line' } }, text),
+    const dataset = { testid: kind === 'divider' ? 'divider' : 'system-line', ...(user ? { user } : {}) };
+    this.list.insertBefore(h('li', { class: `note ${kind}`, dataset }, user ? person(user) : null, text),
       this.#firstPending());
   }
 
   #firstPending() {
     return this.#pending.values().next().value ?? null;
   }
-}
-
-function messageItem(m, mine) {
-  const who = m.from ?? '?';
-  return h('li', {
-    class: `msg${mine ? ' mine' : ''}`,
-    dataset: { testid: 'message', from: who, offset: m.offset ?? '', id: m.id ?? '', ts: m.ts ?? '' },
-  },
-  h('span', { class: `avatar ${hueClass(who)}`, 'aria-hidden': 'true' }, initial(who)),
-  h('div', { class: 'bubble' },
-    h('div', { class: 'meta' },
-      h('span', { class: `from ${hueClass(who)}`, dataset: { testid: 'message-from' } }, who),
-      h('time', { datetime: m.ts ?? '', title: dateTimeOf(m.ts) }, timeOf(m.ts))),
-    h('p', { class: 'text', dataset: { testid: 'message-text' } }, m.text ?? '')));
-}
-
-function initial(name) {
-  return [...String(name)][0]?.toUpperCase() ?? '?';
 }
 
 // Consecutive messages by one author within a few minutes share one name line.

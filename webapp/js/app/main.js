@@ -8,6 +8,7 @@ import { ChatView } from './chat-view.js';
 import { DashboardView } from './dashboard-view.js';
 import { NotificationsView } from './notifications-view.js';
 import { Toasts } from './toasts.js';
+import { person, personText } from './people.js';
 
 const params = new URLSearchParams(location.search);
 const config = {
@@ -54,8 +55,9 @@ function start(name) {
 
   const me = byTestId('me');
   chat.on('welcome', (w) => {
-    me.textContent = w.user;
-    me.title = `Signed in as ${w.user}`;
+    me.replaceChildren(...person(w.user).childNodes); // a guest: its name and a "guest" mark
+    me.dataset.user = w.user; // the full identity ("guest:ann")
+    me.title = `Signed in as ${personText(w.user)}`;
     me.hidden = false;
   });
 

@@ -5,12 +5,18 @@
 // their request kinds, frame types and methods; `spec` names the endpoint's vocabulary:
 //
 //   { path: 'chatPath', key: 'room', join: 'join', joined: 'joined', leave: 'leave', left: 'left',
-//     item: 'message', requests: ChatRequests,
+//     item: 'message', items: ['message', 'edited', …], requests: ChatRequests,
 //     replayOf(joinedFrame, rejoin) → items it carries, joinedEvent(joinedFrame, sync) → event payload }
+//
+// `items` are the frame types of a channel's log: they share its offsets (chat 1.1: edits, deletes
+// and reactions are log entries as messages are), so each is emitted once per offset and replayed
+// in offset order after a reconnect; an entry of a joined frame without a type is an `item`.
 //
 // Rules: a refused join (an error that is not transient) takes the channel out of the registry, so it
 // is never sent again; a transient one (unavailable, rate_limited, timeout) is retried with backoff.
 // Items (messages, notifications) are emitted only for a joined channel, at most once per offset.
+// Subclasses may override deliverItem (an item seen for the first time), channelSynced (a joined
+// answer, before its event) and channelGone (left or refused).
 
 import { Emitter } from './emitter.js';
 import { Connection, State } from './connection.js';
@@ -70,7 +76,7 @@ export class ChannelClient extends Emitter {
     const channel = this.#channels.get(name);
     if (!channel) return undefined;
     this.#channels.delete(name);
-    this.#positions.delete(name);
+    this.#forget(name);
     // Its join in flight and what waits for it (say, history) are of no use now; a late reply matches nothing.
     for (const push of this.#requests.values()) {
       if (push.frame[this.#spec.key] === name) this.#requests.settle(push, 'error', localError('cancelled', `left ${name}`, push));
@@ -114,6 +120,18 @@ export class ChannelClient extends Emitter {
 
   /** For subclasses: the handler of one of their own server frame types (instead of the plain event). */
   handle(type, fn) { this.#handlers.set(type, fn); }
+
+  /** For subclasses: a log entry (message, notification, edit…) seen for the first time. */
+  deliverItem(frame) { this.emit(frame.type, frame); }
+
+  /** For subclasses: a joined/subscribed answer was applied; its event and replayed items follow. */
+  channelSynced(frame, sync) {} // eslint-disable-line no-unused-vars
+
+  /** For subclasses: a channel left the client (left, refused, or ended by the server). */
+  channelGone(name) {} // eslint-disable-line no-unused-vars
+
+  /** The last offset seen in a room or topic (0 before any). */
+  lastOffset(name) { return this.#positions.since(name)?.offset ?? 0; }
 
   // ---------------------------------------------------------------------------------- sending
 
@@ -162,13 +180,13 @@ export class ChannelClient extends Emitter {
 
   #onFrame(frame) {
     this.emit('frame', frame);
-    const { joined, left, item, key } = this.#spec;
+    const { joined, left, items, key } = this.#spec;
     const push = this.#requests.match(frame, this.user, key);
     if (frame.type === 'error') return this.#onError(frame, push);
     if (push) this.#requests.settle(push, 'ok', frame);
     if (frame.type === joined) return this.#onJoined(frame, push);
     if (frame.type === left) return this.#onLeft(frame, push);
-    if (frame.type === item) return this.#onItem(frame);
+    if (items.includes(frame.type)) return this.#onItem(frame);
     const handler = this.#handlers.get(frame.type);
     return handler ? handler(frame) : this.emit(frame.type, frame);
   }
@@ -203,7 +221,7 @@ export class ChannelClient extends Emitter {
     }
     // Refused: asking again on every reconnect would only be refused again.
     this.#channels.delete(channel.name);
-    this.#positions.delete(channel.name);
+    this.#forget(channel.name);
     channel.setState(ChannelState.ERRORED, { code, message });
     this.emit('refused', { [this.#spec.key]: channel.name, name: channel.name, code, message, ref: error.ref, request: error.request, channel });
   }
@@ -217,13 +235,16 @@ export class ChannelClient extends Emitter {
     // Left meanwhile, or the answer to an earlier channel of that name (left and joined again).
     if (!channel || (push && push.channel !== channel)) return;
     const rejoin = this.#positions.since(channel.name) !== undefined;
-    const items = this.#spec.replayOf(frame, rejoin);
+    // Entries keep their own type (a recovery replays edits and reactions too); untyped ones are items.
+    const items = this.#spec.replayOf(frame, rejoin).map((m) => ({ ...m, type: m?.type ?? item }));
     const { fresh, epochChanged, gap } = this.#positions.sync(channel.name, frame, items);
-    for (const m of items) this.#confirm({ ...m, type: item });
+    for (const m of items) this.#confirm(m);
     // Any joined is the server's word that this connection is in the channel, also a late one after a timeout.
     channel.setState(ChannelState.JOINED);
-    this.emit(frame.type, this.#spec.joinedEvent(frame, { fresh, epochChanged, gap, rejoin }));
-    if (rejoin) for (const m of fresh) this.emit(item, { ...m, type: item, replayed: true });
+    const sync = { fresh, epochChanged, gap, rejoin, items };
+    this.channelSynced(frame, sync);
+    this.emit(frame.type, this.#spec.joinedEvent(frame, sync));
+    if (rejoin) for (const m of fresh) this.deliverItem({ ...m, replayed: true });
   }
 
   #onLeft(frame, push) {
@@ -231,7 +252,7 @@ export class ChannelClient extends Emitter {
     const channel = this.#channels.get(name);
     if (!push && channel) { // not asked for: the server ended the membership
       this.#channels.delete(name);
-      this.#positions.delete(name);
+      this.#forget(name);
       channel.setState(ChannelState.CLOSED);
     }
     this.emit(frame.type, frame);
@@ -239,7 +260,12 @@ export class ChannelClient extends Emitter {
 
   #onItem(frame) {
     const channel = this.#channels.get(frame[this.#spec.key]);
-    if (channel?.joined && this.#positions.accept(channel.name, frame.offset)) this.emit(frame.type, frame);
+    if (channel?.joined && this.#positions.accept(channel.name, frame.offset)) this.deliverItem(frame);
+  }
+
+  #forget(name) {
+    this.#positions.delete(name);
+    this.channelGone(name);
   }
 
   /** An item that came inside a reply (a joined's history) may be the echo of a write of this client. */

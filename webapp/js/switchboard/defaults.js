@@ -43,6 +43,10 @@ export const defaults = {
   historyLimit: 50,
   /** Close on pagehide (lets the page enter the back/forward cache) and reopen on pageshow. */
   closeOnPageHide: true,
-  /** Whisper ids remembered to drop replays of whispers already shown. */
+  /** Whisper ids remembered to drop replays of whispers already shown (and for their receipts). */
   rememberedWhispers: 1000,
+  /** Chat 1.1: messages kept per room in their current state (chat.messages(room)); the newest stay. */
+  maxStoredMessages: 1000,
+  /** Chat 1.1: fewest milliseconds between two `read` frames for one room (markRead coalesces). */
+  readThrottleMs: 1000,
 };

@@ -25,6 +25,7 @@ const topics = {
   leave: 'unsubscribe',
   left: 'unsubscribed',
   item: 'notification',
+  items: ['notification'],
   requests: NotificationRequests,
   // First subscribe: `last` is the topic's current value. A re-subscribe that recovered: the missed
   // notifications follow as notification frames (`last` is one of them, so it is not counted here).
