@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 import dev.switchboard.protocol.Wire;
 
 /**
- * Decides who connects (PROTOCOL.md, "Identity"): the container's principal; else an HS256 JWT from
+ * Decides who connects (docs/protocol.md, "Identity"): the container's principal; else an HS256 JWT from
  * {@code ?token=} checked with the configured secret; else, where guests are allowed, a guest name from
  * {@code ?name=} (the {@link Hub} makes it unique). A client field never sets identity.
  */

@@ -3,13 +3,14 @@ package dev.switchboard.core;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One text frame to send. Fan-out hands the same instance to every member, so a transport that can write bytes
- * directly ({@link #wire()}) encodes and frames a message once, however many connections it goes to; the others send
- * {@link #text()} through their container's API.
+ * One text frame to send. Fan-out hands the same instance to every member, so whatever is derived from the text
+ * (its length in bytes, the transport's encoded form) is derived once per message, not once per recipient.
  */
 public final class Outgoing {
 
     private final String text;
+    /** UTF-8 length, computed on first use (racing threads compute the same value). */
+    private int bytes = -1;
     /** The WebSocket frame, made on first use (racing threads may both make it; any copy is the same bytes). */
     private volatile byte[] wire;
 
@@ -19,6 +20,29 @@ public final class Outgoing {
 
     public String text() {
         return text;
+    }
+
+    /** The text's length in UTF-8 bytes: what the outbox's limits count. */
+    public int bytes() {
+        int b = bytes;
+        if (b < 0) {
+            b = utf8Length(text);
+            bytes = b;
+        }
+        return b;
+    }
+
+    /** UTF-8 length of a string: 1 byte per ASCII char, 2 or 3 per other char, 4 per surrogate pair. */
+    static int utf8Length(String s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                bytes += c < 0x800 ? 1 : Character.isSurrogate(c) ? 1 : 2; // each half of a pair: 2, the pair: 4
+            }
+        }
+        return bytes;
     }
 
     /**

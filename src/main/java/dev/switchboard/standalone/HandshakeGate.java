@@ -62,7 +62,7 @@ final class HandshakeGate extends BaseFilter {
         query.setQuery(request.getQueryStringDC());
         query.setQueryStringEncoding(StandardCharsets.UTF_8);
         query.handleQueryParameters();
-        Admission.Decision decision = switchboard.hub().admission().decide(request.getHeader("Origin"),
+        Admission.Decision decision = switchboard.admission().decide(request.getHeader("Origin"),
                 request.getHeader("Host"), null, query.getParameter("token"), query.getParameter("name"),
                 query.getParameter("guest"));
         if (decision.status() != 403) {

@@ -31,7 +31,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
         Map<String, Object> props = sec.getUserProperties();
         Principal principal = request.getUserPrincipal();
-        Admission.Decision decision = Switchboard.running().hub().admission().decide(header(request, "Origin"),
+        Admission.Decision decision = Switchboard.running().admission().decide(header(request, "Origin"),
                 header(request, "Host"), principal == null ? null : principal.getName(),
                 parameter(request, "token"), parameter(request, "name"), parameter(request, "guest"));
         if (!decision.admitted()) {

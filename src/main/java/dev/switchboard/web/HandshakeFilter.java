@@ -37,7 +37,7 @@ public class HandshakeFilter implements Filter {
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse out
                 && "websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
-            Admission.Decision decision = Switchboard.running().hub().admission().decide(http.getHeader("Origin"),
+            Admission.Decision decision = Switchboard.running().admission().decide(http.getHeader("Origin"),
                     http.getHeader("Host"), http.getUserPrincipal() == null ? null : http.getUserPrincipal().getName(),
                     http.getParameter("token"), http.getParameter("name"), http.getParameter("guest"));
             if (decision.status() == 403) {

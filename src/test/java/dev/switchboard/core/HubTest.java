@@ -9,7 +9,9 @@ import dev.switchboard.settings.Settings;
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Since;
+import dev.switchboard.testing.Hubs;
 import dev.switchboard.testing.MutableClock;
+import dev.switchboard.protocol.Names;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -40,12 +42,8 @@ class HubTest {
     private Hub hub = hub(Map.of());
 
     private Hub hub(Map<String, String> settings) {
-        Settings s = Settings.load(name -> settings.get(name.substring("switchboard.".length())), n -> null, n -> null);
         // A direct send executor: the recording transports see every frame before hub calls return.
-        Hub h = new Hub(s, new MemoryBackplane(s.getInt(Settings.Key.HISTORY_SIZE), s.getInt(Settings.Key.MAX_CHANNELS)),
-                clock, new Stats(), Runnable::run);
-        h.listen();
-        return h;
+        return Hubs.inMemory(Hubs.settings(settings), clock, new Stats(), Runnable::run);
     }
 
     private record Client(Connection connection, RecordingTransport socket) {
@@ -242,7 +240,7 @@ class HubTest {
         assertEquals("forbidden", refused.getString("code"));
         ann.send(new ClientMessage.Subscribe("user:ann", null, null), hub);
         ann.socket.expect("subscribed");
-        hub.publishToUser("ann", Json.createObjectBuilder().add("note", "for ann").build());
+        hub.publish(Names.userTopic("ann"), Json.createObjectBuilder().add("note", "for ann").build());
         assertEquals("for ann", ann.socket.expect("notification").getJsonObject("data").getString("note"));
         assertThrows(IllegalArgumentException.class, () -> hub.publish("bad topic", JsonValue.NULL));
     }
