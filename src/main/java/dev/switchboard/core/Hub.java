@@ -57,11 +57,11 @@ public final class Hub {
     private final Whispers whispers;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService ownSender;
-    private final ExecutorService worker;
+    private final ExecutorService ownWorker;
 
     /**
-     * @param sender runs every connection's sends (see {@link Outbox}); null: the hub's own pool of one thread per
-     *               core (tests pass a direct executor)
+     * @param sender runs every connection's sends (see {@link Outbox}) and continues memberships whose bus
+     *               subscription completed later; null: the hub's own pools (tests pass a direct executor)
      */
     public Hub(Settings settings, Storage storage, Authenticator authenticator, Clock clock, Stats stats,
                Executor sender) {
@@ -72,12 +72,12 @@ public final class Hub {
         this.rateLimit = new RateLimit(settings.getInt(Settings.Key.RATE_PER_SECOND),
                 settings.getInt(Settings.Key.RATE_BURST), settings.getInt(Settings.Key.RATE_STRIKES));
         this.ownSender = sender != null ? null : pool(Math.max(2, Runtime.getRuntime().availableProcessors()), "send");
-        this.worker = pool(2, "store");
+        this.ownWorker = sender != null ? null : pool(2, "store");
         int historySize = settings.getInt(Settings.Key.HISTORY_SIZE);
         int historyPage = Math.max(1, settings.getInt(Settings.Key.HISTORY_PAGE));
         this.sessions = new Sessions(settings, storage.presence(), clock, stats, sender != null ? sender : ownSender,
                 authenticator, rateLimit);
-        this.channels = new Channels(storage.bus(), storage.cursors(), stats, worker);
+        this.channels = new Channels(storage.bus(), storage.cursors(), stats, sender != null ? sender : ownWorker);
         Membership membership = new Membership(channels, new Recovery(storage.log(), historySize, historyPage),
                 replies);
         Texts texts = new Texts(storage.log(), replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
@@ -308,9 +308,9 @@ public final class Hub {
         }
         sessions.closeAll(CloseCode.GOING_AWAY, "server shutting down");
         storage.close();
-        worker.shutdown();
         if (ownSender != null) {
             ownSender.shutdown();
+            ownWorker.shutdown();
         }
     }
 }

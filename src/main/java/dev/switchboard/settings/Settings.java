@@ -98,11 +98,6 @@ public final class Settings {
         this.values = values;
     }
 
-    /** Defaults only. */
-    public static Settings defaults() {
-        return load(name -> null, name -> null, name -> null);
-    }
-
     /** System properties, then environment (the standalone runner). */
     public static Settings fromSystem() {
         return load(name -> null, System::getProperty, System::getenv);

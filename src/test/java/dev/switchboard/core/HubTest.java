@@ -1,7 +1,6 @@
 package dev.switchboard.core;
 
 import dev.switchboard.auth.Refusal;
-import dev.switchboard.auth.Authenticator;
 import dev.switchboard.auth.Identity;
 
 import dev.switchboard.settings.Settings;
@@ -382,26 +381,6 @@ class HubTest {
         assertEquals("ann-2", b.connection.user());
         hub.closed(a.connection);
         assertEquals("ann", connect(Identity.guest("ann"), Connection.Endpoint.CHAT).connection.user());
-        assertEquals("script", Authenticator.guestName("  <script> "));
-        assertEquals("guest", Authenticator.guestName(" <> "));
-        assertEquals("ann-lee", Authenticator.guestName(" ann lee "));
-    }
-
-    @Test
-    void tokensAreVerified() throws Exception {
-        Settings s = Settings.load(n -> n.equals("switchboard.tokenSecret") ? "k" : null, n -> null, n -> null);
-        Authenticator auth = new Authenticator(s, clock);
-        String good = Authenticator.sign("k", "tess", clock.instant().plusSeconds(60));
-        assertEquals("tess", auth.authenticate(null, good, "ignored").user());
-        assertEquals("boss", auth.authenticate("boss", good, null).user(), "the container principal wins");
-        String forged = Authenticator.sign("other", "tess", clock.instant().plusSeconds(60));
-        assertEquals(401, assertThrows(Refusal.class, () -> auth.authenticate(null, forged, null)).status());
-        String expired = Authenticator.sign("k", "tess", clock.instant().minusSeconds(1));
-        assertThrows(Refusal.class, () -> auth.authenticate(null, expired, null));
-        assertThrows(Refusal.class, () -> auth.authenticate(null, "a.b", null));
-        Settings noGuests = Settings.load(n -> n.equals("switchboard.guests") ? "false" : null, n -> null, n -> null);
-        assertThrows(Refusal.class, () -> new Authenticator(noGuests, clock).authenticate(null, null, "ann"));
-        assertTrue(Instant.now().isAfter(Instant.EPOCH));
     }
 
     private static List<Long> offsets(List<? extends JsonValue> frames) {
