@@ -241,7 +241,7 @@ public final class Runner implements AutoCloseable {
         return upgraded.released();
     }
 
-    /** WebSocket connections whose endpoint was handed a {@link DirectWriter} (see {@link RunnerEngine}). */
+    /** WebSocket connections whose endpoint took its {@link DirectWriter} (see {@link RunnerEngine}). */
     long directWritersHandedOver() {
         return container.engine.writersHandedOver();
     }

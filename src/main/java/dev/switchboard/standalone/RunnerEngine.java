@@ -40,7 +40,7 @@ final class RunnerEngine implements WebSocketEngine {
         this.plain = plain;
     }
 
-    /** Connections whose endpoint was handed a {@link DirectWriter}, since the start. */
+    /** Connections whose endpoint took its {@link DirectWriter} when it opened, since the start. */
     long writersHandedOver() {
         return handedOver.sum();
     }
@@ -69,10 +69,12 @@ final class RunnerEngine implements WebSocketEngine {
             public Connection createConnection(Writer writer, Connection.CloseListener closeListener) {
                 DirectWriter direct = new DirectWriter(writer, plain ? TyrusInternals.grizzlyConnection(writer) : null);
                 if (slot != null) {
-                    slot.fill(direct); // Tyrus opens the endpoint within createConnection
+                    slot.fill(direct);
+                }
+                Connection connection = info.createConnection(direct, closeListener); // opens the endpoint
+                if (slot != null && slot.taken()) {
                     handedOver.increment();
                 }
-                Connection connection = info.createConnection(direct, closeListener);
                 return connection == null ? null : new FrameGuard(connection, incomingBufferSize);
             }
         };

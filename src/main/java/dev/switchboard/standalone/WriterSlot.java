@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 final class WriterSlot implements Supplier<FrameChannel> {
 
     private volatile DirectWriter writer;
+    private volatile boolean taken;
 
     void fill(DirectWriter writer) {
         this.writer = writer;
@@ -20,6 +21,13 @@ final class WriterSlot implements Supplier<FrameChannel> {
     /** The connection's writer; null before the connection is made. */
     @Override
     public FrameChannel get() {
-        return writer;
+        DirectWriter w = writer;
+        taken |= w != null;
+        return w;
+    }
+
+    /** True once the endpoint took the writer. */
+    boolean taken() {
+        return taken;
     }
 }
