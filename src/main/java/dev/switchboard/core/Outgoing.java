@@ -1,18 +1,25 @@
 package dev.switchboard.core;
 
-import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
- * One text frame to send. Fan-out hands the same instance to every member, so whatever is derived from the text
- * (its length in bytes, the transport's encoded form) is derived once per message, not once per recipient.
+ * One text frame to send. Fan-out hands the same instance to every member, so whatever is derived from the text is
+ * derived once per message, however many connections it goes to: its length in UTF-8 bytes (what the outbox's
+ * limits count), and what a transport makes of it ({@link #prepared}: the standalone runner's writer makes the
+ * WebSocket frame bytes); the other transports send {@link #text()} as it is.
  */
 public final class Outgoing {
 
     private final String text;
     /** UTF-8 length, computed on first use (racing threads compute the same value). */
     private int bytes = -1;
-    /** The WebSocket frame, made on first use (racing threads may both make it; any copy is the same bytes). */
-    private volatile byte[] wire;
+    /**
+     * The one transport form made so far, with the function that made it. Racing threads may both make it; either
+     * copy serves (a form is a pure function of the text).
+     */
+    private volatile Prepared<?> prepared;
+
+    private record Prepared<T>(Function<String, T> form, T value) {}
 
     public Outgoing(String text) {
         this.text = text;
@@ -22,7 +29,7 @@ public final class Outgoing {
         return text;
     }
 
-    /** The text's length in UTF-8 bytes: what the outbox's limits count. */
+    /** The text's length in UTF-8 bytes. */
     public int bytes() {
         int b = bytes;
         if (b < 0) {
@@ -39,45 +46,28 @@ public final class Outgoing {
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x80) {
-                bytes += c < 0x800 ? 1 : Character.isSurrogate(c) ? 1 : 2; // each half of a pair: 2, the pair: 4
+                bytes += c < 0x800 || Character.isSurrogate(c) ? 1 : 2; // each half of a pair: 2, the pair: 4
             }
         }
         return bytes;
     }
 
     /**
-     * The complete server-to-client frame: FIN, opcode text, unmasked (RFC 6455 5.2), then the UTF-8 payload. Not
-     * for connections with an extension (permessage-deflate) negotiated.
+     * What {@code form} makes of the text, made on first use and then shared by everyone who asks with the same
+     * function (the same instance: keep it in a constant). There is one slot: a message asked for with another
+     * function gets its value made anew each time, uncached.
      */
-    public byte[] wire() {
-        byte[] w = wire;
-        if (w == null) {
-            w = frame(text);
-            wire = w;
+    @SuppressWarnings("unchecked")
+    public <T> T prepared(Function<String, T> form) {
+        Prepared<?> p = prepared;
+        if (p != null && p.form == form) {
+            return (T) p.value;
         }
-        return w;
-    }
-
-    static byte[] frame(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        int n = payload.length;
-        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-        byte[] frame = new byte[header + n];
-        frame[0] = (byte) 0x81;
-        if (n < 126) {
-            frame[1] = (byte) n;
-        } else if (n <= 0xFFFF) {
-            frame[1] = 126;
-            frame[2] = (byte) (n >>> 8);
-            frame[3] = (byte) n;
-        } else {
-            frame[1] = 127;
-            for (int i = 0; i < 8; i++) {
-                frame[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
-            }
+        T value = form.apply(text);
+        if (p == null) {
+            prepared = new Prepared<>(form, value);
         }
-        System.arraycopy(payload, 0, frame, header, n);
-        return frame;
+        return value;
     }
 
     @Override

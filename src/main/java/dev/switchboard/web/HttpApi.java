@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The HTTP API (PROTOCOL.md, "HTTP API"), independent of any server: the servlet and the standalone runner's
+ * The HTTP API (docs/protocol.md, "HTTP API"), independent of any server: the servlet and the standalone runner's
  * Grizzly handler only copy requests in and responses out.
  * <ul>
  *   <li>{@code POST /api/topics/{topic}} with a JSON body and {@code Authorization: Bearer <publisherKey>} → 202
