@@ -1,0 +1,249 @@
+package dev.switchboard.store.redis;
+
+import dev.switchboard.settings.Settings;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.util.JedisClusterCRC16;
+import redis.clients.jedis.util.JedisURIHelper;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The connections to Redis named by {@code redisUrl}: one standalone server ({@code redis://[user:password@]host:port[/db]},
+ * {@code rediss://} with TLS) or a Redis Cluster given by some of its nodes
+ * ({@code redis-cluster://[user:password@]host:port,host:port,…}, {@code rediss-cluster://}); the cluster finds the
+ * rest itself. Commands go through a pool ({@link #commands()}, a {@link JedisPooled} or a {@link JedisCluster} that
+ * routes each command by the hash slot of its first key); subscribers get connections of their own
+ * ({@link #subscriber}) to the node that serves a channel's slot ({@link #nodeFor}). The URL is only ever shown
+ * without its password ({@link #shown()}).
+ *
+ * <p>Thread-safety: the pool and the cluster's slot map are Jedis's, safe for concurrent use; the rest is immutable
+ * once {@link #connect()} returned.
+ */
+final class RedisClient implements AutoCloseable {
+
+    private static final int POOL_SIZE = 32;
+
+    private final String url;
+    private final boolean cluster;
+    private final Set<HostAndPort> addresses;
+    private final JedisClientConfig config;
+    private final int timeoutMs;
+    private volatile UnifiedJedis commands;
+    private volatile ClusterConnectionProvider slots;
+
+    RedisClient(Settings settings, String nodeId) {
+        this.url = settings.get(Settings.Key.REDIS_URL);
+        this.timeoutMs = Math.max(1, settings.getInt(Settings.Key.REDIS_TIMEOUT_MS));
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeoutMs).socketTimeoutMillis(timeoutMs)
+                .clientName("switchboard-" + nodeId);
+        int schemeEnd = url.indexOf("://");
+        String scheme = schemeEnd < 0 ? "" : url.substring(0, schemeEnd);
+        if (scheme.equals("redis-cluster") || scheme.equals("rediss-cluster")) {
+            this.cluster = true;
+            this.addresses = clusterSeeds(url.substring(schemeEnd + 3), builder);
+            builder.ssl(scheme.equals("rediss-cluster"));
+        } else {
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(invalid("it is not a URI"), e);
+            }
+            if (!JedisURIHelper.isValid(uri) || !(JedisURIHelper.isRedisScheme(uri) || JedisURIHelper.isRedisSSLScheme(uri))) {
+                throw new IllegalArgumentException(invalid(
+                        "use redis://host:port[/db], rediss://…, or redis-cluster://host:port,host:port,… for a Redis Cluster"));
+            }
+            this.cluster = false;
+            this.addresses = Set.of(JedisURIHelper.getHostAndPort(uri));
+            builder.user(JedisURIHelper.getUser(uri)).password(JedisURIHelper.getPassword(uri))
+                    .database(JedisURIHelper.getDBIndex(uri)).ssl(JedisURIHelper.isRedisSSLScheme(uri));
+        }
+        this.config = builder.build();
+    }
+
+    /** {@code [user:password@]host:port,host:port…}: the seeds, credentials into the builder. */
+    private Set<HostAndPort> clusterSeeds(String rest, DefaultJedisClientConfig.Builder builder) {
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            String userInfo = rest.substring(0, at);
+            int colon = userInfo.indexOf(':');
+            if (colon < 0) {
+                builder.password(decode(userInfo));
+            } else {
+                if (colon > 0) {
+                    builder.user(decode(userInfo.substring(0, colon)));
+                }
+                builder.password(decode(userInfo.substring(colon + 1)));
+            }
+            rest = rest.substring(at + 1);
+        }
+        if (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        Set<HostAndPort> seeds = new LinkedHashSet<>();
+        for (String seed : rest.split(",")) {
+            seed = seed.trim();
+            int colon = seed.lastIndexOf(':');
+            try {
+                if (colon <= 0 || seed.contains("/")) {
+                    throw new NumberFormatException();
+                }
+                seeds.add(new HostAndPort(seed.substring(0, colon), Integer.parseInt(seed.substring(colon + 1))));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(invalid("\"" + seed + "\" is not host:port (a Redis Cluster has no "
+                        + "database number)"));
+            }
+        }
+        return seeds;
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private String invalid(String why) {
+        return "invalid " + settingNames() + " \"" + shown() + "\": " + why;
+    }
+
+    static String settingNames() {
+        return "setting " + Settings.Key.REDIS_URL.settingName() + " / " + Settings.Key.REDIS_URL.environmentName();
+    }
+
+    /** The URL without a password, for messages, logs and health. */
+    String shown() {
+        return url.replaceFirst("//[^@/]*@", "//***@");
+    }
+
+    int timeoutMs() {
+        return timeoutMs;
+    }
+
+    /** Opens the pool (and for a cluster, reads its slot map); fails with a message naming the setting. */
+    void connect() {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(POOL_SIZE);
+        pool.setMaxIdle(POOL_SIZE);
+        pool.setMaxWait(Duration.ofMillis(timeoutMs));
+        pool.setJmxEnabled(false); // no MBean left behind in a container's platform server when the WAR is redeployed
+        try {
+            if (cluster) {
+                ClusterConnectionProvider provider = new ClusterConnectionProvider(addresses, config, pool);
+                slots = provider;
+                commands = new JedisCluster(provider, 3, Duration.ofMillis(2L * timeoutMs));
+            } else {
+                commands = new JedisPooled(pool, addresses.iterator().next(), config);
+            }
+            commands.ping();
+        } catch (JedisException e) {
+            close();
+            throw new IllegalStateException("cannot reach Redis at " + shown() + ": " + RedisHealth.rootMessage(e)
+                    + " (" + settingNames() + ")", e);
+        }
+    }
+
+    /** Every command but subscriptions. */
+    UnifiedJedis commands() {
+        UnifiedJedis c = commands;
+        if (c == null) {
+            throw new IllegalStateException("not started");
+        }
+        return c;
+    }
+
+    boolean isCluster() {
+        return cluster;
+    }
+
+    /** The node serving the slot of {@code channelKey}'s keys and bus channel. */
+    HostAndPort nodeFor(String channelKey) {
+        return nodeForKey(Keys.bus(channelKey));
+    }
+
+    /** The node serving {@code key}'s hash slot (the one server when not a cluster). */
+    HostAndPort nodeForKey(String key) {
+        ClusterConnectionProvider provider = slots;
+        if (provider == null) {
+            return addresses.iterator().next();
+        }
+        int slot = JedisClusterCRC16.getSlot(key);
+        HostAndPort node = provider.getNode(slot);
+        if (node == null) {
+            provider.renewSlotCache();
+            node = provider.getNode(slot);
+        }
+        if (node == null) {
+            throw new JedisConnectionException("no Redis Cluster node serves slot " + slot);
+        }
+        return node;
+    }
+
+    /** A pooled connection to {@code node} (close it to give it back), for a pipeline. */
+    Connection pooled(HostAndPort node) {
+        ClusterConnectionProvider provider = slots;
+        if (provider != null) {
+            return provider.getConnection(node);
+        }
+        return ((JedisPooled) commands()).getPool().getResource();
+    }
+
+    /** After MOVED or a failover: reads the cluster's slot map again. */
+    void refreshSlots() {
+        ClusterConnectionProvider provider = slots;
+        if (provider != null) {
+            provider.renewSlotCache();
+        }
+    }
+
+    /** A new connection of its own, for a subscriber (the caller closes it). */
+    Subscription subscriber(HostAndPort node) {
+        return new Subscription(node, config);
+    }
+
+    /** A raw connection in subscriber mode: sends without waiting, reads pushes one at a time. */
+    static final class Subscription extends Connection {
+        Subscription(HostAndPort node, JedisClientConfig config) {
+            super(node, config);
+        }
+
+        /** Sends one command and flushes it (callers serialise sends). */
+        void send(redis.clients.jedis.Protocol.Command command, String... args) {
+            sendCommand(command, args);
+            flush();
+        }
+
+        /** The next reply or push; blocks (the socket timeout is infinite while subscribed). */
+        Object read() {
+            return getUnflushedObject();
+        }
+    }
+
+    @Override
+    public void close() {
+        UnifiedJedis c = commands;
+        if (c != null) {
+            try {
+                c.close(); // closes the cluster's provider too
+            } catch (RuntimeException e) {
+                // closing anyway
+            }
+        } else if (slots != null) {
+            slots.close();
+        }
+    }
+}
