@@ -133,6 +133,16 @@ public final class RedisStorage implements Storage {
         client.close();
     }
 
+    /** For tests: one heartbeat now. */
+    void beat() {
+        cluster.beat();
+    }
+
+    /** For tests: the incarnation this node's share is registered under. */
+    String incarnation() {
+        return presence.incarnation();
+    }
+
     /** For tests: stops as a killed process would, leaving its registration and counts behind in Redis. */
     void crash() {
         closed = true;
