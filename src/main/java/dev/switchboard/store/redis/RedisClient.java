@@ -202,6 +202,23 @@ final class RedisClient implements AutoCloseable {
         return ((JedisPooled) commands()).getPool().getResource();
     }
 
+    /**
+     * Drops the idle pooled connections: after an outage they are broken, and each would fail one command before the
+     * pool noticed. Called by the heartbeat before its first try after a failure.
+     */
+    void clearIdle() {
+        try {
+            ClusterConnectionProvider provider = slots;
+            if (provider != null) {
+                provider.getNodes().values().forEach(pool -> pool.clear());
+            } else if (commands instanceof JedisPooled pooled) {
+                pooled.getPool().clear();
+            }
+        } catch (RuntimeException e) {
+            // nothing idle to drop
+        }
+    }
+
     /** After MOVED or a failover: reads the cluster's slot map again. */
     void refreshSlots() {
         ClusterConnectionProvider provider = slots;

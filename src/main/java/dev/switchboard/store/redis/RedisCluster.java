@@ -94,6 +94,9 @@ final class RedisCluster implements Cluster {
     /** One heartbeat; on the keeper thread (tests call it directly too). */
     void beat() {
         try {
+            if (upSince == 0) {
+                client.clearIdle();
+            }
             long sentAt = System.nanoTime();
             List<?> reply = beatOnce();
             if (upSince == 0) {

@@ -95,6 +95,54 @@ class RedisClusterIT extends StorageContract {
         }
     }
 
+    @Test
+    void aChannelWhoseSlotMovesToAnotherMasterKeepsItsHistoryAndItsSubscribers() {
+        Recorder rb = new Recorder();
+        Storage a = node(new Recorder());
+        Storage b = node(rb);
+        ChannelId room = ChannelId.room("moving");
+        await(b.bus().subscribe(room));
+        for (int i = 0; i < 5; i++) {
+            append(a, room, "before " + i);
+        }
+        Poll.until(() -> rb.offsets(room).size() == 5, "delivered before the move");
+        int slot = JedisClusterCRC16.getSlot(Keys.bus(room.key()));
+        int from = masterOf(slot);
+        int to = cluster.ports().stream().filter(p -> p != from).findFirst().orElseThrow();
+        moveSlot(slot, from, to);
+        assertEquals(to, masterOf(slot));
+        for (int i = 0; i < 5; i++) {
+            append(a, room, "after " + i);
+        }
+        Poll.until(() -> rb.offsets(room).size() >= 10, "delivered after the move", java.time.Duration.ofSeconds(10));
+        assertEquals(oneTo(10), rb.offsets(room), "in order, nothing lost, nothing twice");
+        assertEquals(10, b.log().readAfter(room, 0, 100).head(), "the history moved along");
+        try (Jedis jedis = cluster.client(to)) {
+            Poll.until(() -> jedis.pubsubShardNumSub(Keys.bus(room.key())).get(Keys.bus(room.key())) == 1,
+                    "b subscribes at the new master");
+        }
+    }
+
+    /** Moves one slot and its keys between masters, the way redis-cli --cluster reshard does. */
+    private static void moveSlot(int slot, int from, int to) {
+        try (Jedis source = cluster.client(from); Jedis target = cluster.client(to)) {
+            String sourceId = source.clusterMyId();
+            String targetId = target.clusterMyId();
+            target.clusterSetSlotImporting(slot, sourceId);
+            source.clusterSetSlotMigrating(slot, targetId);
+            List<String> keys;
+            while (!(keys = source.clusterGetKeysInSlot(slot, 100)).isEmpty()) {
+                source.migrate("127.0.0.1", to, 0, 5000,
+                        new redis.clients.jedis.params.MigrateParams(), keys.toArray(String[]::new));
+            }
+            for (int port : cluster.ports()) {
+                try (Jedis node = cluster.client(port)) {
+                    node.clusterSetSlotNode(slot, targetId);
+                }
+            }
+        }
+    }
+
     private static int masterOf(int slot) {
         for (int port : cluster.ports()) {
             try (Jedis jedis = cluster.client(port)) {
