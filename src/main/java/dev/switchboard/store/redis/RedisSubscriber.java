@@ -21,9 +21,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * ({@code SSUBSCRIBE sb:{K}}, one command per channel: a Redis Cluster refuses channels of several slots in one).
  *
  * <p>On any failure it reconnects with jittered backoff (50 ms doubling to 2 s) and subscribes every channel again;
- * the bus thread catches each up when its confirmation arrives. A MOVED answer, or an SUNSUBSCRIBE it did not ask for
- * (Redis Cluster drops sharded subscriptions of a slot that moved), makes the bus re-read the slot map and move its
- * channels to the subscribers of their new nodes.
+ * the bus thread catches each up when its confirmation arrives. A MOVED answer, an SUNSUBSCRIBE it did not ask for
+ * (Redis Cluster drops sharded subscriptions of a slot that moved) or, in a Redis Cluster, a lost connection (the
+ * master may have failed over to a replica) makes the bus re-read the slot map and move its channels to the
+ * subscribers of their new nodes.
  *
  * <p>Locking: its channel map, pending confirmations and every write to its connection are under the bus's lock
  * ({@code lock}); reading the connection is not (only this thread reads). Nothing blocks under the lock but a
@@ -190,6 +191,7 @@ final class RedisSubscriber {
                         health.fail(e);
                     }
                 }
+                moved = client.isCluster(); // a master that failed: a replica may serve its slots now
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "the Redis subscription to " + node + " failed", e);
             } finally {
@@ -203,8 +205,12 @@ final class RedisSubscriber {
                 }
             }
             if (moved) {
-                client.refreshSlots();
-                reroute.run();
+                try {
+                    client.refreshSlots();
+                    reroute.run();
+                } catch (JedisException e) {
+                    health.fail(e); // no node answers: try again after the backoff
+                }
             }
             synchronized (lock) {
                 if (closed) {

@@ -164,8 +164,15 @@ final class RedisWriter implements AutoCloseable {
             if (!calls.isEmpty()) {
                 try {
                     execute(calls);
-                } catch (RuntimeException e) { // a bug in a completion: the writer must go on
+                } catch (RuntimeException e) { // a bug: nothing may wait for ever, and the writer must go on
                     LOG.log(Level.ERROR, "the Redis writer failed", e);
+                    for (Call c : calls) {
+                        try {
+                            c.fail(e);
+                        } catch (RuntimeException again) {
+                            // completed already
+                        }
+                    }
                 }
             }
         }
@@ -233,6 +240,9 @@ final class RedisWriter implements AutoCloseable {
             pipeline.sync();
         } catch (JedisException e) {
             health.fail(e);
+            if (client.isCluster()) {
+                refreshSlots(); // the node may have failed over
+            }
             for (int i = 0; i < calls.size(); i++) {
                 Object reply = i < responses.size() ? answer(responses.get(i)) : null;
                 if (reply == null) {
@@ -260,9 +270,17 @@ final class RedisWriter implements AutoCloseable {
             }
         }
         if (moved) {
-            client.refreshSlots();
+            refreshSlots();
         }
         return again;
+    }
+
+    private void refreshSlots() {
+        try {
+            client.refreshSlots();
+        } catch (JedisException e) {
+            health.fail(e);
+        }
     }
 
     /** The answer read before the pipeline broke, or null (not read, or an error). */
