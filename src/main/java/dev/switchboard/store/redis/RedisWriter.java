@@ -134,15 +134,17 @@ final class RedisWriter implements AutoCloseable {
 
     private void run() {
         List<Write> batch = new ArrayList<>(batchSize);
-        while (true) {
+        boolean last = false;
+        while (!last) {
             boolean asked;
             lock.lock();
             try {
                 while (queue.isEmpty() && !poked && !closed) {
                     work.awaitUninterruptibly();
                 }
-                if (closed && queue.isEmpty()) {
-                    return;
+                last = closed && queue.isEmpty(); // one more round for what the sources hold (cursors), then stop
+                if (last) {
+                    poked = true;
                 }
                 asked = poked || queue.size() < batchSize; // a full batch leaves the sources for the next round
                 poked = false;
@@ -166,14 +168,18 @@ final class RedisWriter implements AutoCloseable {
                     execute(calls);
                 } catch (RuntimeException e) { // a bug: nothing may wait for ever, and the writer must go on
                     LOG.log(Level.ERROR, "the Redis writer failed", e);
-                    for (Call c : calls) {
-                        try {
-                            c.fail(e);
-                        } catch (RuntimeException again) {
-                            // completed already
-                        }
-                    }
+                    failAll(calls, e);
                 }
+            }
+        }
+    }
+
+    private static void failAll(List<Call> calls, RuntimeException e) {
+        for (Call c : calls) {
+            try {
+                c.fail(e);
+            } catch (RuntimeException again) {
+                // completed already
             }
         }
     }
@@ -292,7 +298,10 @@ final class RedisWriter implements AutoCloseable {
         }
     }
 
-    /** Sends what is queued (waiting at most the Redis timeout), then stops; writes left over fail. */
+    /**
+     * Sends what is queued and what the sources hold (cursors), waiting at most twice the Redis timeout, then stops;
+     * writes left over fail.
+     */
     @Override
     public void close() {
         lock.lock();
