@@ -113,7 +113,7 @@ final class RedisBus implements Bus {
         }
     }
 
-    /** After MOVED or a dropped subscription: moves every channel whose slot another node serves now. */
+    /** After MOVED, a dropped subscription, a failover: moves every channel that another node serves now. */
     private void reroute() {
         synchronized (lock) {
             if (closed) {
@@ -221,6 +221,9 @@ final class RedisBus implements Bus {
 
     /** Called by the heartbeat: pings every subscription, closes those silent for {@code silentMs}; true when all are up. */
     boolean check(long silentMs) {
+        if (client.routesChange()) {
+            reroute(); // a failover that left the old connections open (a demoted master keeps its subscribers)
+        }
         synchronized (lock) {
             boolean live = true;
             for (RedisSubscriber s : subscribers.values()) {

@@ -8,10 +8,12 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -23,28 +25,39 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The connections to Redis named by {@code redisUrl}: one standalone server ({@code redis://[user:password@]host:port[/db]},
- * {@code rediss://} with TLS) or a Redis Cluster given by some of its nodes
- * ({@code redis-cluster://[user:password@]host:port,host:port,…}, {@code rediss-cluster://}); the cluster finds the
- * rest itself. Commands go through a pool ({@link #commands()}, a {@link JedisPooled} or a {@link JedisCluster} that
- * routes each command by the hash slot of its first key); subscribers get connections of their own
- * ({@link #subscriber}) to the node that serves a channel's slot ({@link #nodeFor}). The URL is only ever shown
- * without its password ({@link #shown()}).
+ * The connections to Redis named by {@code redisUrl}:
+ * <ul>
+ *   <li>one server: {@code redis://[user:password@]host:port[/db]} ({@code rediss://} with TLS);</li>
+ *   <li>a Redis Cluster, by some of its nodes (it names the rest):
+ *       {@code redis-cluster://[user:password@]host:port,host:port,…} ({@code rediss-cluster://});</li>
+ *   <li>a master watched by Redis Sentinel, by its sentinels and its name:
+ *       {@code redis-sentinel://[user:password@]host:port,host:port,…/MASTER[/db]} ({@code rediss-sentinel://}; the
+ *       credentials are the master's, the sentinels are asked without).</li>
+ * </ul>
+ * Commands go through a pool ({@link #commands()}: a {@link JedisPooled}, a {@link JedisCluster} that routes each
+ * command by the hash slot of its first key, or a {@link JedisSentineled} that follows the sentinels' master);
+ * subscribers get connections of their own ({@link #subscriber}) to the node that serves a channel
+ * ({@link #nodeFor}). The URL is only ever shown without its password ({@link #shown()}).
  *
- * <p>Thread-safety: the pool and the cluster's slot map are Jedis's, safe for concurrent use; the rest is immutable
- * once {@link #connect()} returned.
+ * <p>Thread-safety: the pools, the cluster's slot map and the sentinels' master are Jedis's, safe for concurrent use;
+ * the rest is immutable once {@link #connect()} returned.
  */
 final class RedisClient implements AutoCloseable {
 
     private static final int POOL_SIZE = 32;
 
+    private enum Mode { SERVER, CLUSTER, SENTINEL }
+
     private final String url;
-    private final boolean cluster;
+    private final Mode mode;
     private final Set<HostAndPort> addresses;
+    private final String masterName;
     private final JedisClientConfig config;
+    private final JedisClientConfig sentinelConfig;
     private final int timeoutMs;
     private volatile UnifiedJedis commands;
     private volatile ClusterConnectionProvider slots;
+    private volatile SentineledConnectionProvider sentinels;
 
     RedisClient(Settings settings, String nodeId) {
         this.url = settings.get(Settings.Key.REDIS_URL);
@@ -54,10 +67,30 @@ final class RedisClient implements AutoCloseable {
                 .clientName("switchboard-" + nodeId);
         int schemeEnd = url.indexOf("://");
         String scheme = schemeEnd < 0 ? "" : url.substring(0, schemeEnd);
-        if (scheme.equals("redis-cluster") || scheme.equals("rediss-cluster")) {
-            this.cluster = true;
-            this.addresses = clusterSeeds(url.substring(schemeEnd + 3), builder);
-            builder.ssl(scheme.equals("rediss-cluster"));
+        if (scheme.matches("rediss?-(cluster|sentinel)")) {
+            this.mode = scheme.endsWith("cluster") ? Mode.CLUSTER : Mode.SENTINEL;
+            boolean ssl = scheme.startsWith("rediss");
+            String rest = userInfo(url.substring(schemeEnd + 3), builder);
+            int slash = rest.indexOf('/');
+            String path = slash < 0 ? "" : rest.substring(slash + 1);
+            if (mode == Mode.CLUSTER ? !path.isEmpty() : path.isEmpty()) {
+                throw new IllegalArgumentException(invalid(mode == Mode.CLUSTER
+                        ? "a Redis Cluster URL names nodes only (host:port,host:port, no database number)"
+                        : "name the master: redis-sentinel://host:port,host:port/MASTER[/db]"));
+            }
+            this.addresses = hosts(slash < 0 ? rest : rest.substring(0, slash));
+            String[] parts = path.split("/", 2);
+            this.masterName = mode == Mode.SENTINEL ? parts[0] : null;
+            if (parts.length > 1 && !parts[1].isEmpty()) {
+                try {
+                    builder.database(Integer.parseInt(parts[1]));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(invalid("\"" + parts[1] + "\" is not a database number"));
+                }
+            }
+            builder.ssl(ssl);
+            this.sentinelConfig = DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeoutMs)
+                    .socketTimeoutMillis(timeoutMs).ssl(ssl).clientName("switchboard-" + nodeId).build();
         } else {
             URI uri;
             try {
@@ -66,51 +99,54 @@ final class RedisClient implements AutoCloseable {
                 throw new IllegalArgumentException(invalid("it is not a URI"), e);
             }
             if (!JedisURIHelper.isValid(uri) || !(JedisURIHelper.isRedisScheme(uri) || JedisURIHelper.isRedisSSLScheme(uri))) {
-                throw new IllegalArgumentException(invalid(
-                        "use redis://host:port[/db], rediss://…, or redis-cluster://host:port,host:port,… for a Redis Cluster"));
+                throw new IllegalArgumentException(invalid("use redis://host:port[/db], rediss://…, "
+                        + "redis-cluster://host:port,host:port,… or redis-sentinel://host:port,…/MASTER"));
             }
-            this.cluster = false;
+            this.mode = Mode.SERVER;
             this.addresses = Set.of(JedisURIHelper.getHostAndPort(uri));
+            this.masterName = null;
+            this.sentinelConfig = null;
             builder.user(JedisURIHelper.getUser(uri)).password(JedisURIHelper.getPassword(uri))
                     .database(JedisURIHelper.getDBIndex(uri)).ssl(JedisURIHelper.isRedisSSLScheme(uri));
         }
         this.config = builder.build();
     }
 
-    /** {@code [user:password@]host:port,host:port…}: the seeds, credentials into the builder. */
-    private Set<HostAndPort> clusterSeeds(String rest, DefaultJedisClientConfig.Builder builder) {
+    /** Takes {@code [user:]password@} off the front into the builder; returns the rest. */
+    private static String userInfo(String rest, DefaultJedisClientConfig.Builder builder) {
         int at = rest.lastIndexOf('@');
-        if (at >= 0) {
-            String userInfo = rest.substring(0, at);
-            int colon = userInfo.indexOf(':');
-            if (colon < 0) {
-                builder.password(decode(userInfo));
-            } else {
-                if (colon > 0) {
-                    builder.user(decode(userInfo.substring(0, colon)));
-                }
-                builder.password(decode(userInfo.substring(colon + 1)));
+        if (at < 0) {
+            return rest;
+        }
+        String userInfo = rest.substring(0, at);
+        int colon = userInfo.indexOf(':');
+        if (colon < 0) {
+            builder.password(decode(userInfo));
+        } else {
+            if (colon > 0) {
+                builder.user(decode(userInfo.substring(0, colon)));
             }
-            rest = rest.substring(at + 1);
+            builder.password(decode(userInfo.substring(colon + 1)));
         }
-        if (rest.endsWith("/")) {
-            rest = rest.substring(0, rest.length() - 1);
-        }
-        Set<HostAndPort> seeds = new LinkedHashSet<>();
-        for (String seed : rest.split(",")) {
-            seed = seed.trim();
-            int colon = seed.lastIndexOf(':');
+        return rest.substring(at + 1);
+    }
+
+    /** {@code host:port,host:port…} */
+    private Set<HostAndPort> hosts(String list) {
+        Set<HostAndPort> hosts = new LinkedHashSet<>();
+        for (String host : list.split(",")) {
+            host = host.trim();
+            int colon = host.lastIndexOf(':');
             try {
-                if (colon <= 0 || seed.contains("/")) {
+                if (colon <= 0) {
                     throw new NumberFormatException();
                 }
-                seeds.add(new HostAndPort(seed.substring(0, colon), Integer.parseInt(seed.substring(colon + 1))));
+                hosts.add(new HostAndPort(host.substring(0, colon), Integer.parseInt(host.substring(colon + 1))));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(invalid("\"" + seed + "\" is not host:port (a Redis Cluster has no "
-                        + "database number)"));
+                throw new IllegalArgumentException(invalid("\"" + host + "\" is not host:port"));
             }
         }
-        return seeds;
+        return hosts;
     }
 
     private static String decode(String s) {
@@ -142,12 +178,19 @@ final class RedisClient implements AutoCloseable {
         pool.setMaxWait(Duration.ofMillis(timeoutMs));
         pool.setJmxEnabled(false); // no MBean left behind in a container's platform server when the WAR is redeployed
         try {
-            if (cluster) {
-                ClusterConnectionProvider provider = new ClusterConnectionProvider(addresses, config, pool);
-                slots = provider;
-                commands = new JedisCluster(provider, 3, Duration.ofMillis(2L * timeoutMs));
-            } else {
-                commands = new JedisPooled(pool, addresses.iterator().next(), config);
+            switch (mode) {
+                case CLUSTER -> {
+                    ClusterConnectionProvider provider = new ClusterConnectionProvider(addresses, config, pool);
+                    slots = provider;
+                    commands = new JedisCluster(provider, 3, Duration.ofMillis(2L * timeoutMs));
+                }
+                case SENTINEL -> {
+                    SentineledConnectionProvider provider = new SentineledConnectionProvider(masterName, config, pool,
+                            addresses, sentinelConfig);
+                    sentinels = provider;
+                    commands = new JedisSentineled(provider);
+                }
+                default -> commands = new JedisPooled(pool, addresses.iterator().next(), config);
             }
             commands.ping();
         } catch (JedisException e) {
@@ -167,7 +210,12 @@ final class RedisClient implements AutoCloseable {
     }
 
     boolean isCluster() {
-        return cluster;
+        return mode == Mode.CLUSTER;
+    }
+
+    /** Whether the node serving a channel can change (a Redis Cluster's slots move, a sentinel's master fails over). */
+    boolean routesChange() {
+        return mode != Mode.SERVER;
     }
 
     /** The node serving the slot of {@code channelKey}'s keys and bus channel. */
@@ -177,6 +225,10 @@ final class RedisClient implements AutoCloseable {
 
     /** The node serving {@code key}'s hash slot (the one server when not a cluster). */
     HostAndPort nodeForKey(String key) {
+        SentineledConnectionProvider watched = sentinels;
+        if (watched != null) {
+            return watched.getCurrentMaster();
+        }
         ClusterConnectionProvider provider = slots;
         if (provider == null) {
             return addresses.iterator().next();
@@ -195,6 +247,10 @@ final class RedisClient implements AutoCloseable {
 
     /** A pooled connection to {@code node} (close it to give it back), for a pipeline. */
     Connection pooled(HostAndPort node) {
+        SentineledConnectionProvider watched = sentinels;
+        if (watched != null) {
+            return watched.getConnection(); // the current master's (the one node of its kind)
+        }
         ClusterConnectionProvider provider = slots;
         if (provider != null) {
             return provider.getConnection(node);
@@ -261,6 +317,8 @@ final class RedisClient implements AutoCloseable {
             }
         } else if (slots != null) {
             slots.close();
+        } else if (sentinels != null) {
+            sentinels.close();
         }
     }
 }

@@ -27,7 +27,8 @@ import java.util.function.Function;
  *   <li>An entry or a read with another epoch means Redis lost the channel's history: {@link Bus.Listener#onReset}
  *       (when something of the old history had been delivered), then the new history from offset 1.</li>
  * </ul>
- * A read that fails leaves the channel stale (live entries are not delivered) and asks its subscriber to reconnect:
+ * A read whose head is below the last delivered offset under the same epoch (a failover lost the newest entries)
+ * also resets the channel, and delivery goes on from that head. A read that fails leaves the channel stale (live entries are not delivered) and asks its subscriber to reconnect:
  * the catch-up after the next confirmation delivers them.
  *
  * <p>Bus message format (published by {@code append.lua} and {@code signal.lua} on {@code sb:{K}}):
@@ -177,7 +178,7 @@ final class RedisDelivery {
             reset(i, epoch);
         }
         if (offset <= i.last) {
-            return true;
+            return true; // a repeat (or, after a failover that lost entries, one the catch-up on the new node resets)
         }
         if (offset > i.last + 1) {
             try {
@@ -201,6 +202,10 @@ final class RedisDelivery {
             if (!slice.epoch().equals(i.epoch)) {
                 reset(i, slice.epoch());
                 continue;
+            }
+            if (slice.head() < i.last) {
+                truncated(i, slice.head());
+                return;
             }
             if (slice.entries().isEmpty()) {
                 return;
@@ -234,6 +239,25 @@ final class RedisDelivery {
         if (had > 0 && l != null) {
             LOG.log(Level.WARNING, "{0}: Redis lost its history (it had {1} entries); its members resynchronise",
                     i.key, had);
+            try {
+                l.onReset(i.channel);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "resetting " + i.key + " failed", e);
+            }
+        }
+    }
+
+    /**
+     * The head went back under the same epoch: a failover promoted a replica that had not received the newest
+     * entries (Redis replicates asynchronously). Offsets after the new head will be taken again by other entries, so
+     * delivery goes on from the new head, and the members resynchronise (what they hold past it is gone).
+     */
+    private void truncated(Interest i, long head) {
+        LOG.log(Level.WARNING, "{0}: Redis lost entries {1}-{2} (a failover?); its members resynchronise", i.key,
+                head + 1, i.last);
+        i.last = head;
+        Bus.Listener l = listener;
+        if (l != null) {
             try {
                 l.onReset(i.channel);
             } catch (RuntimeException e) {

@@ -22,8 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>On any failure it reconnects with jittered backoff (50 ms doubling to 2 s) and subscribes every channel again;
  * the bus thread catches each up when its confirmation arrives. A MOVED answer, an SUNSUBSCRIBE it did not ask for
- * (Redis Cluster drops sharded subscriptions of a slot that moved) or, in a Redis Cluster, a lost connection (the
- * master may have failed over to a replica) makes the bus re-read the slot map and move its channels to the
+ * (Redis Cluster drops sharded subscriptions of a slot that moved) or, in a Redis Cluster or behind Redis Sentinel, a
+ * lost connection (the master may have failed over to a replica) makes the bus re-read the slot map and move its channels to the
  * subscribers of their new nodes.
  *
  * <p>Locking: its channel map, pending confirmations and every write to its connection are under the bus's lock
@@ -191,7 +191,7 @@ final class RedisSubscriber {
                         health.fail(e);
                     }
                 }
-                moved = client.isCluster(); // a master that failed: a replica may serve its slots now
+                moved = client.routesChange(); // a master that failed: a replica may serve its channels now
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "the Redis subscription to " + node + " failed", e);
             } finally {

@@ -35,9 +35,17 @@ class RedisClientTest {
     }
 
     @Test
+    void aSentinelUrlListsSentinelsAndNamesTheMaster() {
+        RedisClient c = client("redis-sentinel://:s3cret@127.0.0.1:26379,127.0.0.1:26380/mymaster/1");
+        assertFalse(c.isCluster());
+        assertTrue(c.routesChange(), "the master may fail over");
+        assertEquals("redis-sentinel://***@127.0.0.1:26379,127.0.0.1:26380/mymaster/1", c.shown());
+    }
+
+    @Test
     void aBadUrlNamesTheSettingAndHidesThePassword() {
         for (String bad : new String[] {"localhost:6379", "http://x", "redis-cluster://a:b@host", "redis-cluster://h:1/0",
-                "redis-cluster://u:s3cret@h:x"}) {
+                "redis-cluster://u:s3cret@h:x", "redis-sentinel://u:s3cret@h:1", "redis-sentinel://h:1/m/x"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client(bad));
             assertTrue(e.getMessage().startsWith("invalid setting redisUrl / SWITCHBOARD_REDIS_URL \""), e.getMessage());
             assertFalse(e.getMessage().contains("s3cret"), e.getMessage());

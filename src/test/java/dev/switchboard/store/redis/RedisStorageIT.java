@@ -135,6 +135,30 @@ class RedisStorageIT extends StorageContract {
     }
 
     @Test
+    void whenAFailoverLostTheNewestEntriesTheNodesResetAndDeliverTheNewOnes() {
+        Recorder rb = new Recorder();
+        Storage a = node(new Recorder());
+        Storage b = node(rb);
+        ChannelId room = ChannelId.room("truncated");
+        await(b.bus().subscribe(room));
+        for (int i = 1; i <= 5; i++) {
+            append(a, room, "m" + i);
+        }
+        Poll.until(() -> rb.offsets(room).size() == 5, "delivered");
+        try (Jedis jedis = redis.client()) { // what a replica promoted before it had entries 4 and 5 holds
+            jedis.set(Keys.channel(room.key(), "seq"), "3");
+            jedis.ltrim(Keys.channel(room.key(), "log"), 0, 2);
+            jedis.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB)); // the failover's reconnection
+        }
+        Poll.until(() -> rb.resets.contains(room), "the lost entries noticed", Duration.ofSeconds(5));
+        Appended next = append(a, room, "new 4");
+        assertEquals(4, next.entry().offset());
+        Poll.until(() -> rb.offsets(room).size() == 6, "the new entry 4 delivered, not dropped as a repeat");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 4L), rb.offsets(room));
+        assertTrue(rb.entries.get(room).get(5).json().contains("new 4"));
+    }
+
+    @Test
     void anIdleNodeReceivesNothingWhileAnotherAppendsThousands() throws Exception {
         Recorder ra = new Recorder();
         Recorder idle = new Recorder();
