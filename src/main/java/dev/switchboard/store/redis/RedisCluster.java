@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The heartbeat runs on its own thread ({@code switchboard-redis-keeper}) every third of {@code redisNodeTimeoutMs}
  * ({@link #beat}): it renews this node's incarnation, presumes nodes dead whose heartbeat is older than the timeout
- * (only once this node itself has reached Redis for a whole timeout: after an outage the others could not beat
+ * (after an outage only once this node itself has reached Redis again for a whole timeout: the others could not beat
  * either), takes back the dead ones' share, hands over this node's share when Redis does not hold it, pings the
  * subscriptions, pokes the writer for waiting cursors, and clears the health problem once everything is in order.
  */
@@ -44,7 +44,10 @@ final class RedisCluster implements Cluster {
     private RedisBus bus;
     private RedisCursors cursors;
     private RedisWriter writer;
-    /** System.nanoTime() of the first successful heartbeat since the last failed one; 0 while failing. */
+    /**
+     * System.nanoTime() of the first successful heartbeat since the last failed one (at start: long enough ago to judge
+     * the others at once); 0 while failing.
+     */
     private volatile long upSince;
 
     RedisCluster(RedisClient client, RedisHealth health, String nodeId, long nodeTimeoutMs) {
@@ -69,6 +72,7 @@ final class RedisCluster implements Cluster {
         this.bus = bus;
         this.cursors = cursors;
         this.writer = writer;
+        upSince = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(nodeTimeoutMs) - 1; // a new node was not cut off
         keeper.scheduleWithFixedDelay(this::beat, beatMs, beatMs, TimeUnit.MILLISECONDS);
     }
 

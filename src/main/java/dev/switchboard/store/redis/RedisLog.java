@@ -34,7 +34,7 @@ final class RedisLog implements Log {
     private final RedisWriter writer;
     private final RedisHealth health;
     private final int historySize;
-    /** Channels whose first entry was stored, for {@code sb:{cluster}:channels} (written by the writer's next round). */
+    /** Channels whose first entry was stored but could not be registered in {@code sb:{cluster}:channels} yet. */
     private final Set<String> firstEntries = ConcurrentHashMap.newKeySet();
 
     RedisLog(RedisClient client, RedisWriter writer, RedisHealth health, int historySize) {
@@ -143,6 +143,9 @@ final class RedisLog implements Log {
             for (int i = 0; i + 1 < flat.size(); i += 2) {
                 originals.put(Math.toIntExact((Long) flat.get(i)) - 1, (String) flat.get(i + 1));
             }
+            if (!originals.containsKey(0) && (Long) offsets.get(0) == 1) {
+                register(key); // before the stage completes: a channel counts once its first entry is stored
+            }
             for (int i = 0; i < appends.size(); i++) {
                 Pending p = appends.get(i);
                 long offset = (Long) offsets.get(i);
@@ -150,10 +153,6 @@ final class RedisLog implements Log {
                 if (original != null) {
                     p.result.complete(new Appended(new Entry(offset, original), epoch, true));
                 } else {
-                    if (offset == 1) {
-                        firstEntries.add(key);
-                        writer.poke();
-                    }
                     String json = p.tail == null ? p.head : p.head + offset + p.tail;
                     p.result.complete(new Appended(new Entry(offset, json), epoch, false));
                 }
@@ -167,7 +166,17 @@ final class RedisLog implements Log {
         }
     }
 
-    /** The writer's source: records channels that got their first entry. */
+    /** On the writer thread: records a channel that got its first entry (rare: one round trip per channel, ever). */
+    private void register(String key) {
+        try {
+            client.commands().sadd(Keys.CHANNELS, key);
+        } catch (JedisException e) {
+            health.fail(e);
+            firstEntries.add(key); // the writer's next round tries again
+        }
+    }
+
+    /** The writer's source: channels whose registration failed. */
     private List<RedisWriter.Call> registerChannels() {
         if (firstEntries.isEmpty()) {
             return List.of();
