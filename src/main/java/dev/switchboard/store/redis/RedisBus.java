@@ -61,6 +61,12 @@ final class RedisBus implements Bus {
 
     @Override
     public CompletionStage<Void> subscribe(ChannelId channel) {
+        HostAndPort node;
+        try {
+            node = client.nodeFor(channel.key()); // outside the lock: it may re-read a cluster's slot map
+        } catch (JedisException e) {
+            return CompletableFuture.failedFuture(health.unavailable("subscribe to " + channel.key(), e));
+        }
         Interest i;
         synchronized (lock) {
             if (closed) {
@@ -68,12 +74,6 @@ final class RedisBus implements Bus {
             }
             i = interests.get(channel.key());
             if (i == null) {
-                HostAndPort node;
-                try {
-                    node = client.nodeFor(channel.key());
-                } catch (JedisException e) {
-                    return CompletableFuture.failedFuture(health.unavailable("subscribe to " + channel.key(), e));
-                }
                 i = new Interest(channel);
                 interests.put(i.key, i);
                 route(i, node);
@@ -115,26 +115,28 @@ final class RedisBus implements Bus {
 
     /** After MOVED, a dropped subscription, a failover: moves every channel that another node serves now. */
     private void reroute() {
+        Map<Interest, HostAndPort> routes = new HashMap<>();
+        try {
+            for (Interest i : interests.values()) { // outside the lock: it may re-read a cluster's slot map
+                routes.put(i, client.nodeFor(i.key));
+            }
+        } catch (JedisException e) {
+            health.fail(e);
+            return;
+        }
         synchronized (lock) {
             if (closed) {
                 return;
             }
-            for (Interest i : new ArrayList<>(interests.values())) {
-                HostAndPort node;
-                try {
-                    node = client.nodeFor(i.key);
-                } catch (JedisException e) {
-                    health.fail(e);
-                    return;
-                }
-                if (i.subscriber == null || !i.subscriber.node.equals(node)) {
+            routes.forEach((i, node) -> {
+                if (interests.get(i.key) == i && (i.subscriber == null || !i.subscriber.node.equals(node))) {
                     LOG.log(Level.INFO, "{0} moved to {1}", i.key, node);
                     if (i.subscriber != null) {
                         i.subscriber.remove(i);
                     }
                     route(i, node);
                 }
-            }
+            });
         }
     }
 
