@@ -11,6 +11,7 @@ import dev.switchboard.store.Health;
 import dev.switchboard.store.Storage;
 import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.store.memory.MemoryStorage;
+import dev.switchboard.store.redis.RedisStorage;
 import jakarta.json.JsonValue;
 
 import java.lang.System.Logger;
@@ -58,7 +59,7 @@ public final class Switchboard implements AutoCloseable {
     private static Storage storage(Settings settings) {
         String redisUrl = settings.get(Settings.Key.REDIS_URL);
         if (!redisUrl.isEmpty()) {
-            throw new IllegalArgumentException("redisUrl: the Redis storage is being rebuilt on this branch");
+            return new RedisStorage(settings);
         }
         return new MemoryStorage(settings.getInt(Settings.Key.HISTORY_SIZE), settings.getInt(Settings.Key.MAX_CHANNELS));
     }

@@ -39,6 +39,11 @@ public abstract class StorageContract {
     /** Whether two storages of {@link #storage} share one store (a cluster); false: each is a world of its own. */
     protected abstract boolean sharedByNodes();
 
+    /** Whether the bus calls its listener on a thread of its own (a remote store); in memory: the appending thread. */
+    protected boolean deliversOnItsOwnThread() {
+        return true;
+    }
+
     @AfterEach
     void closeNodes() {
         started.forEach(Storage::close);
@@ -339,6 +344,7 @@ public abstract class StorageContract {
 
     @Test
     void theListenerIsCalledOnTheStoresOwnThreadNotTheAppenders() {
+        Assumptions.assumeTrue(deliversOnItsOwnThread(), "this store delivers on the appending thread");
         Recorder ra = new Recorder();
         Storage a = node(ra);
         ChannelId room = ChannelId.room("threads");
