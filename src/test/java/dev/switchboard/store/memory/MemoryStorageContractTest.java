@@ -19,8 +19,4 @@ class MemoryStorageContractTest extends StorageContract {
         return false;
     }
 
-    @Override
-    protected boolean deliversOnItsOwnThread() {
-        return false;
-    }
 }

@@ -3,7 +3,7 @@ package dev.switchboard.store.redis;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Storage;
-import dev.switchboard.store.StorageContract;
+import dev.switchboard.store.ClusterStorageContract;
 import dev.switchboard.testing.Poll;
 import dev.switchboard.testing.RedisClusterServer;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * touches one slot, every channel's subscription goes to the master of its slot), plus channels spread over all
  * masters at once.
  */
-class RedisClusterIT extends StorageContract {
+class RedisClusterIT extends ClusterStorageContract {
 
     private static RedisClusterServer cluster;
 
@@ -55,10 +55,6 @@ class RedisClusterIT extends StorageContract {
         return new RedisStorage(Settings.of(values));
     }
 
-    @Override
-    protected boolean sharedByNodes() {
-        return true;
-    }
 
     @Test
     void channelsOnEveryMasterAreDeliveredEachByItsOwnShard() {

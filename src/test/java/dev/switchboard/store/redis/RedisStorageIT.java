@@ -5,7 +5,7 @@ import dev.switchboard.store.Appended;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.PresenceEvent;
 import dev.switchboard.store.Storage;
-import dev.switchboard.store.StorageContract;
+import dev.switchboard.store.ClusterStorageContract;
 import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.store.Template;
 import dev.switchboard.testing.Poll;
@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JVM standing for the nodes of a cluster, and what only a shared store over a network has: lost pub/sub messages,
  * reconnections, outages, lost data, crashed nodes, an idle node among busy ones.
  */
-class RedisStorageIT extends StorageContract {
+class RedisStorageIT extends ClusterStorageContract {
 
     private static RedisServer redis;
 
@@ -70,10 +70,6 @@ class RedisStorageIT extends StorageContract {
         return new RedisStorage(Settings.of(values));
     }
 
-    @Override
-    protected boolean sharedByNodes() {
-        return true;
-    }
 
     private RedisStorage redisNode(Recorder recorder) {
         return (RedisStorage) node(recorder);

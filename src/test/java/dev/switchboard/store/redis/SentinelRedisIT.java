@@ -3,7 +3,7 @@ package dev.switchboard.store.redis;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Storage;
-import dev.switchboard.store.StorageContract;
+import dev.switchboard.store.ClusterStorageContract;
 import dev.switchboard.testing.Poll;
 import dev.switchboard.testing.RedisSentinels;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link RedisStorage} through Redis Sentinel (a master, a replica, one sentinel): the {@link StorageContract}, and a
  * failover during which the nodes follow the promoted replica with their history and subscriptions.
  */
-class SentinelRedisIT extends StorageContract {
+class SentinelRedisIT extends ClusterStorageContract {
 
     private static RedisSentinels sentinels;
 
@@ -52,10 +52,6 @@ class SentinelRedisIT extends StorageContract {
         return new RedisStorage(Settings.of(values));
     }
 
-    @Override
-    protected boolean sharedByNodes() {
-        return true;
-    }
 
     @Test
     void afterAFailoverTheNodesFollowThePromotedReplicaWithHistoryAndSubscriptions() {
