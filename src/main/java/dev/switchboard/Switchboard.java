@@ -1,17 +1,26 @@
 package dev.switchboard;
 
 import dev.switchboard.auth.Admission;
-import dev.switchboard.core.Backplanes;
+import dev.switchboard.auth.Authenticator;
 import dev.switchboard.core.Hub;
 import dev.switchboard.core.Stats;
 import dev.switchboard.feeds.Feeds;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Appended;
+import dev.switchboard.store.Health;
+import dev.switchboard.store.Storage;
+import dev.switchboard.store.StoreUnavailableException;
+import dev.switchboard.store.memory.MemoryStorage;
+import dev.switchboard.store.redis.RedisStorage;
 import jakarta.json.JsonValue;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One running Switchboard, and where its parts are put together: settings → storage → hub → feeds. The web
@@ -30,14 +39,29 @@ public final class Switchboard implements AutoCloseable {
 
     private final Settings settings;
     private final Stats stats = new Stats();
+    private final Storage storage;
+    private final Admission admission;
     private final Hub hub;
     private final Feeds feeds;
     private volatile boolean closed;
 
     private Switchboard(Settings settings) {
+        Clock clock = Clock.systemUTC();
         this.settings = settings;
-        this.hub = new Hub(settings, Backplanes.create(settings), Clock.systemUTC(), stats);
-        this.feeds = new Feeds(hub, settings, Clock.systemUTC());
+        this.storage = storage(settings);
+        Authenticator authenticator = new Authenticator(settings, clock);
+        this.admission = new Admission(settings, authenticator);
+        this.hub = new Hub(settings, storage, authenticator, clock, stats, null);
+        this.feeds = new Feeds(hub, settings, clock);
+    }
+
+    /** In memory unless {@code redisUrl} is set. */
+    private static Storage storage(Settings settings) {
+        String redisUrl = settings.get(Settings.Key.REDIS_URL);
+        if (!redisUrl.isEmpty()) {
+            return new RedisStorage(settings);
+        }
+        return new MemoryStorage(settings.getInt(Settings.Key.HISTORY_SIZE), settings.getInt(Settings.Key.MAX_CHANNELS));
     }
 
     /** Starts Switchboard with these settings (throws with a message naming the setting when one is invalid). */
@@ -46,7 +70,7 @@ public final class Switchboard implements AutoCloseable {
         sb.hub.start();
         sb.feeds.start();
         running = sb;
-        LOG.log(Level.INFO, "Switchboard started ({0}): {1}", sb.hub.backplane().getClass().getSimpleName(), settings);
+        LOG.log(Level.INFO, "Switchboard started ({0}): {1}", sb.storage.getClass().getSimpleName(), settings);
         return sb;
     }
 
@@ -101,16 +125,40 @@ public final class Switchboard implements AutoCloseable {
 
     /** The handshake decision (origin, identity) shared by every adapter. */
     public Admission admission() {
-        return hub.admission();
+        return admission;
     }
 
-    /** Publishes a notification to a topic now (see {@link Hub#publish}). */
-    public Appended publish(String topic, JsonValue data) {
+    /** The storage's health: UP, or DEGRADED with a reason. */
+    public Health health() {
+        return hub.health();
+    }
+
+    /**
+     * Publishes a notification to a topic (see {@link Hub#publish}); the stage completes with the stored offset once
+     * it is stored (in memory: at once), or fails with {@link StoreUnavailableException}.
+     */
+    public CompletionStage<Appended> publishAsync(String topic, JsonValue data) {
         return hub.publish(topic, data);
     }
 
-    /** Publishes a notification to the private topic of one user. */
-    public Appended publishToUser(String user, JsonValue data) {
-        return hub.publishToUser(user, data);
+    /**
+     * Publishes a notification to a topic and waits until it is stored (at most {@code redisTimeoutMs} beyond the
+     * store's own timeout).
+     *
+     * @throws StoreUnavailableException when it could not be stored
+     */
+    public Appended publish(String topic, JsonValue data) {
+        CompletionStage<Appended> stage = publishAsync(topic, data);
+        try {
+            return stage.toCompletableFuture().get(2L * settings.getLong(Settings.Key.REDIS_TIMEOUT_MS) + 1000,
+                    TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new StoreUnavailableException(e.getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("the notification was not stored in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while storing the notification", e);
+        }
     }
 }

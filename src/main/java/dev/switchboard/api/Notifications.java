@@ -2,9 +2,9 @@ package dev.switchboard.api;
 
 import dev.switchboard.store.Appended;
 import dev.switchboard.Switchboard;
+import dev.switchboard.protocol.Names;
+import dev.switchboard.protocol.Wire;
 import jakarta.json.JsonValue;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,21 +21,25 @@ import java.util.concurrent.CompletionStage;
  */
 public final class Notifications {
 
-    private static final Jsonb JSONB = JsonbBuilder.create();
-
     private Notifications() {
     }
 
     public static CompletionStage<Appended> publish(String topic, JsonValue data) {
         Switchboard switchboard = Switchboard.running();
         switchboard.hub(); // fail fast on a stopped instance
-        if (!dev.switchboard.core.Hub.validTopicName(topic)) {
-            throw new IllegalArgumentException("bad topic name: " + topic);
+        if (!Names.isTopic(topic)) {
+            throw new IllegalArgumentException("bad topic name: " + Names.TOPIC_RULE);
         }
         CompletableFuture<Appended> done = new CompletableFuture<>();
         Runnable send = () -> {
             try {
-                done.complete(switchboard.publish(topic, data));
+                switchboard.publishAsync(topic, data).whenComplete((appended, failure) -> {
+                    if (failure != null) {
+                        done.completeExceptionally(failure);
+                    } else {
+                        done.complete(appended);
+                    }
+                });
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
             }
@@ -48,12 +52,12 @@ public final class Notifications {
 
     /** Publishes any object JSON-B can serialise (records, beans, maps). */
     public static CompletionStage<Appended> publish(String topic, Object data) {
-        return publish(topic, data instanceof JsonValue v ? v : dev.switchboard.protocol.Wire.parseValue(JSONB.toJson(data)));
+        return publish(topic, Wire.toJsonValue(data));
     }
 
     /** Publishes to the private topic {@code user:NAME}, which only that user may subscribe to. */
     public static CompletionStage<Appended> publishToUser(String user, Object data) {
-        return publish("user:" + user, data);
+        return publish(Names.userTopic(user), data);
     }
 
     /** The transaction the notification belonged to rolled back: it was not sent. */

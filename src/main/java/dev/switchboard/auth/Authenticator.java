@@ -20,19 +20,16 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.regex.Pattern;
 
+import dev.switchboard.protocol.Names;
 import dev.switchboard.protocol.Wire;
 
 /**
- * Decides who connects (PROTOCOL.md, "Identity"): the container's principal; else an HS256 JWT from
+ * Decides who connects (docs/protocol.md, "Identity"): the container's principal; else an HS256 JWT from
  * {@code ?token=} checked with the configured secret; else, where guests are allowed, a guest name from
  * {@code ?name=} (the {@link Hub} makes it unique). A client field never sets identity.
  */
 public final class Authenticator {
-
-    private static final Pattern GUEST_UNSAFE = Pattern.compile("[^\\p{L}\\p{N}_.\\-]+");
-    public static final int MAX_NAME_CHARS = 32;
 
     private final boolean guests;
     private final byte[] secret;
@@ -68,7 +65,7 @@ public final class Authenticator {
             throw Refusal.unauthorized("authentication required: log in, or pass ?token=");
         }
         String returning = guestTicket == null ? null : ticketName(guestTicket);
-        return returning != null ? Identity.returningGuest(returning) : Identity.guest(guestName(name));
+        return returning != null ? Identity.returningGuest(returning) : Identity.guest(Names.guestName(name));
     }
 
     /** The ticket for a guest name: {@code base64url(name) "." base64url(HMAC-SHA256("guest:" + name))}. */
@@ -88,20 +85,10 @@ public final class Authenticator {
             String name = new String(Base64.getUrlDecoder().decode(ticket.substring(0, dot)), StandardCharsets.UTF_8);
             byte[] mac = Base64.getUrlDecoder().decode(ticket.substring(dot + 1));
             boolean valid = MessageDigest.isEqual(mac, hmac(ticketKey, ("guest:" + name).getBytes(StandardCharsets.UTF_8)));
-            return valid && name.equals(guestName(name)) ? name : null;
+            return valid && name.equals(Names.guestName(name)) ? name : null;
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** Trimmed, unsafe characters folded to '-', at most 32 characters; "guest" when nothing is left. */
-    public static String guestName(String requested) {
-        String name = requested == null ? "" : GUEST_UNSAFE.matcher(requested.trim()).replaceAll("-");
-        name = name.replaceAll("^-+|-+$", "");
-        if (name.length() > MAX_NAME_CHARS) {
-            name = name.substring(0, MAX_NAME_CHARS);
-        }
-        return name.isEmpty() ? "guest" : name;
     }
 
     /** Verifies a compact HS256 JWT: signature, {@code exp} (required), {@code nbf}, {@code sub}. */

@@ -1,6 +1,7 @@
 package dev.switchboard.core;
 
 import dev.switchboard.auth.Identity;
+import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.store.ChannelId;
 
 import java.util.Map;
@@ -23,6 +24,7 @@ public final class Connection {
     final Outbox outbox;
     final Map<ChannelId, Subscription> subscriptions = new ConcurrentHashMap<>();
     final long openedMillis;
+    final RateLimit.Bucket rate;
 
     // Housekeeping, read by the heartbeat tick.
     volatile long lastSeenMillis;
@@ -30,13 +32,8 @@ public final class Connection {
     volatile boolean engaged;
     volatile boolean closed;
 
-    // Rate limiting: only touched by the thread delivering this connection's frames (one at a time per session).
-    double tokens;
-    long tokensAtMillis;
-    int strikes;
-
     Connection(String id, Identity identity, String address, Endpoint endpoint, Transport transport, Outbox outbox,
-               long nowMillis, double burst) {
+               long nowMillis, RateLimit.Bucket rate) {
         this.id = id;
         this.identity = identity;
         this.address = address;
@@ -46,8 +43,7 @@ public final class Connection {
         this.openedMillis = nowMillis;
         this.lastSeenMillis = nowMillis;
         this.lastPingMillis = nowMillis;
-        this.tokens = burst;
-        this.tokensAtMillis = nowMillis;
+        this.rate = rate;
     }
 
     public String id() {
@@ -74,9 +70,25 @@ public final class Connection {
         return closed;
     }
 
-    /** Frames queued for this connection (for tests and diagnostics). */
-    public int queued() {
-        return outbox.queued();
+    /** Queues one frame for this connection alone. */
+    void send(String json) {
+        outbox.offer(json);
+    }
+
+    /** Closes through the outbox, with the code's drain policy. */
+    void close(CloseCode code, String reason) {
+        outbox.close(code, reason);
+    }
+
+    /** Rooms or topics this connection is in. */
+    int count(ChannelId.Kind kind) {
+        int n = 0;
+        for (ChannelId channel : subscriptions.keySet()) {
+            if (channel.kind() == kind) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override

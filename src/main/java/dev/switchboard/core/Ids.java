@@ -3,7 +3,7 @@ package dev.switchboard.core;
 import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Short random identifiers: message ids, session ids, epochs. */
+/** Short random identifiers: message ids and session ids (epochs: {@link dev.switchboard.store.Epochs}). */
 public final class Ids {
 
     private static final char[] ALPHABET =
@@ -21,11 +21,6 @@ public final class Ids {
     /** A session id: 20 characters from a secure random source. */
     public static String session() {
         return random(20, true);
-    }
-
-    /** An epoch: names one continuous history; 12 characters, secure so that clients cannot guess a future one. */
-    public static String epoch() {
-        return random(12, true);
     }
 
     private static String random(int length, boolean secure) {

@@ -4,6 +4,7 @@ import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Entry;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -14,17 +15,18 @@ final class LocalChannel {
 
     final ChannelId id;
     final List<Subscription> members = new CopyOnWriteArrayList<>();
-    /** Set once the channel was emptied and dropped from the hub's map; a late joiner must then retry. */
-    boolean retired;
+    /** Completes when the bus delivers this channel to this node (at once on one node). */
+    final CompletionStage<Void> live;
 
-    LocalChannel(ChannelId id) {
+    LocalChannel(ChannelId id, CompletionStage<Void> live) {
         this.id = id;
+        this.live = live;
     }
 
     /** Hands the entry to every member; returns how many outboxes took it. */
     int deliver(Entry entry) {
         int delivered = 0;
-        Outgoing frame = new Outgoing(entry.json()); // one for all members: framed at most once
+        Outgoing frame = new Outgoing(entry.json()); // one for all members: encoded and framed at most once
         for (Subscription s : members) {
             if (s.deliver(entry, frame)) {
                 delivered++;

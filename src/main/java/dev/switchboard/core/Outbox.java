@@ -7,19 +7,22 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The outbound queue of one connection: bounded by frames and by characters, with one send in flight at a time.
+ * The outbound queue of one connection: bounded by frames and by bytes (UTF-8), with one send in flight at a time.
  * When a send completes, everything queued meanwhile goes out as one WebSocket frame (the frames joined by
  * {@code \n}, up to {@code batchMaxBytes}): a recipient that falls behind costs one write per batch, not per frame.
  *
  * <p>Overflow means the client does not read fast enough: the queue is dropped and the connection is closed with
  * 4001; the client reconnects and recovers with {@code since}. Nobody else waits for it.
  *
+ * <p>Every close of the connection goes through here ({@link #close}): a close code that drains first waits until
+ * what is queued has gone out (the replies and errors that explain the close); one that does not drops the queue.
+ *
  * <p>Sends run on the hub's send executor, never on the thread that delivers a message to a whole room: that
  * thread only enqueues, so a room's fan-out costs one queue operation per member, and while a member's send is
  * in flight its next messages accumulate and leave together.
  *
- * <p>Locking rule: the monitor guards the queue and the in-flight flag only; {@link Transport} is never called
- * while holding it (a completion may run on the sending thread and re-enter).
+ * <p>Locking rule: the monitor guards the queue and the flags only; {@link Transport} is never called while holding
+ * it (a completion may run on the sending thread and re-enter).
  */
 public final class Outbox {
 
@@ -29,27 +32,28 @@ public final class Outbox {
     private final Executor sender;
     private final Stats stats;
     private final int maxFrames;
-    private final long maxChars;
-    private final int batchMaxChars;
+    private final long maxBytes;
+    private final int batchMaxBytes;
 
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
-    private long queuedChars;
+    private long queuedBytes;
     private boolean sending;
+    /** Nothing more is taken or sent. */
     private boolean closed;
-    /** Set by {@link #finish}: no more frames are taken; {@code finisher} runs once the queue is empty. */
+    /** Set by a draining {@link #close}: no more frames are taken; {@code finisher} runs once the queue is empty. */
     private boolean finishing;
     private Runnable finisher;
     /** The thread currently inside transport.send, to turn a completion on that same thread into a loop. */
     private long sendingThread = NONE; // a thread id, not a Thread: no reference store (G1 card) per send
     private boolean completedInline;
 
-    public Outbox(Transport transport, Executor sender, Stats stats, int maxFrames, long maxChars, int batchMaxChars) {
+    public Outbox(Transport transport, Executor sender, Stats stats, int maxFrames, long maxBytes, int batchMaxBytes) {
         this.transport = transport;
         this.sender = sender;
         this.stats = stats;
         this.maxFrames = maxFrames;
-        this.maxChars = maxChars;
-        this.batchMaxChars = batchMaxChars;
+        this.maxBytes = maxBytes;
+        this.batchMaxBytes = batchMaxBytes;
     }
 
     /** Queues one frame (JSON text of one object). Returns false if the connection is closed or just overflowed. */
@@ -59,37 +63,93 @@ public final class Outbox {
 
     /** Queues one frame that may be queued for other connections too (a room's message). */
     public boolean offer(Outgoing frame) {
-        int length = frame.text().length();
-        boolean overflow;
+        int length = frame.bytes();
+        boolean start;
         synchronized (this) {
             if (closed || finishing) {
                 return false;
             }
-            if (queue.size() >= maxFrames || queuedChars + length > maxChars) {
-                closed = true;
+            if (queue.size() >= maxFrames || queuedBytes + length > maxBytes) {
                 stats.dropped.add(queue.size() + 1L);
-                queue.clear();
-                queuedChars = 0;
-                overflow = true;
+                dropQueue();
+                start = false;
             } else if (sending) {
                 queue.addLast(frame);
-                queuedChars += length;
+                queuedBytes += length;
                 return true;
             } else {
                 // Idle: the frame goes straight to the send task, not through the queue. Besides a queue operation
                 // this saves storing a young object into this long-lived outbox's array, which under G1 dirties a
                 // card per recipient that the collector must then scan (5000 subscribers: 5000 cards a message).
                 sending = true;
-                overflow = false;
+                start = true;
             }
         }
-        if (overflow) {
-            stats.slowConsumerCloses.increment();
-            transport.close(CloseCode.SLOW_CONSUMER, "slow consumer: outbound queue overflowed");
-            return false;
+        if (start) {
+            schedule(() -> drain(frame));
+            return true;
         }
-        schedule(() -> drain(frame));
-        return true;
+        overflowed();
+        return false;
+    }
+
+    /**
+     * Closes the connection: with a code that {@linkplain CloseCode#drainFirst drains first}, after what is queued
+     * has gone out (nothing new is taken meanwhile); otherwise at once, dropping the queue. The first close stands.
+     */
+    public void close(CloseCode code, String reason) {
+        Runnable closer = () -> transport.close(code, reason);
+        synchronized (this) {
+            if (closed || finishing) {
+                return;
+            }
+            if (code.drainFirst()) {
+                finishing = true;
+                if (sending || !queue.isEmpty()) {
+                    finisher = closer;
+                    return; // runs when the queue is empty
+                }
+            } else {
+                dropQueue();
+            }
+        }
+        closer.run();
+    }
+
+    /**
+     * Closes at once, on the calling thread, dropping what is still queued: for a client that must get nothing more
+     * and must get this code before anything else can close the socket (its login ended: the container closes such
+     * sockets itself right after, with its own code).
+     */
+    public void closeNow(CloseCode code, String reason) {
+        synchronized (this) {
+            dropQueue();
+            finisher = null;
+        }
+        transport.close(code, reason);
+    }
+
+    /** Stops accepting frames; what is queued is discarded (the socket is gone). */
+    public synchronized void shut() {
+        dropQueue();
+        finisher = null;
+    }
+
+    /** True when nothing is queued or in flight. */
+    public synchronized boolean idle() {
+        return queue.isEmpty() && !sending;
+    }
+
+    /** Caller holds the monitor. */
+    private void dropQueue() {
+        closed = true;
+        queue.clear();
+        queuedBytes = 0;
+    }
+
+    private void overflowed() {
+        stats.slowConsumerCloses.increment();
+        transport.close(CloseCode.SLOW_CONSUMER, "slow consumer: outbound queue overflowed");
     }
 
     private void schedule(Runnable task) {
@@ -128,24 +188,6 @@ public final class Outbox {
         }
     }
 
-    /**
-     * Takes no more frames, lets what is queued go out, then runs {@code then} (closing the socket), so that a
-     * client closed for a reason still receives the replies and errors that explain it.
-     */
-    public void finish(Runnable then) {
-        synchronized (this) {
-            if (finishing) {
-                return; // the first reason stands
-            }
-            finishing = true;
-            if (!closed && (sending || !queue.isEmpty())) {
-                finisher = then;
-                return; // runs when the queue is empty
-            }
-        }
-        then.run();
-    }
-
     /** Caller holds the monitor, and the outbox just went idle. */
     private Runnable finisherIfIdle() {
         Runnable f = finishing && !sending ? finisher : null;
@@ -153,38 +195,23 @@ public final class Outbox {
         return f;
     }
 
-    /** Frames waiting to be sent (for tests and stats). */
-    public synchronized int queued() {
-        return queue.size();
-    }
-
-    /** True when nothing is queued or in flight. */
-    public synchronized boolean idle() {
-        return queue.isEmpty() && !sending;
-    }
-
-    /** Stops accepting frames; what is queued is discarded. */
-    public synchronized void shut() {
-        closed = true;
-        queue.clear();
-        queuedChars = 0;
-    }
-
     /** Takes everything queued, up to the batch limit, as one text; caller holds the monitor and the queue is not empty. */
     private Outgoing nextBatch() {
         Outgoing first = queue.pollFirst();
-        int firstLength = first.text().length();
-        queuedChars -= firstLength;
-        if (queue.isEmpty() || firstLength + 1 + queue.peekFirst().text().length() > batchMaxChars) {
+        int firstBytes = first.bytes();
+        queuedBytes -= firstBytes;
+        if (queue.isEmpty() || firstBytes + 1 + queue.peekFirst().bytes() > batchMaxBytes) {
             stats.framesOut.increment();
             return first; // as it is: a shared frame stays shared
         }
-        StringBuilder out = new StringBuilder(Math.min(batchMaxChars, (int) Math.min(Integer.MAX_VALUE, queuedChars + firstLength + queue.size() + 1)));
+        StringBuilder out = new StringBuilder((int) Math.min(batchMaxBytes, queuedBytes + firstBytes + queue.size() + 1));
         out.append(first.text());
+        int bytes = firstBytes;
         Outgoing next;
-        while ((next = queue.peekFirst()) != null && out.length() + 1 + next.text().length() <= batchMaxChars) {
+        while ((next = queue.peekFirst()) != null && bytes + 1 + next.bytes() <= batchMaxBytes) {
             queue.pollFirst();
-            queuedChars -= next.text().length();
+            queuedBytes -= next.bytes();
+            bytes += 1 + next.bytes();
             out.append('\n').append(next.text());
         }
         stats.framesOut.increment();
@@ -216,21 +243,16 @@ public final class Outbox {
     }
 
     private void sent(Throwable failure) {
-        synchronized (this) {
-            if (failure != null) {
-                closed = true;
+        if (failure != null) {
+            synchronized (this) {
                 sending = false;
                 stats.dropped.add(queue.size());
-                queue.clear();
-                queuedChars = 0;
+                dropQueue();
             }
-        }
-        if (failure != null) {
             // On an open socket the container refused to queue more (its write queue is bounded too): the
             // client is not reading. On a closed one, the endpoint's close callback releases the connection.
             if (transport.isOpen()) {
-                stats.slowConsumerCloses.increment();
-                transport.close(CloseCode.SLOW_CONSUMER, "slow consumer: outbound queue overflowed");
+                overflowed();
             }
             return;
         }

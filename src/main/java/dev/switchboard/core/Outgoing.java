@@ -1,17 +1,25 @@
 package dev.switchboard.core;
 
-import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
- * One text frame to send. Fan-out hands the same instance to every member, so a transport that can write bytes
- * directly ({@link #wire()}) encodes and frames a message once, however many connections it goes to; the others send
- * {@link #text()} through their container's API.
+ * One text frame to send. Fan-out hands the same instance to every member, so whatever is derived from the text is
+ * derived once per message, however many connections it goes to: its length in UTF-8 bytes (what the outbox's
+ * limits count), and what a transport makes of it ({@link #prepared}: the standalone runner's writer makes the
+ * WebSocket frame bytes); the other transports send {@link #text()} as it is.
  */
 public final class Outgoing {
 
     private final String text;
-    /** The WebSocket frame, made on first use (racing threads may both make it; any copy is the same bytes). */
-    private volatile byte[] wire;
+    /** UTF-8 length, computed on first use (racing threads compute the same value). */
+    private int bytes = -1;
+    /**
+     * The one transport form made so far, with the function that made it. Racing threads may both make it; either
+     * copy serves (a form is a pure function of the text).
+     */
+    private volatile Prepared<?> prepared;
+
+    private record Prepared<T>(Function<String, T> form, T value) {}
 
     public Outgoing(String text) {
         this.text = text;
@@ -21,39 +29,45 @@ public final class Outgoing {
         return text;
     }
 
-    /**
-     * The complete server-to-client frame: FIN, opcode text, unmasked (RFC 6455 5.2), then the UTF-8 payload. Not
-     * for connections with an extension (permessage-deflate) negotiated.
-     */
-    public byte[] wire() {
-        byte[] w = wire;
-        if (w == null) {
-            w = frame(text);
-            wire = w;
+    /** The text's length in UTF-8 bytes. */
+    public int bytes() {
+        int b = bytes;
+        if (b < 0) {
+            b = utf8Length(text);
+            bytes = b;
         }
-        return w;
+        return b;
     }
 
-    static byte[] frame(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        int n = payload.length;
-        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-        byte[] frame = new byte[header + n];
-        frame[0] = (byte) 0x81;
-        if (n < 126) {
-            frame[1] = (byte) n;
-        } else if (n <= 0xFFFF) {
-            frame[1] = 126;
-            frame[2] = (byte) (n >>> 8);
-            frame[3] = (byte) n;
-        } else {
-            frame[1] = 127;
-            for (int i = 0; i < 8; i++) {
-                frame[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
+    /** UTF-8 length of a string: 1 byte per ASCII char, 2 or 3 per other char, 4 per surrogate pair. */
+    static int utf8Length(String s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                bytes += c < 0x800 || Character.isSurrogate(c) ? 1 : 2; // each half of a pair: 2, the pair: 4
             }
         }
-        System.arraycopy(payload, 0, frame, header, n);
-        return frame;
+        return bytes;
+    }
+
+    /**
+     * What {@code form} makes of the text, made on first use and then shared by everyone who asks with the same
+     * function (the same instance: keep it in a constant). There is one slot: a message asked for with another
+     * function gets its value made anew each time, uncached.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T prepared(Function<String, T> form) {
+        Prepared<?> p = prepared;
+        if (p != null && p.form == form) {
+            return (T) p.value;
+        }
+        T value = form.apply(text);
+        if (p == null) {
+            prepared = new Prepared<>(form, value);
+        }
+        return value;
     }
 
     @Override

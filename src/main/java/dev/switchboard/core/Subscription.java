@@ -8,12 +8,13 @@ import java.util.List;
 
 /**
  * One connection's membership of one channel. It starts <em>syncing</em>: live entries and signals are buffered
- * while the hub reads what the client missed; {@link #activate} then sends the reply and the replay, flushes the
+ * while the core reads what the client missed; {@link #activate} then sends the reply and the replay, flushes the
  * buffer (skipping entries already replayed) and goes live. So no entry is lost between the read and going live,
- * and none is sent twice, whichever store is behind it.
+ * and none is sent twice, whichever store is behind it. A subscription {@link #cancel cancelled} before it went live
+ * (the client left meanwhile) sends nothing.
  *
- * <p>Threads: {@link #deliver} runs on the backplane's delivery thread, one entry of a channel at a time;
- * {@link #activate} on the connection's message thread. The monitor is held only while syncing; the live path
+ * <p>Threads: {@link #deliver} runs on the bus's delivery thread, one entry of a channel at a time;
+ * {@link #activate} on the thread that finished the read. The monitor is held only while syncing; the live path
  * takes no lock.
  */
 final class Subscription {
@@ -24,6 +25,7 @@ final class Subscription {
     /** Highest offset sent; written under the monitor until live, then only by the delivery thread. */
     private long lastOffset;
     private List<Object> buffer = new ArrayList<>();
+    private boolean cancelled;
 
     Subscription(Connection connection, ChannelId channel) {
         this.connection = connection;
@@ -35,7 +37,9 @@ final class Subscription {
         if (!live) {
             synchronized (this) {
                 if (!live) {
-                    buffer.add(entry);
+                    if (buffer != null) {
+                        buffer.add(entry);
+                    }
                     return false;
                 }
             }
@@ -55,7 +59,9 @@ final class Subscription {
         if (!live) {
             synchronized (this) {
                 if (!live) {
-                    buffer.add(frame);
+                    if (buffer != null) {
+                        buffer.add(frame);
+                    }
                     return;
                 }
             }
@@ -65,6 +71,9 @@ final class Subscription {
 
     /** Sends {@code frames} (the reply and any replay, which reach up to offset {@code upTo}), then goes live. */
     synchronized void activate(List<String> frames, long upTo) {
+        if (cancelled) {
+            return;
+        }
         for (String frame : frames) {
             connection.outbox.offer(frame);
         }
@@ -78,5 +87,11 @@ final class Subscription {
         }
         buffer = null;
         live = true;
+    }
+
+    /** The member left before the subscription went live: nothing is sent any more. */
+    synchronized void cancel() {
+        cancelled = true;
+        buffer = null;
     }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Publishes a moving value to the topic {@code demo} so that the bundled dashboard shows a live chart on a fresh
  * install: {@code {"value":57.3,"orders":12}} (a random walk and a random count). Off with {@code demoIntervalMs=0}.
- * In a cluster one node at a time publishes it (a lease on the backplane), so the chart shows one walk.
+ * In a cluster one node at a time publishes it (a lease in the storage), so the chart shows one walk.
  */
 final class DemoFeed implements Runnable {
 
@@ -25,7 +25,7 @@ final class DemoFeed implements Runnable {
 
     @Override
     public void run() {
-        if (!hub.backplane().lead(TOPIC, leaseMs)) {
+        if (!hub.cluster().lead(TOPIC, leaseMs)) {
             return;
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -33,6 +33,6 @@ final class DemoFeed implements Runnable {
         hub.publish(TOPIC, Json.createObjectBuilder()
                 .add("value", Math.round(value * 10) / 10.0)
                 .add("orders", random.nextInt(0, 20))
-                .build());
+                .build()).toCompletableFuture().join(); // on the feeds thread: a failure is logged there
     }
 }

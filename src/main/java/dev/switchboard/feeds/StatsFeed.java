@@ -1,6 +1,6 @@
 package dev.switchboard.feeds;
 
-import dev.switchboard.core.Backplane;
+import dev.switchboard.store.Cluster;
 import dev.switchboard.core.Stats;
 import dev.switchboard.store.ChannelId;
 
@@ -25,7 +25,7 @@ import java.util.Set;
 
 /**
  * Publishes the server's counters to the topic {@code stats} (the bundled dashboard), once per
- * {@code statsIntervalMs}. In a cluster every node shares its counters through the backplane and one node at a time
+ * {@code statsIntervalMs}. In a cluster every node shares its counters through the storage and one node at a time
  * (a lease) publishes the cluster's totals, so the topic carries one series, not one per node:
  * {@code {"nodes":2,"connections":…,"rooms":…,"topics":…,"messagesInPerSec":…,"messagesOutPerSec":…,"dropped":…,
  * "slowConsumerCloses":…}}. Counts of connections, messages, drops and closes are summed over the nodes; {@code rooms}
@@ -56,10 +56,10 @@ public final class StatsFeed implements Runnable {
 
     @Override
     public void run() {
-        Backplane backplane = hub.backplane();
-        Collection<String> nodes = backplane.shareCounters(local().toString(), ttlMs).values();
-        if (backplane.lead(ROLE, ttlMs)) {
-            hub.publish(Hub.STATS_TOPIC, total(nodes));
+        Cluster cluster = hub.cluster();
+        Collection<String> nodes = cluster.shareCounters(local().toString(), ttlMs).values();
+        if (cluster.lead(ROLE, ttlMs)) {
+            hub.publish(Hub.STATS_TOPIC, total(nodes)).toCompletableFuture().join();
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.switchboard.protocol;
 
-/** The {@code code} of an {@code error} frame (PROTOCOL.md, "errors"). */
+/** The {@code code} of an {@code error} frame (docs/protocol.md, "errors"). */
 public enum ErrorCode {
     BAD_JSON("bad_json"),
     UNKNOWN_TYPE("unknown_type"),

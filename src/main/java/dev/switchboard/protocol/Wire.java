@@ -1,6 +1,5 @@
 package dev.switchboard.protocol;
 
-import dev.switchboard.store.Template;
 
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -28,6 +27,9 @@ import java.util.stream.Collectors;
  * error code the protocol prescribes, so a bad frame costs its sender one error frame and nothing else.
  */
 public final class Wire {
+
+    /** The subprotocol every endpoint offers. */
+    public static final String PROTOCOL = "switchboard.v1";
 
     private static final Jsonb JSONB = JsonbBuilder.create();
 
@@ -96,18 +98,17 @@ public final class Wire {
     }
 
     /**
-     * Encodes a frame that has an {@code offset} field (set to 0) into a {@link Template} whose offset is filled in
-     * later. The field order of {@link ServerMessage.Message} and {@link ServerMessage.Notification} puts
-     * {@code offset} right after a room or topic name, which cannot contain quotes, so the first match is the field.
+     * Where the offset goes in an encoded frame that has an {@code offset} field set to 0: the index of that 0. The
+     * field order of {@link ServerMessage.Message} and {@link ServerMessage.Notification} puts {@code offset} right
+     * after a room or topic name, which cannot contain quotes, so the first match is the field. The store that assigns
+     * the offset writes it there, so the frame is encoded once, on the node that received it.
      */
-    public static Template template(ServerMessage withZeroOffset) {
-        String json = encode(withZeroOffset);
+    public static int offsetSlot(String json) {
         int at = json.indexOf(OFFSET_MARK);
         if (at < 0) {
-            throw new IllegalArgumentException("no offset field in " + withZeroOffset.getClass().getSimpleName());
+            throw new IllegalArgumentException("no offset field in " + json);
         }
-        int cut = at + OFFSET_MARK.length() - 1;
-        return new Template(json.substring(0, cut), json.substring(cut + 1));
+        return at + OFFSET_MARK.length() - 1;
     }
 
     /**
@@ -146,9 +147,9 @@ public final class Wire {
         }
     }
 
-    /** Compact JSON text of a value (no raw newlines, so it is safe inside a batched frame). */
-    public static String toJson(JsonValue value) {
-        return value.toString();
+    /** Any object JSON-B can serialise (records, beans, maps) as a JSON value; a JSON value as it is. */
+    public static JsonValue toJsonValue(Object data) {
+        return data instanceof JsonValue v ? v : parseValue(JSONB.toJson(data));
     }
 
     /** The {@code type} aliases registered on a sealed message interface. */

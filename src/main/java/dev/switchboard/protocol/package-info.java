@@ -1,2 +1,2 @@
-/** The wire protocol (PROTOCOL.md, version 1): one record per frame, and the JSON-B codec shared by every adapter. */
+/** The wire protocol (docs/protocol.md, version 1): one record per frame, and the JSON-B codec shared by every adapter. */
 package dev.switchboard.protocol;

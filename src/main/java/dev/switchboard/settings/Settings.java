@@ -31,8 +31,10 @@ public final class Settings {
         HEARTBEAT_MS("heartbeatMs", "25000", "Interval of server pings; a connection that answers none for two intervals is closed with 4002."),
         IDLE_TIMEOUT_MS("idleTimeoutMs", "60000", "A connection that has not joined a room or subscribed to a topic by then is closed (4408)."),
         PUBLISHER_KEY("publisherKey", "", "Bearer key for the HTTP publish API. Empty: HTTP publishing is refused."),
-        REDIS_URL("redisUrl", "", "redis://host:port[/db] of the shared store for a cluster. Empty: in-memory, one node."),
+        REDIS_URL("redisUrl", "", "redis://[user:password@]host:port[/db] (rediss:// with TLS) of the shared store for a cluster; redis-cluster://host:port,host:port,... (rediss-cluster://) for a Redis Cluster, by some of its nodes; redis-sentinel://host:port,.../MASTER[/db] for a master watched by Redis Sentinel. Empty: in-memory, one node."),
         REDIS_TIMEOUT_MS("redisTimeoutMs", "2000", "Connect and command timeout for Redis, in milliseconds (with redisUrl)."),
+        REDIS_BATCH_SIZE("redisBatchSize", "256", "Appends, signals and cursors sent to Redis in one pipeline by the writer thread (with redisUrl)."),
+        REDIS_QUEUE_BYTES("redisQueueBytes", "16777216", "Characters of appends and signals that may wait for the Redis writer; beyond it appends fail at once (with redisUrl)."),
         REDIS_NODE_TIMEOUT_MS("redisNodeTimeoutMs", "10000", "A cluster node whose heartbeat (sent every third of this) is older than this is presumed dead: its users leave (with redisUrl)."),
         OUTBOX_MAX_MESSAGES("outboxMaxMessages", "2000", "Messages queued for one slow connection before it is closed with 4001."),
         OUTBOX_MAX_BYTES("outboxMaxBytes", "2097152", "Characters queued for one slow connection before it is closed with 4001."),
@@ -96,11 +98,6 @@ public final class Settings {
 
     private Settings(Map<Key, String> values) {
         this.values = values;
-    }
-
-    /** Defaults only. */
-    public static Settings defaults() {
-        return load(name -> null, name -> null, name -> null);
     }
 
     /** System properties, then environment (the standalone runner). */

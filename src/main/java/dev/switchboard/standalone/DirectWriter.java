@@ -1,5 +1,6 @@
 package dev.switchboard.standalone;
 
+import dev.switchboard.core.Outgoing;
 import dev.switchboard.web.FrameChannel;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.WriteResult;
@@ -11,26 +12,28 @@ import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * The runner's writer under Tyrus: Tyrus writes its frames (pings, pongs, close) through it, and the endpoints write
- * messages through it as ready-made frames ({@link FrameChannel}), so a message fanned out to many members is
- * UTF-8-encoded and framed once instead of once per member, and skips Tyrus's per-send frame objects. On a plain
- * (not TLS) connection, message frames also skip Grizzly's filter chain (HTTP codec, idle-timeout and WebSocket
- * filters, which pass a frame through unchanged) and go straight to the connection's async write queue, the same
- * queue at the end of that chain, so they stay in order with Tyrus's frames.
+ * The runner's writer under Tyrus: Tyrus writes its frames (pings, pongs, close) through it, and the endpoint sends
+ * messages through it ({@link FrameChannel}, handed to the endpoint with its handshake by {@link RunnerEngine}) as
+ * ready-made frames. The frame is the message's {@link Outgoing#prepared prepared} form ({@link #FRAME}), so a message
+ * fanned out to many members is UTF-8-encoded and framed once instead of once per member, and skips Tyrus's per-send
+ * frame objects. On a plain (not TLS) connection, message frames also skip Grizzly's filter chain (HTTP codec,
+ * idle-timeout and WebSocket filters, which pass a frame through unchanged) and go straight to the connection's async
+ * write queue, the same queue at the end of that chain, so they stay in order with Tyrus's frames.
  * <p>
  * After a close frame, frames are refused, so no data follows it on the wire.
  */
 final class DirectWriter extends Writer implements FrameChannel {
 
     private static final int CLOSE_OPCODE = 0x8;
-    /** {@code GrizzlyWriter.connection} (package-private in Tyrus); null if this Tyrus has no such field. */
-    private static final Field GRIZZLY_CONNECTION = grizzlyConnectionField();
+    /** A message's frame, made once per message and shared by every connection it goes to (one constant instance). */
+    static final Function<String, byte[]> FRAME = DirectWriter::frame;
 
     private final Writer grizzly;
     /** The plain socket's Grizzly connection and its async write queue; null: write through {@link #grizzly}. */
@@ -54,27 +57,30 @@ final class DirectWriter extends Writer implements FrameChannel {
         this.socket = writer == null ? null : (org.glassfish.grizzly.Connection<SocketAddress>) socket;
     }
 
-    /** The Grizzly connection under Tyrus's writer, or null when it cannot be found (another Tyrus version). */
-    static org.glassfish.grizzly.Connection<?> socketOf(Writer writer) {
-        if (GRIZZLY_CONNECTION == null || !GRIZZLY_CONNECTION.getDeclaringClass().isInstance(writer)) {
-            return null;
+    /**
+     * The complete server-to-client frame of a text message: FIN, opcode text, unmasked (RFC 6455 5.2), then the
+     * UTF-8 payload. Not for connections with an extension (permessage-deflate) negotiated.
+     */
+    static byte[] frame(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        int n = payload.length;
+        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+        byte[] frame = new byte[header + n];
+        frame[0] = (byte) 0x81;
+        if (n < 126) {
+            frame[1] = (byte) n;
+        } else if (n <= 0xFFFF) {
+            frame[1] = 126;
+            frame[2] = (byte) (n >>> 8);
+            frame[3] = (byte) n;
+        } else {
+            frame[1] = 127;
+            for (int i = 0; i < 8; i++) {
+                frame[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
+            }
         }
-        try {
-            return (org.glassfish.grizzly.Connection<?>) GRIZZLY_CONNECTION.get(writer);
-        } catch (IllegalAccessException | ClassCastException e) {
-            return null;
-        }
-    }
-
-    private static Field grizzlyConnectionField() {
-        try {
-            Field f = Class.forName("org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter")
-                    .getDeclaredField("connection");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+        System.arraycopy(payload, 0, frame, header, n);
+        return frame;
     }
 
     /** Tyrus's frames, one whole frame per call. */
@@ -87,7 +93,8 @@ final class DirectWriter extends Writer implements FrameChannel {
     }
 
     @Override
-    public void write(byte[] frame, Consumer<Throwable> done) {
+    public void send(Outgoing message, Consumer<Throwable> done) {
+        byte[] frame = message.prepared(FRAME); // the same bytes for every member
         synchronized (this) {
             if (!closing) {
                 if (queue != null) {

@@ -1,14 +1,8 @@
 package dev.switchboard.standalone;
 
-import dev.switchboard.web.FrameChannel;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.tyrus.spi.Connection;
 import org.glassfish.tyrus.spi.ReadHandler;
-import org.glassfish.tyrus.spi.UpgradeRequest;
-import org.glassfish.tyrus.spi.UpgradeResponse;
-import org.glassfish.tyrus.spi.WebSocketEngine;
 import org.glassfish.tyrus.spi.Writer;
 
 import java.lang.System.Logger.Level;
@@ -22,7 +16,7 @@ import java.nio.ByteBuffer;
  * It also hands Tyrus the bytes in slices of at most {@link #SLICE}: Tyrus counts a whole network read against its
  * buffer, so a burst of small frames in one read could otherwise overflow it too (a safeguard: not seen with
  * Grizzly's read sizes here). And it closes 1002 on an unmasked client frame, which RFC 6455 (5.1) requires and
- * Tyrus does not do.
+ * Tyrus does not do. {@link RunnerEngine} puts one in front of every upgraded connection.
  */
 final class FrameGuard implements Connection, ReadHandler {
 
@@ -44,11 +38,6 @@ final class FrameGuard implements Connection, ReadHandler {
     FrameGuard(Connection tyrus, int incomingBufferSize) {
         this.tyrus = tyrus;
         this.maxPayload = incomingBufferSize - MAX_HEADER - SLICE;
-    }
-
-    /** Largest frame payload passed to Tyrus. */
-    long maxPayload() {
-        return maxPayload;
     }
 
     @Override
@@ -152,54 +141,5 @@ final class FrameGuard implements Connection, ReadHandler {
     @Override
     public void close(CloseReason reason) {
         tyrus.close(reason);
-    }
-
-    /** Tyrus's engine, with every upgraded connection read through a guard. */
-    static final class Engine implements WebSocketEngine {
-        private final WebSocketEngine tyrus;
-        private final int incomingBufferSize;
-        private final boolean plain;
-
-        Engine(WebSocketEngine tyrus, int incomingBufferSize, boolean plain) {
-            this.tyrus = tyrus;
-            this.incomingBufferSize = incomingBufferSize;
-            this.plain = plain;
-        }
-
-        @Override
-        public UpgradeInfo upgrade(UpgradeRequest request, UpgradeResponse response) {
-            UpgradeInfo info = tyrus.upgrade(request, response);
-            if (info.getStatus() != UpgradeStatus.SUCCESS) {
-                return info;
-            }
-            return new UpgradeInfo() {
-                @Override
-                public UpgradeStatus getStatus() {
-                    return info.getStatus();
-                }
-
-                @Override
-                public Connection createConnection(Writer writer, CloseListener closeListener) {
-                    DirectWriter direct = new DirectWriter(writer, plain ? DirectWriter.socketOf(writer) : null);
-                    FrameChannel.offer(direct); // Tyrus opens the endpoint within createConnection, on this thread
-                    try {
-                        Connection connection = info.createConnection(direct, closeListener);
-                        return connection == null ? null : new FrameGuard(connection, incomingBufferSize);
-                    } finally {
-                        FrameChannel.clear();
-                    }
-                }
-            };
-        }
-
-        @Override
-        public void register(Class<?> endpointClass, String contextPath) throws DeploymentException {
-            tyrus.register(endpointClass, contextPath);
-        }
-
-        @Override
-        public void register(ServerEndpointConfig serverConfig, String contextPath) throws DeploymentException {
-            tyrus.register(serverConfig, contextPath);
-        }
     }
 }

@@ -1,9 +1,9 @@
 package dev.switchboard.standalone;
 
 import dev.switchboard.auth.Admission;
-import dev.switchboard.Switchboard;
+import dev.switchboard.web.Handshake;
+import dev.switchboard.web.Handshakes;
 import org.glassfish.grizzly.filterchain.BaseFilter;
-import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
@@ -20,33 +20,35 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The runner's twin of the servlet {@code HandshakeFilter}: a Grizzly filter placed just before Tyrus's upgrade
- * filter that answers a handshake from a foreign Origin with 403 and closes the connection, so the socket is never
- * opened.
+ * filter that decides every handshake once. A foreign Origin is answered with 403 and the connection closed, so the
+ * socket is never opened. Any other decision is held ({@link Handshakes}) with the client's address and an empty
+ * {@link WriterSlot} for the connection's writer, and its id replaces whatever {@value Handshakes#HEADER} header the
+ * client sent; Tyrus copies the request's headers into the request the configurator and {@link RunnerEngine} see.
  */
 final class HandshakeGate extends BaseFilter {
 
-    private final Switchboard switchboard;
+    /**
+     * Marks a request already decided: where reads after the upgrade still pass the HTTP codec (the request is not
+     * dropped, see {@link UpgradedConnections}) they come as more content of the same request.
+     */
+    private static final String DECIDED = HandshakeGate.class.getName() + ".decided";
 
-    HandshakeGate(Switchboard switchboard) {
-        this.switchboard = switchboard;
+    private final Handshakes handshakes;
+
+    HandshakeGate(Handshakes handshakes) {
+        this.handshakes = handshakes;
     }
 
     /** Installs the gate in front of the WebSocket filter; register after Tyrus's add-on. */
-    static AddOn addOn(Switchboard switchboard) {
+    static AddOn addOn(Handshakes handshakes) {
         return new AddOn() {
             @Override
             public void setup(NetworkListener listener, FilterChainBuilder builder) {
-                int at;
-                try {
-                    at = builder.indexOfType(Class.forName(
-                            "org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter").asSubclass(Filter.class));
-                } catch (ClassNotFoundException e) {
-                    at = -1;
-                }
+                int at = builder.indexOfType(TyrusInternals.webSocketFilter());
                 if (at < 0) {
                     throw new IllegalStateException("Tyrus's WebSocket filter is not installed");
                 }
-                builder.add(at, new HandshakeGate(switchboard));
+                builder.add(at, new HandshakeGate(handshakes));
             }
         };
     }
@@ -55,25 +57,26 @@ final class HandshakeGate extends BaseFilter {
     public NextAction handleRead(FilterChainContext ctx) throws IOException {
         if (!(ctx.getMessage() instanceof HttpContent content)
                 || !(content.getHttpHeader() instanceof HttpRequestPacket request)
-                || !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+                || !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
+                || request.getAttribute(DECIDED) != null) {
             return ctx.getInvokeAction();
         }
+        request.setAttribute(DECIDED, Boolean.TRUE);
         Parameters query = new Parameters();
         query.setQuery(request.getQueryStringDC());
         query.setQueryStringEncoding(StandardCharsets.UTF_8);
         query.handleQueryParameters();
-        Admission.Decision decision = switchboard.hub().admission().decide(request.getHeader("Origin"),
-                request.getHeader("Host"), null, query.getParameter("token"), query.getParameter("name"),
-                query.getParameter("guest"));
-        if (decision.status() != 403) {
-            return ctx.getInvokeAction(); // admitted, or an auth failure: closed with 4401 after the upgrade
+        String origin = request.getHeader("Origin");
+        Admission.Decision decision = handshakes.decide(origin, request.getHeader("Host"), null, query::getParameter);
+        if (decision.status() != 403) { // admitted, or an auth failure: closed with 4401 after the upgrade
+            String id = handshakes.hold(new Handshake(decision, request.getRemoteAddress(), null, new WriterSlot()));
+            request.getHeaders().removeHeader(Handshakes.HEADER);
+            if (id != null) {
+                request.addHeader(Handshakes.HEADER, id);
+            }
+            return ctx.getInvokeAction();
         }
-        switchboard.stats().connectionsRefused.increment();
-        System.getLogger(HandshakeGate.class.getName()).log(System.Logger.Level.INFO,
-                "refused handshake from {0} (origin {1}): {2}", request.getRemoteAddress(),
-                request.getHeader("Origin"), decision.reason());
-        byte[] body = ("{\"error\":\"forbidden\",\"message\":\"" + decision.reason() + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = handshakes.refused(request.getRemoteAddress(), origin, decision);
         HttpResponsePacket response = request.getResponse();
         response.setStatus(decision.status());
         response.setContentType("application/json");

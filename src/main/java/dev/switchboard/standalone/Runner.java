@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.Switchboard;
 import dev.switchboard.web.Endpoints;
+import dev.switchboard.web.Handshakes;
 import dev.switchboard.web.PageHeaders;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -13,14 +14,11 @@ import org.glassfish.grizzly.nio.ChannelConfigurator;
 import org.glassfish.grizzly.nio.NIOTransport;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
-import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
-import org.glassfish.tyrus.spi.ServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 
 import java.io.IOException;
-import java.lang.reflect.Constructor;
 import java.net.URI;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
@@ -28,8 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -48,6 +48,7 @@ public final class Runner implements AutoCloseable {
     static final int SEND_BUFFER_BYTES = 128 * 1024;
 
     private final Switchboard switchboard;
+    private final Handshakes handshakes;
     private final HttpServer server;
     private final StandaloneContainer container;
     private final NetworkListener listener;
@@ -83,9 +84,10 @@ public final class Runner implements AutoCloseable {
         }
     }
 
-    private Runner(Switchboard switchboard, HttpServer server, StandaloneContainer container, NetworkListener listener,
-                   String host, boolean secure, UpgradedConnections upgraded) {
+    private Runner(Switchboard switchboard, Handshakes handshakes, HttpServer server, StandaloneContainer container,
+                   NetworkListener listener, String host, boolean secure, UpgradedConnections upgraded) {
         this.switchboard = switchboard;
+        this.handshakes = handshakes;
         this.server = server;
         this.container = container;
         this.listener = listener;
@@ -126,26 +128,48 @@ public final class Runner implements AutoCloseable {
 
     /** As {@link #start(Settings, String, int, Path)}, serving TLS (https, wss) when {@code tls} is not null. */
     public static Runner start(Settings settings, String host, int port, Path webRoot, Tls tls) throws IOException {
-        return start(settings, host, port, webRoot, tls, new Class<?>[0]);
+        return start(settings, host, port, webRoot, tls, new Class<?>[0], UnaryOperator.identity());
     }
 
     /** As above, with more {@code @ServerEndpoint} classes beside Switchboard's (tests: an echo endpoint). */
     public static Runner start(Settings settings, String host, int port, Path webRoot, Class<?>... moreEndpoints)
             throws IOException {
-        return start(settings, host, port, webRoot, null, moreEndpoints);
+        return start(settings, host, port, webRoot, null, moreEndpoints, UnaryOperator.identity());
     }
 
-    private static Runner start(Settings settings, String host, int port, Path webRoot, Tls tls,
-                                Class<?>[] moreEndpoints) throws IOException {
+    /**
+     * @param decider wraps the handshake decision ({@link dev.switchboard.auth.Admission}): tests count decisions
+     */
+    static Runner start(Settings settings, String host, int port, Path webRoot, Tls tls, Class<?>[] moreEndpoints,
+                        UnaryOperator<Handshakes.Decider> decider) throws IOException {
         SSLEngineConfigurator ssl = tls == null ? null : tls.engine();
         String api = Endpoints.path(settings, Settings.Key.API_PATH);
-        var endpoints = Endpoints.configs(settings);
+        Endpoints.socketPaths(settings); // invalid paths fail here, before anything starts
         Switchboard switchboard = Switchboard.start(settings);
+        try {
+            return serve(switchboard, host, port, webRoot, ssl, api, moreEndpoints,
+                    new Handshakes(decider.apply(switchboard.admission()::decide), switchboard.stats()));
+        } catch (IOException | RuntimeException e) {
+            switchboard.close();
+            throw e;
+        }
+    }
+
+    /** Serves a started Switchboard (the caller closes it when this throws). */
+    private static Runner serve(Switchboard switchboard, String host, int port, Path webRoot, SSLEngineConfigurator ssl,
+                                String api, Class<?>[] moreEndpoints, Handshakes handshakes) throws IOException {
+        Settings settings = switchboard.settings();
+        List<ServerEndpointConfig> endpoints = Endpoints.configs(switchboard, handshakes, null);
+        List<String> missing = TyrusInternals.missing();
+        if (!missing.isEmpty()) {
+            System.getLogger(Runner.class.getName()).log(System.Logger.Level.WARNING, "this Tyrus lacks {0}: the "
+                    + "runner works without them, with more memory and copying per connection", missing);
+        }
         // Tyrus buffers a whole frame before the endpoint sees it (default ~4 MiB) and ignores the session's text
         // limit for single frames: bound the buffer; frames up to it are closed 1009 by the decoder's size check,
         // larger ones by the FrameGuard in front of Tyrus (also 1009, as soon as their header arrives).
         StandaloneContainer container = new StandaloneContainer(
-                Math.max(64 * 1024, 2 * settings.getInt(Settings.Key.MAX_MESSAGE_BYTES) + 1024), ssl == null);
+                Math.max(64 * 1024, 2 * settings.getInt(Settings.Key.MAX_MESSAGE_BYTES) + 1024), ssl == null, handshakes);
         HttpServer server = new HttpServer();
         NetworkListener listener = new NetworkListener("switchboard", host, port);
         server.addListener(listener);
@@ -172,8 +196,8 @@ public final class Runner implements AutoCloseable {
             }
         });
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
-        listener.registerAddOn(webSocketAddOn(container));
-        listener.registerAddOn(HandshakeGate.addOn(switchboard));
+        listener.registerAddOn(TyrusInternals.webSocketAddOn(container));
+        listener.registerAddOn(HandshakeGate.addOn(handshakes));
         UpgradedConnections upgraded = new UpgradedConnections(); // after the gate: it wraps Tyrus's filter
         listener.registerAddOn(upgraded.addOn());
         if (!api.isEmpty()) {
@@ -202,24 +226,9 @@ public final class Runner implements AutoCloseable {
             container.start("", listener.getPort());
         } catch (DeploymentException e) {
             server.shutdownNow();
-            switchboard.close();
             throw new IOException("cannot deploy the endpoints: " + e.getMessage(), e);
-        } catch (IOException e) {
-            switchboard.close();
-            throw e;
         }
-        return new Runner(switchboard, server, container, listener, host, ssl != null, upgraded);
-    }
-
-    /** Tyrus's add-on that upgrades requests to WebSocket; its constructor is package-private (TYRUS-317). */
-    private static WebSocketAddOn webSocketAddOn(ServerContainer container) throws IOException {
-        try {
-            Constructor<WebSocketAddOn> c = WebSocketAddOn.class.getDeclaredConstructor(ServerContainer.class, String.class);
-            c.setAccessible(true);
-            return c.newInstance(container, "");
-        } catch (ReflectiveOperationException e) {
-            throw new IOException("incompatible Tyrus version: " + e, e);
-        }
+        return new Runner(switchboard, handshakes, server, container, listener, host, ssl != null, upgraded);
     }
 
     /** The running instance (its hub, settings and counters). */
@@ -230,6 +239,16 @@ public final class Runner implements AutoCloseable {
     /** WebSocket connections that dropped the HTTP request they were opened with (see {@link UpgradedConnections}). */
     long upgradedConnectionsReleased() {
         return upgraded.released();
+    }
+
+    /** WebSocket connections whose endpoint took its {@link DirectWriter} (see {@link RunnerEngine}). */
+    long directWritersHandedOver() {
+        return container.engine.writersHandedOver();
+    }
+
+    /** The handshake decisions of this runner (held ones, between the gate and the configurator). */
+    Handshakes handshakes() {
+        return handshakes;
     }
 
     public int port() {
@@ -252,35 +271,34 @@ public final class Runner implements AutoCloseable {
 
     /** A Tyrus server container on our own Grizzly server (the stock one cannot host HTTP handlers). */
     static final class StandaloneContainer extends TyrusServerContainer {
-        private final WebSocketEngine engine;
-
-        private final WebSocketEngine guarded;
+        private final WebSocketEngine tyrus;
+        private final RunnerEngine engine;
 
         /** @param plain no TLS: message frames may skip the filter chain ({@link DirectWriter}) */
-        StandaloneContainer(int incomingBufferSize, boolean plain) {
+        StandaloneContainer(int incomingBufferSize, boolean plain, Handshakes handshakes) {
             super((Set<Class<?>>) null);
             // A session starts with the container's default idle timeout; Tyrus schedules its idle task for any value
             // >= 0 (0 included) and keeps the cancelled future. Negative from the start: no task per connection
             // (SocketAdapter sets -1 on open anyway).
             setDefaultMaxSessionIdleTimeout(-1);
-            this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
-            this.guarded = new FrameGuard.Engine(engine, incomingBufferSize, plain);
+            this.tyrus = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
+            this.engine = new RunnerEngine(tyrus, handshakes, incomingBufferSize, plain);
         }
 
         @Override
         public void register(Class<?> endpointClass) throws DeploymentException {
-            engine.register(endpointClass, "");
+            tyrus.register(endpointClass, "");
         }
 
         @Override
         public void register(ServerEndpointConfig serverEndpointConfig) throws DeploymentException {
-            engine.register(serverEndpointConfig, "");
+            tyrus.register(serverEndpointConfig, "");
         }
 
-        /** Tyrus's engine behind a {@link FrameGuard}: Grizzly's upgrade filter gets its connections from here. */
+        /** Tyrus's engine as the runner runs it: Grizzly's upgrade filter gets its connections from here. */
         @Override
         public WebSocketEngine getWebSocketEngine() {
-            return guarded;
+            return engine;
         }
 
         @Override

@@ -2,8 +2,6 @@ package dev.switchboard.standalone;
 
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.Grizzly;
-import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChain;
@@ -38,25 +36,14 @@ import java.util.concurrent.atomic.LongAdder;
  * filter closes the WebSocket).
  * <p>
  * Tyrus keeps its connection and task processor in Grizzly attributes named after its filter's classes (tyrus
- * 2.1.x, {@code GrizzlyServerFilter}); attributes are found by name. Should a Tyrus version name them otherwise,
- * nothing is removed and nothing bypassed: connections then work as before, with the request kept
- * ({@link #released()} stays 0, which {@code UpgradedConnectionsTest} checks).
+ * 2.1.x, {@code GrizzlyServerFilter}); {@link TyrusInternals} finds them by name. Should a Tyrus version name them
+ * otherwise, nothing is removed and nothing bypassed: connections then work as before, with the request kept
+ * ({@link #released()} stays 0; {@code UpgradedConnectionsTest} checks that this Tyrus releases every one).
  * <p>
  * The bypass also skips Grizzly's {@code IdleTimeoutFilter} on reads of upgraded connections; its keep-alive
  * timeout is off on the runner (-1), so there is no timer for reads to reset.
  */
 final class UpgradedConnections {
-
-    /** Tyrus's WebSocket connection of a Grizzly connection (set by its filter when the handshake succeeds). */
-    private static final Attribute<org.glassfish.tyrus.spi.Connection> TYRUS_CONNECTION =
-            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
-                    "org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter.Connection");
-    /** Tyrus's per-connection task queue: reads and the close task run through it, one at a time, in order. */
-    private static final Attribute<TaskProcessor> TASK_PROCESSOR =
-            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(TaskProcessor.class.getName() + ".TaskProcessor");
-    /** The codec's HTTP request in progress on a connection. */
-    private static final Attribute<Object> HTTP_REQUEST =
-            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
 
     private final LongAdder released = new LongAdder();
 
@@ -70,13 +57,7 @@ final class UpgradedConnections {
         return new AddOn() {
             @Override
             public void setup(NetworkListener listener, FilterChainBuilder builder) {
-                int tyrus;
-                try {
-                    tyrus = builder.indexOfType(Class.forName(
-                            "org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter").asSubclass(Filter.class));
-                } catch (ClassNotFoundException e) {
-                    tyrus = -1;
-                }
+                int tyrus = builder.indexOfType(TyrusInternals.webSocketFilter());
                 int codec = builder.indexOfType(HttpServerFilter.class);
                 if (tyrus < 0 || codec < 0 || codec > tyrus) {
                     throw new IllegalStateException("unexpected filter chain: Tyrus's WebSocket filter or the HTTP "
@@ -89,7 +70,7 @@ final class UpgradedConnections {
     }
 
     private static boolean upgraded(Connection<?> connection) {
-        return TYRUS_CONNECTION.get(connection) != null && TASK_PROCESSOR.get(connection) != null;
+        return TyrusInternals.tyrusConnection(connection) != null && TyrusInternals.taskProcessor(connection) != null;
     }
 
     /** In front of the HTTP codec: reads of an upgraded connection go straight to Tyrus. */
@@ -97,8 +78,8 @@ final class UpgradedConnections {
         @Override
         public NextAction handleRead(FilterChainContext ctx) throws IOException {
             Connection<?> connection = ctx.getConnection();
-            org.glassfish.tyrus.spi.Connection tyrus = TYRUS_CONNECTION.get(connection);
-            TaskProcessor tasks = TASK_PROCESSOR.get(connection);
+            org.glassfish.tyrus.spi.Connection tyrus = TyrusInternals.tyrusConnection(connection);
+            TaskProcessor tasks = TyrusInternals.taskProcessor(connection);
             if (tyrus == null || tasks == null) {
                 return ctx.getInvokeAction(); // HTTP, or the upgrade request itself
             }
@@ -149,7 +130,7 @@ final class UpgradedConnections {
             Connection<?> connection = ctx.getConnection();
             boolean before = upgraded(connection);
             NextAction next = tyrus.handleRead(ctx);
-            if (!before && upgraded(connection) && HTTP_REQUEST.remove(connection) != null) {
+            if (!before && upgraded(connection) && TyrusInternals.dropHttpRequest(connection)) {
                 released.increment();
             }
             return next;

@@ -1,6 +1,6 @@
 package dev.switchboard.web;
 
-import dev.switchboard.Switchboard;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,13 +12,20 @@ import java.util.Map;
 
 /**
  * {@code /api/*} (setting {@code apiPath}) in a servlet container: copies the request into {@link HttpApi} and its
- * answer back. Registered by {@link SwitchboardInitializer}.
+ * answer back. Registered by {@link SwitchboardInitializer}; its Switchboard is the web application's
+ * ({@link WebLifecycle#ATTRIBUTE}).
  */
 public class ApiServlet extends HttpServlet {
 
+    private transient HttpApi api;
+
+    @Override
+    public void init() throws ServletException {
+        api = new HttpApi(WebLifecycle.switchboard(getServletContext()));
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        HttpApi api = new HttpApi(Switchboard.running());
         // The query string only: getParameterMap() would make the container consume a form-encoded body
         // (curl -d sends JSON as application/x-www-form-urlencoded).
         Map<String, String> query = HttpApi.parseQuery(request.getQueryString());

@@ -1,13 +1,15 @@
 package dev.switchboard.web;
 
-
+import dev.switchboard.Switchboard;
+import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
 import dev.switchboard.settings.Settings;
-import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where Switchboard answers inside a web application, from the settings {@code chatPath}, {@code notificationsPath}
@@ -30,46 +32,55 @@ public final class Endpoints {
         return path;
     }
 
-    /** The WebSocket paths that are switched on. */
+    /** The WebSocket paths that are switched on (throws, naming the setting, when one is invalid). */
     public static List<String> socketPaths(Settings settings) {
-        List<String> paths = new ArrayList<>();
-        for (ServerEndpointConfig config : configs(settings)) {
-            paths.add(config.getPath());
-        }
-        return paths;
+        return List.copyOf(sockets(settings).values());
     }
 
-    /** One configuration per endpoint that is switched on: chat, then notifications. */
-    public static List<ServerEndpointConfig> configs(Settings settings) {
-        List<ServerEndpointConfig> configs = new ArrayList<>();
+    /** Each endpoint that is switched on, with its path: chat, then notifications. */
+    private static Map<Connection.Endpoint, String> sockets(Settings settings) {
         String chat = path(settings, Settings.Key.CHAT_PATH);
         String notifications = path(settings, Settings.Key.NOTIFICATIONS_PATH);
         if (!chat.isEmpty() && chat.equals(notifications)) {
             throw new IllegalArgumentException("Invalid Switchboard settings: chatPath and notificationsPath are both " + chat);
         }
+        Map<Connection.Endpoint, String> sockets = new EnumMap<>(Connection.Endpoint.class);
         if (!chat.isEmpty()) {
-            configs.add(config(ChatEndpoint.class, chat));
+            sockets.put(Connection.Endpoint.CHAT, chat);
         }
         if (!notifications.isEmpty()) {
-            configs.add(config(NotificationEndpoint.class, notifications));
+            sockets.put(Connection.Endpoint.NOTIFICATIONS, notifications);
         }
-        return configs;
+        return sockets;
     }
 
-    /** The endpoint as its {@link ServerEndpoint} annotation defines it, at {@code path}. */
-    private static ServerEndpointConfig config(Class<? extends SocketEndpoint> endpoint, String path) {
-        ServerEndpoint definition = endpoint.getAnnotation(ServerEndpoint.class);
-        ServerEndpointConfig.Configurator configurator;
-        try {
-            configurator = definition.configurator().getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot create " + definition.configurator(), e);
-        }
-        return ServerEndpointConfig.Builder.create(endpoint, path)
-                .subprotocols(List.of(definition.subprotocols()))
-                .decoders(List.of(definition.decoders()))
-                .encoders(List.of(definition.encoders()))
-                .configurator(configurator)
-                .build();
+    /**
+     * One configuration per endpoint that is switched on, for this running instance: subprotocol {@link Hub#PROTOCOL},
+     * the codecs ({@link ClientMessageDecoder}, {@link OutgoingEncoder}: one instance of each per configuration,
+     * initialised here with it and used by all its sockets), and a {@link HandshakeConfigurator} that takes the
+     * decisions of {@code handshakes} and makes the endpoints.
+     *
+     * @param logins the web application's login sessions, or null where there are no container logins (the runner)
+     */
+    public static List<ServerEndpointConfig> configs(Switchboard switchboard, Handshakes handshakes,
+                                                     HttpSessions logins) {
+        List<ServerEndpointConfig> configs = new ArrayList<>();
+        int maxMessageBytes = switchboard.settings().getInt(Settings.Key.MAX_MESSAGE_BYTES);
+        sockets(switchboard.settings()).forEach((kind, path) -> {
+            ClientMessageDecoder decoder = new ClientMessageDecoder();
+            OutgoingEncoder encoder = new OutgoingEncoder();
+            ServerEndpointConfig config = ServerEndpointConfig.Builder.create(SocketEndpoint.class, path)
+                    .subprotocols(List.of(Hub.PROTOCOL))
+                    .decoders(List.of(ClientMessageDecoder.class))
+                    .encoders(List.of(OutgoingEncoder.class))
+                    .configurator(new HandshakeConfigurator(handshakes,
+                            new SocketAdapter.Shared(kind, switchboard.hub(), decoder, encoder, logins)))
+                    .build();
+            config.getUserProperties().put(ClientMessageDecoder.MAX_BYTES, maxMessageBytes);
+            decoder.init(config);
+            encoder.init(config);
+            configs.add(config);
+        });
+        return configs;
     }
 }

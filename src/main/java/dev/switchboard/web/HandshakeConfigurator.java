@@ -1,8 +1,5 @@
 package dev.switchboard.web;
 
-import dev.switchboard.auth.Admission;
-import dev.switchboard.Switchboard;
-import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -12,41 +9,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides identity and checks the Origin at the handshake, and hands the result to the endpoint through the
- * per-handshake user properties (both Tomcat and Tyrus copy them per connection). {@link HandshakeFilter} refuses bad
- * handshakes with an HTTP status where a servlet container runs it first; this is the portable second line that
- * closes the socket right after opening (4401, 1008) where no filter ran.
+ * The handshake configurator of one endpoint, and its endpoint factory. During the upgrade it takes the decision
+ * that the layer in front of it made ({@link Handshakes}: {@link HandshakeFilter}, the runner's gate), or decides
+ * itself where none ran (WildFly, Jetty), and hands it to the endpoint in the per-handshake user properties (every
+ * container copies them per connection). A refusal is carried out by the endpoint once the socket is open (4401,
+ * 1008): the browser can then see why. Each connection gets its own {@link SocketEndpoint}, made here with what the
+ * endpoint's sockets share.
  */
-public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
+final class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
-    static final String IDENTITY = "switchboard.identity";
-    static final String REFUSAL = "switchboard.refusal";
-    static final String HTTP_SESSION = "switchboard.httpSession";
-    static final String REMOTE_ADDRESS = "switchboard.remoteAddress";
+    private final Handshakes handshakes;
+    private final SocketAdapter.Shared shared;
 
-    /** A refusal the endpoint carries out once the socket is open. */
-    record Refusal(CloseCode code, String reason) {}
+    HandshakeConfigurator(Handshakes handshakes, SocketAdapter.Shared shared) {
+        this.handshakes = handshakes;
+        this.shared = shared;
+    }
 
     @Override
     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
-        Map<String, Object> props = sec.getUserProperties();
-        Principal principal = request.getUserPrincipal();
-        Admission.Decision decision = Switchboard.running().hub().admission().decide(header(request, "Origin"),
-                header(request, "Host"), principal == null ? null : principal.getName(),
-                parameter(request, "token"), parameter(request, "name"), parameter(request, "guest"));
-        if (!decision.admitted()) {
-            props.put(REFUSAL, new Refusal(decision.closeCode(), decision.reason()));
-            return;
+        Handshake handshake = handshakes.take(header(request, Handshakes.HEADER));
+        if (handshake == null) { // nothing in front of the upgrade decided
+            Principal principal = request.getUserPrincipal();
+            handshake = new Handshake(handshakes.decide(header(request, "Origin"), header(request, "Host"),
+                    principal == null ? null : principal.getName(), name -> parameter(request, name)),
+                    null, null, null);
         }
-        props.put(IDENTITY, decision.identity());
-        String address = HandshakeFilter.REMOTE_ADDRESS.get();
-        if (address != null) {
-            props.put(REMOTE_ADDRESS, address);
+        sec.getUserProperties().put(Handshake.PROPERTY, handshake.withHttpSession(request.getHttpSession()));
+    }
+
+    @Override
+    public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
+        if (endpointClass != SocketEndpoint.class) {
+            throw new InstantiationException("this configurator makes only " + SocketEndpoint.class.getName());
         }
-        Object httpSession = request.getHttpSession();
-        if (httpSession != null) {
-            props.put(HTTP_SESSION, httpSession);
-        }
+        return endpointClass.cast(new SocketEndpoint(new SocketAdapter(shared)));
     }
 
     static String header(HandshakeRequest request, String name) {

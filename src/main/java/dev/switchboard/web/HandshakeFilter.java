@@ -1,62 +1,106 @@
 package dev.switchboard.web;
 
 import dev.switchboard.auth.Admission;
-import dev.switchboard.Switchboard;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 
 /**
- * Refuses a WebSocket handshake from a foreign Origin before the upgrade, with 403: servlet containers run
- * application filters before their own upgrade filter, so the socket is never opened. Authentication failures are
- * not refused here: a browser sees any refused handshake only as 1006, so they are accepted and closed with 4401,
- * which the client can act on (get a new token). {@link HandshakeConfigurator} repeats the decision during the
- * upgrade for containers that run no filter first. Mapped to the endpoint paths by {@link SwitchboardInitializer}.
+ * Decides a WebSocket handshake before the upgrade, once: servlet containers (Tomcat, Payara) run application
+ * filters before their own upgrade filter. A foreign Origin is refused here with 403, so the socket is never opened.
+ * Authentication failures are not refused here: a browser sees any refused handshake only as 1006, so they are
+ * upgraded and then closed with 4401, which the client can act on (get a new token). Every decision that is not a
+ * 403 goes on to the {@link HandshakeConfigurator} through {@link Handshakes}, with the client's address (Tomcat has
+ * no API for it during the upgrade): the request passed on carries the held decision's id in the
+ * {@value Handshakes#HEADER} header. Mapped to the endpoint paths by {@link SwitchboardInitializer}; its
+ * {@link Handshakes} is the web application's ({@link WebLifecycle#handshakes}).
  */
 public class HandshakeFilter implements Filter {
 
-    private static final Logger LOG = System.getLogger(HandshakeFilter.class.getName());
+    private Handshakes handshakes;
 
-    /**
-     * The client's address for the handshake this thread is upgrading: Tomcat offers no API for it, so the filter
-     * hands it to {@link HandshakeConfigurator#modifyHandshake}, which runs on the same thread.
-     */
-    static final ThreadLocal<String> REMOTE_ADDRESS = new ThreadLocal<>();
+    @Override
+    public void init(FilterConfig config) {
+        handshakes = WebLifecycle.handshakes(config.getServletContext());
+    }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse out
-                && "websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
-            Admission.Decision decision = Switchboard.running().hub().admission().decide(http.getHeader("Origin"),
-                    http.getHeader("Host"), http.getUserPrincipal() == null ? null : http.getUserPrincipal().getName(),
-                    http.getParameter("token"), http.getParameter("name"), http.getParameter("guest"));
-            if (decision.status() == 403) {
-                LOG.log(Level.INFO, "refused handshake from {0} (origin {1}): {2}", request.getRemoteAddr(),
-                        http.getHeader("Origin"), decision.reason());
-                Switchboard.running().stats().connectionsRefused.increment();
-                byte[] body = HttpApi.error(403, "forbidden", decision.reason()).json().getBytes(StandardCharsets.UTF_8);
-                out.setStatus(decision.status());
-                out.setContentType("application/json");
-                out.setContentLength(body.length);
-                out.getOutputStream().write(body);
-                return;
-            }
-        }
-        REMOTE_ADDRESS.set(request.getRemoteAddr());
-        try {
+        if (!(request instanceof HttpServletRequest http && response instanceof HttpServletResponse out
+                && "websocket".equalsIgnoreCase(http.getHeader("Upgrade")))) {
             chain.doFilter(request, response);
+            return;
+        }
+        String origin = http.getHeader("Origin");
+        Admission.Decision decision = handshakes.decide(origin, http.getHeader("Host"),
+                http.getUserPrincipal() == null ? null : http.getUserPrincipal().getName(), http::getParameter);
+        if (decision.status() == 403) {
+            byte[] body = handshakes.refused(request.getRemoteAddr(), origin, decision);
+            out.setStatus(decision.status());
+            out.setContentType("application/json");
+            out.setContentLength(body.length);
+            out.getOutputStream().write(body);
+            return;
+        }
+        String id = handshakes.hold(new Handshake(decision, request.getRemoteAddr(), null, null));
+        try {
+            chain.doFilter(id == null ? http : new Decided(http, id), response);
         } finally {
-            REMOTE_ADDRESS.remove();
+            handshakes.release(id); // the upgrade (and with it the configurator) ran within doFilter
+        }
+    }
+
+    /**
+     * The handshake request with the held decision's id as its only {@value Handshakes#HEADER} header (a value the
+     * client sent is hidden). Everything else is the container's request, its session included.
+     */
+    static final class Decided extends HttpServletRequestWrapper {
+
+        private final String id;
+
+        Decided(HttpServletRequest request, String id) {
+            super(request);
+            this.id = id;
+        }
+
+        private static boolean ours(String name) {
+            return Handshakes.HEADER.equalsIgnoreCase(name);
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return ours(name) ? id : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return ours(name) ? Collections.enumeration(List.of(id)) : super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            List<String> names = new ArrayList<>();
+            for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
+                String name = e.nextElement();
+                if (!ours(name)) {
+                    names.add(name);
+                }
+            }
+            names.add(Handshakes.HEADER);
+            return Collections.enumeration(names);
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.switchboard.web;
 
 import dev.switchboard.store.Appended;
 import dev.switchboard.store.Entry;
-import dev.switchboard.core.Hub;
+import dev.switchboard.protocol.Names;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Slice;
 import dev.switchboard.store.StoreUnavailableException;
@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The HTTP API (PROTOCOL.md, "HTTP API"), independent of any server: the servlet and the standalone runner's
+ * The HTTP API (docs/protocol.md, "HTTP API"), independent of any server: the servlet and the standalone runner's
  * Grizzly handler only copy requests in and responses out.
  * <ul>
  *   <li>{@code POST /api/topics/{topic}} with a JSON body and {@code Authorization: Bearer <publisherKey>} → 202
@@ -68,7 +68,7 @@ public final class HttpApi {
             if (refused != null) {
                 return refused;
             }
-            if (!Hub.validTopicName(topic)) {
+            if (!Names.isTopic(topic)) {
                 return error(400, "invalid", "bad topic name: 1-64 letters, digits, '_', '.' or '-', optionally "
                         + "followed by ':' and a name (user:NAME)");
             }
@@ -145,7 +145,7 @@ public final class HttpApi {
     }
 
     private Response health() {
-        String backplane = switchboard.hub().backplane().health();
+        String backplane = switchboard.health().toString();
         boolean up = "UP".equals(backplane);
         JsonObjectBuilder body = Json.createObjectBuilder().add("status", up ? "UP" : "DEGRADED")
                 .add("backplane", backplane)
@@ -157,7 +157,7 @@ public final class HttpApi {
         JsonObjectBuilder body = Json.createObjectBuilder();
         body.add("rooms", switchboard.hub().countChannels(dev.switchboard.store.ChannelId.Kind.ROOM));
         body.add("topics", switchboard.hub().countChannels(dev.switchboard.store.ChannelId.Kind.TOPIC));
-        body.add("storedChannels", switchboard.hub().backplane().channelCount());
+        body.add("storedChannels", switchboard.hub().storedChannels());
         for (Map.Entry<String, Long> e : switchboard.stats().snapshot().entrySet()) {
             body.add(e.getKey(), e.getValue());
         }

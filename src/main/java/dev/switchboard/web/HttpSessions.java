@@ -46,8 +46,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ended"). Tomcat calls it before its own close; on Payara Tyrus may have closed the newest socket with 1008.</li>
  * </ul>
  * Sockets of a principal without a session (BASIC) are not tracked: they keep the identity they opened with until they
- * close; the next handshake checks the credentials again. Registered by {@link SwitchboardInitializer}; the expiry
- * check runs from {@link WebLifecycle}.
+ * close; the next handshake checks the credentials again. One per web application, made by
+ * {@link SwitchboardInitializer} and handed to the container (listener), to {@link LoginSessionFilter} and to
+ * {@link WebLifecycle}, which hands it to the endpoints and runs the expiry check.
  */
 public final class HttpSessions implements HttpSessionListener, HttpSessionIdListener {
 
@@ -55,9 +56,6 @@ public final class HttpSessions implements HttpSessionListener, HttpSessionIdLis
 
     /** The longest the expiry check waits; besides, it runs exactly when the next session is due. */
     static final long CHECK_MS = 1000;
-
-    /** The registry of this web application (each has its own copy of this class): listener, filter and endpoints. */
-    static final HttpSessions SHARED = new HttpSessions(Clock.systemUTC());
 
     private final Clock clock;
     /** By the session's current id (containers change it at login, Payara also at logout). */

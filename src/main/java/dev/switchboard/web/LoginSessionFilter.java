@@ -22,18 +22,25 @@ import java.util.Enumeration;
  * computes its expiry), and passes on a request whose {@code logout()}, and whose session's {@code invalidate()},
  * first close the session's sockets with 4401, then do what they do. WebSocket handshakes pass unwrapped: the
  * container keys its own bookkeeping by the session object the handshake request returns. Mapped to every request of
- * the application, ahead of the application's own filters, by {@link SwitchboardInitializer}.
+ * the application, ahead of the application's own filters, by {@link SwitchboardInitializer}, with the web
+ * application's {@link HttpSessions}.
  * <p>
  * The session the application then gets is a wrapper: it is not the container's object ({@code ==}, casts to
  * container classes), and on Servlet 6.1 its {@code getAccessor()} is the interface's default (null).
  */
 public class LoginSessionFilter implements Filter {
 
+    private final HttpSessions logins;
+
+    LoginSessionFilter(HttpSessions logins) {
+        this.logins = logins;
+    }
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpSessions.Login login = request instanceof HttpServletRequest http
-                ? HttpSessions.SHARED.requestStarted(http.getRequestedSessionId()) : null;
+                ? logins.requestStarted(http.getRequestedSessionId()) : null;
         if (login == null) {
             chain.doFilter(request, response);
             return;
@@ -42,19 +49,21 @@ public class LoginSessionFilter implements Filter {
         boolean pass = "websocket".equalsIgnoreCase(http.getHeader("Upgrade"))
                 || request instanceof ServletRequestWrapper w && w.isWrapperFor(EndingRequest.class);
         try {
-            chain.doFilter(pass ? request : new EndingRequest(http), response);
+            chain.doFilter(pass ? request : new EndingRequest(http, logins), response);
         } finally {
-            HttpSessions.SHARED.requestEnded(login);
+            logins.requestEnded(login);
         }
     }
 
     /** A request whose logout, and whose session's invalidation, close the session's sockets first. */
     static final class EndingRequest extends HttpServletRequestWrapper {
 
+        private final HttpSessions logins;
         private EndingSession session;
 
-        EndingRequest(HttpServletRequest request) {
+        EndingRequest(HttpServletRequest request, HttpSessions logins) {
             super(request);
+            this.logins = logins;
         }
 
         @Override
@@ -64,7 +73,7 @@ public class LoginSessionFilter implements Filter {
                 return null;
             }
             if (session == null || session.delegate != s) {
-                session = new EndingSession(s);
+                session = new EndingSession(s, logins);
             }
             return session;
         }
@@ -79,7 +88,7 @@ public class LoginSessionFilter implements Filter {
         public void logout() throws ServletException {
             HttpSession s = super.getSession(false);
             if (s != null) {
-                HttpSessions.SHARED.end(s.getId(), "logged out");
+                logins.end(s.getId(), "logged out");
             }
             super.logout();
         }
@@ -89,14 +98,16 @@ public class LoginSessionFilter implements Filter {
     static final class EndingSession implements HttpSession {
 
         final HttpSession delegate;
+        private final HttpSessions logins;
 
-        EndingSession(HttpSession delegate) {
+        EndingSession(HttpSession delegate, HttpSessions logins) {
             this.delegate = delegate;
+            this.logins = logins;
         }
 
         @Override
         public void invalidate() {
-            HttpSessions.SHARED.end(delegate.getId(), "logged out");
+            logins.end(delegate.getId(), "logged out");
             delegate.invalidate();
         }
 

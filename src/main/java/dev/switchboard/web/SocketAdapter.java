@@ -1,12 +1,10 @@
 package dev.switchboard.web;
 
-import dev.switchboard.core.Connection;
+import dev.switchboard.auth.Admission;
 import dev.switchboard.auth.Refusal;
+import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
-import dev.switchboard.auth.Identity;
 import dev.switchboard.core.Outgoing;
-import dev.switchboard.settings.Settings;
-import dev.switchboard.Switchboard;
 import dev.switchboard.core.Transport;
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.CloseCode;
@@ -17,15 +15,18 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * What both endpoints do with their session: translate between the container and the {@link Hub}. It is the
+ * What the endpoint does with its session: translate between the container and the {@link Hub}. It is the
  * connection's {@link Transport}: sends are asynchronous and, through the hub's outbox, one at a time.
+ * <p>
+ * Every close the socket itself starts (a refused handshake, a message too big, a binary frame, our own failure)
+ * goes through {@link #end}: through the hub once the connection is open (what is queued for it goes first), else
+ * straight to the session. The hub's closes arrive at {@link #close}, the one place that closes the session.
  */
 final class SocketAdapter implements Transport {
 
@@ -40,55 +41,73 @@ final class SocketAdapter implements Transport {
      * handlers. Chat and notification frames are far shorter: they arrive whole and are decoded without a copy.
      */
     static final int TEXT_BUFFER_CHARS = 1024;
-    /** Decodes client text, whole or assembled (the endpoints' declared decoder; it keeps no state). */
-    private static final ClientMessageDecoder DECODER = new ClientMessageDecoder();
 
-    private final Connection.Endpoint kind;
+    /**
+     * What every socket of one endpoint shares: which endpoint it is, the hub, the configuration's codecs, and the
+     * login-session registry (null where there are no container logins: the runner).
+     */
+    record Shared(Connection.Endpoint kind, Hub hub, ClientMessageDecoder decoder, OutgoingEncoder encoder,
+                  HttpSessions logins) {}
+
+    private final Shared shared;
     private Session session;
-    private Hub hub;
     private volatile Connection connection;
     /** The container login session this socket belongs to, if any. */
     private volatile HttpSessions.Login login;
-    /** Where the server lets us write frames as bytes (the runner), else null: sends go through the session. */
+    /** The server's own frame path (the runner), else null: sends go through the session. */
     private FrameChannel frames;
     /** A text message arriving in parts, only while it does; {@link Parts#REFUSED} while an oversize one ends. */
     private Parts parts;
 
-    SocketAdapter(Connection.Endpoint kind) {
-        this.kind = kind;
+    SocketAdapter(Shared shared) {
+        this.shared = shared;
     }
 
     void open(Session session, EndpointConfig config) {
         this.session = session;
-        FrameChannel offered = FrameChannel.take();
-        // With an extension (permessage-deflate) the container must transform each frame itself.
-        this.frames = offered != null && session.getNegotiatedExtensions().isEmpty() ? offered : null;
-        Switchboard sb = Switchboard.running();
-        this.hub = sb.hub();
         session.setMaxTextMessageBufferSize(TEXT_BUFFER_CHARS);
         session.setMaxBinaryMessageBufferSize(MAX_BINARY_BYTES);
         // Liveness is the hub's heartbeat, not the container's idle timer. Negative, not 0: Tyrus reschedules its
         // idle timer on every send unless the timeout is negative (JSR 356 reads both as "never").
         session.setMaxIdleTimeout(-1);
-        Map<String, Object> props = config.getUserProperties();
-        if (props.get(HandshakeConfigurator.REFUSAL) instanceof HandshakeConfigurator.Refusal refusal) {
-            LOG.log(Level.INFO, "refused {0} from {1}: {2}", kind, remoteAddress(session), refusal.reason());
-            hub.stats().connectionsRefused.increment();
-            close(refusal.code(), refusal.reason());
+        // Taken out of the connection's properties (Tomcat copies them into the session too): nothing else reads it.
+        Handshake handshake = (Handshake) config.getUserProperties().remove(Handshake.PROPERTY);
+        session.getUserProperties().remove(Handshake.PROPERTY);
+        if (handshake == null) {
+            end(CloseCode.UNAUTHORIZED, "no identity"); // not configured by HandshakeConfigurator
             return;
         }
-        Identity identity = (Identity) props.get(HandshakeConfigurator.IDENTITY);
-        if (identity == null) {
-            close(CloseCode.UNAUTHORIZED, "no identity");
+        Supplier<FrameChannel> offered = handshake.frames();
+        // With an extension (permessage-deflate) the container must transform each frame itself.
+        this.frames = offered != null && session.getNegotiatedExtensions().isEmpty() ? offered.get() : null;
+        Admission.Decision decision = handshake.decision();
+        String address = handshake.address() == null ? "unknown" : handshake.address();
+        if (!decision.admitted()) {
+            LOG.log(Level.INFO, "refused {0} from {1}: {2}", shared.kind, address, decision.reason());
+            shared.hub.stats().connectionsRefused.increment();
+            end(decision.closeCode(), decision.reason());
             return;
         }
         try {
-            connection = hub.open(identity, remoteAddress(session), kind, this);
-            if (props.get(HandshakeConfigurator.HTTP_SESSION) != null) {
-                login = HttpSessions.SHARED.track(props.get(HandshakeConfigurator.HTTP_SESSION), connection, hub);
+            connection = shared.hub.open(decision.identity(), address, shared.kind, this);
+            if (shared.logins != null && handshake.httpSession() != null) {
+                login = shared.logins.track(handshake.httpSession(), connection, shared.hub);
             }
         } catch (Refusal r) {
-            close(r.code(), r.getMessage());
+            end(r.code(), r.getMessage());
+        }
+    }
+
+    /**
+     * Closes this socket for a reason of its own: through the hub once there is a connection (the core's close path:
+     * what is queued goes first, the first reason stands), else at once.
+     */
+    private void end(CloseCode code, String reason) {
+        Connection c = connection;
+        if (c != null) {
+            shared.hub.close(c, code, reason);
+        } else {
+            close(code, reason);
         }
     }
 
@@ -106,7 +125,7 @@ final class SocketAdapter implements Transport {
         Parts p = parts;
         if (p == null) {
             if (last) {
-                receive(DECODER.decode(part));
+                receive(shared.decoder.decode(part));
                 return;
             }
             p = parts = new Parts();
@@ -116,17 +135,17 @@ final class SocketAdapter implements Transport {
             }
             return;
         }
-        int max = Switchboard.running().settings().getInt(Settings.Key.MAX_MESSAGE_BYTES);
+        int max = shared.decoder.maxBytes();
         p.bytes += ClientMessageDecoder.utf8Bytes(part, max - p.bytes);
         if (p.bytes > max) {
             parts = last ? null : Parts.REFUSED;
-            close(CloseCode.TOO_BIG, "message larger than maxMessageBytes");
+            end(CloseCode.TOO_BIG, "message larger than maxMessageBytes");
             return;
         }
         p.text.append(part);
         if (last) {
             parts = null;
-            receive(DECODER.decode(p.text.toString()));
+            receive(shared.decoder.decode(p.text.toString()));
         }
     }
 
@@ -143,25 +162,25 @@ final class SocketAdapter implements Transport {
             return;
         }
         if (message == ClientMessageDecoder.TOO_BIG) {
-            close(CloseCode.TOO_BIG, "message larger than maxMessageBytes");
+            end(CloseCode.TOO_BIG, "message larger than maxMessageBytes");
             return;
         }
         try {
-            hub.receive(c, message);
+            shared.hub.receive(c, message);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "unexpected error handling a frame of " + c, e);
-            close(CloseCode.SERVER_ERROR, "unexpected server error");
+            end(CloseCode.SERVER_ERROR, "unexpected server error");
         }
     }
 
     void binary() {
-        close(CloseCode.UNSUPPORTED_DATA, "binary frames are not supported; send JSON text");
+        end(CloseCode.UNSUPPORTED_DATA, "binary frames are not supported; send JSON text");
     }
 
     void pong() {
         Connection c = connection;
         if (c != null) {
-            hub.pong(c);
+            shared.hub.pong(c);
         }
     }
 
@@ -170,9 +189,9 @@ final class SocketAdapter implements Transport {
         if (c != null) {
             LOG.log(Level.DEBUG, "{0} closed: {1}", c, reason);
             if (login != null) {
-                HttpSessions.SHARED.untrack(login, c);
+                shared.logins.untrack(login, c);
             }
-            hub.closed(c);
+            shared.hub.closed(c);
         }
     }
 
@@ -189,14 +208,15 @@ final class SocketAdapter implements Transport {
         LOG.log(level, "WebSocket error on {0}: {1}", connection, root.toString());
     }
 
+    /** Sends through the server's frame path where it offered one, else the encoded text through the session. */
     @Override
-    public void send(Outgoing frame, Consumer<Throwable> done) {
+    public void send(Outgoing message, Consumer<Throwable> done) {
         if (frames != null) {
-            frames.write(frame.wire(), done); // the same bytes for every member
+            frames.send(message, done);
             return;
         }
         try {
-            session.getAsyncRemote().sendText(frame.text(),
+            session.getAsyncRemote().sendText(shared.encoder.encode(message),
                     result -> done.accept(result.isOK() ? null : result.getException()));
         } catch (RuntimeException e) {
             done.accept(e); // session already closed
@@ -217,6 +237,7 @@ final class SocketAdapter implements Transport {
         return session.isOpen() && (frames == null || frames.isOpen());
     }
 
+    /** Closes the session: the hub's closes, and {@link #end} before there is a connection. */
     @Override
     public void close(CloseCode code, String reason) {
         try {
@@ -235,25 +256,5 @@ final class SocketAdapter implements Transport {
             r = r.substring(0, r.length() - 1);
         }
         return r;
-    }
-
-    /**
-     * The client's IP: from the handshake filter where it ran first (Tomcat has no API for it), else Tyrus's getter
-     * (standalone, Payara, GlassFish), else "unknown" (then per-address caps count all such clients together).
-     */
-    static String remoteAddress(Session session) {
-        if (session.getUserProperties().get(HandshakeConfigurator.REMOTE_ADDRESS) instanceof String address) {
-            return address;
-        }
-        try {
-            Method getter = session.getClass().getMethod("getRemoteAddr");
-            Object value = getter.invoke(session);
-            if (value != null) {
-                return value.toString();
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // not Tyrus
-        }
-        return "unknown";
     }
 }

@@ -1,6 +1,5 @@
 package dev.switchboard.web;
 
-import dev.switchboard.core.Connection;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -11,20 +10,19 @@ import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 
 /**
- * A programmatic endpoint (not {@code @ServerEndpoint}): deployed only where {@link Endpoints} registers it, at the
- * path the settings give, so a container's annotation scan never deploys it a second time. One instance per
- * connection; it routes every frame to the hub through its {@link SocketAdapter}.
+ * Switchboard's endpoint, chat and notifications alike: a programmatic endpoint (nothing for a container's scan to
+ * deploy), configured by {@link Endpoints} at the path the settings give, one instance per connection made by its
+ * {@link HandshakeConfigurator}. It routes every frame to the hub through its {@link SocketAdapter}.
  * <p>
- * Not declared abstract although only its subclasses are deployed: Tyrus (Payara, GlassFish) logs a warning for
- * every abstract {@code Endpoint} class its scan finds. The scan's classes are ignored anyway
- * ({@link EndpointScanFilter}), and the constructor is not public, so nobody deploys this class by itself.
+ * Concrete because containers' annotation scans find every {@code Endpoint} class, and Tyrus (Payara, GlassFish)
+ * warns about abstract ones; a scan deploys none by itself, and the constructor is not public.
  */
-class SocketEndpoint extends Endpoint {
+public final class SocketEndpoint extends Endpoint {
 
     private final SocketAdapter socket;
 
-    SocketEndpoint(Connection.Endpoint kind) {
-        this.socket = new SocketAdapter(kind);
+    SocketEndpoint(SocketAdapter socket) {
+        this.socket = socket;
     }
 
     @Override

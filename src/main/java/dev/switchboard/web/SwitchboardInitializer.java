@@ -10,6 +10,7 @@ import jakarta.servlet.ServletRegistration;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -20,9 +21,10 @@ import java.util.Set;
  * {@code META-INF/services/jakarta.servlet.ServletContainerInitializer}) even when the host's {@code web.xml} is
  * {@code metadata-complete}. From the settings (context init-params {@code switchboard.NAME}, system properties,
  * environment) it registers the HTTP API servlet at {@code apiPath}, the handshake filter on the endpoint paths, the
- * login-session listener and filter ({@link HttpSessions}, {@link LoginSessionFilter}: the filter sees every request
- * and touches only those of sessions with sockets) and {@link WebLifecycle}, which deploys the endpoints. Nothing of Switchboard is annotated
- * for scanning, so nothing is registered twice.
+ * login-session listener and filter (one {@link HttpSessions} per web application, handed to the filter
+ * {@link LoginSessionFilter}, which sees every request and touches only those of sessions with sockets, and to
+ * {@link WebLifecycle}), and {@link WebLifecycle}, which starts Switchboard and deploys the endpoints. Nothing of
+ * Switchboard is annotated for scanning, so nothing is registered twice.
  */
 public class SwitchboardInitializer implements ServletContainerInitializer {
 
@@ -34,12 +36,14 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
         List<String> sockets = Endpoints.socketPaths(settings);
         String api = Endpoints.path(settings, Settings.Key.API_PATH);
 
-        ctx.addListener(new WebLifecycle(settings));
+        HttpSessions logins = new HttpSessions(Clock.systemUTC());
+        ctx.addListener(new WebLifecycle(settings, logins));
         if (!sockets.isEmpty()) {
-            ctx.addListener(HttpSessions.SHARED);
-            FilterRegistration.Dynamic logins = ctx.addFilter("switchboard-login-sessions", LoginSessionFilter.class);
-            logins.setAsyncSupported(true);
-            logins.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+            ctx.addListener(logins);
+            FilterRegistration.Dynamic loginFilter = ctx.addFilter("switchboard-login-sessions",
+                    new LoginSessionFilter(logins));
+            loginFilter.setAsyncSupported(true);
+            loginFilter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
             FilterRegistration.Dynamic handshake = ctx.addFilter("switchboard-handshake", HandshakeFilter.class);
             handshake.setAsyncSupported(true);
             handshake.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, sockets.toArray(String[]::new));

@@ -1,62 +1,94 @@
 package dev.switchboard.web;
 
-import dev.switchboard.settings.Settings;
 import dev.switchboard.Switchboard;
+import dev.switchboard.settings.Settings;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
+import java.util.List;
+
 /**
- * Starts Switchboard with the web application and deploys its WebSocket endpoints at the configured paths (JSR 356
- * allows {@code addEndpoint} while the context initialises) and runs the login sessions' expiry check
- * ({@link HttpSessions}); stops both on undeploy (sockets close with 1001). Added by
+ * Starts Switchboard with the web application and hands it over: to servlets and filters as the context attributes
+ * {@link #ATTRIBUTE} and {@link #HANDSHAKES} (containers notify listeners before they initialise filters and
+ * servlets), to the WebSocket endpoints in their configurations, which it deploys at the configured paths (JSR 356
+ * allows {@code addEndpoint} while the context initialises). It runs the login sessions' expiry check
+ * ({@link HttpSessions}); it stops everything on undeploy (sockets close with 1001). Added by
  * {@link SwitchboardInitializer} with the settings it read.
  */
 public class WebLifecycle implements ServletContextListener {
 
     /** The servlet context attribute that holds the running {@link Switchboard} of this web application. */
     public static final String ATTRIBUTE = Switchboard.class.getName();
+    /** The servlet context attribute that holds the web application's {@link Handshakes}. */
+    static final String HANDSHAKES = Handshakes.class.getName();
 
     private final Settings settings;
+    private final HttpSessions logins;
     private Switchboard switchboard;
 
-    WebLifecycle(Settings settings) {
+    WebLifecycle(Settings settings, HttpSessions logins) {
         this.settings = settings;
+        this.logins = logins;
+    }
+
+    /** This web application's running Switchboard (for servlets and filters, from their {@code init}). */
+    static Switchboard switchboard(ServletContext context) {
+        return attribute(context, ATTRIBUTE, Switchboard.class);
+    }
+
+    /** This web application's handshake decisions. */
+    static Handshakes handshakes(ServletContext context) {
+        return attribute(context, HANDSHAKES, Handshakes.class);
+    }
+
+    private static <T> T attribute(ServletContext context, String name, Class<T> type) {
+        if (!(type.isInstance(context.getAttribute(name)))) {
+            throw new IllegalStateException("Switchboard is not running in this web application (no " + name
+                    + " attribute): WebLifecycle starts it before filters and servlets initialise");
+        }
+        return type.cast(context.getAttribute(name));
     }
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
         switchboard = Switchboard.start(settings);
-        event.getServletContext().setAttribute(ATTRIBUTE, switchboard);
-        if (Endpoints.configs(settings).isEmpty()) {
+        Handshakes handshakes = new Handshakes(switchboard);
+        context.setAttribute(ATTRIBUTE, switchboard);
+        context.setAttribute(HANDSHAKES, handshakes);
+        List<ServerEndpointConfig> configs = Endpoints.configs(switchboard, handshakes, logins);
+        if (configs.isEmpty()) {
             return;
         }
-        if (!(event.getServletContext().getAttribute(ServerContainer.class.getName()) instanceof ServerContainer container)) {
-            stop(event);
+        if (!(context.getAttribute(ServerContainer.class.getName()) instanceof ServerContainer container)) {
+            stop(context);
             throw new IllegalStateException("this container offers no Jakarta WebSocket server container "
                     + "(jakarta.websocket.server.ServerContainer attribute); Switchboard needs one");
         }
         try {
-            for (ServerEndpointConfig config : Endpoints.configs(settings)) {
+            for (ServerEndpointConfig config : configs) {
                 container.addEndpoint(config);
             }
         } catch (DeploymentException e) {
-            stop(event);
+            stop(context);
             throw new IllegalStateException("cannot deploy Switchboard's endpoints: " + e.getMessage(), e);
         }
-        HttpSessions.SHARED.startChecks();
+        logins.startChecks();
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        HttpSessions.SHARED.stopChecks();
-        stop(event);
+        logins.stopChecks();
+        stop(event.getServletContext());
     }
 
-    private void stop(ServletContextEvent event) {
-        event.getServletContext().removeAttribute(ATTRIBUTE);
+    private void stop(ServletContext context) {
+        context.removeAttribute(ATTRIBUTE);
+        context.removeAttribute(HANDSHAKES);
         if (switchboard != null) {
             switchboard.close();
             switchboard = null;

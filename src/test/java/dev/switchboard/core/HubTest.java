@@ -1,7 +1,6 @@
 package dev.switchboard.core;
 
 import dev.switchboard.auth.Refusal;
-import dev.switchboard.auth.Authenticator;
 import dev.switchboard.auth.Identity;
 
 import dev.switchboard.settings.Settings;
@@ -9,7 +8,9 @@ import dev.switchboard.settings.Settings;
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Since;
+import dev.switchboard.testing.Hubs;
 import dev.switchboard.testing.MutableClock;
+import dev.switchboard.protocol.Names;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -40,12 +41,8 @@ class HubTest {
     private Hub hub = hub(Map.of());
 
     private Hub hub(Map<String, String> settings) {
-        Settings s = Settings.load(name -> settings.get(name.substring("switchboard.".length())), n -> null, n -> null);
         // A direct send executor: the recording transports see every frame before hub calls return.
-        Hub h = new Hub(s, new MemoryBackplane(s.getInt(Settings.Key.HISTORY_SIZE), s.getInt(Settings.Key.MAX_CHANNELS)),
-                clock, new Stats(), Runnable::run);
-        h.listen();
-        return h;
+        return Hubs.inMemory(Hubs.settings(settings), clock, new Stats(), Runnable::run);
     }
 
     private record Client(Connection connection, RecordingTransport socket) {
@@ -242,7 +239,7 @@ class HubTest {
         assertEquals("forbidden", refused.getString("code"));
         ann.send(new ClientMessage.Subscribe("user:ann", null, null), hub);
         ann.socket.expect("subscribed");
-        hub.publishToUser("ann", Json.createObjectBuilder().add("note", "for ann").build());
+        hub.publish(Names.userTopic("ann"), Json.createObjectBuilder().add("note", "for ann").build());
         assertEquals("for ann", ann.socket.expect("notification").getJsonObject("data").getString("note"));
         assertThrows(IllegalArgumentException.class, () -> hub.publish("bad topic", JsonValue.NULL));
     }
@@ -384,26 +381,6 @@ class HubTest {
         assertEquals("ann-2", b.connection.user());
         hub.closed(a.connection);
         assertEquals("ann", connect(Identity.guest("ann"), Connection.Endpoint.CHAT).connection.user());
-        assertEquals("script", Authenticator.guestName("  <script> "));
-        assertEquals("guest", Authenticator.guestName(" <> "));
-        assertEquals("ann-lee", Authenticator.guestName(" ann lee "));
-    }
-
-    @Test
-    void tokensAreVerified() throws Exception {
-        Settings s = Settings.load(n -> n.equals("switchboard.tokenSecret") ? "k" : null, n -> null, n -> null);
-        Authenticator auth = new Authenticator(s, clock);
-        String good = Authenticator.sign("k", "tess", clock.instant().plusSeconds(60));
-        assertEquals("tess", auth.authenticate(null, good, "ignored").user());
-        assertEquals("boss", auth.authenticate("boss", good, null).user(), "the container principal wins");
-        String forged = Authenticator.sign("other", "tess", clock.instant().plusSeconds(60));
-        assertEquals(401, assertThrows(Refusal.class, () -> auth.authenticate(null, forged, null)).status());
-        String expired = Authenticator.sign("k", "tess", clock.instant().minusSeconds(1));
-        assertThrows(Refusal.class, () -> auth.authenticate(null, expired, null));
-        assertThrows(Refusal.class, () -> auth.authenticate(null, "a.b", null));
-        Settings noGuests = Settings.load(n -> n.equals("switchboard.guests") ? "false" : null, n -> null, n -> null);
-        assertThrows(Refusal.class, () -> new Authenticator(noGuests, clock).authenticate(null, null, "ann"));
-        assertTrue(Instant.now().isAfter(Instant.EPOCH));
     }
 
     private static List<Long> offsets(List<? extends JsonValue> frames) {

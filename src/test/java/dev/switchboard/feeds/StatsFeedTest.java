@@ -1,12 +1,12 @@
 package dev.switchboard.feeds;
 
 import dev.switchboard.core.Hub;
-import dev.switchboard.core.MemoryBackplane;
 import dev.switchboard.core.Stats;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Slice;
 
+import dev.switchboard.testing.Hubs;
 import dev.switchboard.testing.MutableClock;
 import jakarta.json.Json;
 import org.junit.jupiter.api.Test;
@@ -40,17 +40,15 @@ class StatsFeedTest {
     void aSingleNodePublishesItsCountersWithRatesPerSecondToTheStatsTopic() {
         MutableClock clock = new MutableClock();
         Settings settings = Settings.load(name -> null, n -> null, n -> null);
-        MemoryBackplane backplane = new MemoryBackplane(10, 100);
         Stats stats = new Stats();
-        Hub hub = new Hub(settings, backplane, clock, stats, Runnable::run);
-        hub.listen();
+        Hub hub = Hubs.inMemory(settings, clock, stats, Runnable::run);
         StatsFeed feed = new StatsFeed(hub, clock, 1000);
         stats.connections.set(2);
         stats.messagesIn.add(30);
         stats.messagesOut.add(300);
         clock.advance(Duration.ofSeconds(2));
         feed.run();
-        Slice published = backplane.readAfter(ChannelId.topic(Hub.STATS_TOPIC), 0, 10);
+        Slice published = hub.notifications(Hub.STATS_TOPIC, 0, 10);
         assertEquals(1, published.entries().size());
         String frame = published.entries().get(0).json();
         for (String field : List.of("\"nodes\":1", "\"connections\":2", "\"messagesInPerSec\":15",

@@ -66,9 +66,10 @@ class WireTest {
 
     @Test
     void aTemplateIsCompletedWithItsOffset() {
-        Template t = Wire.template(new ServerMessage.Notification("orders", 0L, "2026-11-21T10:15:30.123Z",
+        String encoded = Wire.encode(new ServerMessage.Notification("orders", 0L, "2026-11-21T10:15:30.123Z",
                 Json.createObjectBuilder().add("offset", 0).add("text", "\"offset\":0").build()));
-        String json = t.complete(58);
+        int slot = Wire.offsetSlot(encoded);
+        String json = new Template(encoded.substring(0, slot), encoded.substring(slot + 1)).complete(58);
         ServerMessage.Notification n = (ServerMessage.Notification) Wire.decodeServer(json);
         assertEquals(58L, n.offset());
         assertEquals(0, n.data().asJsonObject().getInt("offset"), "only the frame's own offset is replaced");

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The chat half of PROTOCOL.md, spoken by a real WebSocket client to the standalone runner. */
+/** The chat half of docs/protocol.md, spoken by a real WebSocket client to the standalone runner. */
 class ChatProtocolTest {
 
     private static final String SECRET = "test-secret";

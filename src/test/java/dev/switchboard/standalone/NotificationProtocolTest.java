@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The notification half of PROTOCOL.md and the HTTP API, against the standalone runner. */
+/** The notification half of docs/protocol.md and the HTTP API, against the standalone runner. */
 class NotificationProtocolTest {
 
     private static final String KEY = "publisher-key-for-tests";

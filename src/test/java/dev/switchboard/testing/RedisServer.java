@@ -101,7 +101,10 @@ public final class RedisServer implements AutoCloseable {
                 .connectionTimeoutMillis(1000).socketTimeoutMillis(5000).build());
     }
 
-    /** Stops the server; with {@code keepData} it writes its data first, for {@link #restart()} to load. */
+    /**
+     * Stops the server; with {@code keepData} it writes its data first, for {@link #restart()} to load; without, any
+     * snapshot written before is deleted too, so that the restarted server is empty.
+     */
     public void stop(boolean keepData) {
         if (process == null || !process.isAlive()) {
             return;
@@ -118,6 +121,13 @@ public final class RedisServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        if (!keepData) {
+            try { // a snapshot an earlier stop(true) left must not come back: the data is lost
+                Files.deleteIfExists(dir.resolve("dump.rdb"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

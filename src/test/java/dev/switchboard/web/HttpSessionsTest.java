@@ -4,12 +4,12 @@ import dev.switchboard.auth.Refusal;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
 import dev.switchboard.auth.Identity;
-import dev.switchboard.core.MemoryBackplane;
 import dev.switchboard.core.Outgoing;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.core.Stats;
 import dev.switchboard.core.Transport;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.testing.Hubs;
 import dev.switchboard.testing.MutableClock;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
@@ -36,8 +36,8 @@ class HttpSessionsTest {
 
     private final MutableClock clock = new MutableClock();
     private final HttpSessions sessions = new HttpSessions(clock);
-    private final Hub hub = new Hub(Settings.of(Map.of("statsIntervalMs", "0", "demoIntervalMs", "0")),
-            new MemoryBackplane(100, 100), Clock.systemUTC(), new Stats()).start();
+    private final Hub hub = Hubs.inMemory(Settings.of(Map.of("statsIntervalMs", "0", "demoIntervalMs", "0",
+            "historySize", "100", "maxChannels", "100")), Clock.systemUTC(), new Stats(), null);
 
     @AfterEach
     void stop() {

@@ -1,0 +1,59 @@
+package dev.switchboard.core;
+
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.Wire;
+import dev.switchboard.store.Entry;
+import dev.switchboard.store.Template;
+
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What every request handler needs to answer: error frames, timestamps, stored frames as JSON arrays, templates. */
+final class Replies {
+
+    private static final DateTimeFormatter TS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final Stats stats;
+    private final Clock clock;
+
+    Replies(Stats stats, Clock clock) {
+        this.stats = stats;
+        this.clock = clock;
+    }
+
+    /** An error frame for this connection only, echoing the request's ref; the connection stays open. */
+    void error(Connection c, ErrorCode code, String message, String ref) {
+        stats.errorsSent.increment();
+        c.send(Wire.encode(new ServerMessage.ErrorReply(code.wire(), message, ref)));
+    }
+
+    /** The server's timestamp for a stored frame: ISO-8601 in UTC with milliseconds. */
+    String now() {
+        return TS.format(clock.instant());
+    }
+
+    long millis() {
+        return clock.millis();
+    }
+
+    /** A frame whose {@code offset} (encoded as 0) the store fills in. */
+    static Template template(ServerMessage withZeroOffset) {
+        String json = Wire.encode(withZeroOffset);
+        int slot = Wire.offsetSlot(json);
+        return new Template(json.substring(0, slot), json.substring(slot + 1));
+    }
+
+    /** JSON array text of stored frames, without decoding them. */
+    static String rawArray(List<Entry> entries) {
+        List<String> texts = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            texts.add(e.json());
+        }
+        return Wire.rawArray(texts);
+    }
+}

@@ -1,0 +1,222 @@
+package dev.switchboard.core;
+
+import dev.switchboard.auth.Authenticator;
+import dev.switchboard.auth.Identity;
+import dev.switchboard.auth.Refusal;
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Names;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.Wire;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.store.Presence;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The open connections of this node: opening one (connection caps, unique guest names, the {@code welcome}),
+ * forgetting it when its socket closes, and the once-a-second housekeeping (heartbeats, idle connections, expired
+ * tokens).
+ */
+final class Sessions {
+
+    private static final Logger LOG = System.getLogger(Sessions.class.getName());
+    /** Guest names tried in order before random suffixes: ann, ann-2 … ann-10. */
+    private static final int NUMBERED_GUEST_NAMES = 10;
+    private static final int RANDOM_GUEST_NAMES = 10;
+
+    private final Settings settings;
+    private final Presence presence;
+    private final Clock clock;
+    private final Stats stats;
+    private final Executor sender;
+    private final Authenticator authenticator;
+    private final RateLimit rateLimit;
+    private final int maxPerUser;
+    private final int maxPerAddress;
+    private final long heartbeatMs;
+    private final long idleTimeoutMs;
+
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    Sessions(Settings settings, Presence presence, Clock clock, Stats stats, Executor sender,
+             Authenticator authenticator, RateLimit rateLimit) {
+        this.settings = settings;
+        this.presence = presence;
+        this.clock = clock;
+        this.stats = stats;
+        this.sender = sender;
+        this.authenticator = authenticator;
+        this.rateLimit = rateLimit;
+        this.maxPerUser = settings.getInt(Settings.Key.MAX_CONNECTIONS_PER_USER);
+        this.maxPerAddress = settings.getInt(Settings.Key.MAX_CONNECTIONS_PER_ADDRESS);
+        this.heartbeatMs = settings.getLong(Settings.Key.HEARTBEAT_MS);
+        this.idleTimeoutMs = settings.getLong(Settings.Key.IDLE_TIMEOUT_MS);
+    }
+
+    /** Opens a connection for an authenticated identity: caps, a unique guest name, then {@code welcome}. */
+    Connection open(Identity identity, String address, Connection.Endpoint endpoint, Transport transport)
+            throws Refusal {
+        if (stopping) {
+            throw Refusal.close(CloseCode.GOING_AWAY, "server shutting down");
+        }
+        String addr = address == null ? "unknown" : address;
+        if (perAddress.merge(addr, 1, Integer::sum) > maxPerAddress && maxPerAddress > 0) {
+            release(addr);
+            stats.connectionsRefused.increment();
+            LOG.log(Level.INFO, "refused connection from {0}: too many connections from this address", addr);
+            throw Refusal.close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections from this address");
+        }
+        Identity who;
+        try {
+            who = register(identity);
+        } catch (Refusal r) {
+            release(addr);
+            stats.connectionsRefused.increment();
+            LOG.log(Level.INFO, "refused connection of {0} from {1}: {2}", identity.user(), addr, r.getMessage());
+            throw r;
+        }
+        long now = clock.millis();
+        Outbox outbox = new Outbox(transport, sender, stats, settings.getInt(Settings.Key.OUTBOX_MAX_MESSAGES),
+                settings.getLong(Settings.Key.OUTBOX_MAX_BYTES), settings.getInt(Settings.Key.BATCH_MAX_BYTES));
+        Connection c = new Connection(Ids.session(), who, addr, endpoint, transport, outbox, now,
+                rateLimit.bucket(now));
+        connections.add(c);
+        stats.connections.incrementAndGet();
+        stats.connectionsOpened.increment();
+        LOG.log(Level.INFO, "open {0} on {1} ({2})", c, endpoint, who.source());
+        c.send(Wire.encode(new ServerMessage.Welcome(who.user(), c.id(), Wire.PROTOCOL, heartbeatMs,
+                new ServerMessage.Limits(settings.getInt(Settings.Key.MAX_MESSAGE_BYTES),
+                        settings.getInt(Settings.Key.MAX_TEXT_CHARS)),
+                who.isGuest() ? authenticator.guestTicket(who.user()) : null)));
+        return c;
+    }
+
+    /** Users are counted against their cap; a new guest takes a free name (a returning one shares it, like tabs). */
+    private Identity register(Identity identity) throws Refusal {
+        if (identity.source() != Identity.Source.GUEST) {
+            int count = presence.connect(identity.user());
+            if (maxPerUser > 0 && count > maxPerUser) {
+                presence.disconnect(identity.user());
+                throw Refusal.close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections for this user");
+            }
+            return identity;
+        }
+        String name = presence.claim(guestNames(identity.user()));
+        if (name == null) {
+            throw Refusal.close(CloseCode.TOO_MANY_CONNECTIONS, "no free guest name");
+        }
+        return identity.withUser(name);
+    }
+
+    /** ann, ann-2 … ann-10, then ann- and random numbers: one store call however many anns there are. */
+    private static List<String> guestNames(String base) {
+        List<String> names = new ArrayList<>(NUMBERED_GUEST_NAMES + RANDOM_GUEST_NAMES);
+        for (int n = 1; n <= NUMBERED_GUEST_NAMES; n++) {
+            names.add(Names.numbered(base, n));
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < RANDOM_GUEST_NAMES; i++) {
+            names.add(Names.numbered(base, random.nextInt(11, 1_000_000)));
+        }
+        return names;
+    }
+
+    /** The socket closed: the connection no longer counts; true the first time only. */
+    boolean forget(Connection c) {
+        synchronized (c) {
+            if (c.closed) {
+                return false;
+            }
+            c.closed = true;
+        }
+        c.outbox.shut();
+        connections.remove(c);
+        release(c.address());
+        presence.disconnect(c.user());
+        stats.connections.decrementAndGet();
+        LOG.log(Level.INFO, "closed {0}", c);
+        return true;
+    }
+
+    private void release(String address) {
+        perAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** A WebSocket pong (or any frame) proves the client is alive. */
+    void seen(Connection c, long nowMillis) {
+        c.lastSeenMillis = nowMillis;
+    }
+
+    /** Closes a connection with a protocol close code, through its outbox (the code says whether it drains first). */
+    void close(Connection c, CloseCode code, String reason) {
+        LOG.log(Level.INFO, "closing {0}: {1} {2}", c, Integer.toString(code.code()), reason);
+        c.close(code, reason);
+    }
+
+    /** Closes at once, on the calling thread, dropping what is queued (see {@link Outbox#closeNow}). */
+    void closeNow(Connection c, CloseCode code, String reason) {
+        LOG.log(Level.INFO, "closing {0}: {1} {2}", c, Integer.toString(code.code()), reason);
+        c.outbox.closeNow(code, reason);
+    }
+
+    /** Heartbeats, idle connections, expired tokens; once a second. */
+    void tick() {
+        long now = clock.millis();
+        Instant instant = clock.instant();
+        for (Connection c : connections) {
+            if (c.closed) {
+                continue;
+            }
+            Instant expires = c.identity().expires();
+            if (expires != null && !instant.isBefore(expires)) {
+                stats.tokenExpiredCloses.increment();
+                close(c, CloseCode.UNAUTHORIZED, "token expired");
+            } else if (!c.engaged && idleTimeoutMs > 0 && now - c.openedMillis >= idleTimeoutMs) {
+                stats.idleCloses.increment();
+                close(c, CloseCode.IDLE, "idle: join a room or subscribe to a topic");
+            } else if (heartbeatMs > 0 && now - c.lastSeenMillis >= 2 * heartbeatMs) {
+                stats.heartbeatCloses.increment();
+                close(c, CloseCode.NO_HEARTBEAT, "no heartbeat");
+            } else if (heartbeatMs > 0 && now - c.lastPingMillis >= heartbeatMs) {
+                c.lastPingMillis = now;
+                c.transport.ping();
+            }
+        }
+    }
+
+    /** Refuses new connections from now on. */
+    void stopAccepting() {
+        stopping = true;
+    }
+
+    boolean allDrained() {
+        for (Connection c : connections) {
+            if (!c.outbox.idle()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void closeAll(CloseCode code, String reason) {
+        for (Connection c : connections) {
+            close(c, code, reason);
+        }
+    }
+
+    int count() {
+        return connections.size();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.switchboard.core;
+
+import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Names;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.Wire;
+import dev.switchboard.store.Appended;
+import dev.switchboard.store.ChannelId;
+import dev.switchboard.store.Entry;
+import dev.switchboard.store.Log;
+import dev.switchboard.store.Slice;
+import jakarta.json.JsonValue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Notification topics: subscribe (with {@code last}, the topic's current value) and unsubscribe, and publishing from
+ * Java code and the HTTP API. {@code user:NAME} is private to NAME.
+ */
+final class Topics implements ChannelRules {
+
+    private final Membership membership;
+    private final Log log;
+    private final Replies replies;
+    private final Stats stats;
+    private final int maxTopics;
+    private final int historySize;
+
+    Topics(Membership membership, Log log, Replies replies, Stats stats, int maxTopics, int historySize) {
+        this.membership = membership;
+        this.log = log;
+        this.replies = replies;
+        this.stats = stats;
+        this.maxTopics = maxTopics;
+        this.historySize = historySize;
+    }
+
+    void subscribe(Connection c, ClientMessage.Subscribe subscribe) {
+        membership.enter(c, this, subscribe.topic(), subscribe.since(), subscribe.ref());
+    }
+
+    void unsubscribe(Connection c, ClientMessage.Unsubscribe unsubscribe) {
+        String topic = unsubscribe.topic();
+        if (!Names.isTopic(topic)) {
+            replies.error(c, ErrorCode.INVALID, Names.TOPIC_RULE, unsubscribe.ref());
+        } else if (!membership.exit(c, this, ChannelId.topic(topic))) {
+            replies.error(c, ErrorCode.NOT_JOINED, "you are not subscribed to " + topic, unsubscribe.ref());
+        } else {
+            c.send(Wire.encode(new ServerMessage.Unsubscribed(topic, unsubscribe.ref())));
+        }
+    }
+
+    /**
+     * Publishes a notification to a topic on every node: stored (offset, history) and delivered to every subscriber.
+     * Throws {@link IllegalArgumentException} for a bad topic name; the stage fails with
+     * {@link dev.switchboard.store.StoreUnavailableException} when it cannot be stored.
+     */
+    CompletionStage<Appended> publish(String topic, JsonValue data) {
+        if (!Names.isTopic(topic)) {
+            throw new IllegalArgumentException("bad topic name: " + Names.TOPIC_RULE);
+        }
+        stats.published.increment();
+        return log.append(ChannelId.topic(topic),
+                Replies.template(new ServerMessage.Notification(topic, 0L, replies.now(), data)), null);
+    }
+
+    /** Stored notifications of a topic after an offset (the HTTP API's GET). */
+    Slice notifications(String topic, long after, int limit) {
+        return log.readAfter(ChannelId.topic(topic), after, Math.max(1, Math.min(limit, historySize)));
+    }
+
+    // ------------------------------------------------------------------------------------------ rules of a topic
+
+    @Override
+    public ChannelId.Kind kind() {
+        return ChannelId.Kind.TOPIC;
+    }
+
+    @Override
+    public Refused check(Connection c, String topic) {
+        if (!Names.isTopic(topic)) {
+            return new Refused(ErrorCode.INVALID, Names.TOPIC_RULE);
+        }
+        String owner = Names.privateOwner(topic);
+        boolean allowed = owner != null ? owner.equals(c.user()) : c.identity().maySubscribe(topic);
+        return allowed ? null : new Refused(ErrorCode.FORBIDDEN, "you may not subscribe to " + topic);
+    }
+
+    @Override
+    public int cap() {
+        return maxTopics;
+    }
+
+    @Override
+    public void entered(Connection c, ChannelId id, boolean fresh) {
+        // topics have no presence
+    }
+
+    @Override
+    public void exited(Connection c, ChannelId id) {
+        // topics have no presence
+    }
+
+    /**
+     * {@code subscribed} with {@code last}; a recovery replays the missed notifications after it; a failed recovery
+     * carries the latest page as {@code history}.
+     */
+    @Override
+    public List<String> reply(Connection c, ChannelId id, Recovery.Result result, boolean askedToRecover, String ref) {
+        Slice slice = result.slice();
+        List<Entry> entries = slice.entries();
+        Entry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+        if (result.recovered() && last == null && slice.head() > 0) {
+            List<Entry> newest = log.readBefore(id, Long.MAX_VALUE, 1).entries();
+            last = newest.isEmpty() ? null : newest.get(0);
+        }
+        String reply = Wire.encode(new ServerMessage.Subscribed(id.name(), slice.head(), slice.epoch(),
+                result.recovered(), null, null, ref));
+        if (last != null) {
+            reply = Wire.withRawField(reply, "last", last.json());
+        }
+        if (!result.recovered() && askedToRecover) {
+            reply = Wire.withRawField(reply, "history", Replies.rawArray(entries));
+        }
+        List<String> frames = new ArrayList<>(1 + (result.recovered() ? entries.size() : 0));
+        frames.add(reply);
+        if (result.recovered()) {
+            for (Entry e : entries) {
+                frames.add(e.json());
+            }
+        }
+        return frames;
+    }
+
+    @Override
+    public String unavailable() {
+        return "the topic cannot be read right now; try again";
+    }
+}

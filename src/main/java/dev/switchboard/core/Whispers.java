@@ -1,0 +1,102 @@
+package dev.switchboard.core;
+
+import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Names;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.Wire;
+import dev.switchboard.store.Bus;
+import dev.switchboard.store.ChannelId;
+import dev.switchboard.store.Cursors;
+import dev.switchboard.store.Entry;
+import dev.switchboard.store.Log;
+import dev.switchboard.store.Presence;
+import dev.switchboard.store.Slice;
+import dev.switchboard.store.StoreUnavailableException;
+import dev.switchboard.store.Template;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Private messages. A whisper is stored in the recipient's inbox (a channel of its own) and delivered to every
+ * connection of both users; a user's first connection gets what arrived while it was away, tracked by an inbox cursor
+ * so that each whisper is replayed once.
+ */
+final class Whispers {
+
+    private final Channels channels;
+    private final Log log;
+    private final Bus bus;
+    private final Presence presence;
+    private final Cursors cursors;
+    private final Replies replies;
+    private final Texts texts;
+    private final int historySize;
+
+    Whispers(Channels channels, Log log, Bus bus, Presence presence, Cursors cursors, Replies replies, Texts texts,
+             int historySize) {
+        this.channels = channels;
+        this.log = log;
+        this.bus = bus;
+        this.presence = presence;
+        this.cursors = cursors;
+        this.replies = replies;
+        this.texts = texts;
+        this.historySize = historySize;
+    }
+
+    void whisper(Connection c, ClientMessage.Whisper whisper) {
+        String to = whisper.to();
+        if (!Names.isUser(to)) {
+            replies.error(c, ErrorCode.INVALID, "whisper needs \"to\": " + Names.USER_RULE, whisper.ref());
+            return;
+        }
+        if (!texts.valid(c, whisper.text(), whisper.ref())) {
+            return;
+        }
+        String json = Wire.encode(new ServerMessage.Whisper(Ids.message(), c.user(), to, whisper.text(),
+                replies.now(), whisper.ref()));
+        texts.store(c, ChannelId.inbox(to), new Template(json, null), whisper.ref()).thenAccept(stored -> {
+            if (stored != null && !stored.duplicate() && !to.equals(c.user())) {
+                bus.signal(ChannelId.inbox(c.user()), json, null); // the sender's other tabs
+            }
+        });
+    }
+
+    /** Subscribes a chat connection to its user's inbox; the user's first connection gets what arrived meanwhile. */
+    void open(Connection c) {
+        ChannelId inbox = ChannelId.inbox(c.user());
+        Subscription sub = channels.attach(c, inbox);
+        boolean first = presence.join(inbox, c.user());
+        channels.whenLive(sub, () -> replay(c, sub, first), () -> unavailable(c, sub));
+    }
+
+    private void replay(Connection c, Subscription sub, boolean first) {
+        try {
+            Slice missed = log.readAfter(sub.channel, first ? cursors.get(sub.channel, c.user()) : Long.MAX_VALUE,
+                    historySize);
+            List<String> frames = new ArrayList<>(missed.entries().size());
+            for (Entry e : missed.entries()) {
+                frames.add(e.json());
+            }
+            sub.activate(frames, missed.head());
+            if (!missed.entries().isEmpty()) {
+                cursors.advance(sub.channel, c.user(), missed.lastOffset());
+            }
+        } catch (StoreUnavailableException e) {
+            unavailable(c, sub);
+        }
+    }
+
+    /** Live whispers still arrive; the missed ones are replayed on the next connect. */
+    private void unavailable(Connection c, Subscription sub) {
+        sub.activate(List.of(), 0);
+        replies.error(c, ErrorCode.UNAVAILABLE, "private messages cannot be replayed right now", null);
+    }
+
+    /** The connection closed: one connection fewer of its user at the inbox. */
+    void close(Connection c) {
+        presence.leave(ChannelId.inbox(c.user()), c.user());
+    }
+}

@@ -1,0 +1,248 @@
+package dev.switchboard.store.redis;
+
+import dev.switchboard.store.Bus;
+import dev.switchboard.store.ChannelId;
+import dev.switchboard.store.StoreUnavailableException;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The bus over Redis sharded pub/sub: one pub/sub channel per Switchboard channel ({@code sb:{K}}, in the channel's
+ * hash slot), so a node receives exactly the channels it subscribed and an idle node receives nothing. Subscriptions
+ * go through one {@link RedisSubscriber} per Redis node (the server, or each master of a Redis Cluster that serves a
+ * subscribed channel's slot); entries and signals reach the listener through the one bus thread of
+ * {@link RedisDelivery}, which repairs gaps, drops repeats and catches up after reconnections.
+ *
+ * <p>{@link #subscribe}'s stage completes (on the bus thread: continuations must not block) once Redis confirmed the
+ * subscription and the channel's head was read; it fails after twice {@code redisTimeoutMs} when Redis does not
+ * answer, while the subscription stays wanted (it is made when Redis is back). Signals are published by the writer
+ * thread; one this node cannot publish, or whose copy it would not receive (its subscriber is down), is delivered to
+ * this node's subscribers directly.
+ *
+ * <p>Locking: {@code lock} guards the subscribers, their channels and writes to their connections; {@link #interests}
+ * is a concurrent map (read by the bus thread without the lock, changed under it). No listener is called under it.
+ */
+final class RedisBus implements Bus {
+
+    private static final Logger LOG = System.getLogger(RedisBus.class.getName());
+
+    private final Object lock = new Object();
+    private final Map<String, Interest> interests = new ConcurrentHashMap<>();
+    private final Map<HostAndPort, RedisSubscriber> subscribers = new HashMap<>();
+    private final RedisClient client;
+    private final RedisHealth health;
+    private final RedisWriter writer;
+    private final RedisDelivery delivery;
+    private boolean closed;
+
+    RedisBus(RedisClient client, RedisHealth health, RedisWriter writer, RedisLog log) {
+        this.client = client;
+        this.health = health;
+        this.writer = writer;
+        this.delivery = new RedisDelivery(log, interests::get);
+    }
+
+    void start(Listener listener) {
+        delivery.start(listener);
+    }
+
+    @Override
+    public CompletionStage<Void> subscribe(ChannelId channel) {
+        HostAndPort node;
+        try {
+            node = client.nodeFor(channel.key()); // outside the lock: it may re-read a cluster's slot map
+        } catch (JedisException e) {
+            return CompletableFuture.failedFuture(health.unavailable("subscribe to " + channel.key(), e));
+        }
+        Interest i;
+        synchronized (lock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new StoreUnavailableException("the Redis store is closed", null));
+            }
+            i = interests.get(channel.key());
+            if (i == null) {
+                i = new Interest(channel);
+                interests.put(i.key, i);
+                route(i, node);
+            }
+        }
+        if (i.subscribed.isDone() && !i.subscribed.isCompletedExceptionally()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long timeoutMs = 2L * client.timeoutMs();
+        return i.subscribed.copy().orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return CompletableFuture.failedFuture(cause instanceof TimeoutException
+                    ? new StoreUnavailableException("cannot subscribe to " + channel.key() + ": Redis at "
+                    + client.shown() + " did not confirm it within " + timeoutMs + " ms", null) : cause);
+        });
+    }
+
+    /** Under the lock: hands the interest to the subscriber of {@code node}, started on first use. */
+    private void route(Interest i, HostAndPort node) {
+        RedisSubscriber s = subscribers.get(node);
+        if (s == null) {
+            s = new RedisSubscriber(node, lock, client, health, delivery, this::reroute);
+            subscribers.put(node, s);
+            s.start();
+        }
+        i.subscriber = s;
+        s.add(i);
+    }
+
+    @Override
+    public void unsubscribe(ChannelId channel) {
+        synchronized (lock) {
+            Interest i = interests.remove(channel.key());
+            if (i != null && i.subscriber != null) {
+                i.subscriber.remove(i);
+            }
+        }
+    }
+
+    /** After MOVED, a dropped subscription, a failover: moves every channel that another node serves now. */
+    private void reroute() {
+        Map<Interest, HostAndPort> routes = new HashMap<>();
+        try {
+            for (Interest i : interests.values()) { // outside the lock: it may re-read a cluster's slot map
+                routes.put(i, client.nodeFor(i.key));
+            }
+        } catch (JedisException e) {
+            health.fail(e);
+            return;
+        }
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            routes.forEach((i, node) -> {
+                if (interests.get(i.key) == i && (i.subscriber == null || !i.subscriber.node.equals(node))) {
+                    LOG.log(Level.INFO, "{0} moved to {1}", i.key, node);
+                    if (i.subscriber != null) {
+                        i.subscriber.remove(i);
+                    }
+                    route(i, node);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void signal(ChannelId channel, String payload, String exceptUser) {
+        String oneLine = payload.indexOf('\n') < 0 ? payload : payload.replace('\n', ' ');
+        String message = "s\n" + oneLine + (exceptUser == null ? "" : "\n" + exceptUser);
+        boolean ownCopyLost;
+        synchronized (lock) {
+            Interest i = interests.get(channel.key());
+            ownCopyLost = i != null && (i.subscriber == null || !i.subscriber.live());
+        }
+        if (ownCopyLost) {
+            delivery.local(channel, oneLine, exceptUser);
+        }
+        SignalWrite write = new SignalWrite(channel, oneLine, exceptUser, message, !ownCopyLost);
+        if (!writer.submit(write)) {
+            write.fail(new StoreUnavailableException("the Redis writer is full", null));
+        }
+    }
+
+    /** One signal on its way: a SIGNAL script call of its own. */
+    private final class SignalWrite implements RedisWriter.Write, RedisWriter.Call {
+        private final ChannelId channel;
+        private final String payload;
+        private final String exceptUser;
+        private final String message;
+        private final boolean deliverLocallyOnFailure;
+
+        SignalWrite(ChannelId channel, String payload, String exceptUser, String message, boolean deliverLocallyOnFailure) {
+            this.channel = channel;
+            this.payload = payload;
+            this.exceptUser = exceptUser;
+            this.message = message;
+            this.deliverLocallyOnFailure = deliverLocallyOnFailure;
+        }
+
+        @Override
+        public Object group() {
+            return null;
+        }
+
+        @Override
+        public int weight() {
+            return 64 + message.length();
+        }
+
+        @Override
+        public RedisWriter.Call call(List<RedisWriter.Write> group) {
+            return this;
+        }
+
+        @Override
+        public void fail(StoreUnavailableException e) {
+            fail((RuntimeException) e);
+        }
+
+        @Override
+        public Script script() {
+            return Script.SIGNAL;
+        }
+
+        @Override
+        public List<String> keys() {
+            return List.of(Keys.bus(channel.key()));
+        }
+
+        @Override
+        public List<String> args() {
+            return List.of(message);
+        }
+
+        @Override
+        public void succeed(Object reply) {
+        }
+
+        @Override
+        public void fail(RuntimeException e) {
+            if (deliverLocallyOnFailure) {
+                delivery.local(channel, payload, exceptUser);
+            }
+        }
+    }
+
+    /** Called by the heartbeat: pings every subscription, closes those silent for {@code silentMs}; true when all are up. */
+    boolean check(long silentMs) {
+        if (client.routesChange()) {
+            reroute(); // a failover that left the old connections open (a demoted master keeps its subscribers)
+        }
+        synchronized (lock) {
+            boolean live = true;
+            for (RedisSubscriber s : subscribers.values()) {
+                s.check(TimeUnit.MILLISECONDS.toNanos(silentMs));
+                live &= s.live();
+            }
+            return live;
+        }
+    }
+
+    void close() {
+        List<RedisSubscriber> all;
+        synchronized (lock) {
+            closed = true;
+            all = new ArrayList<>(subscribers.values());
+        }
+        all.forEach(RedisSubscriber::close);
+        delivery.close();
+    }
+}

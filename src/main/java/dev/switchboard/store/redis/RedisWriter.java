@@ -1,0 +1,334 @@
+package dev.switchboard.store.redis;
+
+import dev.switchboard.store.StoreUnavailableException;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one thread ({@code switchboard-redis-writer}) that sends appends, signals and cursor positions to Redis, so that
+ * no caller waits for a round trip. It drains its queue (at most {@code redisBatchSize} writes at a time), merges the
+ * writes of one group (the appends of one channel) into one script call, adds what its {@link Source}s have due
+ * (cursors), sends them all as one pipeline per Redis node, waits for the answers and completes each write.
+ *
+ * <p>Ordering: writes are taken from the queue in the order they were submitted; a channel's appends of one batch are
+ * one script call, in that order (one atomic step in Redis: consecutive offsets, one publish); the next batch is
+ * sent only once every answer of this one arrived. So a channel's appends are stored, published and completed in
+ * the order they were submitted, and a script that did not run (NOSCRIPT, MOVED) can be sent again without
+ * overtaking anything of its channel.
+ *
+ * <p>Bounds: the queue holds at most {@code redisQueueBytes} characters of writes; {@link #submit} refuses beyond
+ * that (the caller fails at once: Redis is too slow or gone, and memory must not grow). Threads: callers only lock
+ * the queue briefly; answers complete on the writer thread, so completions must not block.
+ */
+final class RedisWriter implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(RedisWriter.class.getName());
+
+    /** One queued write. Writes with equal non-null {@link #group()} within one batch are sent as one call. */
+    interface Write {
+        /** E.g. the channel; null: sent alone. */
+        Object group();
+
+        /** Characters it holds, for the queue bound. */
+        int weight();
+
+        /** The call for this write and the later ones of its group in this batch ({@code group} starts with this one). */
+        Call call(List<Write> group);
+
+        /** It was never sent (queue full, writer closed). */
+        void fail(StoreUnavailableException e);
+    }
+
+    /** One script call and what to do with its answer. */
+    interface Call {
+        Script script();
+
+        List<String> keys();
+
+        List<String> args();
+
+        void succeed(Object reply);
+
+        /** Redis could not be reached or refused; the call may or may not have run. */
+        void fail(RuntimeException e);
+    }
+
+    /** Calls that become due without a queued write (cursors to write); asked once per batch, and on {@link #poke}. */
+    interface Source {
+        List<Call> due();
+    }
+
+    private final RedisClient client;
+    private final RedisHealth health;
+    private final int batchSize;
+    private final long maxQueued;
+    private final List<Source> sources = new CopyOnWriteArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final ArrayDeque<Write> queue = new ArrayDeque<>();
+    private long queued;
+    private boolean poked;
+    private boolean closed;
+    private Thread thread;
+
+    RedisWriter(RedisClient client, RedisHealth health, int batchSize, long maxQueuedChars) {
+        this.client = client;
+        this.health = health;
+        this.batchSize = Math.max(1, batchSize);
+        this.maxQueued = Math.max(1, maxQueuedChars);
+    }
+
+    void addSource(Source source) {
+        sources.add(source);
+    }
+
+    void start() {
+        thread = new Thread(this::run, "switchboard-redis-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Queues a write; false (and nothing queued) when the queue is full or the writer closed. */
+    boolean submit(Write write) {
+        lock.lock();
+        try {
+            if (closed || (queued > 0 && queued + write.weight() > maxQueued)) {
+                return false;
+            }
+            queue.add(write);
+            queued += write.weight();
+            if (queue.size() == 1) {
+                work.signal();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes the writer ask its sources soon (new cursors, or Redis is back). */
+    void poke() {
+        lock.lock();
+        try {
+            poked = true;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        List<Write> batch = new ArrayList<>(batchSize);
+        boolean last = false;
+        while (!last) {
+            boolean asked;
+            lock.lock();
+            try {
+                while (queue.isEmpty() && !poked && !closed) {
+                    work.awaitUninterruptibly();
+                }
+                last = closed && queue.isEmpty(); // one more round for what the sources hold (cursors), then stop
+                if (last) {
+                    poked = true;
+                }
+                asked = poked || queue.size() < batchSize; // a full batch leaves the sources for the next round
+                poked = false;
+                while (batch.size() < batchSize && !queue.isEmpty()) {
+                    Write w = queue.poll();
+                    queued -= w.weight();
+                    batch.add(w);
+                }
+            } finally {
+                lock.unlock();
+            }
+            List<Call> calls = group(batch);
+            batch.clear();
+            if (asked) {
+                for (Source source : sources) {
+                    calls.addAll(source.due());
+                }
+            }
+            if (!calls.isEmpty()) {
+                try {
+                    execute(calls);
+                } catch (RuntimeException e) { // a bug: nothing may wait for ever, and the writer must go on
+                    LOG.log(Level.ERROR, "the Redis writer failed", e);
+                    failAll(calls, e);
+                }
+            }
+        }
+    }
+
+    private static void failAll(List<Call> calls, RuntimeException e) {
+        for (Call c : calls) {
+            try {
+                c.fail(e);
+            } catch (RuntimeException again) {
+                // completed already
+            }
+        }
+    }
+
+    /** One call per group, in the order of each group's first write. */
+    private static List<Call> group(List<Write> batch) {
+        Map<Object, List<Write>> groups = new LinkedHashMap<>();
+        List<Call> calls = new ArrayList<>();
+        for (Write w : batch) {
+            Object g = w.group();
+            if (g == null) {
+                groups.put(new Object(), List.of(w));
+            } else {
+                groups.computeIfAbsent(g, k -> new ArrayList<>()).add(w);
+            }
+        }
+        for (List<Write> g : groups.values()) {
+            calls.add(g.get(0).call(g));
+        }
+        return calls;
+    }
+
+    /**
+     * Sends the calls as one pipeline per node and completes them; those that did not run because Redis did not know
+     * the script (NOSCRIPT) or the slot moved (MOVED) are sent once more, in their order.
+     */
+    private void execute(List<Call> calls) {
+        List<Call> again = round(calls, false);
+        if (!again.isEmpty()) {
+            List<Call> still = round(again, true);
+            for (Call c : still) {
+                c.fail(new JedisException("the script did not run after a second try"));
+            }
+        }
+    }
+
+    private List<Call> round(List<Call> calls, boolean full) {
+        Map<HostAndPort, List<Call>> byNode = new LinkedHashMap<>();
+        for (Call c : calls) {
+            HostAndPort node;
+            try {
+                node = client.nodeForKey(c.keys().get(0));
+            } catch (JedisException e) {
+                health.fail(e);
+                c.fail(e);
+                continue;
+            }
+            byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(c);
+        }
+        List<Call> again = new ArrayList<>();
+        for (Map.Entry<HostAndPort, List<Call>> e : byNode.entrySet()) {
+            again.addAll(send(e.getKey(), e.getValue(), full));
+        }
+        return again;
+    }
+
+    private List<Call> send(HostAndPort node, List<Call> calls, boolean full) {
+        List<Response<Object>> responses = new ArrayList<>(calls.size());
+        try (Pipeline pipeline = new Pipeline(client.pooled(node), true)) {
+            for (Call c : calls) {
+                responses.add(full ? c.script().resend(pipeline, c.keys(), c.args())
+                        : c.script().send(pipeline, c.keys(), c.args()));
+            }
+            pipeline.sync();
+        } catch (JedisException e) {
+            health.fail(e);
+            if (client.isCluster()) {
+                refreshSlots(); // the node may have failed over
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                Object reply = i < responses.size() ? answer(responses.get(i)) : null;
+                if (reply == null) {
+                    calls.get(i).fail(e); // unknown whether it ran
+                } else {
+                    calls.get(i).succeed(reply); // answered before the connection broke
+                }
+            }
+            return List.of();
+        }
+        List<Call> again = new ArrayList<>();
+        boolean moved = false;
+        for (int i = 0; i < calls.size(); i++) {
+            Call c = calls.get(i);
+            try {
+                c.succeed(responses.get(i).get());
+            } catch (JedisNoScriptException e) {
+                again.add(c);
+            } catch (JedisMovedDataException e) {
+                moved = true;
+                again.add(c);
+            } catch (JedisException e) {
+                LOG.log(Level.ERROR, "Redis refused {0}: {1}", c.script(), e.getMessage());
+                c.fail(e);
+            }
+        }
+        if (moved) {
+            refreshSlots();
+        }
+        return again;
+    }
+
+    private void refreshSlots() {
+        try {
+            client.refreshSlots();
+        } catch (JedisException e) {
+            health.fail(e);
+        }
+    }
+
+    /** The answer read before the pipeline broke, or null (not read, or an error). */
+    private static Object answer(Response<Object> response) {
+        try {
+            return response.get();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Sends what is queued and what the sources hold (cursors), waiting at most twice the Redis timeout, then stops;
+     * writes left over fail.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(2L * client.timeoutMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<Write> left;
+        lock.lock();
+        try {
+            left = new ArrayList<>(queue);
+            queue.clear();
+            queued = 0;
+        } finally {
+            lock.unlock();
+        }
+        StoreUnavailableException e = new StoreUnavailableException("the Redis store is closed", null);
+        left.forEach(w -> w.fail(e));
+    }
+}

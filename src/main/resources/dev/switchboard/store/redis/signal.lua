@@ -1,0 +1,3 @@
+-- KEYS bus channel; ARGV message (s\nPAYLOAD[\nEXCEPT]). A script rather than a bare SPUBLISH so that it rides the
+-- writer's pipeline like the appends, routed by its key in a Redis Cluster.
+return redis.call('SPUBLISH', KEYS[1], ARGV[1])

@@ -1,0 +1,186 @@
+package dev.switchboard.core;
+
+import dev.switchboard.protocol.CloseCode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One connection's outbound queue: one send at a time, batching, bounds in frames and bytes, and every close. */
+class OutboxTest {
+
+    private final RecordingTransport socket = new RecordingTransport();
+    private final Stats stats = new Stats();
+
+    /** Sends run on the calling thread: the recording socket completes them at once unless stalled. */
+    private Outbox outbox(int maxFrames, long maxBytes, int batchMaxBytes) {
+        return new Outbox(socket, Runnable::run, stats, maxFrames, maxBytes, batchMaxBytes);
+    }
+
+    @Test
+    void anIdleOutboxSendsAtOnceAndASharedFrameStaysShared() {
+        Outbox out = outbox(10, 1000, 1000);
+        Outgoing shared = new Outgoing("{\"type\":\"message\"}");
+        assertTrue(out.offer(shared));
+        assertEquals(List.of("{\"type\":\"message\"}"), socket.writes);
+        assertTrue(out.idle());
+    }
+
+    @Test
+    void whatQueuesWhileASendIsInFlightGoesOutAsOneFrameOfLines() {
+        Outbox out = outbox(10, 1000, 1000);
+        socket.stall();
+        out.offer("{\"n\":1}");
+        out.offer("{\"n\":2}");
+        out.offer("{\"n\":3}");
+        assertEquals(1, socket.writes.size(), "one send in flight");
+        socket.resume();
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}\n{\"n\":3}"), socket.writes);
+        assertTrue(out.idle());
+    }
+
+    @Test
+    void aBatchStopsAtBatchMaxBytesCountedInUtf8() {
+        Outbox out = outbox(10, 1000, 20);
+        socket.stall();
+        out.offer("{\"n\":0}");
+        out.offer("{\"t\":\"éééé\"}"); // 12 chars, 16 bytes
+        out.offer("{\"n\":2}");        // 7: 16 + 1 + 7 = 24 > 20
+        socket.resume();
+        assertEquals(List.of("{\"n\":0}", "{\"t\":\"éééé\"}", "{\"n\":2}"), socket.writes);
+    }
+
+    @Test
+    void overflowByFramesClosesWith4001AndDropsTheQueue() {
+        Outbox out = outbox(2, 1000, 1000);
+        socket.stall();
+        out.offer("{\"n\":1}"); // in flight
+        assertTrue(out.offer("{\"n\":2}"));
+        assertTrue(out.offer("{\"n\":3}"));
+        assertFalse(out.offer("{\"n\":4}"));
+        assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith);
+        assertEquals(1, stats.slowConsumerCloses.sum());
+        assertEquals(3, stats.dropped.sum());
+        assertFalse(out.offer("{\"n\":5}"), "closed: nothing more is taken");
+    }
+
+    @Test
+    void overflowCountsBytesNotCharacters() {
+        Outbox out = outbox(100, 30, 1000);
+        socket.stall();
+        out.offer("{}"); // in flight, not queued
+        assertTrue(out.offer("{\"t\":\"ééééé\"}")); // 13 chars, 18 bytes
+        assertFalse(out.offer("{\"t\":\"ééééé\"}"), "36 bytes queued > 30, though 26 characters would fit");
+        assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith);
+    }
+
+    @Test
+    void aDrainingCloseWaitsForWhatIsQueuedAndTakesNothingNew() {
+        Outbox out = outbox(10, 1000, 1000);
+        socket.stall();
+        out.offer("{\"n\":1}");
+        out.offer("{\"type\":\"error\"}");
+        out.close(CloseCode.POLICY, "too many messages");
+        assertNull(socket.closedWith, "the error that explains the close goes first");
+        assertFalse(out.offer("{\"n\":3}"));
+        socket.resume();
+        assertEquals(List.of("{\"n\":1}", "{\"type\":\"error\"}"), socket.writes);
+        assertEquals(CloseCode.POLICY, socket.closedWith);
+    }
+
+    @Test
+    void aCloseThatDoesNotDrainDropsTheQueueAndTheFirstCloseStands() {
+        Outbox out = outbox(10, 1000, 1000);
+        socket.stall();
+        out.offer("{\"n\":1}");
+        out.offer("{\"n\":2}");
+        out.close(CloseCode.NO_HEARTBEAT, "no heartbeat");
+        assertEquals(CloseCode.NO_HEARTBEAT, socket.closedWith);
+        out.close(CloseCode.POLICY, "later");
+        assertEquals(CloseCode.NO_HEARTBEAT, socket.closedWith);
+        socket.resume();
+        assertEquals(1, socket.writes.size(), "the queued frame was dropped");
+    }
+
+    @Test
+    void closeNowClosesOnTheCallingThreadEvenWhileDraining() {
+        Outbox out = outbox(10, 1000, 1000);
+        socket.stall();
+        out.offer("{\"n\":1}");
+        out.offer("{\"n\":2}");
+        out.close(CloseCode.GOING_AWAY, "shutting down");
+        out.closeNow(CloseCode.UNAUTHORIZED, "logged out");
+        assertEquals(CloseCode.UNAUTHORIZED, socket.closedWith);
+        socket.resume();
+        assertEquals(CloseCode.UNAUTHORIZED, socket.closedWith, "the drained close does not run any more");
+    }
+
+    @Test
+    void aFailedSendOnAnOpenSocketMeansTheClientIsNotReading() {
+        CloseCode[] closed = new CloseCode[1];
+        Outbox out = new Outbox(new Transport() {
+            @Override
+            public void send(Outgoing frame, java.util.function.Consumer<Throwable> done) {
+                done.accept(new java.io.IOException("write queue full"));
+            }
+
+            @Override
+            public void ping() {
+            }
+
+            @Override
+            public boolean isOpen() {
+                return closed[0] == null;
+            }
+
+            @Override
+            public void close(CloseCode code, String reason) {
+                closed[0] = code;
+            }
+        }, Runnable::run, stats, 10, 1000, 1000);
+        out.offer("{}");
+        assertEquals(CloseCode.SLOW_CONSUMER, closed[0]);
+        assertEquals(1, stats.slowConsumerCloses.sum());
+        assertFalse(out.offer("{}"));
+    }
+
+    @Test
+    void sendsThatCompleteOnTheSendingThreadLoopInsteadOfRecursing() {
+        int[] sends = new int[1];
+        java.util.List<java.util.function.Consumer<Throwable>> stalled = new java.util.ArrayList<>();
+        Outbox out = new Outbox(new Transport() {
+            @Override
+            public void send(Outgoing frame, java.util.function.Consumer<Throwable> done) {
+                if (sends[0]++ == 0) {
+                    stalled.add(done); // the first send stays in flight while 20 000 frames queue behind it
+                } else {
+                    done.accept(null); // the rest complete on the sending thread, as a fast socket's do
+                }
+            }
+
+            @Override
+            public void ping() {
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close(CloseCode code, String reason) {
+            }
+        }, Runnable::run, stats, 100_000, 100_000_000, 10);
+        out.offer("{\"n\":0}");
+        for (int i = 1; i <= 20_000; i++) {
+            out.offer("{\"n\":" + (i % 10) + "}");
+        }
+        stalled.get(0).accept(null); // one frame per send (batch limit): a recursion would overflow the stack
+        assertEquals(20_001, sends[0]);
+        assertTrue(out.idle());
+    }
+}

@@ -1,0 +1,379 @@
+package dev.switchboard.store.redis;
+
+import dev.switchboard.settings.Settings;
+import dev.switchboard.store.Appended;
+import dev.switchboard.store.ChannelId;
+import dev.switchboard.store.PresenceEvent;
+import dev.switchboard.store.Storage;
+import dev.switchboard.store.ClusterStorageContract;
+import dev.switchboard.store.StoreUnavailableException;
+import dev.switchboard.store.Template;
+import dev.switchboard.testing.Poll;
+import dev.switchboard.testing.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link RedisStorage} against a real redis-server: the {@link StorageContract} with two or three storages in this
+ * JVM standing for the nodes of a cluster, and what only a shared store over a network has: lost pub/sub messages,
+ * reconnections, outages, lost data, crashed nodes, an idle node among busy ones.
+ */
+class RedisStorageIT extends ClusterStorageContract {
+
+    private static RedisServer redis;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void emptyRedis() {
+        try (Jedis jedis = redis.client()) {
+            jedis.flushAll();
+        }
+    }
+
+    @Override
+    protected Storage storage(Map<String, String> settings) {
+        Map<String, String> values = new HashMap<>(Map.of("redisUrl", redis.url(), "redisNodeTimeoutMs", "900"));
+        values.putAll(settings);
+        return new RedisStorage(Settings.of(values));
+    }
+
+
+    private RedisStorage redisNode(Recorder recorder) {
+        return (RedisStorage) node(recorder);
+    }
+
+    /** Stores an entry the way append.lua does, but publishes it where no node listens (a message pub/sub lost). */
+    private static void appendUnpublished(ChannelId channel, String text) {
+        try (JedisPooled jedis = new JedisPooled("127.0.0.1", redis.port())) {
+            Template t = frame(text);
+            List<String> keys = new ArrayList<>(Keys.log(channel.key()));
+            keys.set(4, Keys.channel(channel.key(), "nowhere"));
+            Script.APPEND.run(jedis, keys, List.of("1000", "unused", "1", t.head(), "1", t.tail(), ""));
+        }
+    }
+
+    @Test
+    void anEntryThatPubSubLostIsReadFromTheLogBeforeTheNextOne() {
+        Recorder rb = new Recorder();
+        Storage a = node(new Recorder());
+        Storage b = node(rb);
+        ChannelId room = ChannelId.room("gaps");
+        await(b.bus().subscribe(room));
+        append(a, room, "one");
+        Poll.until(() -> rb.offsets(room).size() == 1, "first entry delivered");
+        appendUnpublished(room, "two");
+        appendUnpublished(room, "three");
+        append(a, room, "four");
+        Poll.until(() -> rb.offsets(room).size() >= 4, "the gap filled", Duration.ofSeconds(5));
+        assertEquals(List.of(1L, 2L, 3L, 4L), rb.offsets(room));
+        assertTrue(rb.entries.get(room).get(2).json().contains("three"));
+    }
+
+    @Test
+    void aResubscribedNodeCatchesUpEveryChannelItSubscribed() {
+        Recorder rb = new Recorder();
+        Storage a = node(new Recorder());
+        Storage b = node(rb);
+        ChannelId room = ChannelId.room("quiet");
+        ChannelId topic = ChannelId.topic("read-only");
+        await(b.bus().subscribe(room));
+        await(b.bus().subscribe(topic));
+        append(a, room, "one");
+        Poll.until(() -> rb.offsets(room).size() == 1, "first entry delivered");
+        appendUnpublished(room, "two");
+        appendUnpublished(topic, "first of the topic");
+        appendUnpublished(ChannelId.room("nobody-here"), "nobody here needs it");
+        try (Jedis jedis = redis.client()) {
+            jedis.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB));
+        }
+        Poll.until(() -> rb.offsets(room).size() >= 2 && rb.offsets(topic).size() >= 1, "caught up after resubscribing",
+                Duration.ofSeconds(5));
+        assertEquals(List.of(1L, 2L), rb.offsets(room));
+        assertEquals(List.of(1L), rb.offsets(topic));
+        assertEquals(List.of(), rb.offsets(ChannelId.room("nobody-here")), "a channel not subscribed is not read");
+        append(a, room, "three");
+        Poll.until(() -> rb.offsets(room).size() >= 3, "live again");
+        assertEquals(List.of(1L, 2L, 3L), rb.offsets(room));
+        Poll.until(() -> b.cluster().health().up(), "healthy again");
+    }
+
+    @Test
+    void whenAFailoverLostTheNewestEntriesTheNodesResetAndDeliverTheNewOnes() {
+        Recorder rb = new Recorder();
+        Storage a = node(new Recorder());
+        Storage b = node(rb);
+        ChannelId room = ChannelId.room("truncated");
+        await(b.bus().subscribe(room));
+        for (int i = 1; i <= 5; i++) {
+            append(a, room, "m" + i);
+        }
+        Poll.until(() -> rb.offsets(room).size() == 5, "delivered");
+        try (Jedis jedis = redis.client()) { // what a replica promoted before it had entries 4 and 5 holds
+            jedis.set(Keys.channel(room.key(), "seq"), "3");
+            jedis.ltrim(Keys.channel(room.key(), "log"), 0, 2);
+            jedis.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB)); // the failover's reconnection
+        }
+        Poll.until(() -> rb.resets.contains(room), "the lost entries noticed", Duration.ofSeconds(5));
+        Appended next = append(a, room, "new 4");
+        assertEquals(4, next.entry().offset());
+        Poll.until(() -> rb.offsets(room).size() == 6, "the new entry 4 delivered, not dropped as a repeat");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 4L), rb.offsets(room));
+        assertTrue(rb.entries.get(room).get(5).json().contains("new 4"));
+    }
+
+    @Test
+    void anIdleNodeReceivesNothingWhileAnotherAppendsThousands() throws Exception {
+        Recorder ra = new Recorder();
+        Recorder idle = new Recorder();
+        Storage a = node(ra);
+        Storage b = node(idle);
+        ChannelId hot = ChannelId.room("hot");
+        ChannelId quiet = ChannelId.room("quiet");
+        await(a.bus().subscribe(hot));
+        await(b.bus().subscribe(quiet));
+        List<CompletionStage<Appended>> stages = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            stages.add(a.log().append(hot, frame("busy " + i), null));
+        }
+        for (CompletionStage<Appended> s : stages) {
+            await(s);
+        }
+        Poll.until(() -> ra.offsets(hot).size() == 5000, "a delivers its own channel");
+        try (Jedis jedis = redis.client()) {
+            assertEquals(Map.of("sb:{room:hot}", 1L, "sb:{room:quiet}", 1L),
+                    jedis.pubsubShardNumSub("sb:{room:hot}", "sb:{room:quiet}"), "one subscriber each: no broadcast");
+        }
+        append(a, quiet, "marker");
+        Poll.until(() -> idle.offsets(quiet).size() == 1, "b hears the channel it subscribed");
+        assertEquals(Map.of(quiet, idle.entries.get(quiet)), idle.entries, "and nothing of the busy one");
+        assertTrue(idle.signals.isEmpty());
+    }
+
+    @Test
+    void whileRedisIsDownStoringFailsLocalDeliveryGoesOnAndAfterItIsBackNothingIsMissing() throws Exception {
+        Recorder ra = new Recorder();
+        Recorder rb = new Recorder();
+        Storage a = node(ra);
+        Storage b = node(rb);
+        ChannelId room = ChannelId.room("outage");
+        ChannelId inbox = ChannelId.inbox("ann");
+        await(a.bus().subscribe(room));
+        await(b.bus().subscribe(room));
+        a.presence().join(room, "ann");
+        b.presence().join(room, "bob");
+        append(a, room, "before");
+        Poll.until(() -> rb.offsets(room).size() == 1, "delivered before the outage");
+
+        redis.stop(true);
+        for (Storage node : List.of(a, b)) {
+            Poll.until(() -> !node.cluster().health().up(), "degraded", Duration.ofSeconds(5));
+        }
+        assertTrue(a.cluster().health().toString().startsWith("DEGRADED: "), a.cluster().health().toString());
+        assertTrue(a.cluster().health().problem().contains(redis.url()), a.cluster().health().problem());
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> a.log().append(room, frame("lost?"), null).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(StoreUnavailableException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().startsWith("cannot store to room:outage: Redis at " + redis.url()),
+                e.getCause().getMessage());
+        assertThrows(StoreUnavailableException.class, () -> b.log().readAfter(room, 0, 10));
+        assertThrows(StoreUnavailableException.class, () -> b.cursors().get(inbox, "ann"));
+        a.bus().signal(room, "{\"type\":\"typing\"}", "ann");
+        Poll.until(() -> !ra.signals.isEmpty(), "local members still get signals");
+        assertEquals(List.of("room:outage {\"type\":\"typing\"} except ann"), ra.signals);
+        assertTrue(a.presence().join(room, "cid"), "presence is counted locally meanwhile");
+        assertEquals(List.of("ann", "cid"), a.presence().members(room));
+        assertEquals("guest", a.presence().claim(List.of("guest")));
+        long started = System.nanoTime();
+        for (int i = 1; i <= 1000; i++) {
+            a.cursors().advance(inbox, "ann", i);
+        }
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(tookMs < 500, "advancing a cursor never waits for Redis: 1000 took " + tookMs + " ms");
+
+        redis.restart();
+        for (Storage node : List.of(a, b)) {
+            Poll.until(() -> node.cluster().health().up(), "up again", Duration.ofSeconds(10));
+        }
+        assertEquals(List.of("ann", "bob", "cid"), b.presence().members(room), "the outage's changes were written back");
+        assertEquals(null, b.presence().claim(List.of("guest")), "the guest name taken meanwhile is taken");
+        assertEquals(1000, b.cursors().get(inbox, "ann"), "the cursor moved meanwhile was written");
+        Appended after = append(a, room, "after");
+        assertEquals(2, after.entry().offset());
+        Poll.until(() -> rb.offsets(room).size() >= 2, "flows again");
+        assertEquals(List.of(1L, 2L), rb.offsets(room));
+        assertEquals(List.of(new PresenceEvent(room, "cid", true)), ra.presence, "the join made meanwhile is reported");
+    }
+
+    @Test
+    void whenRedisLosesItsDataTheNodesResetTheChannelsTheyDelivered() {
+        Recorder ra = new Recorder();
+        Recorder rb = new Recorder();
+        Storage a = node(ra);
+        Storage b = node(rb);
+        ChannelId room = ChannelId.room("amnesia");
+        ChannelId untouched = ChannelId.room("never-used");
+        await(b.bus().subscribe(untouched));
+        await(b.bus().subscribe(room));
+        String before = append(a, room, "before").epoch();
+        Poll.until(() -> rb.offsets(room).size() == 1, "delivered");
+        b.presence().join(room, "bob");
+
+        redis.stop(false);
+        redis.restart();
+        Poll.until(() -> rb.resets.contains(room), "the lost history noticed", Duration.ofSeconds(10));
+        for (Storage node : List.of(a, b)) {
+            Poll.until(() -> node.cluster().health().up(), "up again", Duration.ofSeconds(10));
+        }
+        assertEquals(List.of(room), rb.resets, "a channel that delivered nothing has nothing to reset");
+        assertEquals(List.of("bob"), a.presence().members(room), "presence written back");
+        assertEquals(List.of(new PresenceEvent(room, "bob", true)), rb.presence, "and reported as a join");
+        Appended after = append(a, room, "after");
+        assertEquals(1, after.entry().offset());
+        assertFalse(after.epoch().equals(before));
+        Poll.until(() -> rb.offsets(room).size() == 2, "the new history delivered");
+        assertEquals(List.of(1L, 1L), rb.offsets(room));
+    }
+
+    @Test
+    void aDeadNodesUsersLeaveForTheOthersWithinTheNodeTimeout() {
+        Recorder ra = new Recorder();
+        Storage a = node(ra);
+        RedisStorage c = redisNode(new Recorder());
+        ChannelId room = ChannelId.room("lobby");
+        ChannelId inbox = ChannelId.inbox("dora");
+        assertTrue(a.presence().join(room, "ann"));
+        assertTrue(c.presence().join(room, "dora"));
+        assertTrue(c.presence().join(inbox, "dora"));
+        assertFalse(c.presence().join(room, "ann"), "ann is on both nodes");
+        assertEquals("dora", c.presence().claim(List.of("dora")));
+        long crashed = System.nanoTime();
+        c.crash();
+        Poll.until(() -> ra.presence.size() >= 2, "dora's leaves reported", Duration.ofSeconds(5));
+        long tookMs = (System.nanoTime() - crashed) / 1_000_000;
+        assertTrue(tookMs < 900 + 2 * 300 + 500, "within the node timeout and a beat or two: " + tookMs + " ms");
+        assertEquals(Set.of(new PresenceEvent(room, "dora", false), new PresenceEvent(inbox, "dora", false)),
+                Set.copyOf(ra.presence), "no leave for ann: she is still on a");
+        assertEquals(2, ra.presence.size());
+        assertEquals(List.of("ann"), a.presence().members(room));
+        assertEquals("dora", a.presence().claim(List.of("dora")), "the dead node's guest name is free");
+        try (Jedis jedis = redis.client()) {
+            Poll.until(() -> jedis.smembers(Keys.DEAD).isEmpty(), "the dead node is forgotten");
+            assertEquals(Set.of(), jedis.keys("sb:{cluster}:node:" + c.incarnation() + "*"));
+            assertEquals(Set.of(), jedis.keys("sb:{*}:node:" + c.incarnation()));
+        }
+    }
+
+    @Test
+    void aTakeoverThatStoppedMidwayIsFinishedByTheNextHeartbeat() {
+        Recorder ra = new Recorder();
+        RedisStorage a = (RedisStorage) node(ra, "redisNodeTimeoutMs", "60000"); // beats only when the test says
+        RedisStorage c = (RedisStorage) node(new Recorder(), "redisNodeTimeoutMs", "60000");
+        List<ChannelId> rooms = List.of(ChannelId.room("r1"), ChannelId.room("r2"), ChannelId.room("r3"));
+        for (ChannelId room : rooms) {
+            assertTrue(c.presence().join(room, "dora"));
+        }
+        String dead = c.incarnation();
+        c.crash();
+        try (JedisPooled jedis = new JedisPooled("127.0.0.1", redis.port())) {
+            // what a node leaves behind that presumed c dead and died itself after taking back one channel of three
+            jedis.zrem(Keys.NODES, dead);
+            jedis.sadd(Keys.DEAD, dead);
+            Script.SHARE.run(jedis, Keys.presence(rooms.get(0).key(), dead), List.of("0"));
+            Script.REAPED.run(jedis, List.of(Keys.DEAD), List.of(dead, rooms.get(0).key()));
+        }
+        assertEquals(List.of("dora"), a.presence().members(rooms.get(1)));
+        a.beat();
+        assertEquals(Set.of(new PresenceEvent(rooms.get(1), "dora", false), new PresenceEvent(rooms.get(2), "dora", false)),
+                Set.copyOf(ra.presence), "the next heartbeat of any node takes back the rest");
+        assertEquals(2, ra.presence.size());
+        for (ChannelId room : rooms) {
+            assertEquals(List.of(), a.presence().members(room));
+        }
+        a.beat();
+        assertEquals(2, ra.presence.size(), "once");
+        try (Jedis jedis = redis.client()) {
+            assertEquals(Set.of(), jedis.smembers(Keys.DEAD));
+        }
+    }
+
+    @Test
+    void aNodeThatWasPresumedDeadWhileAlivePutsItsUsersBack() {
+        Recorder ra = new Recorder();
+        Recorder rb = new Recorder();
+        RedisStorage a = redisNode(ra);
+        RedisStorage b = redisNode(rb);
+        ChannelId room = ChannelId.room("pause");
+        assertTrue(a.presence().join(room, "ann"));
+        assertEquals("ann", a.presence().claim(List.of("ann")));
+        String first = a.incarnation();
+        try (Jedis jedis = redis.client()) {
+            Poll.until(() -> { // as if a had paused for longer than the node timeout, and b noticed (a's own beat may come first)
+                jedis.zadd(Keys.NODES, 0, first);
+                b.beat();
+                return !rb.presence.isEmpty();
+            }, "b takes back a's share", Duration.ofSeconds(5));
+        }
+        assertEquals(List.of(new PresenceEvent(room, "ann", false)), rb.presence, "b reports that ann left");
+        Poll.until(() -> !ra.presence.isEmpty(), "a notices and writes its share back", Duration.ofSeconds(5));
+        assertEquals(List.of(new PresenceEvent(room, "ann", true)), ra.presence, "a reports that ann is back");
+        assertFalse(first.equals(a.incarnation()), "under a new incarnation");
+        assertEquals(List.of("ann"), b.presence().members(room));
+        assertEquals(null, b.presence().claim(List.of("ann")), "her guest name is hers again");
+        assertFalse(a.presence().join(room, "ann"));
+        assertFalse(b.presence().leave(room, "ann"), "b never had her");
+        assertFalse(a.presence().leave(room, "ann"));
+        assertTrue(a.presence().leave(room, "ann"));
+    }
+
+    @Test
+    void aBadOrUnreachableRedisUrlNamesTheSetting() throws Exception {
+        for (String bad : List.of("localhost:6379", "redis-cluster://127.0.0.1:7000,nohost", "http://x")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new RedisStorage(Settings.of(Map.of("redisUrl", bad))));
+            assertTrue(e.getMessage().contains("redisUrl"), e.getMessage());
+        }
+        IllegalArgumentException secret = assertThrows(IllegalArgumentException.class,
+                () -> new RedisStorage(Settings.of(Map.of("redisUrl", "redis-cluster://u:s3cret@127.0.0.1:7000,x"))));
+        assertFalse(secret.getMessage().contains("s3cret"), secret.getMessage());
+        String url = "redis://127.0.0.1:" + RedisServer.freePort();
+        RedisStorage nowhere = new RedisStorage(Settings.of(Map.of("redisUrl", url, "redisTimeoutMs", "500")));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> nowhere.start(new Recorder(), new Recorder()));
+        assertTrue(e.getMessage().startsWith("cannot reach Redis at " + url + ": "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(setting redisUrl / SWITCHBOARD_REDIS_URL)"), e.getMessage());
+        nowhere.close();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.switchboard.testing;
+
+import dev.switchboard.auth.Authenticator;
+import dev.switchboard.core.Hub;
+import dev.switchboard.core.Stats;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.store.memory.MemoryStorage;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/** Hubs on the in-memory storage for tests without a container, with their storage connected. */
+public final class Hubs {
+
+    private Hubs() {
+    }
+
+    /** Settings from the given values only (no system properties or environment). */
+    public static Settings settings(Map<String, String> values) {
+        return Settings.load(name -> values.get(name.substring("switchboard.".length())), n -> null, n -> null);
+    }
+
+    /** {@code sender} null: the hub's own send pool; {@code Runnable::run}: sends complete before hub calls return. */
+    public static Hub inMemory(Settings settings, Clock clock, Stats stats, Executor sender) {
+        Hub hub = new Hub(settings, new MemoryStorage(settings.getInt(Settings.Key.HISTORY_SIZE),
+                settings.getInt(Settings.Key.MAX_CHANNELS)), new Authenticator(settings, clock), clock, stats, sender);
+        hub.listen();
+        return hub;
+    }
+}
