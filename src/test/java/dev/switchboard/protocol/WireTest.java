@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,6 +117,11 @@ class WireTest {
                 return List.of(sample(ServerMessage.Notification.class));
             }
             return List.of(sample(ServerMessage.Message.class));
+        } else if (t == Map.class) {
+            Map<String, List<String>> reactions = new LinkedHashMap<>();
+            reactions.put("\uD83D\uDC4D", List.of("bob", "cy"));
+            reactions.put("\u2764\uFE0F", List.of("ann"));
+            return reactions;
         } else if (t == jakarta.json.JsonValue.class) {
             return Json.createObjectBuilder().add("price", 42).build();
         } else if (t.isRecord()) {
