@@ -37,8 +37,20 @@ final class Folding {
     private Folding() {
     }
 
-    /** A stored event and what it says. */
-    private record Event(Entry entry, ServerMessage frame) {}
+    /** A stored event, what it says, and who asked for it with which {@code ref}. */
+    private record Event(Entry entry, ServerMessage frame, String actor, String ref) {
+
+        static Event of(Entry entry, ServerMessage frame) {
+            if (frame instanceof ServerMessage.Edited e) {
+                return new Event(entry, frame, e.from(), e.ref());
+            } else if (frame instanceof ServerMessage.Deleted d) {
+                return new Event(entry, frame, d.from(), d.ref());
+            } else if (frame instanceof ServerMessage.Reaction r) {
+                return new Event(entry, frame, r.user(), r.ref());
+            }
+            return new Event(entry, frame, null, null);
+        }
+    }
 
     /** One message and what the events after it made of it. */
     static final class Folded {
@@ -92,7 +104,7 @@ final class Folding {
                 return null;
             }
             for (Event e : events) {
-                if (type.isInstance(e.frame) && ref.equals(refOf(e.frame)) && user.equals(actorOf(e.frame))) {
+                if (type.isInstance(e.frame) && ref.equals(e.ref) && user.equals(e.actor)) {
                     return e.entry;
                 }
             }
@@ -204,29 +216,7 @@ final class Folding {
             } catch (JsonbException | ClassCastException ignored) {
                 continue; // not an event this version knows: a page shows what it understands
             }
-            target.apply(new Event(e, frame));
+            target.apply(Event.of(e, frame));
         }
-    }
-
-    private static String refOf(ServerMessage event) {
-        if (event instanceof ServerMessage.Edited e) {
-            return e.ref();
-        } else if (event instanceof ServerMessage.Deleted d) {
-            return d.ref();
-        } else if (event instanceof ServerMessage.Reaction r) {
-            return r.ref();
-        }
-        return null;
-    }
-
-    private static String actorOf(ServerMessage event) {
-        if (event instanceof ServerMessage.Edited e) {
-            return e.from();
-        } else if (event instanceof ServerMessage.Deleted d) {
-            return d.from();
-        } else if (event instanceof ServerMessage.Reaction r) {
-            return r.user();
-        }
-        return null;
     }
 }

@@ -39,6 +39,13 @@ final class ChatHub implements AutoCloseable {
         }
     }
 
+    /** A chat connection of {@code user} that joined {@code room} (its {@code joined} read). */
+    Client member(String user, String room) {
+        Client c = user(user);
+        c.join(room);
+        return c;
+    }
+
     @Override
     public void close() {
         hub.shutdown(0);

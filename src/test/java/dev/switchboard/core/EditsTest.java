@@ -28,10 +28,8 @@ class EditsTest {
 
     @Test
     void theAuthorsEditAndDeleteAreStoredEventsEveryMemberGets() {
-        ChatHub.Client ann = chat.user("ann");
-        ChatHub.Client bob = chat.user("bob");
-        ann.join("r");
-        bob.join("r");
+        ChatHub.Client ann = chat.member("ann", "r");
+        ChatHub.Client bob = chat.member("bob", "r");
         ann.unread();
         String id = ann.say("r", "helo").getString("id");
         bob.expect("message");
@@ -61,10 +59,8 @@ class EditsTest {
 
     @Test
     void othersMayNotEditOrDeleteAndNothingIsStored() {
-        ChatHub.Client ann = chat.user("ann");
-        ChatHub.Client bob = chat.user("bob");
-        ann.join("r");
-        bob.join("r");
+        ChatHub.Client ann = chat.member("ann", "r");
+        ChatHub.Client bob = chat.member("bob", "r");
         ann.unread();
         String id = ann.say("r", "mine").getString("id");
         bob.expect("message");
@@ -97,10 +93,8 @@ class EditsTest {
 
     @Test
     void aRepeatedRequestIsAnsweredWithTheStoredEventInsteadOfAnError() {
-        ChatHub.Client ann = chat.user("ann");
-        ChatHub.Client bob = chat.user("bob");
-        ann.join("r");
-        bob.join("r");
+        ChatHub.Client ann = chat.member("ann", "r");
+        ChatHub.Client bob = chat.member("bob", "r");
         ann.unread();
         String id = ann.say("r", "oops").getString("id");
         ann.send(new ClientMessage.Delete("r", id, "d-1"));
@@ -113,10 +107,8 @@ class EditsTest {
 
     @Test
     void reactionsToggleAreValidatedAndBoundedPerMessage() {
-        ChatHub.Client ann = chat.user("ann");
-        ChatHub.Client bob = chat.user("bob");
-        ann.join("r");
-        bob.join("r");
+        ChatHub.Client ann = chat.member("ann", "r");
+        ChatHub.Client bob = chat.member("bob", "r");
         ann.unread();
         String id = ann.say("r", "react to me").getString("id");
         bob.expect("message");

@@ -56,10 +56,8 @@ class ReadStateTest {
     void unreadMessagesOlderThanThePageAreCountedToo() {
         chat.close();
         chat = new ChatHub(Map.of("historyPage", "2"));
-        ChatHub.Client ann = chat.user("ann");
-        ChatHub.Client bob = chat.user("bob");
-        ann.join("r");
-        bob.join("r");
+        ChatHub.Client ann = chat.member("ann", "r");
+        ChatHub.Client bob = chat.member("bob", "r");
         for (int i = 1; i <= 10; i++) {
             bob.say("r", "m" + i);
         }
@@ -114,10 +112,8 @@ class ReadStateTest {
 
     @Test
     void receiptsAreCoalescedToAboutOnePerUserAndRoomPerSecond() {
-        ChatHub.Client ann = chat.user("ann");
-        ChatHub.Client bob = chat.user("bob");
-        ann.join("r");
-        bob.join("r");
+        ChatHub.Client ann = chat.member("ann", "r");
+        ChatHub.Client bob = chat.member("bob", "r");
         for (int i = 1; i <= 5; i++) {
             ann.say("r", "m" + i);
         }
