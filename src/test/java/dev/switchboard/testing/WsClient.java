@@ -162,6 +162,22 @@ public final class WsClient implements AutoCloseable {
         return frame;
     }
 
+    /**
+     * The next frames, one of each of {@code types} in any order (frames from different nodes of a cluster, whose order
+     * nothing defines), by type.
+     */
+    public Map<String, JsonObject> nextOfEach(String... types) {
+        Map<String, JsonObject> byType = new java.util.HashMap<>();
+        for (int i = 0; i < types.length; i++) {
+            JsonObject frame = next();
+            String type = frame.getString("type");
+            if (!List.of(types).contains(type) || byType.put(type, frame) != null) {
+                fail("expected one each of " + List.of(types) + " but got " + frame + " after " + byType.values());
+            }
+        }
+        return byType;
+    }
+
     /** Skips frames until one of {@code type} matching {@code filter} arrives; returns it. */
     public JsonObject await(String type, Predicate<JsonObject> filter) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
