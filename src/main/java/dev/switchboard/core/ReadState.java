@@ -50,7 +50,7 @@ final class ReadState {
      */
     Position joined(Subscription sub, List<Entry> known, long head) {
         String user = sub.connection.user();
-        long read = cursors.get(sub.channel, user);
+        long read = Math.min(cursors.get(sub.channel, user), head); // never beyond the history it points into
         sub.raiseRead(read);
         return new Position(read, unread(sub.channel, user, read, known, head));
     }
