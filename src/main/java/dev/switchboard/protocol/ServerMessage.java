@@ -63,11 +63,12 @@ public sealed interface ServerMessage {
      * {@code {"type":"joined","room":"lobby","offset":57,"epoch":"E","recovered":true,"read":55,"unread":2,"members":[…],"history":[…]}}.
      * Chat 1.1: {@code read} is the user's stored read position (0 when none), {@code unread} the messages of others
      * after it. {@code history} is the latest page of messages in their current state, or, answering a {@code since}
-     * with {@code recovered:true}, the missed log entries themselves (messages, edits, deletes, reactions).
+     * with {@code recovered:true}, the missed log entries themselves (messages, edits, deletes, reactions: hence typed
+     * by the interface, so that a decoder tells them apart).
      */
     @JsonbPropertyOrder({"room", "offset", "epoch", "recovered", "read", "unread", "members", "history", "ref"})
     record Joined(String room, Long offset, String epoch, Boolean recovered, Long read, Long unread,
-                  List<Member> members, List<Message> history, String ref) implements ServerMessage {}
+                  List<Member> members, List<ServerMessage> history, String ref) implements ServerMessage {}
 
     /** {@code {"user":"ann"}} */
     record Member(String user) {}

@@ -98,6 +98,17 @@ class WireTest {
     }
 
     @Test
+    void aRecoveredJoinedDecodesEachLogEntryAsWhatItIs() {
+        String message = Wire.encode(ServerMessage.Message.said("r", 1L, "m1", "ann", "hi", "ts", null));
+        String edited = Wire.encode(new ServerMessage.Edited("r", 2L, "m1", "ann", "hello", "ts2", null));
+        String joined = Wire.withRawField(Wire.encode(new ServerMessage.Joined("r", 2L, "E", true, 0L, 1L, List.of(),
+                null, null)), "history", Wire.rawArray(List.of(message, edited)));
+        ServerMessage.Joined decoded = (ServerMessage.Joined) Wire.decodeServer(joined);
+        assertEquals(List.of(Wire.decodeServer(message), Wire.decodeServer(edited)), decoded.history());
+        assertInstanceOf(ServerMessage.Edited.class, decoded.history().get(1));
+    }
+
+    @Test
     void framesAreInspectedWithoutParsing() {
         String json = Wire.encode(ServerMessage.Message.said("r", 3L, "m1", "a\"nn", "\"id\":\"fake\"", "ts", null));
         assertEquals("message", Wire.typeOf(json));
