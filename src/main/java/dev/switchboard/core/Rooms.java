@@ -62,14 +62,17 @@ final class Rooms implements ChannelRules, Presence.Listener {
     }
 
     void say(Connection c, ClientMessage.Say say) {
-        ChannelId id;
         if (!Names.isRoom(say.room())) {
             replies.error(c, ErrorCode.INVALID, Names.ROOM_RULE, say.ref());
-        } else if (texts.valid(c, say.text(), say.ref())
-                && (id = replies.joinedRoom(c, say.room(), say.ref(), "before you say something there")) != null) {
-            texts.store(c, id, Replies.template(ServerMessage.Message.said(say.room(), 0L, Ids.message(), c.user(),
-                    say.text(), replies.now(), say.ref())), say.ref());
+            return;
         }
+        ChannelId id;
+        if (!texts.valid(c, say.text(), say.ref())
+                || (id = replies.joinedRoom(c, say.room(), say.ref(), "before you say something there")) == null) {
+            return;
+        }
+        texts.store(c, id, Replies.template(ServerMessage.Message.said(say.room(), 0L, Ids.message(), c.user(),
+                say.text(), replies.now(), say.ref())), say.ref());
     }
 
     void typing(Connection c, ClientMessage.Typing typing) {
