@@ -1,6 +1,5 @@
 package dev.switchboard.standalone;
 
-import dev.switchboard.auth.Authenticator;
 import dev.switchboard.testing.Jsons;
 import dev.switchboard.testing.NodeProcess;
 import dev.switchboard.testing.Poll;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -61,30 +59,20 @@ class ChatV11ClusterIT {
     }
 
     private static WsClient user(NodeProcess node, String user) {
-        return WsClient.connect(node.ws("ws/chat?token=" + Authenticator.sign(SECRET, user,
-                Instant.now().plusSeconds(600))));
+        return WsClient.withToken(node.ws("ws/chat"), SECRET, user);
     }
 
     private static String unique(String prefix) {
         return prefix + "-" + System.nanoTime();
     }
 
-    private static JsonObject join(WsClient c, String room) {
-        return c.send("type", "join", "room", room).expect("joined");
-    }
-
-    private static JsonObject say(WsClient c, String room, String text) {
-        c.send("type", "say", "room", room, "text", text);
-        return c.await("message", m -> m.getString("text").equals(text));
-    }
-
     @Test
     void editsDeletesAndReactionsAreOneLogForTheCluster() {
         String room = unique("edits");
         try (WsClient ann = user(a, unique("ann")); WsClient bob = user(b, unique("bob"))) {
-            String epoch = join(ann, room).getString("epoch");
-            join(bob, room);
-            String id = say(ann, room, "helo").getString("id");
+            String epoch = ann.join(room).getString("epoch");
+            bob.join(room);
+            String id = ann.say(room, "helo").getString("id");
             bob.await("message", m -> m.getString("id").equals(id));
 
             ann.send("type", "edit", "room", room, "id", id, "text", "hello", "ref", "e-1");
@@ -98,12 +86,12 @@ class ChatV11ClusterIT {
             JsonObject reaction = ann.await("reaction", r -> true);
             assertEquals(3, reaction.getInt("offset"));
             assertEquals(bob.user(), reaction.getString("user"));
-            say(bob, room, "second");
+            bob.say(room, "second");
             ann.send("type", "delete", "room", room, "id", id);
             assertEquals(5, bob.await("deleted", d -> true).getInt("offset"));
 
             try (WsClient cy = user(b, unique("cy"))) {
-                JsonObject joined = join(cy, room);
+                JsonObject joined = cy.join(room);
                 assertEquals(List.of(1L, 4L), Jsons.offsets(joined.get("history")), "messages only, on either node");
                 JsonObject tombstone = joined.getJsonArray("history").getJsonObject(0);
                 assertTrue(tombstone.getBoolean("deleted"));
@@ -125,11 +113,11 @@ class ChatV11ClusterIT {
         String room = unique("reads");
         String annName = unique("ann");
         try (WsClient phone = user(a, annName); WsClient laptop = user(b, annName); WsClient bob = user(b, unique("bob"))) {
-            join(phone, room);
-            join(laptop, room);
-            join(bob, room);
+            phone.join(room);
+            laptop.join(room);
+            bob.join(room);
             for (int i = 1; i <= 3; i++) {
-                say(bob, room, "b" + i);
+                bob.say(room, "b" + i);
             }
             phone.await("message", m -> m.getString("text").equals("b3"));
             laptop.await("message", m -> m.getString("text").equals("b3"));
@@ -144,7 +132,7 @@ class ChatV11ClusterIT {
             // the position is written to Redis without blocking the reader: another node sees it once written
             Poll.until(() -> {
                 try (WsClient tablet = user(b, annName)) {
-                    JsonObject joined = join(tablet, room);
+                    JsonObject joined = tablet.join(room);
                     return joined.getInt("read") == 2 && joined.getInt("unread") == 1;
                 }
             }, "the read position stored for the other node");
@@ -159,13 +147,7 @@ class ChatV11ClusterIT {
             String id = bob.expect("whisper").getString("id");
             Map<String, JsonObject> sent = ann.nextOfEach("whisper", "delivered"); // from node A and from node B
             assertEquals(id, sent.get("whisper").getString("id"), "the sender's copy");
-            JsonObject delivered = sent.get("delivered");
-            assertEquals(id, delivered.getString("whisper"));
-            assertEquals(bobName, delivered.getString("to"));
-            bob.send("type", "seen", "whisper", id);
-            JsonObject seen = ann.expect("seen");
-            assertEquals(id, seen.getString("whisper"));
-            assertEquals(bobName, seen.getString("by"));
+            ChatV11ProtocolTest.assertReceipts(sent.get("delivered"), ann, bob, id);
         }
     }
 }

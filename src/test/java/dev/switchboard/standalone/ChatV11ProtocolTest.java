@@ -1,6 +1,5 @@
 package dev.switchboard.standalone;
 
-import dev.switchboard.auth.Authenticator;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.testing.Jsons;
 import dev.switchboard.testing.WsClient;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,31 +41,21 @@ class ChatV11ProtocolTest {
 
     /** A connection of an authenticated user: several connections are the same user (tabs, devices). */
     private static WsClient user(String name) {
-        return WsClient.connect(URI.create(chat + "?token=" + Authenticator.sign(SECRET, name,
-                Instant.now().plusSeconds(600))));
+        return WsClient.withToken(chat, SECRET, name);
     }
 
     private static String unique(String prefix) {
         return prefix + "-" + System.nanoTime();
     }
 
-    private static JsonObject join(WsClient c, String room) {
-        return c.send("type", "join", "room", room).expect("joined");
-    }
-
-    private static JsonObject say(WsClient c, String room, String text) {
-        c.send("type", "say", "room", room, "text", text);
-        return c.await("message", m -> m.getString("text").equals(text));
-    }
-
     @Test
     void theAuthorEditsAndDeletesOthersAreForbidden() {
         String room = unique("edit");
         try (WsClient ann = user(unique("ann")); WsClient bob = user(unique("bob"))) {
-            join(ann, room);
-            join(bob, room);
+            ann.join(room);
+            bob.join(room);
             ann.expect("presence");
-            String id = say(ann, room, "helo").getString("id");
+            String id = ann.say(room, "helo").getString("id");
             bob.expect("message");
 
             ann.send("type", "edit", "room", room, "id", id, "text", "hello", "ref", "c-20");
@@ -106,10 +94,10 @@ class ChatV11ProtocolTest {
     void aMessageNoLongerKeptIsNotFound() {
         String room = unique("old");
         try (WsClient ann = user(unique("ann"))) {
-            join(ann, room);
-            String first = say(ann, room, "m0").getString("id");
+            ann.join(room);
+            String first = ann.say(room, "m0").getString("id");
             for (int i = 1; i <= 12; i++) { // historySize 12: m0 is gone
-                say(ann, room, "m" + i);
+                ann.say(room, "m" + i);
             }
             ann.send("type", "edit", "room", room, "id", first, "text", "x", "ref", "e-1");
             assertError(ann, "not_found", "e-1");
@@ -122,12 +110,12 @@ class ChatV11ProtocolTest {
     void reactionsToggleAndHistoryPagesShowMessagesInTheirCurrentState() {
         String room = unique("fold");
         try (WsClient ann = user(unique("ann")); WsClient bob = user(unique("bob"))) {
-            join(ann, room);
-            join(bob, room);
+            ann.join(room);
+            bob.join(room);
             ann.expect("presence");
-            String a = say(ann, room, "a").getString("id");     // 1
-            String b = say(bob, room, "b").getString("id");     // 2
-            String c = say(ann, room, "c").getString("id");     // 3
+            String a = ann.say(room, "a").getString("id");     // 1
+            String b = bob.say(room, "b").getString("id");     // 2
+            String c = ann.say(room, "c").getString("id");     // 3
             bob.send("type", "react", "room", room, "id", a, "emoji", THUMBS, "ref", "r-1"); // 4
             JsonObject on = ann.await("reaction", r -> true);
             assertEquals(bob.user(), on.getString("user"));
@@ -147,7 +135,7 @@ class ChatV11ProtocolTest {
             assertError(bob, "invalid", "r-bad");
 
             try (WsClient cy = user(unique("cy"))) {
-                JsonObject joined = join(cy, room);
+                JsonObject joined = cy.join(room);
                 assertFalse(joined.getBoolean("recovered"));
                 assertEquals(9, joined.getInt("offset"));
                 List<JsonObject> page = joined.getJsonArray("history").getValuesAs(JsonObject.class);
@@ -176,16 +164,16 @@ class ChatV11ProtocolTest {
     void recoveryReplaysEditsDeletesAndReactionsInOffsetOrder() {
         String room = unique("recover");
         try (WsClient ann = user(unique("ann")); WsClient bob = user(unique("bob"))) {
-            join(ann, room);
-            JsonObject joined = join(bob, room);
+            ann.join(room);
+            JsonObject joined = bob.join(room);
             String epoch = joined.getString("epoch");
-            String a = say(ann, room, "a").getString("id");
+            String a = ann.say(room, "a").getString("id");
             bob.expect("message");
             bob.abort();
             ann.await("presence", p -> p.getString("event").equals("leave"));
             ann.send("type", "edit", "room", room, "id", a, "text", "a2");
             ann.send("type", "react", "room", room, "id", a, "emoji", THUMBS);
-            say(ann, room, "b");
+            ann.say(room, "b");
             ann.send("type", "delete", "room", room, "id", a);
             ann.await("deleted", d -> true);
             try (WsClient back = user(bob.user())) {
@@ -208,13 +196,13 @@ class ChatV11ProtocolTest {
         String room = unique("read");
         String annName = unique("ann");
         try (WsClient phone = user(annName); WsClient laptop = user(annName); WsClient bob = user(unique("bob"))) {
-            join(phone, room);
-            join(laptop, room);
-            join(bob, room);
+            phone.join(room);
+            laptop.join(room);
+            bob.join(room);
             for (int i = 1; i <= 4; i++) {
-                say(bob, room, "b" + i);
+                bob.say(room, "b" + i);
             }
-            say(phone, room, "a5");
+            phone.say(room, "a5");
             laptop.await("message", m -> m.getString("text").equals("a5"));
             bob.await("message", m -> m.getString("text").equals("a5"));
 
@@ -233,11 +221,11 @@ class ChatV11ProtocolTest {
             laptop.send("type", "ping");
             laptop.expect("pong");
             try (WsClient tablet = user(annName)) {
-                JsonObject joined = join(tablet, room);
+                JsonObject joined = tablet.join(room);
                 assertEquals(2, joined.getInt("read"));
                 assertEquals(2, joined.getInt("unread"), "b3 and b4; a5 is her own");
             }
-            JsonObject bobs = join(bob, room); // a re-join
+            JsonObject bobs = bob.join(room); // a re-join
             assertEquals(0, bobs.getInt("read"));
             assertEquals(1, bobs.getInt("unread"), "a5 only");
         }
@@ -247,11 +235,11 @@ class ChatV11ProtocolTest {
     void receiptsAreCoalescedToAboutOnePerSecond() {
         String room = unique("receipts");
         try (WsClient ann = user(unique("ann")); WsClient bob = user(unique("bob"))) {
-            join(ann, room);
-            join(bob, room);
+            ann.join(room);
+            bob.join(room);
             ann.expect("presence");
             for (int i = 1; i <= 5; i++) {
-                say(bob, room, "b" + i);
+                bob.say(room, "b" + i);
                 ann.expect("message");
             }
             long start = System.nanoTime();
@@ -275,13 +263,7 @@ class ChatV11ProtocolTest {
             String id = ann.expect("whisper").getString("id");
             try (WsClient bob = user(bobName)) {
                 assertEquals(id, bob.expect("whisper").getString("id"));
-                JsonObject delivered = ann.expect("delivered");
-                assertEquals(id, delivered.getString("whisper"));
-                assertEquals(bobName, delivered.getString("to"));
-                bob.send("type", "seen", "whisper", id);
-                JsonObject seen = ann.expect("seen");
-                assertEquals(id, seen.getString("whisper"));
-                assertEquals(bobName, seen.getString("by"));
+                assertReceipts(ann.expect("delivered"), ann, bob, id);
                 ann.send("type", "seen", "whisper", id, "ref", "s-1");
                 assertError(ann, "not_found", "s-1");
             }
@@ -292,8 +274,8 @@ class ChatV11ProtocolTest {
     void typingIsThrottledPerUserAndRoom() {
         String room = unique("typing");
         try (WsClient ann = user(unique("ann")); WsClient bob = user(unique("bob"))) {
-            join(ann, room);
-            join(bob, room);
+            ann.join(room);
+            bob.join(room);
             ann.expect("presence");
             for (int i = 0; i < 5; i++) {
                 bob.send("type", "typing", "room", room);
@@ -308,15 +290,25 @@ class ChatV11ProtocolTest {
     void aClientThatSpeaksOnly10SeesTheFramesItKnowsUnchanged() {
         String room = unique("v10");
         try (WsClient old = user(unique("old"))) {
-            JsonObject joined = join(old, room);
+            JsonObject joined = old.join(room);
             assertTrue(joined.keySet().containsAll(Set.of("room", "offset", "epoch", "recovered", "members", "history")));
-            JsonObject m = say(old, room, "hello");
+            JsonObject m = old.say(room, "hello");
             assertEquals(Set.of("type", "room", "offset", "id", "from", "text", "ts"), m.keySet(),
                     "live messages carry no 1.1 fields");
             old.send("type", "history", "room", room);
             assertEquals(m, old.expect("history").getJsonArray("messages").getJsonObject(0),
                     "an unchanged message in a page is the message as it was sent");
         }
+    }
+
+    /** A whisper's {@code delivered} to its sender names it and its recipient; the recipient's {@code seen} follows. */
+    static void assertReceipts(JsonObject delivered, WsClient sender, WsClient recipient, String id) {
+        assertEquals(id, delivered.getString("whisper"));
+        assertEquals(recipient.user(), delivered.getString("to"));
+        recipient.send("type", "seen", "whisper", id);
+        JsonObject seen = sender.expect("seen");
+        assertEquals(id, seen.getString("whisper"));
+        assertEquals(recipient.user(), seen.getString("by"));
     }
 
     private static void assertError(WsClient c, String code, String ref) {
