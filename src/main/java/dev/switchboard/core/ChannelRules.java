@@ -2,6 +2,7 @@ package dev.switchboard.core;
 
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.store.ChannelId;
+import dev.switchboard.store.Slice;
 
 import java.util.List;
 
@@ -28,8 +29,14 @@ interface ChannelRules {
     /** The connection is no longer a member (left, closed, or its entry failed). */
     void exited(Connection c, ChannelId id);
 
-    /** The frames that answer the request: the reply first, then any replay. */
-    List<String> reply(Connection c, ChannelId id, Recovery.Result result, boolean askedToRecover, String ref);
+    /**
+     * What a client that cannot recover gets (none asked, or the history it knew is gone): the newest entries, and the
+     * channel's head and epoch. May block (a store read).
+     */
+    Slice latest(ChannelId id, boolean askedToRecover);
+
+    /** The frames that answer the request: the reply first, then any replay. May block (a store read). */
+    List<String> reply(Subscription sub, Recovery.Result result, boolean askedToRecover, String ref);
 
     /** What the client is told when the store cannot be read. */
     String unavailable();

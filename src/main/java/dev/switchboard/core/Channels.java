@@ -3,7 +3,6 @@ package dev.switchboard.core;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.store.Bus;
 import dev.switchboard.store.ChannelId;
-import dev.switchboard.store.Cursors;
 import dev.switchboard.store.Entry;
 
 import java.util.Map;
@@ -27,14 +26,19 @@ final class Channels implements Bus.Listener {
     private final Map<ChannelId, LocalChannel> channels = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[STRIPES];
     private final Bus bus;
-    private final Cursors cursors;
+    private final InboxDelivery inboxes;
     private final Stats stats;
     /** Where a membership continues when the bus subscribed later (not on the bus's thread: it reads the store). */
     private final Executor worker;
 
-    Channels(Bus bus, Cursors cursors, Stats stats, Executor worker) {
+    /** Told when an inbox entry (a whisper) was handed to at least one of the inbox owner's connections here. */
+    interface InboxDelivery {
+        void delivered(ChannelId inbox, Entry entry);
+    }
+
+    Channels(Bus bus, InboxDelivery inboxes, Stats stats, Executor worker) {
         this.bus = bus;
-        this.cursors = cursors;
+        this.inboxes = inboxes;
         this.stats = stats;
         this.worker = worker;
         for (int i = 0; i < STRIPES; i++) {
@@ -96,7 +100,7 @@ final class Channels implements Bus.Listener {
         int delivered = local.deliver(entry);
         stats.messagesOut.add(delivered);
         if (channel.kind() == ChannelId.Kind.INBOX && delivered > 0) {
-            cursors.advance(channel, channel.name(), entry.offset()); // never blocks
+            inboxes.delivered(channel, entry); // must not block: this is the bus's thread
         }
     }
 
@@ -104,8 +108,18 @@ final class Channels implements Bus.Listener {
     public void onSignal(ChannelId channel, String payload, String exceptUser) {
         LocalChannel local = channels.get(channel);
         if (local != null) {
-            local.signal(payload, exceptUser);
+            UserSignal toUser = UserSignal.parse(payload);
+            if (toUser != null) {
+                local.signal(toUser);
+            } else {
+                local.signal(payload, exceptUser);
+            }
         }
+    }
+
+    /** Sends {@code signal.frame()} to the connections of {@code signal.user()} in the channel, on every node. */
+    void signal(ChannelId channel, UserSignal signal) {
+        bus.signal(channel, signal.payload(), null);
     }
 
     /**

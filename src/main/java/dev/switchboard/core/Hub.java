@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the adapters talk to: opens and closes connections ({@link Sessions}) and routes each client frame to the part
- * that owns it — {@link Rooms}, {@link Topics}, {@link Whispers} — after the checks every frame passes (rate limit,
+ * that owns it — {@link Rooms}, {@link Topics}, {@link Whispers}, and for chat 1.1 {@link Edits}, {@link ReadState},
+ * {@link WhisperReceipts} — after the checks every frame passes (rate limit,
  * unreadable frames, {@code ref} length). One hub per running Switchboard.
  *
  * <p>Threads: {@link #receive} runs on the container's thread for that connection (one frame at a time per
@@ -55,6 +56,9 @@ public final class Hub {
     private final Rooms rooms;
     private final Topics topics;
     private final Whispers whispers;
+    private final Edits edits;
+    private final ReadState reads;
+    private final WhisperReceipts whisperReceipts;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService ownSender;
     private final ExecutorService ownWorker;
@@ -75,19 +79,26 @@ public final class Hub {
         this.ownWorker = sender != null ? null : pool(2, "store");
         int historySize = settings.getInt(Settings.Key.HISTORY_SIZE);
         int historyPage = Math.max(1, settings.getInt(Settings.Key.HISTORY_PAGE));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "switchboard-housekeeping"));
         this.sessions = new Sessions(settings, storage.presence(), clock, stats, sender != null ? sender : ownSender,
                 authenticator, rateLimit);
-        this.channels = new Channels(storage.bus(), storage.cursors(), stats, sender != null ? sender : ownWorker);
-        Membership membership = new Membership(channels, new Recovery(storage.log(), historySize, historyPage),
-                replies);
+        // a scan reads a few pages' worth at a time: one read answers a join when edits and reactions are few
+        LogScan scan = new LogScan(storage.log(), historySize, Math.max(64, 2 * historyPage));
+        WhisperReceipts whisperReceipts = new WhisperReceipts(storage.bus(), storage.cursors(), scan, replies);
+        this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker);
+        Membership membership = new Membership(channels, new Recovery(storage.log(), historySize), replies);
         Texts texts = new Texts(storage.log(), replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
-        this.rooms = new Rooms(membership, storage.log(), storage.bus(), storage.presence(), replies, texts,
+        Receipts receipts = new Receipts(storage.bus(), (ms, task) -> scheduler.schedule(task, ms, TimeUnit.MILLISECONDS));
+        ReadState reads = new ReadState(storage.cursors(), channels, storage.log(), receipts, replies, historySize);
+        this.rooms = new Rooms(membership, scan, storage.bus(), storage.presence(), replies, texts, reads,
                 settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage);
+        this.edits = new Edits(scan, texts, replies);
+        this.reads = reads;
         this.topics = new Topics(membership, storage.log(), replies, stats,
-                settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize);
+                settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage);
         this.whispers = new Whispers(channels, storage.log(), storage.bus(), storage.presence(), storage.cursors(),
-                replies, texts, historySize);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "switchboard-housekeeping"));
+                replies, texts, whisperReceipts, historySize);
+        this.whisperReceipts = whisperReceipts;
     }
 
     private static ExecutorService pool(int threads, String name) {
@@ -227,6 +238,16 @@ public final class Hub {
             whispers.whisper(c, whisper);
         } else if (message instanceof ClientMessage.History history) {
             rooms.history(c, history);
+        } else if (message instanceof ClientMessage.Read read) {
+            reads.read(c, read);
+        } else if (message instanceof ClientMessage.Edit edit) {
+            edits.edit(c, edit);
+        } else if (message instanceof ClientMessage.Delete delete) {
+            edits.delete(c, delete);
+        } else if (message instanceof ClientMessage.React react) {
+            edits.react(c, react);
+        } else if (message instanceof ClientMessage.Seen seen) {
+            whisperReceipts.seen(c, seen);
         } else {
             wrongEndpoint(c, message, "/ws/notifications");
         }
@@ -284,6 +305,7 @@ public final class Hub {
     void tick() {
         try {
             sessions.tick();
+            rooms.tick();
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "housekeeping failed", e);
         }

@@ -35,6 +35,17 @@ final class LocalChannel {
         return delivered;
     }
 
+    /** A user's {@code read} position and frame, to that user's members only (see {@link UserSignal}). */
+    void signal(UserSignal signal) {
+        Outgoing frame = new Outgoing(signal.frame());
+        for (Subscription s : members) {
+            if (signal.user().equals(s.connection.user())) {
+                s.raiseRead(signal.position());
+                s.signal(frame);
+            }
+        }
+    }
+
     void signal(String json, String exceptUser) {
         Outgoing frame = new Outgoing(json);
         for (Subscription s : members) {

@@ -55,8 +55,8 @@ final class Membership {
 
     private void recover(Connection c, ChannelRules rules, Subscription sub, Since since, String ref) {
         try {
-            Recovery.Result result = recovery.recover(sub.channel, since);
-            sub.activate(rules.reply(c, sub.channel, result, since != null, ref), result.slice().head());
+            Recovery.Result result = recovery.recover(sub.channel, since, rules);
+            sub.activate(rules.reply(sub, result, since != null, ref), result.slice().head());
             c.engaged = true;
         } catch (StoreUnavailableException e) {
             fail(c, rules, sub, ref);

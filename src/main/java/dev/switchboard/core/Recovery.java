@@ -7,9 +7,9 @@ import dev.switchboard.store.Slice;
 
 /**
  * What a joining or subscribing client gets (docs/protocol.md, "Offsets, epochs and recovery"): same epoch and every
- * entry after the client's offset still stored → exactly those entries ({@code recovered:true}); otherwise the latest
- * page and {@code recovered:false}. For a topic without {@code since}, the "page" is only the newest entry
- * ({@code last}), as there is nothing to resync.
+ * entry after the client's offset still stored → exactly those entries ({@code recovered:true}); otherwise what the
+ * channel's rules give a client that starts afresh ({@link ChannelRules#latest}: a room's latest page, a topic's newest
+ * notification) and {@code recovered:false}.
  */
 final class Recovery {
 
@@ -18,15 +18,13 @@ final class Recovery {
 
     private final Log log;
     private final int historySize;
-    private final int historyPage;
 
-    Recovery(Log log, int historySize, int historyPage) {
+    Recovery(Log log, int historySize) {
         this.log = log;
         this.historySize = historySize;
-        this.historyPage = historyPage;
     }
 
-    Result recover(ChannelId id, Since since) {
+    Result recover(ChannelId id, Since since, ChannelRules rules) {
         if (since != null) {
             Slice missed = log.readAfter(id, since.offset(), historySize);
             boolean sameHistory = missed.epoch().equals(since.epoch()) && since.offset() <= missed.head();
@@ -37,8 +35,7 @@ final class Recovery {
                 return new Result(missed, true);
             }
         }
-        int page = id.kind() == ChannelId.Kind.TOPIC && since == null ? 1 : historyPage;
-        return new Result(log.readBefore(id, Long.MAX_VALUE, page), false);
+        return new Result(rules.latest(id, since != null), false);
     }
 
     /** Whether a {@code since} is well formed (absent is fine). */

@@ -1,8 +1,10 @@
 package dev.switchboard.core;
 
 import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Names;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.Wire;
+import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Entry;
 import dev.switchboard.store.Template;
 
@@ -12,7 +14,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What every request handler needs to answer: error frames, timestamps, stored frames as JSON arrays, templates. */
+/**
+ * What every request handler needs to answer: error frames, the room check of room requests, timestamps, stored frames
+ * as JSON arrays, templates.
+ */
 final class Replies {
 
     private static final DateTimeFormatter TS =
@@ -30,6 +35,23 @@ final class Replies {
     void error(Connection c, ErrorCode code, String message, String ref) {
         stats.errorsSent.increment();
         c.send(Wire.encode(new ServerMessage.ErrorReply(code.wire(), message, ref)));
+    }
+
+    /**
+     * The room's channel when the name is valid and the connection is in it; otherwise answers with an error
+     * ({@code invalid}, {@code not_joined}: "join lobby {what}") and returns null.
+     */
+    ChannelId joinedRoom(Connection c, String room, String ref, String what) {
+        if (!Names.isRoom(room)) {
+            error(c, ErrorCode.INVALID, Names.ROOM_RULE, ref);
+            return null;
+        }
+        ChannelId id = ChannelId.room(room);
+        if (!c.subscriptions.containsKey(id)) {
+            error(c, ErrorCode.NOT_JOINED, what.isEmpty() ? "you are not in " + room : "join " + room + " " + what, ref);
+            return null;
+        }
+        return id;
     }
 
     /** The server's timestamp for a stored frame: ISO-8601 in UTC with milliseconds. */

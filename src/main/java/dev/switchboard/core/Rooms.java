@@ -7,7 +7,6 @@ import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.Wire;
 import dev.switchboard.store.Bus;
 import dev.switchboard.store.ChannelId;
-import dev.switchboard.store.Log;
 import dev.switchboard.store.Presence;
 import dev.switchboard.store.PresenceEvent;
 import dev.switchboard.store.Slice;
@@ -17,28 +16,33 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Chat rooms: join and leave (with presence, once per user however many tabs), say, typing and history pages. A
- * room's messages are stored in its log with gap-free offsets; members get them through the bus.
+ * Chat rooms: join and leave (with presence, once per user however many tabs), say, typing (throttled per user and
+ * room, {@link TypingThrottle}) and history pages. A room's messages are stored in its log with gap-free offsets;
+ * members get them through the bus. Chat 1.1: history pages show messages in their current state ({@link Folding}
+ * over a bounded {@link LogScan}), and {@code joined} carries the user's read position ({@link ReadState}).
  */
 final class Rooms implements ChannelRules, Presence.Listener {
 
     private final Membership membership;
-    private final Log log;
+    private final LogScan scan;
     private final Bus bus;
     private final Presence presence;
     private final Replies replies;
     private final Texts texts;
+    private final ReadState reads;
+    private final TypingThrottle typing = new TypingThrottle();
     private final int maxRooms;
     private final int historyPage;
 
-    Rooms(Membership membership, Log log, Bus bus, Presence presence, Replies replies, Texts texts, int maxRooms,
-          int historyPage) {
+    Rooms(Membership membership, LogScan scan, Bus bus, Presence presence, Replies replies, Texts texts,
+          ReadState reads, int maxRooms, int historyPage) {
         this.membership = membership;
-        this.log = log;
+        this.scan = scan;
         this.bus = bus;
         this.presence = presence;
         this.replies = replies;
         this.texts = texts;
+        this.reads = reads;
         this.maxRooms = maxRooms;
         this.historyPage = historyPage;
     }
@@ -64,22 +68,28 @@ final class Rooms implements ChannelRules, Presence.Listener {
         }
         ChannelId id;
         if (!texts.valid(c, say.text(), say.ref())
-                || (id = joined(c, say.room(), say.ref(), "before you say something there")) == null) {
+                || (id = replies.joinedRoom(c, say.room(), say.ref(), "before you say something there")) == null) {
             return;
         }
-        texts.store(c, id, Replies.template(new ServerMessage.Message(say.room(), 0L, Ids.message(), c.user(),
+        texts.store(c, id, Replies.template(ServerMessage.Message.said(say.room(), 0L, Ids.message(), c.user(),
                 say.text(), replies.now(), say.ref())), say.ref());
     }
 
     void typing(Connection c, ClientMessage.Typing typing) {
-        ChannelId id = joined(c, typing.room(), typing.ref(), "");
-        if (id != null) {
+        ChannelId id = replies.joinedRoom(c, typing.room(), typing.ref(), "");
+        if (id != null && this.typing.allow(id, c.user(), replies.millis())) {
             bus.signal(id, Wire.encode(new ServerMessage.Typing(typing.room(), c.user())), c.user());
         }
     }
 
+    /** Once a second: forgets typers whose throttle window has passed. */
+    void tick() {
+        typing.purge(replies.millis());
+    }
+
+    /** {@code limit} (at most {@code historyPage}) messages before an offset, in their current state. */
     void history(Connection c, ClientMessage.History history) {
-        ChannelId id = joined(c, history.room(), history.ref(), "to read its history");
+        ChannelId id = replies.joinedRoom(c, history.room(), history.ref(), "to read its history");
         if (id == null) {
             return;
         }
@@ -89,28 +99,24 @@ final class Rooms implements ChannelRules, Presence.Listener {
             replies.error(c, ErrorCode.INVALID, "before and limit must be positive", history.ref());
             return;
         }
+        limit = Math.min(limit, historyPage);
         try {
-            Slice page = log.readBefore(id, before, Math.min(limit, historyPage));
+            List<String> page = Folding.page(window(id, before, limit).entries(), before, limit);
             c.send(Wire.withRawField(Wire.encode(new ServerMessage.History(history.room(), null, history.ref())),
-                    "messages", Replies.rawArray(page.entries())));
+                    "messages", Wire.rawArray(page)));
         } catch (StoreUnavailableException e) {
             replies.error(c, ErrorCode.UNAVAILABLE, "history cannot be read right now; try again", history.ref());
         }
     }
 
-    /** The room's channel when the name is valid and the connection is in it; otherwise answers with an error. */
-    private ChannelId joined(Connection c, String room, String ref, String what) {
-        if (!Names.isRoom(room)) {
-            replies.error(c, ErrorCode.INVALID, Names.ROOM_RULE, ref);
-            return null;
-        }
-        ChannelId id = ChannelId.room(room);
-        if (!c.subscriptions.containsKey(id)) {
-            replies.error(c, ErrorCode.NOT_JOINED, what.isEmpty() ? "you are not in " + room
-                    : "join " + room + " " + what, ref);
-            return null;
-        }
-        return id;
+    /**
+     * The room's log from its newest entry back to the {@code limit}-th newest message below {@code before}: that
+     * page's messages and every later event that may change them (bounded by the retained history).
+     */
+    private Slice window(ChannelId id, long before, int limit) {
+        int[] messages = {0};
+        return scan.back(id, e -> e.offset() < before && Wire.isType(e.json(), Folding.MESSAGE)
+                && ++messages[0] >= limit);
     }
 
     // ------------------------------------------------------------------------------------------ rules of a room
@@ -148,15 +154,35 @@ final class Rooms implements ChannelRules, Presence.Listener {
         }
     }
 
+    /** The raw window of the latest page; {@link #reply} folds it (and counts unread messages in it). */
     @Override
-    public List<String> reply(Connection c, ChannelId id, Recovery.Result result, boolean askedToRecover, String ref) {
+    public Slice latest(ChannelId id, boolean askedToRecover) {
+        return window(id, Long.MAX_VALUE, historyPage);
+    }
+
+    /**
+     * {@code joined}: recovered, the missed log entries as they are (messages and events, in offset order); else the
+     * latest page folded. With the user's read position and unread count.
+     */
+    @Override
+    public List<String> reply(Subscription sub, Recovery.Result result, boolean askedToRecover, String ref) {
+        ChannelId id = sub.channel;
         List<ServerMessage.Member> members = new ArrayList<>();
         for (String user : presence.members(id)) {
             members.add(new ServerMessage.Member(user));
         }
         Slice slice = result.slice();
+        List<String> history;
+        if (result.recovered()) {
+            history = new ArrayList<>(slice.entries().size());
+            slice.entries().forEach(e -> history.add(e.json()));
+        } else {
+            history = Folding.page(slice.entries(), Long.MAX_VALUE, historyPage);
+        }
+        ReadState.Position read = reads.joined(sub, slice.entries(), slice.head());
         return List.of(Wire.withRawField(Wire.encode(new ServerMessage.Joined(id.name(), slice.head(), slice.epoch(),
-                result.recovered(), members, null, ref)), "history", Replies.rawArray(slice.entries())));
+                result.recovered(), read.read(), read.unread(), members, null, ref)), "history",
+                Wire.rawArray(history)));
     }
 
     @Override

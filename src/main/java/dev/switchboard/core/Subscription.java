@@ -3,6 +3,8 @@ package dev.switchboard.core;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Entry;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,15 +17,31 @@ import java.util.List;
  *
  * <p>Threads: {@link #deliver} runs on the bus's delivery thread, one entry of a channel at a time;
  * {@link #activate} on the thread that finished the read. The monitor is held only while syncing; the live path
- * takes no lock.
+ * takes no lock. {@link #sent} may be read by any thread (a release store on the delivery path, which costs nothing
+ * more than a plain one on x86, paired with an acquire load).
  */
 final class Subscription {
+
+    private static final VarHandle LAST_OFFSET;
+    private static final VarHandle READ_MARK;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LAST_OFFSET = lookup.findVarHandle(Subscription.class, "lastOffset", long.class);
+            READ_MARK = lookup.findVarHandle(Subscription.class, "readMark", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final Connection connection;
     final ChannelId channel;
     private volatile boolean live;
     /** Highest offset sent; written under the monitor until live, then only by the delivery thread. */
     private long lastOffset;
+    /** Chat 1.1: the highest read position of this connection's user in the room that this connection knows of. */
+    private volatile long readMark;
     private List<Object> buffer = new ArrayList<>();
     private boolean cancelled;
 
@@ -48,11 +66,32 @@ final class Subscription {
     }
 
     private boolean sendEntry(Entry entry, Outgoing frame) {
-        if (entry.offset() <= lastOffset) {
+        if (entry.offset() <= lastOffset) { // the writing thread's own value: a plain read
             return false;
         }
-        lastOffset = entry.offset();
+        LAST_OFFSET.setRelease(this, entry.offset());
         return connection.outbox.offer(frame);
+    }
+
+    /** The highest offset this connection was sent (0 while it syncs): what its user can have read here. */
+    long sent() {
+        return (long) LAST_OFFSET.getAcquire(this);
+    }
+
+    /** Raises the known read position; true when {@code offset} is higher than it was. */
+    boolean raiseRead(long offset) {
+        long known;
+        do {
+            known = readMark;
+            if (offset <= known) {
+                return false;
+            }
+        } while (!READ_MARK.compareAndSet(this, known, offset));
+        return true;
+    }
+
+    long readMark() {
+        return readMark;
     }
 
     void signal(Outgoing frame) {
@@ -69,24 +108,32 @@ final class Subscription {
         connection.outbox.offer(frame);
     }
 
-    /** Sends {@code frames} (the reply and any replay, which reach up to offset {@code upTo}), then goes live. */
-    synchronized void activate(List<String> frames, long upTo) {
+    /**
+     * Sends {@code frames} (the reply and any replay, which reach up to offset {@code upTo}), then goes live. Returns
+     * the buffered entries it sent after them (those appended during the read, beyond {@code upTo}).
+     */
+    synchronized List<Entry> activate(List<String> frames, long upTo) {
         if (cancelled) {
-            return;
+            return List.of();
         }
         for (String frame : frames) {
             connection.outbox.offer(frame);
         }
-        lastOffset = upTo;
+        LAST_OFFSET.setRelease(this, upTo);
+        List<Entry> flushed = List.of();
         for (Object pending : buffer) {
             if (pending instanceof Entry entry) {
-                sendEntry(entry, new Outgoing(entry.json()));
+                if (sendEntry(entry, new Outgoing(entry.json()))) {
+                    flushed = flushed.isEmpty() ? new ArrayList<>() : flushed;
+                    flushed.add(entry);
+                }
             } else {
                 connection.outbox.offer((Outgoing) pending);
             }
         }
         buffer = null;
         live = true;
+        return flushed;
     }
 
     /** The member left before the subscription went live: nothing is sent any more. */

@@ -11,8 +11,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What clients write (say, whisper): the text rules, and storing with de-duplication by {@code ref}: a repeated ref
- * from the same user in the same channel is not stored twice, the sender gets the original back.
+ * What clients write (say, whisper, and chat 1.1's edit, delete, react): the text rules, and storing with
+ * de-duplication by {@code ref}: a repeated ref from the same user in the same channel is not stored twice, the sender
+ * gets the original back.
  */
 final class Texts {
 

@@ -28,14 +28,17 @@ final class Topics implements ChannelRules {
     private final Stats stats;
     private final int maxTopics;
     private final int historySize;
+    private final int historyPage;
 
-    Topics(Membership membership, Log log, Replies replies, Stats stats, int maxTopics, int historySize) {
+    Topics(Membership membership, Log log, Replies replies, Stats stats, int maxTopics, int historySize,
+           int historyPage) {
         this.membership = membership;
         this.log = log;
         this.replies = replies;
         this.stats = stats;
         this.maxTopics = maxTopics;
         this.historySize = historySize;
+        this.historyPage = historyPage;
     }
 
     void subscribe(Connection c, ClientMessage.Subscribe subscribe) {
@@ -108,8 +111,15 @@ final class Topics implements ChannelRules {
      * {@code subscribed} with {@code last}; a recovery replays the missed notifications after it; a failed recovery
      * carries the latest page as {@code history}.
      */
+    /** A client that asked to recover and cannot gets the latest page; one that did not only {@code last}. */
     @Override
-    public List<String> reply(Connection c, ChannelId id, Recovery.Result result, boolean askedToRecover, String ref) {
+    public Slice latest(ChannelId id, boolean askedToRecover) {
+        return log.readBefore(id, Long.MAX_VALUE, askedToRecover ? historyPage : 1);
+    }
+
+    @Override
+    public List<String> reply(Subscription sub, Recovery.Result result, boolean askedToRecover, String ref) {
+        ChannelId id = sub.channel;
         Slice slice = result.slice();
         List<Entry> entries = slice.entries();
         Entry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);

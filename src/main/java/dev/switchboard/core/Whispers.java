@@ -21,7 +21,7 @@ import java.util.List;
 /**
  * Private messages. A whisper is stored in the recipient's inbox (a channel of its own) and delivered to every
  * connection of both users; a user's first connection gets what arrived while it was away, tracked by an inbox cursor
- * so that each whisper is replayed once.
+ * so that each whisper is replayed once. Chat 1.1 receipts ({@code delivered}, {@code seen}): {@link WhisperReceipts}.
  */
 final class Whispers {
 
@@ -32,10 +32,11 @@ final class Whispers {
     private final Cursors cursors;
     private final Replies replies;
     private final Texts texts;
+    private final WhisperReceipts receipts;
     private final int historySize;
 
     Whispers(Channels channels, Log log, Bus bus, Presence presence, Cursors cursors, Replies replies, Texts texts,
-             int historySize) {
+             WhisperReceipts receipts, int historySize) {
         this.channels = channels;
         this.log = log;
         this.bus = bus;
@@ -43,6 +44,7 @@ final class Whispers {
         this.cursors = cursors;
         this.replies = replies;
         this.texts = texts;
+        this.receipts = receipts;
         this.historySize = historySize;
     }
 
@@ -55,12 +57,15 @@ final class Whispers {
         if (!texts.valid(c, whisper.text(), whisper.ref())) {
             return;
         }
-        String json = Wire.encode(new ServerMessage.Whisper(Ids.message(), c.user(), to, whisper.text(),
-                replies.now(), whisper.ref()));
-        texts.store(c, ChannelId.inbox(to), new Template(json, null), whisper.ref()).thenAccept(stored -> {
+        String id = Ids.message();
+        String json = Wire.encode(new ServerMessage.Whisper(id, c.user(), to, whisper.text(), replies.now(),
+                whisper.ref()));
+        receipts.copyPending(id);
+        texts.store(c, ChannelId.inbox(to), new Template(json, null), whisper.ref()).whenComplete((stored, failed) -> {
             if (stored != null && !stored.duplicate() && !to.equals(c.user())) {
-                bus.signal(ChannelId.inbox(c.user()), json, null); // the sender's other tabs
+                bus.signal(ChannelId.inbox(c.user()), json, null); // the sender's connections
             }
+            receipts.copySent(id, c.user());
         });
     }
 
@@ -80,10 +85,9 @@ final class Whispers {
             for (Entry e : missed.entries()) {
                 frames.add(e.json());
             }
-            sub.activate(frames, missed.head());
-            if (!missed.entries().isEmpty()) {
-                cursors.advance(sub.channel, c.user(), missed.lastOffset());
-            }
+            List<Entry> flushed = sub.activate(frames, missed.head());
+            receipts.delivered(sub.channel, missed.entries()); // moves the cursor past them: replayed once
+            receipts.delivered(sub.channel, flushed);
         } catch (StoreUnavailableException e) {
             unavailable(c, sub);
         }

@@ -18,6 +18,11 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
         @JsonbSubtype(alias = "typing", type = ClientMessage.Typing.class),
         @JsonbSubtype(alias = "whisper", type = ClientMessage.Whisper.class),
         @JsonbSubtype(alias = "history", type = ClientMessage.History.class),
+        @JsonbSubtype(alias = "edit", type = ClientMessage.Edit.class),
+        @JsonbSubtype(alias = "delete", type = ClientMessage.Delete.class),
+        @JsonbSubtype(alias = "react", type = ClientMessage.React.class),
+        @JsonbSubtype(alias = "read", type = ClientMessage.Read.class),
+        @JsonbSubtype(alias = "seen", type = ClientMessage.Seen.class),
         @JsonbSubtype(alias = "ping", type = ClientMessage.Ping.class),
         @JsonbSubtype(alias = "subscribe", type = ClientMessage.Subscribe.class),
         @JsonbSubtype(alias = "unsubscribe", type = ClientMessage.Unsubscribe.class)
@@ -44,6 +49,21 @@ public sealed interface ClientMessage {
 
     /** {@code {"type":"history","room":"lobby","before":41,"limit":50}} */
     record History(String room, Long before, Integer limit, String ref) implements ClientMessage {}
+
+    /** Chat 1.1: {@code {"type":"edit","room":"lobby","id":"<message id>","text":"new text","ref":"c-20"}} (author only) */
+    record Edit(String room, String id, String text, String ref) implements ClientMessage {}
+
+    /** Chat 1.1: {@code {"type":"delete","room":"lobby","id":"<message id>","ref":"c-21"}} (author only) */
+    record Delete(String room, String id, String ref) implements ClientMessage {}
+
+    /** Chat 1.1: {@code {"type":"react","room":"lobby","id":"<message id>","emoji":"👍","ref":"c-22"}} (a toggle) */
+    record React(String room, String id, String emoji, String ref) implements ClientMessage {}
+
+    /** Chat 1.1: {@code {"type":"read","room":"lobby","offset":58}} (the user read up to 58; not stored as an event) */
+    record Read(String room, Long offset, String ref) implements ClientMessage {}
+
+    /** Chat 1.1: {@code {"type":"seen","whisper":"<whisper id>"}} (the recipient read that whisper) */
+    record Seen(String whisper, String ref) implements ClientMessage {}
 
     /** {@code {"type":"ping"}} */
     record Ping(String ref) implements ClientMessage {}

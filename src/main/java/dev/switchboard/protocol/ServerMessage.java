@@ -6,6 +6,7 @@ import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every frame the server sends. Wire form: one JSON object whose {@code "type"} names the record, e.g.
@@ -27,6 +28,13 @@ import java.util.List;
         @JsonbSubtype(alias = "typing", type = ServerMessage.Typing.class),
         @JsonbSubtype(alias = "whisper", type = ServerMessage.Whisper.class),
         @JsonbSubtype(alias = "history", type = ServerMessage.History.class),
+        @JsonbSubtype(alias = "edited", type = ServerMessage.Edited.class),
+        @JsonbSubtype(alias = "deleted", type = ServerMessage.Deleted.class),
+        @JsonbSubtype(alias = "reaction", type = ServerMessage.Reaction.class),
+        @JsonbSubtype(alias = "read", type = ServerMessage.Read.class),
+        @JsonbSubtype(alias = "receipt", type = ServerMessage.Receipt.class),
+        @JsonbSubtype(alias = "delivered", type = ServerMessage.Delivered.class),
+        @JsonbSubtype(alias = "seen", type = ServerMessage.Seen.class),
         @JsonbSubtype(alias = "subscribed", type = ServerMessage.Subscribed.class),
         @JsonbSubtype(alias = "notification", type = ServerMessage.Notification.class),
         @JsonbSubtype(alias = "unsubscribed", type = ServerMessage.Unsubscribed.class)
@@ -51,10 +59,16 @@ public sealed interface ServerMessage {
     @JsonbPropertyOrder({"code", "message", "ref"})
     record ErrorReply(String code, String message, String ref) implements ServerMessage {}
 
-    /** {@code {"type":"joined","room":"lobby","offset":57,"epoch":"E","recovered":true,"members":[…],"history":[…]}} */
-    @JsonbPropertyOrder({"room", "offset", "epoch", "recovered", "members", "history", "ref"})
-    record Joined(String room, Long offset, String epoch, Boolean recovered, List<Member> members,
-                  List<Message> history, String ref) implements ServerMessage {}
+    /**
+     * {@code {"type":"joined","room":"lobby","offset":57,"epoch":"E","recovered":true,"read":55,"unread":2,"members":[…],"history":[…]}}.
+     * Chat 1.1: {@code read} is the user's stored read position (0 when none), {@code unread} the messages of others
+     * after it. {@code history} is the latest page of messages in their current state, or, answering a {@code since}
+     * with {@code recovered:true}, the missed log entries themselves (messages, edits, deletes, reactions: hence typed
+     * by the interface, so that a decoder tells them apart).
+     */
+    @JsonbPropertyOrder({"room", "offset", "epoch", "recovered", "read", "unread", "members", "history", "ref"})
+    record Joined(String room, Long offset, String epoch, Boolean recovered, Long read, Long unread,
+                  List<Member> members, List<ServerMessage> history, String ref) implements ServerMessage {}
 
     /** {@code {"user":"ann"}} */
     record Member(String user) {}
@@ -65,11 +79,58 @@ public sealed interface ServerMessage {
     /**
      * {@code {"type":"message","room":"lobby","offset":58,"id":"…","from":"ann","text":"hello","ts":"…","ref":"c-17"}}.
      * {@code offset} directly follows {@code room} so that a stored entry can be stamped with its offset by text
-     * substitution ({@link Wire#template}).
+     * substitution ({@link Wire#offsetSlot}), and {@code id} and {@code from} come before the user's text.
+     *
+     * <p>Chat 1.1, in history pages only (a message's current state): {@code edited} (when it was last edited, with
+     * the new {@code text}), {@code deleted:true} (and no {@code text}), {@code reactions} (emoji → users, in the
+     * order they came). Stored and live messages never carry them.
+     */
+    @JsonbPropertyOrder({"room", "offset", "id", "from", "text", "ts", "ref", "edited", "deleted", "reactions"})
+    record Message(String room, Long offset, String id, String from, String text, String ts, String ref,
+                   String edited, Boolean deleted, Map<String, List<String>> reactions) implements ServerMessage {
+
+        /** A message as it is said and stored (one constructor only: JSON-B refuses records with several). */
+        public static Message said(String room, Long offset, String id, String from, String text, String ts,
+                                   String ref) {
+            return new Message(room, offset, id, from, text, ts, ref, null, null, null);
+        }
+    }
+
+    /**
+     * Chat 1.1, a stored event: {@code {"type":"edited","room":"lobby","offset":59,"id":"<message id>","from":"ann","text":"new text","ts":"…","ref":"c-20"}}.
+     * Like every stored event, {@code offset} follows {@code room} (see {@link Message}).
      */
     @JsonbPropertyOrder({"room", "offset", "id", "from", "text", "ts", "ref"})
-    record Message(String room, Long offset, String id, String from, String text, String ts, String ref)
+    record Edited(String room, Long offset, String id, String from, String text, String ts, String ref)
             implements ServerMessage {}
+
+    /** Chat 1.1, a stored event: {@code {"type":"deleted","room":"lobby","offset":60,"id":"<message id>","from":"ann","ts":"…","ref":"c-21"}} */
+    @JsonbPropertyOrder({"room", "offset", "id", "from", "ts", "ref"})
+    record Deleted(String room, Long offset, String id, String from, String ts, String ref) implements ServerMessage {}
+
+    /**
+     * Chat 1.1, a stored event: {@code {"type":"reaction","room":"lobby","offset":61,"id":"<message id>","user":"bob","emoji":"👍","on":true,"ts":"…","ref":"c-22"}}
+     * ({@code on}: the user's reaction with that emoji is now there, or gone).
+     */
+    @JsonbPropertyOrder({"room", "offset", "id", "user", "emoji", "on", "ts", "ref"})
+    record Reaction(String room, Long offset, String id, String user, String emoji, Boolean on, String ts, String ref)
+            implements ServerMessage {}
+
+    /** Chat 1.1: {@code {"type":"read","room":"lobby","offset":58}}, to the user's own connections in the room. */
+    @JsonbPropertyOrder({"room", "offset"})
+    record Read(String room, Long offset) implements ServerMessage {}
+
+    /** Chat 1.1: {@code {"type":"receipt","room":"lobby","user":"bob","offset":58}}, to the room's other members. */
+    @JsonbPropertyOrder({"room", "user", "offset"})
+    record Receipt(String room, String user, Long offset) implements ServerMessage {}
+
+    /** Chat 1.1: {@code {"type":"delivered","whisper":"<id>","to":"bob"}}, to the whisper's sender. */
+    @JsonbPropertyOrder({"whisper", "to"})
+    record Delivered(String whisper, String to) implements ServerMessage {}
+
+    /** Chat 1.1: {@code {"type":"seen","whisper":"<id>","by":"bob"}}, to the whisper's sender. */
+    @JsonbPropertyOrder({"whisper", "by"})
+    record Seen(String whisper, String by) implements ServerMessage {}
 
     /** {@code {"type":"presence","room":"lobby","user":"bob","event":"join"}} ({@code event} is join or leave) */
     @JsonbPropertyOrder({"room", "user", "event"})

@@ -35,6 +35,8 @@ public final class Wire {
 
     private static final Set<String> CLIENT_TYPES = aliases(ClientMessage.class);
 
+    private static final String TYPE_PREFIX = "{\"type\":\"";
+
     /** Marker offset used while encoding a template; never a real offset (offsets start at 1). */
     private static final String OFFSET_MARK = "\"offset\":0";
 
@@ -99,8 +101,9 @@ public final class Wire {
 
     /**
      * Where the offset goes in an encoded frame that has an {@code offset} field set to 0: the index of that 0. The
-     * field order of {@link ServerMessage.Message} and {@link ServerMessage.Notification} puts {@code offset} right
-     * after a room or topic name, which cannot contain quotes, so the first match is the field. The store that assigns
+     * field order of every stored frame ({@link ServerMessage.Message}, {@link ServerMessage.Edited},
+     * {@link ServerMessage.Deleted}, {@link ServerMessage.Reaction}, {@link ServerMessage.Notification}) puts
+     * {@code offset} right after a room or topic name, which cannot contain quotes, so the first match is the field. The store that assigns
      * the offset writes it there, so the frame is encoded once, on the node that received it.
      */
     public static int offsetSlot(String json) {
@@ -109,6 +112,47 @@ public final class Wire {
             throw new IllegalArgumentException("no offset field in " + json);
         }
         return at + OFFSET_MARK.length() - 1;
+    }
+
+    /**
+     * The {@code type} of a frame this codec encoded (it writes {@code type} first), without parsing it; null for
+     * other text.
+     */
+    public static String typeOf(String json) {
+        if (!json.startsWith(TYPE_PREFIX)) {
+            return null;
+        }
+        int end = json.indexOf('"', TYPE_PREFIX.length());
+        return end < 0 ? null : json.substring(TYPE_PREFIX.length(), end);
+    }
+
+    /** Whether a frame this codec encoded is of {@code type}, without parsing it or making a string. */
+    public static boolean isType(String json, String type) {
+        return json.startsWith(TYPE_PREFIX) && json.startsWith(type, TYPE_PREFIX.length())
+                && json.length() > TYPE_PREFIX.length() + type.length()
+                && json.charAt(TYPE_PREFIX.length() + type.length()) == '"';
+    }
+
+    /**
+     * The value of a string field that holds no character JSON escapes (a server-made id), found without parsing: the
+     * first {@code "field":"…"} of the text. Only for fields that come before any user-written text in the frame's
+     * field order (inside a JSON string a quote is always escaped, so user text cannot fake the pattern anyway).
+     */
+    public static String plainField(String json, String field) {
+        String key = "\"" + field + "\":\"";
+        int at = json.indexOf(key);
+        if (at < 0) {
+            return null;
+        }
+        int from = at + key.length();
+        int end = json.indexOf('"', from);
+        return end < 0 ? null : json.substring(from, end);
+    }
+
+    /** A string as JSON text, quoted and escaped as this codec writes it. */
+    public static String quote(String s) {
+        String json = JSONB.toJson(new String[] {s});
+        return json.substring(1, json.length() - 1);
     }
 
     /**

@@ -2,8 +2,9 @@ package dev.switchboard.store;
 
 /**
  * Positions of users in channels that must survive a connection: the highest inbox offset delivered to a user (so
- * whispers that arrived while away are replayed once), and later a user's read position in a room. A cursor never
- * moves backwards.
+ * whispers that arrived while away are replayed once), and a user's read position in a room (chat 1.1: shared by the
+ * user's connections on every node). A cursor never moves backwards. A channel's cursors belong to its history: when
+ * the history is lost (a new epoch, offsets from 1 again) they go with it.
  */
 public interface Cursors {
 

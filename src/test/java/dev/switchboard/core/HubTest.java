@@ -383,6 +383,29 @@ class HubTest {
         assertEquals("ann", connect(Identity.guest("ann"), Connection.Endpoint.CHAT).connection.user());
     }
 
+    @Test
+    void typingIsThrottledPerUserAndRoom() throws Exception {
+        Client watcher = user("watcher");
+        Client tab1 = user("ann");
+        Client tab2 = user("ann");
+        Client bob = user("bob");
+        for (Client c : List.of(watcher, tab1, tab2, bob)) {
+            join(c, "t");
+        }
+        watcher.socket.unread();
+        tab1.send(new ClientMessage.Typing("t", null), hub);
+        tab2.send(new ClientMessage.Typing("t", null), hub);
+        tab1.send(new ClientMessage.Typing("t", null), hub);
+        bob.send(new ClientMessage.Typing("t", null), hub);
+        assertEquals(List.of("ann", "bob"), watcher.socket.unread().stream().map(f -> f.getString("user")).toList(),
+                "one of ann's three, silently");
+        assertTrue(tab1.socket.unread().stream().noneMatch(f -> f.getString("type").equals("error")));
+        clock.advance(Duration.ofMillis(TypingThrottle.INTERVAL_MS));
+        hub.tick();
+        tab2.send(new ClientMessage.Typing("t", null), hub);
+        assertEquals("ann", watcher.socket.expect("typing").getString("user"), "the next window");
+    }
+
     private static List<Long> offsets(List<? extends JsonValue> frames) {
         return frames.stream().map(f -> f.asJsonObject().getJsonNumber("offset").longValue()).toList();
     }

@@ -4,6 +4,7 @@ import dev.switchboard.protocol.CloseCode;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -16,6 +17,9 @@ import java.util.function.Consumer;
  * hub: it plays the client.
  */
 final class RecordingTransport implements Transport {
+
+    /** One factory for all: {@code Json.createReader} looks the provider up on the class path on every call. */
+    private static final JsonReaderFactory JSON = Json.createReaderFactory(null);
 
     final List<String> writes = new ArrayList<>();
     private final List<JsonObject> frames = new ArrayList<>();
@@ -30,7 +34,7 @@ final class RecordingTransport implements Transport {
         String text = frame.text();
         writes.add(text);
         for (String line : text.split("\n")) {
-            try (JsonReader r = Json.createReader(new StringReader(line))) {
+            try (JsonReader r = JSON.createReader(new StringReader(line))) {
                 frames.add(r.readObject());
             }
         }

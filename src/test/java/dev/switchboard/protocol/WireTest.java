@@ -7,10 +7,13 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +78,58 @@ class WireTest {
         assertEquals(0, n.data().asJsonObject().getInt("offset"), "only the frame's own offset is replaced");
     }
 
+    /** Chat 1.1: edits, deletes and reactions are stored like messages, so the store stamps their offset the same way. */
+    @Test
+    void storedEventsAreStampedWithTheirOffsetLikeMessages() {
+        List<ServerMessage> stored = List.of(
+                ServerMessage.Message.said("r", 0L, "m1", "ann", "\"offset\":0", "ts", null),
+                new ServerMessage.Edited("r", 0L, "m1", "ann", "\"offset\":0", "ts", "e-1"),
+                new ServerMessage.Deleted("r", 0L, "m1", "ann", "ts", null),
+                new ServerMessage.Reaction("r", 0L, "m1", "bob", "\uD83D\uDC4D", true, "ts", null));
+        for (ServerMessage frame : stored) {
+            String encoded = Wire.encode(frame);
+            int slot = Wire.offsetSlot(encoded);
+            String json = new Template(encoded.substring(0, slot), encoded.substring(slot + 1)).complete(61);
+            assertEquals(frame.getClass(), Wire.decodeServer(json).getClass(), json);
+            assertEquals(61, Json.createReader(new java.io.StringReader(json)).readObject().getInt("offset"), json);
+            assertTrue(json.contains("\"id\":\"m1\""), json);
+            assertEquals("m1", Wire.plainField(json, "id"), json);
+        }
+    }
+
+    @Test
+    void aRecoveredJoinedDecodesEachLogEntryAsWhatItIs() {
+        String message = Wire.encode(ServerMessage.Message.said("r", 1L, "m1", "ann", "hi", "ts", null));
+        String edited = Wire.encode(new ServerMessage.Edited("r", 2L, "m1", "ann", "hello", "ts2", null));
+        String joined = Wire.withRawField(Wire.encode(new ServerMessage.Joined("r", 2L, "E", true, 0L, 1L, List.of(),
+                null, null)), "history", Wire.rawArray(List.of(message, edited)));
+        ServerMessage.Joined decoded = (ServerMessage.Joined) Wire.decodeServer(joined);
+        assertEquals(List.of(Wire.decodeServer(message), Wire.decodeServer(edited)), decoded.history());
+        assertInstanceOf(ServerMessage.Edited.class, decoded.history().get(1));
+    }
+
+    @Test
+    void framesAreInspectedWithoutParsing() {
+        String json = Wire.encode(ServerMessage.Message.said("r", 3L, "m1", "a\"nn", "\"id\":\"fake\"", "ts", null));
+        assertEquals("message", Wire.typeOf(json));
+        assertTrue(Wire.isType(json, "message"));
+        assertFalse(Wire.isType(json, "messag"));
+        assertFalse(Wire.isType(json, "messages"));
+        assertEquals("m1", Wire.plainField(json, "id"));
+        assertTrue(json.contains("\"from\":" + Wire.quote("a\"nn") + ","), json);
+        assertEquals(null, Wire.typeOf("[1]"));
+    }
+
+    @Test
+    void reactionsKeepTheOrderTheyCameIn() {
+        Map<String, List<String>> reactions = new LinkedHashMap<>();
+        reactions.put("\uD83D\uDE00", List.of("cy", "ann"));
+        reactions.put("\uD83D\uDC4D", List.of("bob"));
+        String json = Wire.encode(new ServerMessage.Message("r", 1L, "m", "ann", null, "ts", null, "ts2", true, reactions));
+        assertTrue(json.endsWith("\"reactions\":{\"\uD83D\uDE00\":[\"cy\",\"ann\"],\"\uD83D\uDC4D\":[\"bob\"]}}"), json);
+        assertFalse(json.contains("\"text\""), json);
+    }
+
     @Test
     void rawFieldsAreSplicedIntoEncodedObjects() {
         assertEquals("{\"a\":1,\"b\":[2]}", Wire.withRawField("{\"a\":1}", "b", "[2]"));
@@ -115,6 +170,11 @@ class WireTest {
                 return List.of(sample(ServerMessage.Notification.class));
             }
             return List.of(sample(ServerMessage.Message.class));
+        } else if (t == Map.class) {
+            Map<String, List<String>> reactions = new LinkedHashMap<>();
+            reactions.put("\uD83D\uDC4D", List.of("bob", "cy"));
+            reactions.put("\u2764\uFE0F", List.of("ann"));
+            return reactions;
         } else if (t == jakarta.json.JsonValue.class) {
             return Json.createObjectBuilder().add("price", 42).build();
         } else if (t.isRecord()) {

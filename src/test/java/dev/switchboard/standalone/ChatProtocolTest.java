@@ -269,9 +269,13 @@ class ChatProtocolTest {
                 assertEquals("are you there?", replayed.getString("text"));
                 assertEquals(ann.user(), replayed.getString("from"));
                 assertEquals("w-1", replayed.getString("ref"));
+                JsonObject delivered = ann.expect("delivered"); // chat 1.1: the replay reached dora
+                assertEquals(copy.getString("id"), delivered.getString("whisper"));
+                assertEquals("dora", delivered.getString("to"));
                 dora.send("type", "whisper", "to", ann.user(), "text", "yes");
                 assertEquals("yes", ann.expect("whisper").getString("text"));
                 assertEquals("yes", dora.expect("whisper").getString("text"));
+                assertEquals(ann.user(), dora.expect("delivered").getString("to"), "after the sender's copy");
             }
             try (WsClient doraLater = guest("dora")) {
                 doraLater.send("type", "ping");

@@ -71,31 +71,15 @@ class TwoNodeClusterIT {
 
     /** Starts the nodes side by side, then waits for each. */
     private static NodeProcess[] startNodes(String... names) {
-        NodeProcess[] nodes = new NodeProcess[names.length];
-        try {
-            for (int i = 0; i < names.length; i++) {
-                nodes[i] = NodeProcess.start(names[i], Map.of(
-                        "SWITCHBOARD_REDIS_URL", redis.url(),
-                        "SWITCHBOARD_REDIS_NODE_TIMEOUT_MS", Long.toString(NODE_TIMEOUT_MS),
-                        "SWITCHBOARD_TOKEN_SECRET", SECRET,
-                        "SWITCHBOARD_PUBLISHER_KEY", KEY,
-                        "SWITCHBOARD_MAX_CONNECTIONS_PER_USER", "2",
-                        "SWITCHBOARD_STATS_INTERVAL_MS", Long.toString(STATS_MS),
-                        "SWITCHBOARD_DEMO_INTERVAL_MS", "0",
-                        "SWITCHBOARD_SHUTDOWN_GRACE_MS", "200"));
-            }
-            for (NodeProcess node : nodes) {
-                node.awaitReady();
-            }
-            return nodes;
-        } catch (RuntimeException | Error e) {
-            for (NodeProcess node : nodes) {
-                if (node != null) {
-                    node.close();
-                }
-            }
-            throw e;
-        }
+        return NodeProcess.startAll(Map.of(
+                "SWITCHBOARD_REDIS_URL", redis.url(),
+                "SWITCHBOARD_REDIS_NODE_TIMEOUT_MS", Long.toString(NODE_TIMEOUT_MS),
+                "SWITCHBOARD_TOKEN_SECRET", SECRET,
+                "SWITCHBOARD_PUBLISHER_KEY", KEY,
+                "SWITCHBOARD_MAX_CONNECTIONS_PER_USER", "2",
+                "SWITCHBOARD_STATS_INTERVAL_MS", Long.toString(STATS_MS),
+                "SWITCHBOARD_DEMO_INTERVAL_MS", "0",
+                "SWITCHBOARD_SHUTDOWN_GRACE_MS", "200"), names);
     }
 
     private static WsClient guest(NodeProcess node, String name) {
@@ -180,7 +164,9 @@ class TwoNodeClusterIT {
                 JsonObject got = bob.expect("whisper");
                 assertEquals(ann.user(), got.getString("from"));
                 assertEquals("psst", got.getString("text"));
-                assertEquals("psst", ann.expect("whisper").getString("text"), "the sender's copy");
+                Map<String, JsonObject> sent = ann.nextOfEach("whisper", "delivered"); // from A and from B
+                assertEquals("psst", sent.get("whisper").getString("text"), "the sender's copy");
+                assertEquals(got.getString("id"), sent.get("delivered").getString("whisper"), "chat 1.1");
             }
             Poll.until(() -> health(b).getInt("connections") == 0, "bob's connection closed on B");
             ann.send("type", "whisper", "to", bobName, "text", "while you were away");
@@ -190,6 +176,7 @@ class TwoNodeClusterIT {
                         "replayed on his next connection, on the other node, and only what he missed");
                 bobAgain.send("type", "ping");
                 bobAgain.expect("pong");
+                assertEquals(bobName, ann.expect("delivered").getString("to"), "once replayed");
             }
         }
     }

@@ -64,6 +64,27 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** Starts the nodes side by side with the same environment, then waits for each; on failure none is left running. */
+    public static NodeProcess[] startAll(Map<String, String> environment, String... names) {
+        NodeProcess[] nodes = new NodeProcess[names.length];
+        try {
+            for (int i = 0; i < names.length; i++) {
+                nodes[i] = start(names[i], environment);
+            }
+            for (NodeProcess node : nodes) {
+                node.awaitReady();
+            }
+            return nodes;
+        } catch (RuntimeException | Error e) {
+            for (NodeProcess node : nodes) {
+                if (node != null) {
+                    node.close();
+                }
+            }
+            throw e;
+        }
+    }
+
     /** Polls {@code /api/health} until it answers 200; fails with the node's output if it exits or takes too long. */
     public NodeProcess awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();

@@ -98,9 +98,11 @@ public final class Scenarios {
                 JsonObject replayed = d.expect("whisper");
                 assertEquals("while you were out", replayed.getString("text"));
                 assertEquals(ann.user(), replayed.getString("from"));
+                assertEquals(replayed.getString("id"), ann.expect("delivered").getString("whisper"), "chat 1.1");
                 ann.send("type", "whisper", "to", dora, "text", "live");
                 assertEquals("live", d.expect("whisper").getString("text"));
                 assertEquals("live", ann.expect("whisper").getString("text"));
+                assertEquals(dora, ann.expect("delivered").getString("to"), "after the sender's copy, on one node");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.testing;
 
+import dev.switchboard.auth.Authenticator;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -11,6 +12,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,12 @@ public final class WsClient implements AutoCloseable {
         client.welcome = client.next();
         assertEquals("welcome", client.welcome.getString("type"), "first frame");
         return client;
+    }
+
+    /** Connects as {@code user} with a token signed by {@code secret} (valid for ten minutes) and waits for {@code welcome}. */
+    public static WsClient withToken(URI endpoint, String secret, String user) {
+        return connect(URI.create(endpoint + (endpoint.getQuery() == null ? "?" : "&") + "token="
+                + Authenticator.sign(secret, user, Instant.now().plusSeconds(600))));
     }
 
     /** Connects without waiting for any frame (for refusals and close tests). */
@@ -137,6 +145,17 @@ public final class WsClient implements AutoCloseable {
         return send(Json.createObjectBuilder(Jsons.map(keysAndValues)).build().toString());
     }
 
+    /** Joins a chat room; returns {@code joined}, which must be the next frame. */
+    public JsonObject join(String room) {
+        return send("type", "join", "room", room).expect("joined");
+    }
+
+    /** Says something in a chat room; returns the message as it comes back (frames before it are skipped). */
+    public JsonObject say(String room, String text) {
+        send("type", "say", "room", room, "text", text);
+        return await("message", m -> m.getString("text").equals(text) && m.getString("from").equals(user()));
+    }
+
     /** The next frame, whatever it is. */
     public JsonObject next() {
         return next(TIMEOUT);
@@ -160,6 +179,22 @@ public final class WsClient implements AutoCloseable {
         JsonObject frame = next();
         assertEquals(type, frame.getString("type"), () -> "expected " + type + " but got " + frame);
         return frame;
+    }
+
+    /**
+     * The next frames, one of each of {@code types} in any order (frames from different nodes of a cluster, whose order
+     * nothing defines), by type.
+     */
+    public Map<String, JsonObject> nextOfEach(String... types) {
+        Map<String, JsonObject> byType = new java.util.HashMap<>();
+        for (int i = 0; i < types.length; i++) {
+            JsonObject frame = next();
+            String type = frame.getString("type");
+            if (!List.of(types).contains(type) || byType.put(type, frame) != null) {
+                fail("expected one each of " + List.of(types) + " but got " + frame + " after " + byType.values());
+            }
+        }
+        return byType;
     }
 
     /** Skips frames until one of {@code type} matching {@code filter} arrives; returns it. */

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -34,14 +35,18 @@ final class MemoryLog implements Log {
     private final MemoryBus bus;
     /** Channels whose history must not be forgotten to make room (someone on this node is in them). */
     private final Predicate<ChannelId> occupied;
+    /** Told when a channel's history is forgotten (its positions mean nothing any more). */
+    private final Consumer<ChannelId> forgotten;
     private final Map<ChannelId, ChannelLog> logs = new ConcurrentHashMap<>();
     private final AtomicLong clock = new AtomicLong();
 
-    MemoryLog(int historySize, int maxChannels, MemoryBus bus, Predicate<ChannelId> occupied) {
+    MemoryLog(int historySize, int maxChannels, MemoryBus bus, Predicate<ChannelId> occupied,
+              Consumer<ChannelId> forgotten) {
         this.historySize = Math.max(1, historySize);
         this.maxChannels = Math.max(1, maxChannels);
         this.bus = bus;
         this.occupied = occupied;
+        this.forgotten = forgotten;
     }
 
     @Override
@@ -90,6 +95,7 @@ final class MemoryLog implements Log {
         }
         if (victim != null) {
             logs.remove(victim);
+            forgotten.accept(victim);
         }
     }
 

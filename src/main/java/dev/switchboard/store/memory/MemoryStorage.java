@@ -17,16 +17,16 @@ import java.util.Map;
 public final class MemoryStorage implements Storage, Cluster {
 
     private final MemoryBus bus = new MemoryBus();
+    private final MemoryCursors cursors = new MemoryCursors();
     private final MemoryLog log;
     private final MemoryPresence presence = new MemoryPresence();
-    private final MemoryCursors cursors = new MemoryCursors();
 
     /**
      * @param historySize entries kept per channel
      * @param maxChannels channels kept; beyond it the least recently used one without members here is forgotten
      */
     public MemoryStorage(int historySize, int maxChannels) {
-        this.log = new MemoryLog(historySize, maxChannels, bus, bus::isSubscribed);
+        this.log = new MemoryLog(historySize, maxChannels, bus, bus::isSubscribed, cursors::forget);
     }
 
     @Override

@@ -72,10 +72,14 @@ class MemoryStorageTest {
         ChannelId b = ChannelId.room("b");
         String epochA = append(a, "x", null).epoch();
         append(b, "x", null);
+        storage.cursors().advance(a, "ann", 1);
+        storage.cursors().advance(b, "ann", 1);
         storage.bus().subscribe(a); // someone is in a: its history stays
         append(ChannelId.room("c"), "x", null);
         assertEquals(2, storage.log().channelCount());
         assertEquals(epochA, storage.log().readAfter(a, 0, 10).epoch());
+        assertEquals(1, storage.cursors().get(a, "ann"));
+        assertEquals(0, storage.cursors().get(b, "ann"), "read positions go with the history they point into");
         Slice forgotten = storage.log().readAfter(b, 0, 10);
         assertEquals(0, forgotten.head(), "b was forgotten: a new, empty history");
         assertNotEquals(epochA, forgotten.epoch());
