@@ -47,16 +47,19 @@ final class H2Dialect extends Dialect {
         }
         Set<String> wanted = tables.stream().map(t -> quote(t.schema()) + "." + quote(triggerName(t, schema)))
                 .collect(Collectors.toSet());
-        for (String existing : triggers(c, schema)) {
-            if (!wanted.contains(existing)) {
-                sql.add("DROP TRIGGER IF EXISTS " + existing);
+        List<String> existing = triggers(c, schema);
+        for (String trigger : existing) {
+            if (!wanted.contains(trigger)) {
+                sql.add("DROP TRIGGER IF EXISTS " + trigger);
             }
         }
+        // the trigger reads the table's columns and key when it loads, so one that exists is up to date
         for (WatchedTable t : tables) {
             String name = quote(t.schema()) + "." + quote(triggerName(t, schema));
-            sql.add("DROP TRIGGER IF EXISTS " + name);
-            sql.add("CREATE TRIGGER " + name + " AFTER INSERT, UPDATE, DELETE ON " + qualified(t)
-                    + " FOR EACH ROW CALL " + literal(H2ChangeTrigger.class.getName()));
+            if (!existing.contains(name)) {
+                sql.add("CREATE TRIGGER " + name + " AFTER INSERT, UPDATE, DELETE ON " + qualified(t)
+                        + " FOR EACH ROW CALL " + literal(H2ChangeTrigger.class.getName()));
+            }
         }
         return sql;
     }

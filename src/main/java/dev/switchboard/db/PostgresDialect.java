@@ -8,7 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -67,46 +69,68 @@ final class PostgresDialect extends Dialect {
                 + "    RETURN NULL;\nEND\n$sb$");
         sql.add("CREATE OR REPLACE FUNCTION " + s + "." + WAKE + "() RETURNS trigger LANGUAGE plpgsql AS $sb$\nBEGIN\n"
                 + "    PERFORM pg_notify('" + CHANNEL + "', '');\n    RETURN NULL;\nEND\n$sb$");
-        sql.add("DROP TRIGGER IF EXISTS " + WAKE + " ON " + outbox);
-        sql.add("CREATE TRIGGER " + WAKE + " AFTER INSERT ON " + outbox + " FOR EACH STATEMENT EXECUTE FUNCTION "
-                + s + "." + WAKE + "()");
+        // only what is missing or different: DROP/CREATE TRIGGER locks the table exclusively (waiting for every open
+        // transaction on it, and blocking writers meanwhile), which a node's restart must not do to a busy table
+        Map<String, String> existing = existing(c, schema);
+        if (!existing.containsKey(quote(schema) + "." + quote(OutboxTable.OUTBOX) + " " + WAKE)) {
+            sql.add("DROP TRIGGER IF EXISTS " + WAKE + " ON " + outbox);
+            sql.add("CREATE TRIGGER " + WAKE + " AFTER INSERT ON " + outbox + " FOR EACH STATEMENT EXECUTE FUNCTION "
+                    + s + "." + WAKE + "()");
+        }
         Set<String> watched = tables.stream().map(Dialect::qualified).collect(Collectors.toSet());
-        for (String stale : triggered(c, schema)) {
-            if (!watched.contains(stale)) {
-                sql.add("DROP TRIGGER IF EXISTS " + CAPTURE + " ON " + stale);
-                sql.add("DROP TRIGGER IF EXISTS " + TRUNCATE + " ON " + stale);
+        for (String trigger : existing.keySet()) {
+            String table = trigger.substring(0, trigger.lastIndexOf(' '));
+            String name = trigger.substring(trigger.lastIndexOf(' ') + 1);
+            if (!watched.contains(table) && !name.equals(WAKE)) {
+                sql.add("DROP TRIGGER IF EXISTS " + name + " ON " + table);
             }
         }
         for (WatchedTable t : tables) {
-            String target = qualified(t);
-            String arguments = literal(t.topic()) + t.keyColumns().stream().map(k -> ", " + literal(k))
-                    .collect(Collectors.joining());
-            sql.add("DROP TRIGGER IF EXISTS " + CAPTURE + " ON " + target);
-            sql.add("CREATE TRIGGER " + CAPTURE + " AFTER INSERT OR UPDATE OR DELETE ON " + target
-                    + " FOR EACH ROW EXECUTE FUNCTION " + s + "." + CAPTURE + "(" + arguments + ")");
-            sql.add("DROP TRIGGER IF EXISTS " + TRUNCATE + " ON " + target);
-            sql.add("CREATE TRIGGER " + TRUNCATE + " BEFORE TRUNCATE ON " + target
-                    + " FOR EACH STATEMENT EXECUTE FUNCTION " + s + "." + TRUNCATE + "(" + literal(t.topic()) + ")");
+            List<String> captureArguments = new ArrayList<>(List.of(t.topic()));
+            captureArguments.addAll(t.keyColumns());
+            trigger(sql, existing, t, CAPTURE, "AFTER INSERT OR UPDATE OR DELETE", "ROW", s, captureArguments);
+            trigger(sql, existing, t, TRUNCATE, "BEFORE TRUNCATE", "STATEMENT", s, List.of(t.topic()));
         }
         return sql;
     }
 
-    /** The tables (quoted, qualified) that have the change trigger of the install in {@code schema}. */
-    private static List<String> triggered(Connection c, String schema) throws SQLException {
-        if (c == null) {
-            return List.of();
+    /** (Re)creates one trigger on a watched table unless it is there with these arguments. */
+    private static void trigger(List<String> sql, Map<String, String> existing, WatchedTable t, String name,
+                                String events, String level, String schema, List<String> arguments) {
+        String target = qualified(t);
+        // pg_trigger.tgargs, escape-encoded: every argument followed by a zero byte
+        String stored = arguments.stream().map(a -> a.replace("\\", "\\\\") + "\\000").collect(Collectors.joining());
+        if (stored.equals(existing.get(target + " " + name))) {
+            return;
         }
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT tn.nspname, tc.relname FROM pg_trigger t "
+        sql.add("DROP TRIGGER IF EXISTS " + name + " ON " + target);
+        sql.add("CREATE TRIGGER " + name + " " + events + " ON " + target + " FOR EACH " + level + " EXECUTE FUNCTION "
+                + schema + "." + name + "(" + arguments.stream().map(Dialect::literal).collect(Collectors.joining(", "))
+                + ")");
+    }
+
+    /**
+     * The triggers that call this install's functions, as {@code "schema"."table" name} → their arguments
+     * (escape-encoded {@code tgargs}); empty without a connection.
+     */
+    private static Map<String, String> existing(Connection c, String schema) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        if (c == null) {
+            return out;
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT tn.nspname, tc.relname, t.tgname, "
+                + "encode(t.tgargs, 'escape') FROM pg_trigger t "
                 + "JOIN pg_class tc ON tc.oid = t.tgrelid JOIN pg_namespace tn ON tn.oid = tc.relnamespace "
                 + "JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace "
-                + "WHERE t.tgname = ? AND p.proname = ? AND pn.nspname = ?")) {
+                + "WHERE t.tgname = p.proname AND p.proname IN (?, ?, ?) AND pn.nspname = ?")) {
             s.setString(1, CAPTURE);
-            s.setString(2, CAPTURE);
-            s.setString(3, schema);
+            s.setString(2, TRUNCATE);
+            s.setString(3, WAKE);
+            s.setString(4, schema);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(quote(rs.getString(1)) + "." + quote(rs.getString(2)));
+                    out.put(quote(rs.getString(1)) + "." + quote(rs.getString(2)) + " " + rs.getString(3),
+                            rs.getString(4));
                 }
             }
         }
@@ -126,7 +150,7 @@ final class PostgresDialect extends Dialect {
 
     @Override
     boolean hasTrigger(Connection c, String schema, WatchedTable table) throws SQLException {
-        return triggered(c, schema).contains(qualified(table));
+        return existing(c, schema).containsKey(qualified(table) + " " + CAPTURE);
     }
 
     @Override

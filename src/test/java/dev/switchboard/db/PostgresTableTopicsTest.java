@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -98,6 +99,19 @@ class PostgresTableTopicsTest extends TableTopicsContract {
         assertEquals(List.of("delete", "delete"), got.subList(4, 6).stream()
                 .map(n -> n.asJsonObject().getString("op")).toList());
         assertEquals(List.of(), new TableFold(List.of("a", "b"), List.of()).applyAll(got).rows().values().stream().toList());
+    }
+
+    @Test
+    void aRestartDoesNotWaitForTransactionsOnTheWatchedTables() throws Exception {
+        sql("CREATE TABLE orders (id int PRIMARY KEY)");
+        start("orders").close();
+        try (java.sql.Connection open = connect()) {
+            open.setAutoCommit(false);
+            open.createStatement().execute("INSERT INTO orders VALUES (1)"); // recreating a trigger would wait for this
+            assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> start("orders"));
+            open.commit();
+        }
+        sink.await("table:orders", 1, WAIT_MS);
     }
 
     @Test
