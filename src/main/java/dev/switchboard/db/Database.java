@@ -4,9 +4,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,7 +23,7 @@ public final class Database implements AutoCloseable {
     static final long MAX_BACKOFF_MS = 10_000;
 
     private final DbConfig config;
-    private final Map<String, WatchedTable> byName;
+    private final List<String> tables;
     private final Relay relay;
     private final Outbox outbox;
     private final Wakeups wakeups;
@@ -33,10 +31,10 @@ public final class Database implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    private Database(DbConfig config, Map<String, WatchedTable> byName, Relay relay, Outbox outbox, Wakeups wakeups,
+    private Database(DbConfig config, List<String> tables, Relay relay, Outbox outbox, Wakeups wakeups,
                      BooleanSupplier isRelay) {
         this.config = config;
-        this.byName = byName;
+        this.tables = tables;
         this.relay = relay;
         this.outbox = outbox;
         this.wakeups = wakeups;
@@ -59,18 +57,13 @@ public final class Database implements AutoCloseable {
             c.setAutoCommit(false);
             OutboxTable outboxTable = new OutboxTable(dialect, schema);
             String installId = outboxTable.installId(c);
-            Map<String, WatchedTable> byName = new LinkedHashMap<>();
-            Map<String, WatchedTable> byTopic = new LinkedHashMap<>();
-            for (WatchedTable t : tables) {
-                byName.put(t.name(), t);
-                byTopic.put(t.topic(), t);
-            }
-            Relay relay = new Relay(dialect, connector, outboxTable, byTopic, sink, installId, config.batchSize());
-            Database db = new Database(config, byName, relay, new Outbox(dialect, outboxTable),
+            List<String> names = tables.stream().map(WatchedTable::name).toList();
+            Relay relay = new Relay(dialect, connector, outboxTable, tables, sink, installId, config.batchSize());
+            Database db = new Database(config, names, relay, new Outbox(dialect, outboxTable),
                     dialect.wakeups(connector), isRelay);
             db.thread.start();
             LOG.log(Level.INFO, "{0} database: publishing tables {1} on topics table:NAME; outbox {2}",
-                    dialect.product(), byName.keySet(), outboxTable.outbox());
+                    dialect.product(), names, outboxTable.outbox());
             return db;
         } catch (SQLException e) {
             throw new DatabaseSetupException("Cannot use the database (" + (config.dataSource().isEmpty()
@@ -109,7 +102,7 @@ public final class Database implements AutoCloseable {
 
     /** The watched tables' names, as in their topics ({@code orders} for {@code table:orders}). */
     public List<String> tables() {
-        return List.copyOf(byName.keySet());
+        return tables;
     }
 
     /**
@@ -120,12 +113,11 @@ public final class Database implements AutoCloseable {
      * @throws DatabaseUnavailableException the database or the store could not be reached
      */
     public Snapshot snapshot(String table, int limit) {
-        WatchedTable t = byName.get(table);
-        if (t == null) {
+        if (!tables.contains(table)) {
             throw new IllegalArgumentException("table " + table + " is not watched (dbWatch)");
         }
         try {
-            return relay.snapshot(t, Math.max(0, Math.min(limit, config.snapshotLimit())));
+            return relay.snapshot(WatchedTable.TOPIC_PREFIX + table, Math.max(0, Math.min(limit, config.snapshotLimit())));
         } catch (SQLException | RuntimeException e) {
             if (e instanceof IllegalArgumentException iae) {
                 throw iae;

@@ -3,6 +3,8 @@ package dev.switchboard.db;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,9 +20,12 @@ import java.sql.Statement;
  */
 final class PostgresWakeups implements Wakeups {
 
+    private static final Logger LOG = System.getLogger(PostgresWakeups.class.getName());
+
     private final Connector connector;
     private volatile Connection connection;
     private volatile boolean closed;
+    private boolean listenless;
 
     PostgresWakeups(Connector connector) {
         this.connector = connector;
@@ -33,8 +38,19 @@ final class PostgresWakeups implements Wakeups {
         }
         try {
             Connection c = connection;
+            if (listenless) {
+                Thread.sleep(ms);
+                return false;
+            }
             if (c == null) {
                 c = connector.open();
+                if (!c.isWrapperFor(PGConnection.class)) {
+                    // a pool whose connections do not unwrap to the driver's: polling only
+                    LOG.log(Level.INFO, "the DataSource''s connections cannot LISTEN; the relay polls every dbPollMs");
+                    listenless = true;
+                    c.close();
+                    return true;
+                }
                 c.setAutoCommit(true);
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + PostgresDialect.CHANNEL);

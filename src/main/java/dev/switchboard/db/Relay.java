@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,7 +56,7 @@ final class Relay implements AutoCloseable {
     private final Dialect dialect;
     private final Connector connector;
     private final OutboxTable tables;
-    private final Map<String, WatchedTable> byTopic;
+    private final Tables watched;
     private final TopicSink sink;
     private final String installId;
     private final int batchSize;
@@ -68,12 +67,12 @@ final class Relay implements AutoCloseable {
     private Connection work;
     private Connection reader;
 
-    Relay(Dialect dialect, Connector connector, OutboxTable tables, Map<String, WatchedTable> byTopic, TopicSink sink,
+    Relay(Dialect dialect, Connector connector, OutboxTable tables, List<WatchedTable> watched, TopicSink sink,
           String installId, int batchSize) {
         this.dialect = dialect;
         this.connector = connector;
         this.tables = tables;
-        this.byTopic = Map.copyOf(byTopic);
+        this.watched = new Tables(watched);
         this.sink = sink;
         this.installId = installId;
         this.batchSize = batchSize;
@@ -116,7 +115,8 @@ final class Relay implements AutoCloseable {
         }
     }
 
-    Snapshot snapshot(WatchedTable table, int limit) throws SQLException {
+    /** A snapshot of the table of {@code topic} (a watched one). */
+    Snapshot snapshot(String topic, int limit) throws SQLException {
         steps.lock();
         try {
             if (!lock.acquire(SNAPSHOT_LOCK_WAIT_MS)) {
@@ -135,8 +135,8 @@ final class Relay implements AutoCloseable {
                     publishAndFinish(c, ids(batch), batch);
                     after = batch.get(batch.size() - 1).id();
                 }
-                long offset = sink.head(table.topic());
-                Snapshot out = rows(r, table, limit, offset);
+                long offset = sink.head(topic);
+                Snapshot out = rows(r, watched.get(topic), limit, offset);
                 r.commit();
                 lock.verifyHeld();
                 return out;
@@ -180,14 +180,15 @@ final class Relay implements AutoCloseable {
     private void publishAndFinish(Connection c, List<Long> claimed, List<Change> rows) throws SQLException {
         c.commit(); // the reads that found the rows
         for (Change change : rows) {
-            publish(change);
+            publish(change, change.isTableChange() && change.data() instanceof JsonObject row
+                    ? watched.describing(c, change.topic(), row) : null);
         }
         tables.finish(c, claimed);
     }
 
     /** Publishes one row, waiting for the sink, so that one topic's offsets follow the outbox's order. */
-    private void publish(Change change) {
-        JsonValue data = notification(change);
+    private void publish(Change change, WatchedTable table) {
+        JsonValue data = notification(change, table);
         if (data == null) {
             dropped.incrementAndGet();
             return;
@@ -207,9 +208,8 @@ final class Relay implements AutoCloseable {
     }
 
     /** What to publish for a row, or null (logged) when the row cannot be published and must not block the rest. */
-    private JsonValue notification(Change change) {
+    private JsonValue notification(Change change, WatchedTable table) {
         String problem = null;
-        WatchedTable table = byTopic.get(change.topic());
         if (!Topics.valid(change.topic())) {
             problem = "not a topic name";
         } else if (change.data() == null) {

@@ -115,6 +115,16 @@ class PostgresTableTopicsTest extends TableTopicsContract {
     }
 
     @Test
+    void aColumnAddedWhileRunningGetsItsJsonForm() throws Exception {
+        sql("CREATE TABLE orders (id int PRIMARY KEY)");
+        start("orders");
+        sql("ALTER TABLE orders ADD COLUMN at timestamptz, ADD COLUMN b bytea",
+                "INSERT INTO orders VALUES (1, '2026-12-04 11:15:30.5+01', '\\x00')");
+        assertEquals(json("{\"id\":1,\"at\":\"2026-12-04T10:15:30.500Z\",\"b\":\"AA==\"}"),
+                sink.await("table:orders", 1, WAIT_MS).get(0).asJsonObject().getJsonObject("row"));
+    }
+
+    @Test
     void columnTypesBecomeTheContractsJson() throws Exception {
         sql("CREATE TABLE types (id bigint PRIMARY KEY, num numeric, small numeric, f8 float8, f4 real, ts timestamptz, "
                 + "tsl timestamp, d date, b bytea, j jsonb, js json, flag boolean, txt text, nothing int, tags text[], "
