@@ -84,13 +84,19 @@ final class OutboxTable {
         return ids;
     }
 
-    /** Claims a batch: from now on it is published before anything else, by whichever relay gets there. */
-    void claim(Connection c, List<Long> ids) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE " + relay + " SET state = ? WHERE name = 'pending'")) {
+    /**
+     * Claims a batch: from now on it is published before anything else, by whichever relay gets there. False when
+     * another batch is claimed (a relay that lost the lock must not overwrite the claim of the one that has it).
+     */
+    boolean claim(Connection c, List<Long> ids) throws SQLException {
+        int claimed;
+        try (PreparedStatement s = c.prepareStatement("UPDATE " + relay + " SET state = ? WHERE name = 'pending'"
+                + " AND state = ''")) {
             s.setString(1, join(ids));
-            s.executeUpdate();
+            claimed = s.executeUpdate();
         }
         c.commit();
+        return claimed == 1;
     }
 
     /**

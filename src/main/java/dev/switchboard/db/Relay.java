@@ -81,7 +81,8 @@ final class Relay implements AutoCloseable {
 
     /**
      * Publishes one batch: the claimed one if a step did not finish it, else the oldest committed rows. Returns how
-     * many rows it handled (0: the outbox is empty), or -1 when another relay kept the lock for {@code lockWaitMs}.
+     * many rows it handled (0: the outbox is empty), or -1 when another relay kept the lock for {@code lockWaitMs} or
+     * claimed meanwhile.
      */
     int relayBatch(long lockWaitMs) throws SQLException {
         steps.lock();
@@ -101,7 +102,9 @@ final class Relay implements AutoCloseable {
                     c.commit();
                     return 0;
                 }
-                tables.claim(c, ids(batch));
+                if (!tables.claim(c, ids(batch))) {
+                    return -1;
+                }
                 publishAndFinish(c, ids(batch), batch);
                 return batch.size();
             } finally {
@@ -131,7 +134,9 @@ final class Relay implements AutoCloseable {
                 dialect.beginSnapshot(r); // S is taken by the first read below, after the lock was granted
                 long after = 0;
                 for (List<Change> batch; !(batch = tables.after(r, after, batchSize)).isEmpty(); ) {
-                    tables.claim(c, ids(batch));
+                    if (!tables.claim(c, ids(batch))) {
+                        throw new SQLException("the relay lock was lost during the snapshot (another relay claimed)");
+                    }
                     publishAndFinish(c, ids(batch), batch);
                     after = batch.get(batch.size() - 1).id();
                 }
