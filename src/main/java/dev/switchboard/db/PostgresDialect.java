@@ -178,9 +178,10 @@ final class PostgresDialect extends Dialect {
     @Override
     void beginSnapshot(Connection c) throws SQLException {
         c.setAutoCommit(false);
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        // SET TRANSACTION, not the driver's setTransactionIsolation (a session setting, which a pooler would hand on)
         try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL bytea_output = 'hex'; SET LOCAL extra_float_digits = 1"); // takes no snapshot
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET LOCAL bytea_output = 'hex'; "
+                    + "SET LOCAL extra_float_digits = 1"); // none of these takes the snapshot
         }
     }
 

@@ -242,7 +242,6 @@ final class Relay implements AutoCloseable {
         if (work == null) {
             work = connector.open();
             work.setAutoCommit(false);
-            work.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
         return work;
     }
