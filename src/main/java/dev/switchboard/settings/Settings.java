@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Every knob of Switchboard, with its default, read once at start-up. A setting {@code historySize} is looked up as
@@ -52,7 +53,15 @@ public final class Settings {
         SHUTDOWN_GRACE_MS("shutdownGraceMs", "2000", "On stop, how long queued frames may drain before connections are closed with 1001."),
         CHAT_PATH("chatPath", "/ws/chat", "Path of the chat WebSocket endpoint in the web application (empty: no chat endpoint)."),
         NOTIFICATIONS_PATH("notificationsPath", "/ws/notifications", "Path of the notifications WebSocket endpoint (empty: no notifications endpoint)."),
-        API_PATH("apiPath", "/api", "Path prefix of the HTTP API (empty: no HTTP API; Java publishing still works).");
+        API_PATH("apiPath", "/api", "Path prefix of the HTTP API (empty: no HTTP API; Java publishing still works)."),
+        DB_URL("dbUrl", "", "JDBC URL of the database whose watched tables are published on topics table:NAME and which holds the durable outbox. Empty: off."),
+        DB_USER("dbUser", "", "Database user for dbUrl."),
+        DB_PASSWORD("dbPassword", "", "Database password for dbUrl."),
+        DB_DATA_SOURCE("dbDataSource", "", "JNDI name of a DataSource to use instead of dbUrl in a container (e.g. java:comp/env/jdbc/app)."),
+        DB_WATCH("dbWatch", "", "Tables whose committed changes are published on topic table:NAME, comma-separated (schema.table allowed)."),
+        DB_POLL_MS("dbPollMs", "500", "How often the relay looks for committed changes when nothing woke it (PostgreSQL's LISTEN/NOTIFY wakes it at once)."),
+        DB_INSTALL("dbInstall", "true", "Create the change-log tables and triggers at start; false prints the SQL for an administrator to run instead."),
+        DB_SNAPSHOT_LIMIT("dbSnapshotLimit", "1000", "Most rows a subscribe with snapshot:true receives (more: truncated:true).");
 
         private final String name;
         private final String defaultValue;
@@ -93,6 +102,9 @@ public final class Settings {
             return out.toString();
         }
     }
+
+    /** A password inside a JDBC URL ({@code ?password=x}, {@code ;PASSWORD=x}), masked in the start-up log. */
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
 
     private final Map<Key, String> values;
 
@@ -189,8 +201,11 @@ public final class Settings {
     public String toString() {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<Key, String> e : values.entrySet()) {
-            boolean secret = e.getKey() == Key.TOKEN_SECRET || e.getKey() == Key.PUBLISHER_KEY;
-            String shown = secret && !e.getValue().isEmpty() ? "****" : e.getValue();
+            boolean secret = e.getKey() == Key.TOKEN_SECRET || e.getKey() == Key.PUBLISHER_KEY
+                    || e.getKey() == Key.DB_PASSWORD;
+            String shown = secret && !e.getValue().isEmpty() ? "****"
+                    : e.getKey() == Key.DB_URL ? URL_PASSWORD.matcher(e.getValue()).replaceAll("$1****")
+                    : e.getValue();
             out.append(out.isEmpty() ? "" : ", ").append(e.getKey().settingName()).append('=').append(shown);
         }
         return out.toString();
