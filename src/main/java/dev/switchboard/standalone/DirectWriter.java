@@ -145,6 +145,15 @@ final class DirectWriter extends Writer implements FrameChannel {
     }
 
     @Override
+    public void abort() {
+        try {
+            close();
+        } catch (IOException e) {
+            // the connection is gone either way
+        }
+    }
+
+    @Override
     public void close() throws IOException {
         synchronized (this) {
             closing = true;

@@ -20,4 +20,7 @@ public interface FrameChannel {
 
     /** False once a close frame was written or the connection ended. */
     boolean isOpen();
+
+    /** Ends the connection at once, without a close frame (the client does not read: a write is stuck). */
+    void abort();
 }
