@@ -1,0 +1,72 @@
+package dev.switchboard.it;
+
+import dev.switchboard.testing.CloseCodeLoops;
+import dev.switchboard.testing.CloseCodeLoops.Offence;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URL;
+import java.util.List;
+
+/**
+ * Every server-initiated close delivers its code in each container, on an idle socket and while the server pushes a
+ * stream to it (the loops of {@link CloseCodeLoops}; the runner's twin is {@code standalone/CloseCodeLoopTest}).
+ * Tomcat lost these codes when a close met an async send in flight (docs/reliability.md).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class CloseCodeLoopIT {
+
+    private static final String CONTAINER = System.getProperty("arquillian.launch", "tomcat");
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.shippedWar(CloseCodeLoops.SETTINGS);
+    }
+
+    @ArquillianResource
+    private URL url;
+
+    private CloseCodeLoops loops() {
+        return new CloseCodeLoops(Deployments.base(url));
+    }
+
+    /** The offences this container closes for: Tyrus-based ones accept unmasked frames (README, Conformance). */
+    private List<Offence> offences() {
+        return List.of(Offence.values()).stream()
+                .filter(o -> o != Offence.UNMASKED || !List.of("payara", "glassfish").contains(CONTAINER))
+                .toList();
+    }
+
+    @Test
+    void idle() throws Exception {
+        for (Offence offence : offences()) {
+            loops().loop(offence, false, CloseCodeLoops.iterations());
+        }
+    }
+
+    /**
+     * Not 1002 on Tomcat: an unmasked frame while streaming still ends without a close frame about once in 60 (an open
+     * item of docs/reliability.md: the close is Tomcat's own, made on its read thread; browsers never send one).
+     */
+    @Test
+    void streaming() throws Exception {
+        for (Offence offence : offences()) {
+            if (offence == Offence.UNMASKED && "tomcat".equals(CONTAINER)) {
+                continue;
+            }
+            loops().loop(offence, true, CloseCodeLoops.iterations());
+        }
+    }
+
+    @Test
+    void tokenExpiry() throws Exception {
+        loops().tokenExpiry(false, CloseCodeLoops.iterations(), 30);
+        loops().tokenExpiry(true, CloseCodeLoops.iterations(), 30);
+    }
+}
