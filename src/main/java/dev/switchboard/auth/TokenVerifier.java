@@ -68,6 +68,8 @@ final class TokenVerifier {
     /** Most room or topic patterns a token's claims may hold. */
     static final int MAX_CLAIM_PATTERNS = 1000;
     static final long JWKS_MIN_INTERVAL_MS = 30_000;
+    /** 9999-12-31T23:59:59Z: a time claim beyond it is malformed. */
+    private static final long LATEST_TIME = 253_402_300_799L;
     private static final int MAX_JWKS_BYTES = 512 * 1024;
     private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
             JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.ES256, JWSAlgorithm.ES384);
@@ -169,8 +171,11 @@ final class TokenVerifier {
             throw Refusal.unauthorized("malformed token");
         }
         JWTClaimsSet claims;
+        Map<String, Object> raw; // the claims as sent: the library's view turns "sub":7 into "7"
         try {
-            claims = processor.process(SignedJWT.parse(token), null);
+            SignedJWT jwt = SignedJWT.parse(token);
+            claims = processor.process(jwt, null);
+            raw = jwt.getPayload().toJSONObject();
         } catch (ExpiredJWTException e) {
             throw Refusal.unauthorized("token expired");
         } catch (BadJWTException e) {
@@ -186,7 +191,7 @@ final class TokenVerifier {
         } catch (Exception e) { // ParseException, JOSEException, and whatever odd claim values make of the parser
             throw Refusal.unauthorized("malformed token");
         }
-        return identity(claims);
+        return identity(claims, raw);
     }
 
     private static String claimProblem(String message) {
@@ -206,8 +211,14 @@ final class TokenVerifier {
         return "token claims not accepted";
     }
 
-    private Identity identity(JWTClaimsSet claims) throws Refusal {
-        Map<String, Object> all = claims.getClaims();
+    private Identity identity(JWTClaimsSet claims, Map<String, Object> all) throws Refusal {
+        for (String time : new String[] {"exp", "nbf", "iat"}) {
+            // "nbf":null is no "not before", and 1e300 is no time: the library would read both as long ago
+            if (all.containsKey(time) && !(all.get(time) instanceof Number n
+                    && n.doubleValue() >= 0 && n.doubleValue() <= LATEST_TIME)) {
+                throw Refusal.unauthorized("malformed token: " + time + " must be a time in seconds");
+            }
+        }
         if (!(all.get(userClaim) instanceof String user) || user.isBlank() || !Names.isUser(user)) {
             throw Refusal.unauthorized("token user (" + userClaim + ") must be " + Names.USER_RULE);
         }
@@ -215,7 +226,10 @@ final class TokenVerifier {
             throw Refusal.unauthorized("token user must not start with " + Names.GUEST_PREFIX);
         }
         Date exp = claims.getExpirationTime();
-        Instant expires = Instant.ofEpochMilli(exp.getTime()).plusMillis(leewayMs);
+        if (exp == null) { // "exp":null passes the library's check for required claims
+            throw Refusal.unauthorized("token lacks exp or its user claim");
+        }
+        Instant expires = Instant.ofEpochMilli(exp.getTime()); // the leeway is for admission; a connection ends at exp
         return new Identity(user, Identity.Source.TOKEN, expires, patterns(all, "rooms"), patterns(all, "topics"));
     }
 

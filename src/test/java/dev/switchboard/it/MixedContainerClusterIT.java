@@ -54,7 +54,7 @@ class MixedContainerClusterIT {
         }
         Map<String, String> env = Map.of(
                 "SWITCHBOARD_REDIS_URL", redis.url(),
-                "SWITCHBOARD_TOKEN_SECRET", "mixed-cluster-secret",
+                "SWITCHBOARD_TOKEN_SECRET", "mixed-cluster-secret-of-at-least-32-bytes",
                 "SWITCHBOARD_PUBLISHER_KEY", KEY,
                 "SWITCHBOARD_STATS_INTERVAL_MS", "0",
                 "SWITCHBOARD_DEMO_INTERVAL_MS", "0");

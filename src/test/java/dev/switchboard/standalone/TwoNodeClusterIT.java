@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoNodeClusterIT {
 
-    private static final String SECRET = "cluster-secret";
+    private static final String SECRET = "cluster-secret-of-at-least-32-bytes";
     private static final String KEY = "publisher-key";
     private static final long NODE_TIMEOUT_MS = 1500;
     private static final long STATS_MS = 250;
