@@ -25,7 +25,7 @@ public final class Settings {
         TOKEN_SECRET("tokenSecret", "", "HS256 secret for ?token= JWTs (sub = user, exp), at least 32 bytes (a shorter one stops the start). Also keys guest tickets, so that they work on every node. Empty: HS256 tokens are refused."),
         // ---- identity and tokens (docs/security.md, "Identity and tokens")
         TOKEN_JWKS_URL("tokenJwksUrl", "", "URL of a JWKS (your OpenID Connect provider's jwks_uri): ?token= JWTs signed with RS256/RS384/RS512/PS256/ES256/ES384 are verified against its keys, picked by kid. Empty: off."),
-        TOKEN_JWKS_CACHE_MS("tokenJwksCacheMs", "300000", "How long fetched JWKS keys are used before they are fetched again; a token with an unknown kid fetches at once (at most once per 30 s), and while the URL is down the keys fetched last keep working."),
+        TOKEN_JWKS_CACHE_MS("tokenJwksCacheMs", "300000", "How long fetched JWKS keys are used before they are fetched again (at least 60000); a token with an unknown kid fetches at once (at most once per 30 s), and while the URL is down the keys fetched last keep working."),
         TOKEN_JWKS_TIMEOUT_MS("tokenJwksTimeoutMs", "2000", "Connect and read timeout of one JWKS fetch, in milliseconds."),
         TOKEN_AUDIENCE("tokenAudience", "", "When set, a token's aud must hold one of these values (comma-separated). Empty: aud is not checked."),
         TOKEN_ISSUER("tokenIssuer", "", "When set, a token's iss must be exactly this. Empty: iss is not checked."),
