@@ -95,7 +95,8 @@ public final class Hub {
         this.edits = new Edits(scan, texts, replies);
         this.reads = reads;
         this.topics = new Topics(membership, storage.log(), replies, stats,
-                settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage);
+                settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage,
+                Identity.patterns(settings.getList(Settings.Key.STATS_SUBSCRIBERS)));
         this.whispers = new Whispers(channels, storage.log(), storage.bus(), storage.presence(), storage.cursors(),
                 replies, texts, whisperReceipts, historySize);
         this.whisperReceipts = whisperReceipts;

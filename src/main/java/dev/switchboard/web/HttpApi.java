@@ -29,7 +29,8 @@ import java.util.Map;
  *   <li>{@code POST /api/topics/{topic}} with a JSON body and {@code Authorization: Bearer <publisherKey>} → 202
  *       {@code {"topic":…,"offset":…,"epoch":…}}</li>
  *   <li>{@code GET /api/topics/{topic}?since=N&limit=M} (same key) → 200 {@code {"topic":…,"epoch":…,"notifications":[…]}}</li>
- *   <li>{@code GET /api/health} → 200 {@code {"status":"UP"}} (or {@code DEGRADED} with a reason)</li>
+ *   <li>{@code GET /api/health} → 200 {@code {"status":"UP"}} (or {@code DEGRADED}); with the publisher key also
+ *       {@code backplane} (the reason) and {@code connections}</li>
  *   <li>{@code GET /api/stats} → 200 counters</li>
  * </ul>
  * Errors are JSON: {@code {"error":"bad_json","message":"…"}}.
@@ -57,7 +58,7 @@ public final class HttpApi {
     public Response handle(String method, String path, String authorization, Map<String, String> query, byte[] body) {
         String p = path == null || path.isEmpty() ? "/" : path;
         if (p.equals("/health")) {
-            return "GET".equals(method) ? health() : notAllowed("GET");
+            return "GET".equals(method) ? health(keyMatches(authorization)) : notAllowed("GET");
         }
         if (p.equals("/stats")) {
             return "GET".equals(method) ? stats() : notAllowed("GET");
@@ -82,18 +83,24 @@ public final class HttpApi {
     }
 
     private Response checkKey(String authorization) {
-        String key = switchboard.settings().get(Settings.Key.PUBLISHER_KEY);
-        if (key.isEmpty()) {
+        if (switchboard.settings().get(Settings.Key.PUBLISHER_KEY).isEmpty()) {
             return error(401, "unauthorized", "publishing over HTTP is disabled: set the publisherKey setting "
                     + "(system property switchboard.publisherKey or environment SWITCHBOARD_PUBLISHER_KEY) and send "
                     + "Authorization: Bearer <key>");
         }
-        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : "";
-        if (!MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
+        if (!keyMatches(authorization)) {
             return error(401, "unauthorized", "missing or wrong publisher key: send Authorization: Bearer <publisherKey>");
         }
         return null;
+    }
+
+    /** Whether {@code Authorization: Bearer <publisherKey>} was sent (never without a configured key). */
+    private boolean keyMatches(String authorization) {
+        String key = switchboard.settings().get(Settings.Key.PUBLISHER_KEY);
+        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : "";
+        return !key.isEmpty()
+                && MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
     }
 
     private Response publish(String topic, byte[] body) {
@@ -144,12 +151,17 @@ public final class HttpApi {
         }
     }
 
-    private Response health() {
+    /**
+     * UP or DEGRADED for anyone (load balancers); what is wrong with the backplane (hosts, errors) and the connection
+     * count only with the publisher key.
+     */
+    private Response health(boolean details) {
         String backplane = switchboard.health().toString();
         boolean up = "UP".equals(backplane);
-        JsonObjectBuilder body = Json.createObjectBuilder().add("status", up ? "UP" : "DEGRADED")
-                .add("backplane", backplane)
-                .add("connections", switchboard.stats().connections.get());
+        JsonObjectBuilder body = Json.createObjectBuilder().add("status", up ? "UP" : "DEGRADED");
+        if (details) {
+            body.add("backplane", backplane).add("connections", switchboard.stats().connections.get());
+        }
         return new Response(200, body.build().toString());
     }
 

@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoNodeClusterIT {
 
-    private static final String SECRET = "cluster-secret";
+    private static final String SECRET = "cluster-secret-of-at-least-32-bytes";
     private static final String KEY = "publisher-key";
     private static final long NODE_TIMEOUT_MS = 1500;
     private static final long STATS_MS = 250;
@@ -290,8 +290,8 @@ class TwoNodeClusterIT {
         String carol = unique("carol");
         try (WsClient first = guest(a, name); WsClient second = guest(b, name);
              WsClient c1 = user(a, "chat", carol); WsClient c2 = user(b, "chat", carol)) {
-            assertEquals(name, first.user());
-            assertEquals(name + "-2", second.user(), "the name is taken on the other node");
+            assertEquals("guest:" + name, first.user());
+            assertEquals("guest:" + name + "-2", second.user(), "the name is taken on the other node");
             WsClient c3 = WsClient.open(b.ws("ws/chat?token=" + Authenticator.sign(SECRET, carol,
                     Instant.now().plusSeconds(600))), Map.of());
             assertEquals(4429, c3.awaitClose(), "maxConnectionsPerUser=2 counts both nodes");
