@@ -69,7 +69,11 @@ public record Overview(String node, List<ConnectionView> connections, List<Chann
         List<String> rooms = new ArrayList<>();
         List<String> topics = new ArrayList<>();
         for (ChannelId id : c.subscriptions.keySet()) {
-            (id.kind() == ChannelId.Kind.ROOM ? rooms : topics).add(id.name());
+            if (id.kind() == ChannelId.Kind.ROOM) {
+                rooms.add(id.name());
+            } else if (id.kind() == ChannelId.Kind.TOPIC) {
+                topics.add(id.name());
+            } // a chat connection's own inbox (whispers) is not shown
         }
         rooms.sort(null);
         topics.sort(null);
