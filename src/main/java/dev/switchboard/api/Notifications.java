@@ -68,6 +68,11 @@ public final class Notifications {
         return publish(topic, Wire.toJsonValue(data));
     }
 
+    /** Publishes any object JSON-B can serialise with an explicit W3C {@code traceparent} (see above). */
+    public static CompletionStage<Appended> publish(String topic, Object data, String traceparent) {
+        return publish(topic, Wire.toJsonValue(data), traceparent);
+    }
+
     /** Publishes to the private topic {@code user:NAME}, which only that user may subscribe to. */
     public static CompletionStage<Appended> publishToUser(String user, Object data) {
         return publish(Names.userTopic(user), data);

@@ -6,6 +6,7 @@ import dev.switchboard.store.Bus;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Entry;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -103,11 +104,12 @@ final class Channels implements Bus.Listener {
             return;
         }
         String trace = Wire.traceOf(entry.json()); // null for nearly all: a look at one place of the text
+        Instant handedOver = trace == null ? null : Instant.now(); // before the sends: they may finish first
         Outgoing frame = new Outgoing(entry.json(), trace, trace == null ? 0 : System.nanoTime());
         int delivered = local.deliver(entry, frame);
         stats.messagesOut.add(delivered);
         if (trace != null) {
-            TraceLog.delivered(trace, node, channel, entry.offset(), delivered);
+            TraceLog.delivered(trace, node, channel, entry.offset(), delivered, handedOver);
         }
         if (channel.kind() == ChannelId.Kind.INBOX && delivered > 0) {
             inboxes.delivered(channel, entry); // must not block: this is the bus's thread

@@ -5,6 +5,7 @@ import dev.switchboard.store.ChannelId;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,12 +59,12 @@ public final class TraceLog {
         }
     }
 
-    /** This node's bus handed the entry to its local members. */
-    static void delivered(String trace, String node, ChannelId channel, long offset, int connections) {
+    /** This node's bus handed the entry to its local members {@code at} (taken before their sends began). */
+    static void delivered(String trace, String node, ChannelId channel, long offset, int connections, Instant at) {
         if (on()) {
             LOG.log(Level.DEBUG, "trace {0} delivered: node {1} {2} {3} offset {4} to {5} connections at {6}", trace,
-                    node, channel.kind().name().toLowerCase(java.util.Locale.ROOT), channel.name(),
-                    Long.toString(offset), Integer.toString(connections), Instant.now());
+                    node, channel.kind().name().toLowerCase(Locale.ROOT), channel.name(),
+                    Long.toString(offset), Integer.toString(connections), at);
         }
     }
 
