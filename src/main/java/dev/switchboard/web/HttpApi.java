@@ -54,20 +54,21 @@ public final class HttpApi {
         return switchboard.settings().getInt(Settings.Key.MAX_MESSAGE_BYTES);
     }
 
-    /**
-     * @param path  the part after {@code /api}, e.g. {@code /topics/orders}
-     * @param body  the request body, or null when it was larger than {@link #maxBodyBytes()}
-     */
+    /** {@link #serve} with the {@code Authorization} header as the only header. */
     public Response handle(String method, String path, String authorization, Map<String, String> query, byte[] body) {
-        return handle(method, path, name -> "Authorization".equalsIgnoreCase(name) ? authorization : null, query, body);
+        return serve(method, path, name -> "Authorization".equalsIgnoreCase(name) ? authorization : null, query, body);
     }
 
     /**
+     * One request, as the adapters copy it in.
+     *
+     * @param path   the part after {@code /api}, e.g. {@code /topics/orders}
      * @param header the request's headers by name (case-insensitive): {@code Authorization}, and {@code traceparent}
      *               on a publish (docs/tracing.md)
+     * @param body   the request body, or null when it was larger than {@link #maxBodyBytes()}
      */
-    public Response handle(String method, String path, Function<String, String> header, Map<String, String> query,
-                           byte[] body) {
+    public Response serve(String method, String path, Function<String, String> header, Map<String, String> query,
+                          byte[] body) {
         String p = path == null || path.isEmpty() ? "/" : path;
         String authorization = header.apply("Authorization");
         if (p.equals("/admin") || p.startsWith("/admin/")) {

@@ -74,7 +74,7 @@ class AdminTest {
             HttpApi api = new HttpApi(off);
             HttpApi.Response r = api.handle("GET", "/admin/overview", "Bearer anything", Map.of(), new byte[0]);
             assertEquals(404, r.status(), r.json());
-            assertEquals(404, api.handle("GET", "/admin/overview", (String) null, Map.of(), new byte[0]).status());
+            assertEquals(404, api.handle("GET", "/admin/overview", null, Map.of(), new byte[0]).status());
         }
     }
 
