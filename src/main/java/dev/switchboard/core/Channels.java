@@ -103,7 +103,8 @@ final class Channels implements Bus.Listener {
         if (local == null) {
             return;
         }
-        String trace = Wire.traceOf(entry.json()); // null for nearly all: a look at one place of the text
+        // Only notifications carry a trace (chat is not traced, docs/tracing.md); a look at one place of the text.
+        String trace = channel.kind() == ChannelId.Kind.TOPIC ? Wire.traceOf(entry.json()) : null;
         Instant handedOver = trace == null ? null : Instant.now(); // before the sends: they may finish first
         Outgoing frame = new Outgoing(entry.json(), trace, trace == null ? 0 : System.nanoTime());
         int delivered = local.deliver(entry, frame);
