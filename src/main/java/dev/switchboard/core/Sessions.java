@@ -15,6 +15,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,6 +97,7 @@ final class Sessions {
                 settings.getLong(Settings.Key.OUTBOX_MAX_BYTES), settings.getInt(Settings.Key.BATCH_MAX_BYTES));
         Connection c = new Connection(Ids.session(), who, addr, endpoint, transport, outbox, now,
                 rateLimit.bucket(now));
+        outbox.owner(c);
         connections.add(c);
         stats.connections.incrementAndGet();
         stats.connectionsOpened.increment();
@@ -235,5 +237,20 @@ final class Sessions {
 
     int count() {
         return connections.size();
+    }
+
+    /** The open connections (a live view; for the admin's {@link Overview}). */
+    Collection<Connection> all() {
+        return connections;
+    }
+
+    /** The open connection with this id on this node, or null. */
+    Connection find(String id) {
+        for (Connection c : connections) {
+            if (c.id().equals(id)) {
+                return c;
+            }
+        }
+        return null;
     }
 }

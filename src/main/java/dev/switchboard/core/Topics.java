@@ -67,13 +67,24 @@ final class Topics implements ChannelRules {
      * Throws {@link IllegalArgumentException} for a bad topic name; the stage fails with
      * {@link dev.switchboard.store.StoreUnavailableException} when it cannot be stored.
      */
-    CompletionStage<Appended> publish(String topic, JsonValue data) {
+    CompletionStage<Appended> publish(String topic, JsonValue data, Trace trace) {
         if (!Names.isTopic(topic)) {
             throw new IllegalArgumentException("bad topic name: " + Names.TOPIC_RULE);
         }
         stats.published.increment();
-        return log.append(ChannelId.topic(topic),
-                Replies.template(new ServerMessage.Notification(topic, 0L, replies.now(), data)), null);
+        CompletionStage<Appended> stored = log.append(ChannelId.topic(topic), Replies.template(
+                new ServerMessage.Notification(topic, 0L, trace == null ? null : trace.traceparent(), replies.now(),
+                        data)), null);
+        if (trace == null) {
+            return stored;
+        }
+        return stored.whenComplete((appended, failure) -> {
+            if (failure == null) {
+                TraceLog.stored(trace.traceparent(), topic, appended.entry().offset(), trace.acceptedNanos());
+            } else {
+                TraceLog.notStored(trace.traceparent(), topic, failure);
+            }
+        });
     }
 
     /** Stored notifications of a topic after an offset (the HTTP API's GET). */

@@ -6,6 +6,7 @@ import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Jsons;
 import dev.switchboard.testing.NodeProcess;
 import dev.switchboard.testing.Poll;
+import dev.switchboard.testing.Processes;
 import dev.switchboard.testing.RedisServer;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.Json;
@@ -59,14 +60,7 @@ class TwoNodeClusterIT {
 
     @AfterAll
     static void stopCluster() {
-        for (NodeProcess node : new NodeProcess[] {a, b}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        if (redis != null) {
-            redis.close();
-        }
+        Processes.closeAll(a, b, redis);
     }
 
     /** Starts the nodes side by side, then waits for each. */
