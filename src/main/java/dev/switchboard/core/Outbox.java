@@ -2,6 +2,8 @@ package dev.switchboard.core;
 
 import dev.switchboard.protocol.CloseCode;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,6 +43,7 @@ public final class Outbox {
 
     /** How long a close waits for a write in flight that makes no progress before the connection is aborted. */
     public static final long CLOSE_WAIT_MS = 2000;
+    private static final Logger LOG = System.getLogger(Outbox.class.getName());
     private static final long NONE = -1;
     /** The work item "send a ping" (compared by identity). */
     private static final Object PING = new Object();
@@ -73,6 +76,8 @@ public final class Outbox {
     /** The thread currently inside transport.send, to turn a completion on that same thread into a loop. */
     private long sendingThread = NONE; // a thread id, not a Thread: no reference store (G1 card) per send
     private boolean completedInline;
+    /** Whose queue this is, for log lines (the connection, once it exists); set before anything is queued. */
+    private volatile Object owner = "a connection";
 
     public Outbox(Transport transport, Executor sender, Stats stats, int maxFrames, long maxBytes, int batchMaxBytes) {
         this(transport, sender, stats, maxFrames, maxBytes, batchMaxBytes, CLOSE_WAIT_MS);
@@ -89,6 +94,19 @@ public final class Outbox {
         this.closeWaitMs = closeWaitMs;
     }
 
+    /** Names the queue's connection in log lines. */
+    void owner(Object connection) {
+        this.owner = connection;
+    }
+
+    /** Frames and UTF-8 bytes waiting (the one in flight not counted): the admin view's queue depth. */
+    public synchronized Depth depth() {
+        return new Depth(queue.size(), queuedBytes, sending);
+    }
+
+    /** A queue's depth at one moment. */
+    public record Depth(int frames, long bytes, boolean sending) {}
+
     /** Queues one frame (JSON text of one object). Returns false if the connection is closed or just overflowed. */
     public boolean offer(String json) {
         return offer(new Outgoing(json));
@@ -97,6 +115,7 @@ public final class Outbox {
     /** Queues one frame that may be queued for other connections too (a room's message). */
     public boolean offer(Outgoing frame) {
         int length = frame.bytes();
+        boolean overflowed = false;
         synchronized (this) {
             if (closed || finishing) {
                 return false;
@@ -115,15 +134,16 @@ public final class Outbox {
             } else {
                 stats.dropped.add(queue.size() + 1L);
                 dropQueue();
-                frame = null;
+                overflowed = true;
             }
         }
-        if (frame == null) {
+        if (overflowed) {
+            LOG.log(Level.INFO, "{0}: outbound queue overflowed{1}; closing with 4001", owner,
+                    frame.trace() == null ? "" : " at the message of trace " + frame.trace());
             slowConsumer();
             return false;
         }
-        Outgoing first = frame;
-        schedule(() -> run(first));
+        schedule(() -> run(frame));
         return true;
     }
 
@@ -327,14 +347,21 @@ public final class Outbox {
         StringBuilder out = new StringBuilder((int) Math.min(batchMaxBytes, queuedBytes + firstBytes + queue.size() + 1));
         out.append(first.text());
         int bytes = firstBytes;
+        Outgoing traced = first.trace() != null ? first : null; // the earliest traced frame: what send lines measure from
+        String traces = first.trace();
         Outgoing next;
         while ((next = queue.peekFirst()) != null && bytes + 1 + next.bytes() <= batchMaxBytes) {
             queue.pollFirst();
             queuedBytes -= next.bytes();
             bytes += 1 + next.bytes();
             out.append('\n').append(next.text());
+            if (next.trace() != null) {
+                traced = traced == null ? next : traced;
+                traces = traces == null ? next.trace() : traces + " " + next.trace();
+            }
         }
-        return new Outgoing(out.toString());
+        return traced == null ? new Outgoing(out.toString())
+                : new Outgoing(out.toString(), traces, traced.bornNanos());
     }
 
     /**
@@ -358,7 +385,11 @@ public final class Outbox {
                 sendingThread = Thread.currentThread().getId();
                 completedInline = false;
             }
-            transport.send((Outgoing) work, this::sent);
+            Outgoing inFlight = (Outgoing) work;
+            transport.send(inFlight, inFlight.trace() == null ? this::sent : failure -> {
+                TraceLog.sent(inFlight, owner, failure);
+                sent(failure);
+            });
             synchronized (this) {
                 sendingThread = NONE;
                 if (!completedInline) {

@@ -22,6 +22,7 @@ import java.util.Map;
 final class PageServer implements AutoCloseable {
 
     static final String PUBLISHER_KEY = "test-key";
+    static final String ADMIN_KEY = "test-admin-key-0123456789";
 
     private final Settings settings;
     private final Path webRoot;
@@ -41,6 +42,7 @@ final class PageServer implements AutoCloseable {
         }
         PageServer server = new PageServer(Settings.of(Map.of(
                 "publisherKey", PUBLISHER_KEY,
+                "adminKey", ADMIN_KEY,
                 "shutdownGraceMs", "200")), webRoot);
         server.startOn(0);
         return server;
