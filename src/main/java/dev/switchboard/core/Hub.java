@@ -55,6 +55,7 @@ public final class Hub {
     private final Channels channels;
     private final Rooms rooms;
     private final Topics topics;
+    private final TableSnapshots tables;
     private final Whispers whispers;
     private final Edits edits;
     private final ReadState reads;
@@ -94,7 +95,9 @@ public final class Hub {
                 settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage);
         this.edits = new Edits(scan, texts, replies);
         this.reads = reads;
-        this.topics = new Topics(membership, storage.log(), replies, stats,
+        // a snapshot's rows may take half of a connection's outbox: the reply must fit beside what is queued
+        this.tables = new TableSnapshots(membership, storage.log(), settings.getLong(Settings.Key.OUTBOX_MAX_BYTES) / 2);
+        this.topics = new Topics(membership, tables, storage.log(), replies, stats,
                 settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage);
         this.whispers = new Whispers(channels, storage.log(), storage.bus(), storage.presence(), storage.cursors(),
                 replies, texts, whisperReceipts, historySize);
@@ -280,6 +283,24 @@ public final class Hub {
         return topics.publish(topic, data);
     }
 
+    /**
+     * The database relay's publish (see {@link dev.switchboard.db.TopicSink}): like {@link #publish}, also to
+     * {@code table:} topics, stored once per {@code dedupKey} within the topic's history.
+     */
+    public CompletionStage<Appended> relayed(String topic, JsonValue data, String dedupKey) {
+        return topics.relayed(topic, data, dedupKey);
+    }
+
+    /** A topic's newest offset (0 when empty). May block (a store read). */
+    public long head(String topic) {
+        return topics.head(topic);
+    }
+
+    /** The database's watched tables: topics {@code table:NAME} and their snapshots (none until this is called). */
+    public void tables(TableSource source) {
+        tables.source(source);
+    }
+
     /** Stored notifications of a topic after an offset (the HTTP API's GET). */
     public Slice notifications(String topic, long after, int limit) {
         return topics.notifications(topic, after, limit);
@@ -329,6 +350,7 @@ public final class Hub {
             }
         }
         sessions.closeAll(CloseCode.GOING_AWAY, "server shutting down");
+        tables.shutdown();
         storage.close();
         if (ownSender != null) {
             ownSender.shutdown();
