@@ -11,10 +11,13 @@ import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Appended;
 import jakarta.json.JsonValue;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 
 /**
  * The database wired into a running Switchboard (issue 16): the relay publishes through the hub's topic logs with
@@ -26,6 +29,7 @@ public final class LiveDatabase implements TableSource, AutoCloseable {
 
     /** The cluster's lease of the relay: one node relays, another takes over when it stops renewing. */
     static final String RELAY_ROLE = "db-relay";
+    private static final Logger LOG = System.getLogger(LiveDatabase.class.getName());
     /** Shortest lease: a relay renews it before every batch and at least every dbPollMs. */
     static final long MIN_LEASE_MS = 3_000;
 
@@ -62,7 +66,7 @@ public final class LiveDatabase implements TableSource, AutoCloseable {
                 return hub.head(topic);
             }
         };
-        Database database = Database.start(config, sink, () -> hub.cluster().lead(RELAY_ROLE, leaseMs));
+        Database database = Database.start(config, sink, new Lease(hub, leaseMs));
         LiveDatabase live = new LiveDatabase(hub, database, config.snapshotLimit(),
                 settings.getInt(Settings.Key.HISTORY_SIZE));
         hub.tables(live);
@@ -124,6 +128,30 @@ public final class LiveDatabase implements TableSource, AutoCloseable {
      */
     public CompletionStage<Appended> published(String topic, JsonValue data, long outboxId, long headBefore) {
         return lookups.published(topic, data, outboxId, headBefore);
+    }
+
+    /** Whether this node relays: the cluster's lease, taken or renewed on every call; a change is logged. */
+    private static final class Lease implements BooleanSupplier {
+        private final Hub hub;
+        private final long ttlMs;
+        private boolean held; // the relay thread's only
+
+        Lease(Hub hub, long ttlMs) {
+            this.hub = hub;
+            this.ttlMs = ttlMs;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            boolean now = hub.cluster().lead(RELAY_ROLE, ttlMs);
+            if (now != held) {
+                LOG.log(Level.INFO, now ? "this node relays the database''s changes now (lease {0}, {1} ms)"
+                        : "this node no longer relays the database''s changes (lease {0} held elsewhere or the "
+                        + "store is away)", RELAY_ROLE, Long.toString(ttlMs));
+                held = now;
+            }
+            return now;
+        }
     }
 
     @Override
