@@ -276,7 +276,8 @@ public final class Hub {
 
     /**
      * Publishes a notification to a topic on every node: stored (offset, history) and delivered to every
-     * subscriber. Throws {@link IllegalArgumentException} for a bad topic name; the stage fails with
+     * subscriber. Throws {@link IllegalArgumentException} for a bad topic name or a {@code table:} topic (the database
+     * relay's, see {@link #relayed}); the stage fails with
      * {@link dev.switchboard.store.StoreUnavailableException} when it cannot be stored.
      */
     public CompletionStage<Appended> publish(String topic, JsonValue data) {

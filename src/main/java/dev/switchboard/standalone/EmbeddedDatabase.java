@@ -68,7 +68,7 @@ final class EmbeddedDatabase implements AutoCloseable {
     void startWriter() {
         writer = DemoTable.start(DbConfig.from(settings), settings.getLong(Key.DEMO_INTERVAL_MS));
         LOG.log(Level.INFO, "embedded H2 database {0}: table {1} changes every {2} ms (topic table:{1}; set dbUrl to "
-                + "watch your own database)", URL, DemoTable.NAME, settings.getLong(Key.DEMO_INTERVAL_MS));
+                + "watch your own database)", URL, DemoTable.NAME, settings.get(Key.DEMO_INTERVAL_MS));
     }
 
     @Override
