@@ -154,9 +154,9 @@ public final class LiveDatabase implements TableSource, AutoCloseable {
         }
     }
 
+    /** Snapshots asked for from now on fail as unavailable (clients try again, elsewhere or later). */
     @Override
     public void close() {
-        hub.tables(TableSource.NONE);
         lookups.close();
         database.close();
     }

@@ -134,6 +134,7 @@ public final class Database implements AutoCloseable {
         if (!tables.contains(table)) {
             throw new IllegalArgumentException("table " + table + " is not watched (dbWatch)");
         }
+        requireRunning();
         try {
             return relay.snapshot(WatchedTable.TOPIC_PREFIX + table, Math.max(0, Math.min(limit, config.snapshotLimit())),
                     maxBytes);
@@ -158,6 +159,7 @@ public final class Database implements AutoCloseable {
      *                                      relay lock for {@link Relay#SNAPSHOT_LOCK_WAIT_MS}
      */
     public void flush() {
+        requireRunning();
         try {
             if (!relay.flush(Relay.SNAPSHOT_LOCK_WAIT_MS)) {
                 throw new DatabaseUnavailableException("another relay held the relay lock for "
@@ -166,6 +168,13 @@ public final class Database implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             throw e instanceof DatabaseUnavailableException d ? d
                     : new DatabaseUnavailableException("could not publish the outbox: " + e.getMessage(), e);
+        }
+    }
+
+    /** After {@link #close} nothing opens connections again. */
+    private void requireRunning() {
+        if (!running) {
+            throw new DatabaseUnavailableException("the database side is closed (shutting down)", null);
         }
     }
 
