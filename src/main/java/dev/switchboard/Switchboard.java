@@ -44,6 +44,8 @@ public final class Switchboard implements AutoCloseable {
     private final Admission admission;
     private final Hub hub;
     private final Feeds feeds;
+    /** The database (table topics, outbox) when dbUrl or dbDataSource is set; else null. */
+    private volatile LiveDatabase database;
     private volatile boolean closed;
 
     private Switchboard(Settings settings) {
@@ -69,6 +71,12 @@ public final class Switchboard implements AutoCloseable {
     public static Switchboard start(Settings settings) {
         Switchboard sb = new Switchboard(settings);
         sb.hub.start();
+        try {
+            sb.database = LiveDatabase.start(settings, sb.hub); // after the hub: its relay publishes at once
+        } catch (RuntimeException e) {
+            sb.hub.shutdown(0);
+            throw e;
+        }
         sb.feeds.start();
         running = sb;
         LOG.log(Level.INFO, "Switchboard started ({0}): {1}", sb.storage.getClass().getSimpleName(), settings);
@@ -104,6 +112,10 @@ public final class Switchboard implements AutoCloseable {
             }
         }
         feeds.close();
+        LiveDatabase db = database;
+        if (db != null) {
+            db.close(); // before the hub: the relay must not publish into a closed store
+        }
         hub.shutdown(settings.getLong(Settings.Key.SHUTDOWN_GRACE_MS));
         LOG.log(Level.INFO, "Switchboard stopped");
     }
@@ -132,6 +144,11 @@ public final class Switchboard implements AutoCloseable {
     /** The handshake decision (origin, identity) shared by every adapter. */
     public Admission admission() {
         return admission;
+    }
+
+    /** The database side (watched tables, outbox), or null when no database is configured. */
+    public LiveDatabase database() {
+        return database;
     }
 
     /** The storage's health: UP, or DEGRADED with a reason. */

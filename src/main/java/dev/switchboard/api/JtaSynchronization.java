@@ -12,31 +12,47 @@ final class JtaSynchronization implements Synchronization {
 
     private static final String REGISTRY = "java:comp/TransactionSynchronizationRegistry";
 
+    private final Runnable beforeCommit;
     private final Runnable onCommit;
     private final Runnable onRollback;
 
-    private JtaSynchronization(Runnable onCommit, Runnable onRollback) {
+    private JtaSynchronization(Runnable beforeCommit, Runnable onCommit, Runnable onRollback) {
+        this.beforeCommit = beforeCommit;
         this.onCommit = onCommit;
         this.onRollback = onRollback;
     }
 
-    static boolean register(Runnable onCommit, Runnable onRollback) {
-        TransactionSynchronizationRegistry registry;
-        try {
-            registry = (TransactionSynchronizationRegistry) new InitialContext().lookup(REGISTRY);
-        } catch (NamingException e) {
+    static boolean register(Runnable beforeCommit, Runnable onCommit, Runnable onRollback) {
+        TransactionSynchronizationRegistry registry = registry();
+        if (registry == null || !active(registry)) {
             return false;
         }
-        int status = registry.getTransactionStatus();
-        if (status != Status.STATUS_ACTIVE && status != Status.STATUS_MARKED_ROLLBACK) {
-            return false;
-        }
-        registry.registerInterposedSynchronization(new JtaSynchronization(onCommit, onRollback));
+        registry.registerInterposedSynchronization(new JtaSynchronization(beforeCommit, onCommit, onRollback));
         return true;
     }
 
+    static boolean active() {
+        TransactionSynchronizationRegistry registry = registry();
+        return registry != null && active(registry);
+    }
+
+    private static boolean active(TransactionSynchronizationRegistry registry) {
+        int status = registry.getTransactionStatus();
+        return status == Status.STATUS_ACTIVE || status == Status.STATUS_MARKED_ROLLBACK;
+    }
+
+    private static TransactionSynchronizationRegistry registry() {
+        try {
+            return (TransactionSynchronizationRegistry) new InitialContext().lookup(REGISTRY);
+        } catch (NamingException e) {
+            return null;
+        }
+    }
+
+    /** Must not throw: an exception here rolls the transaction back. */
     @Override
     public void beforeCompletion() {
+        beforeCommit.run();
     }
 
     @Override

@@ -20,13 +20,33 @@ final class Transactions {
      * Returns false, running nothing, when there is no active transaction.
      */
     static boolean afterCommit(Runnable onCommit, Runnable onRollback) {
+        return around(() -> { }, onCommit, onRollback);
+    }
+
+    /**
+     * As {@link #afterCommit}, running {@code beforeCommit} (which must not throw) just before the transaction
+     * completes.
+     */
+    static boolean around(Runnable beforeCommit, Runnable onCommit, Runnable onRollback) {
         if (!JTA_PRESENT) {
             return false;
         }
         try {
-            return JtaSynchronization.register(onCommit, onRollback);
+            return JtaSynchronization.register(beforeCommit, onCommit, onRollback);
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.DEBUG, "no JTA transaction available: {0}", e.toString());
+            return false;
+        }
+    }
+
+    /** Whether the caller is in an active JTA transaction. */
+    static boolean active() {
+        if (!JTA_PRESENT) {
+            return false;
+        }
+        try {
+            return JtaSynchronization.active();
+        } catch (RuntimeException | LinkageError e) {
             return false;
         }
     }

@@ -55,6 +55,7 @@ public final class Hub {
     private final Channels channels;
     private final Rooms rooms;
     private final Topics topics;
+    private final TableSnapshots tables;
     private final Whispers whispers;
     private final Edits edits;
     private final ReadState reads;
@@ -96,7 +97,9 @@ public final class Hub {
                 settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage);
         this.edits = new Edits(scan, storage.log(), texts, replies);
         this.reads = reads;
-        this.topics = new Topics(membership, storage.log(), replies, stats,
+        // a snapshot's rows may take half of a connection's outbox: the reply must fit beside what is queued
+        this.tables = new TableSnapshots(membership, storage.log(), settings.getLong(Settings.Key.OUTBOX_MAX_BYTES) / 2);
+        this.topics = new Topics(membership, tables, storage.log(), replies, stats,
                 settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage,
                 Identity.patterns(settings.getList(Settings.Key.STATS_SUBSCRIBERS)));
         this.whispers = new Whispers(channels, storage.log(), storage.bus(), storage.presence(), storage.cursors(),
@@ -282,7 +285,8 @@ public final class Hub {
 
     /**
      * Publishes a notification to a topic on every node: stored (offset, history) and delivered to every
-     * subscriber. Throws {@link IllegalArgumentException} for a bad topic name; the stage fails with
+     * subscriber. Throws {@link IllegalArgumentException} for a bad topic name or a {@code table:} topic (the database
+     * relay's, see {@link #relayed}); the stage fails with
      * {@link dev.switchboard.store.StoreUnavailableException} when it cannot be stored.
      */
     public CompletionStage<Appended> publish(String topic, JsonValue data) {
@@ -295,6 +299,24 @@ public final class Hub {
      */
     public CompletionStage<Appended> publish(String topic, JsonValue data, Trace trace) {
         return topics.publish(topic, data, trace);
+    }
+
+    /**
+     * The database relay's publish (see {@link dev.switchboard.db.TopicSink}): like {@link #publish}, also to
+     * {@code table:} topics, stored once per {@code dedupKey} within the topic's history.
+     */
+    public CompletionStage<Appended> relayed(String topic, JsonValue data, String dedupKey) {
+        return topics.relayed(topic, data, dedupKey);
+    }
+
+    /** A topic's newest offset (0 when empty). May block (a store read). */
+    public long head(String topic) {
+        return topics.head(topic);
+    }
+
+    /** The database's watched tables: topics {@code table:NAME} and their snapshots (none until this is called). */
+    public void tables(TableSource source) {
+        tables.source(source);
     }
 
     /** Stored notifications of a topic after an offset (the HTTP API's GET). */
@@ -346,6 +368,7 @@ public final class Hub {
             }
         }
         sessions.closeAll(CloseCode.GOING_AWAY, "server shutting down");
+        tables.shutdown();
         storage.close();
         if (ownSender != null) {
             ownSender.shutdown();

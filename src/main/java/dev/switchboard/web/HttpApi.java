@@ -9,7 +9,9 @@ import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.Switchboard;
 import dev.switchboard.core.Trace;
 import dev.switchboard.protocol.Wire;
+import dev.switchboard.LiveDatabase;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -34,6 +36,7 @@ import java.util.function.Function;
  *       {@code backplane} (the reason) and {@code connections}</li>
  *   <li>{@code GET /api/stats} → 200 counters</li>
  *   <li>{@code /api/admin/*} with {@code Authorization: Bearer <adminKey>}: the admin view ({@link AdminApi})</li>
+ *   <li>{@code GET /api/tables} → 200 the watched database tables (no key needed)</li>
  * </ul>
  * Errors are JSON: {@code {"error":"bad_json","message":"…"}}.
  */
@@ -81,6 +84,9 @@ public final class HttpApi {
         if (p.equals("/stats")) {
             return "GET".equals(method) ? stats() : notAllowed("GET");
         }
+        if (p.equals("/tables")) {
+            return "GET".equals(method) ? tables() : notAllowed("GET");
+        }
         if (p.startsWith("/topics/")) {
             String topic = p.substring("/topics/".length());
             Response refused = checkKey(authorization);
@@ -90,6 +96,9 @@ public final class HttpApi {
             if (!Names.isTopic(topic)) {
                 return error(400, "invalid", "bad topic name: 1-64 letters, digits, '_', '.' or '-', optionally "
                         + "followed by ':' and a name (user:NAME)");
+            }
+            if ("POST".equals(method) && Names.isTableTopic(topic)) {
+                return error(403, "forbidden", Names.TABLE_RULE);
             }
             return switch (method) {
                 case "POST" -> publish(topic, body, header.apply("traceparent"));
@@ -168,6 +177,20 @@ public final class HttpApi {
         } catch (StoreUnavailableException e) {
             return error(503, "unavailable", "history cannot be read right now: " + e.getMessage());
         }
+    }
+
+    /**
+     * The watched database tables, for pages that show them: {@code {"tables":[{"name":"orders","topic":"table:orders",
+     * "key":["id"]}]}}. No key needed: whoever may subscribe to the topics may know their names.
+     */
+    private Response tables() {
+        JsonArrayBuilder tables = Json.createArrayBuilder();
+        LiveDatabase db = switchboard.database();
+        for (String table : db == null ? List.<String>of() : db.tables()) {
+            tables.add(Json.createObjectBuilder().add("name", table).add("topic", Names.TABLE_TOPIC_PREFIX + table)
+                    .add("key", Json.createArrayBuilder(db.key(table))));
+        }
+        return new Response(200, Json.createObjectBuilder().add("tables", tables).build().toString());
     }
 
     /**
