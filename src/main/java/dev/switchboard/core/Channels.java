@@ -30,14 +30,16 @@ final class Channels implements Bus.Listener {
     private final Stats stats;
     /** Where a membership continues when the bus subscribed later (not on the bus's thread: it reads the store). */
     private final Executor worker;
+    private final SendSamples samples;
 
     /** Told when an inbox entry (a whisper) was handed to at least one of the inbox owner's connections here. */
     interface InboxDelivery {
         void delivered(ChannelId inbox, Entry entry);
     }
 
-    Channels(Bus bus, InboxDelivery inboxes, Stats stats, Executor worker) {
+    Channels(Bus bus, InboxDelivery inboxes, Stats stats, Executor worker, SendSamples samples) {
         this.bus = bus;
+        this.samples = samples;
         this.inboxes = inboxes;
         this.stats = stats;
         this.worker = worker;
@@ -97,7 +99,9 @@ final class Channels implements Bus.Listener {
         if (local == null) {
             return;
         }
-        int delivered = local.deliver(entry);
+        Outgoing frame = new Outgoing(entry.json());
+        frame.sample = samples.match(channel, entry.offset());
+        int delivered = local.deliver(entry, frame);
         stats.messagesOut.add(delivered);
         if (channel.kind() == ChannelId.Kind.INBOX && delivered > 0) {
             inboxes.delivered(channel, entry); // must not block: this is the bus's thread
@@ -134,6 +138,11 @@ final class Channels implements Bus.Listener {
                 sub.connection.close(CloseCode.SERVER_ERROR, "the history of " + channel.name() + " was lost; reconnect");
             }
         }
+    }
+
+    /** Whether the channel has members on this node. */
+    boolean has(ChannelId id) {
+        return channels.containsKey(id);
     }
 
     /** Rooms or topics with members on this node. */

@@ -14,6 +14,7 @@ import dev.switchboard.store.Appended;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Cluster;
 import dev.switchboard.store.Health;
+import dev.switchboard.store.Log;
 import dev.switchboard.store.Slice;
 import dev.switchboard.store.Storage;
 import jakarta.json.JsonValue;
@@ -85,16 +86,18 @@ public final class Hub {
         // a scan reads a few pages' worth at a time: one read answers a join when edits and reactions are few
         LogScan scan = new LogScan(storage.log(), historySize, Math.max(64, 2 * historyPage));
         WhisperReceipts whisperReceipts = new WhisperReceipts(storage.bus(), storage.cursors(), scan, replies);
-        this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker);
-        Membership membership = new Membership(channels, new Recovery(storage.log(), historySize), replies);
-        Texts texts = new Texts(storage.log(), replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
+        SendSamples samples = new SendSamples(stats);
+        this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker, samples);
+        Log appends = samples.log(storage.log(), channels::has); // what the core appends is timed on a sample
+        Membership membership = new Membership(channels, new Recovery(storage.log(), historySize), replies, stats);
+        Texts texts = new Texts(appends, replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
         Receipts receipts = new Receipts(storage.bus(), (ms, task) -> scheduler.schedule(task, ms, TimeUnit.MILLISECONDS));
         ReadState reads = new ReadState(storage.cursors(), channels, storage.log(), receipts, replies, historySize);
         this.rooms = new Rooms(membership, scan, storage.bus(), storage.presence(), replies, texts, reads,
                 settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage);
         this.edits = new Edits(scan, texts, replies);
         this.reads = reads;
-        this.topics = new Topics(membership, storage.log(), replies, stats,
+        this.topics = new Topics(membership, appends, replies, stats,
                 settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage);
         this.whispers = new Whispers(channels, storage.log(), storage.bus(), storage.presence(), storage.cursors(),
                 replies, texts, whisperReceipts, historySize);
@@ -297,6 +300,16 @@ public final class Hub {
 
     public int connectionCount() {
         return sessions.count();
+    }
+
+    /** Open connections by endpoint and what waits in their outboxes, counted now (metrics; O(connections)). */
+    public Load load() {
+        return sessions.load();
+    }
+
+    /** Bytes of history the store holds for this node, or -1 where it cannot tell (see {@code Log.historyBytes}). */
+    public long historyBytes() {
+        return storage.log().historyBytes();
     }
 
     // ------------------------------------------------------------------------------------------ housekeeping

@@ -21,9 +21,11 @@ final class Membership {
     private final Channels channels;
     private final Recovery recovery;
     private final Replies replies;
+    private final Stats stats;
 
-    Membership(Channels channels, Recovery recovery, Replies replies) {
+    Membership(Channels channels, Recovery recovery, Replies replies, Stats stats) {
         this.channels = channels;
+        this.stats = stats;
         this.recovery = recovery;
         this.replies = replies;
     }
@@ -58,6 +60,7 @@ final class Membership {
             Recovery.Result result = recovery.recover(sub.channel, since, rules);
             sub.activate(rules.reply(sub, result, since != null, ref), result.slice().head());
             c.engaged = true;
+            (sub.channel.kind() == ChannelId.Kind.ROOM ? stats.roomJoins : stats.topicSubscribes).increment();
         } catch (StoreUnavailableException e) {
             fail(c, rules, sub, ref);
         }

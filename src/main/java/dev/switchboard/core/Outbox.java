@@ -135,6 +135,11 @@ public final class Outbox {
         finisher = null;
     }
 
+    /** Frames and UTF-8 bytes waiting (not counting the send in flight). */
+    public synchronized long[] queued() {
+        return new long[] {queue.size(), queuedBytes};
+    }
+
     /** True when nothing is queued or in flight. */
     public synchronized boolean idle() {
         return queue.isEmpty() && !sending;
@@ -207,15 +212,19 @@ public final class Outbox {
         StringBuilder out = new StringBuilder((int) Math.min(batchMaxBytes, queuedBytes + firstBytes + queue.size() + 1));
         out.append(first.text());
         int bytes = firstBytes;
+        SendSamples.Sample sample = first.sample;
         Outgoing next;
         while ((next = queue.peekFirst()) != null && bytes + 1 + next.bytes() <= batchMaxBytes) {
             queue.pollFirst();
             queuedBytes -= next.bytes();
             bytes += 1 + next.bytes();
             out.append('\n').append(next.text());
+            sample = sample != null ? sample : next.sample;
         }
         stats.framesOut.increment();
-        return new Outgoing(out.toString());
+        Outgoing batch = new Outgoing(out.toString());
+        batch.sample = sample; // the batch's send is that frame's send
+        return batch;
     }
 
     private void sendLoop(Outgoing batch) {
@@ -225,7 +234,13 @@ public final class Outbox {
                 sendingThread = Thread.currentThread().getId();
                 completedInline = false;
             }
-            transport.send(batch, this::sent);
+            SendSamples.Sample sample = batch.sample;
+            transport.send(batch, sample == null ? this::sent : failure -> {
+                if (failure == null) {
+                    sample.sent();
+                }
+                sent(failure);
+            });
             synchronized (this) {
                 sendingThread = NONE;
                 if (!completedInline) {

@@ -32,6 +32,7 @@ public final class Settings {
         HEARTBEAT_MS("heartbeatMs", "25000", "Interval of server pings; a connection that answers none for two intervals is closed with 4002."),
         IDLE_TIMEOUT_MS("idleTimeoutMs", "60000", "A connection that has not joined a room or subscribed to a topic by then is closed (4408)."),
         PUBLISHER_KEY("publisherKey", "", "Bearer key for the HTTP publish API. Empty: HTTP publishing is refused."),
+        METRICS_KEY("metricsKey", "", "Bearer key for GET /api/metrics (Prometheus text), for a scraper that must not publish; the publisherKey opens it too. Both empty: metrics are refused."),
         REDIS_URL("redisUrl", "", "redis://[user:password@]host:port[/db] (rediss:// with TLS) of the shared store for a cluster; redis-cluster://host:port,host:port,... (rediss-cluster://) for a Redis Cluster, by some of its nodes; redis-sentinel://host:port,.../MASTER[/db] for a master watched by Redis Sentinel. Empty: in-memory, one node."),
         REDIS_TIMEOUT_MS("redisTimeoutMs", "2000", "Connect and command timeout for Redis, in milliseconds (with redisUrl)."),
         REDIS_BATCH_SIZE("redisBatchSize", "256", "Appends, signals and cursors sent to Redis in one pipeline by the writer thread (with redisUrl)."),
@@ -202,7 +203,7 @@ public final class Settings {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<Key, String> e : values.entrySet()) {
             boolean secret = e.getKey() == Key.TOKEN_SECRET || e.getKey() == Key.PUBLISHER_KEY
-                    || e.getKey() == Key.DB_PASSWORD;
+                    || e.getKey() == Key.METRICS_KEY || e.getKey() == Key.DB_PASSWORD;
             String shown = secret && !e.getValue().isEmpty() ? "****"
                     : e.getKey() == Key.DB_URL ? URL_PASSWORD.matcher(e.getValue()).replaceAll("$1****")
                     : e.getValue();

@@ -35,7 +35,7 @@ public class ApiServlet extends HttpServlet {
         HttpApi.Response answer = api.handle(request.getMethod(), request.getPathInfo(),
                 request.getHeader("Authorization"), query, body);
         response.setStatus(answer.status());
-        response.setContentType("application/json");
+        response.setContentType(answer.contentType());
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
         response.getOutputStream().write(answer.json().getBytes(StandardCharsets.UTF_8));

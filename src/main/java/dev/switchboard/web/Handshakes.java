@@ -73,7 +73,7 @@ public final class Handshakes {
      * e.g. {@code {"error":"forbidden","message":"origin not allowed"}}.
      */
     public byte[] refused(Object address, String origin, Admission.Decision decision) {
-        stats.connectionsRefused.increment();
+        stats.refused(decision.closeCode());
         LOG.log(Level.INFO, "refused handshake from {0} (origin {1}): {2}", address, origin, decision.reason());
         return HttpApi.error(decision.status(), "forbidden", decision.reason()).json().getBytes(StandardCharsets.UTF_8);
     }

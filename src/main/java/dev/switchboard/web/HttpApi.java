@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.metrics.SwitchboardMetrics;
 import dev.switchboard.store.Appended;
 import dev.switchboard.store.Entry;
 import dev.switchboard.protocol.Names;
@@ -31,13 +32,19 @@ import java.util.Map;
  *   <li>{@code GET /api/topics/{topic}?since=N&limit=M} (same key) → 200 {@code {"topic":…,"epoch":…,"notifications":[…]}}</li>
  *   <li>{@code GET /api/health} → 200 {@code {"status":"UP"}} (or {@code DEGRADED} with a reason)</li>
  *   <li>{@code GET /api/stats} → 200 counters</li>
+ *   <li>{@code GET /api/metrics} with {@code Authorization: Bearer <metricsKey or publisherKey>} → 200 Prometheus
+ *       text ({@link SwitchboardMetrics#CONTENT_TYPE})</li>
  * </ul>
  * Errors are JSON: {@code {"error":"bad_json","message":"…"}}.
  */
 public final class HttpApi {
 
-    /** A response: status and JSON body. */
-    public record Response(int status, String json) {}
+    /** A response: status, body and its content type (JSON unless said otherwise). */
+    public record Response(int status, String json, String contentType) {
+        public Response(int status, String json) {
+            this(status, json, "application/json");
+        }
+    }
 
     private final Switchboard switchboard;
 
@@ -61,6 +68,9 @@ public final class HttpApi {
         }
         if (p.equals("/stats")) {
             return "GET".equals(method) ? stats() : notAllowed("GET");
+        }
+        if (p.equals("/metrics")) {
+            return "GET".equals(method) ? metrics(authorization) : notAllowed("GET");
         }
         if (p.startsWith("/topics/")) {
             String topic = p.substring("/topics/".length());
@@ -88,12 +98,32 @@ public final class HttpApi {
                     + "(system property switchboard.publisherKey or environment SWITCHBOARD_PUBLISHER_KEY) and send "
                     + "Authorization: Bearer <key>");
         }
-        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : "";
-        if (!MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
+        if (!bearer(authorization, key)) {
             return error(401, "unauthorized", "missing or wrong publisher key: send Authorization: Bearer <publisherKey>");
         }
         return null;
+    }
+
+    /** Whether the Authorization header is {@code Bearer <key>} (compared in constant time); never for an empty key. */
+    private static boolean bearer(String authorization, String key) {
+        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : "";
+        return !key.isEmpty()
+                && MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The meters, to whoever presents the metrics key or the publisher key. */
+    private Response metrics(String authorization) {
+        String metricsKey = switchboard.settings().get(Settings.Key.METRICS_KEY);
+        String publisherKey = switchboard.settings().get(Settings.Key.PUBLISHER_KEY);
+        if (metricsKey.isEmpty() && publisherKey.isEmpty()) {
+            return error(401, "unauthorized", "metrics are disabled: set the metricsKey setting (or publisherKey) and "
+                    + "send Authorization: Bearer <key>");
+        }
+        if (!bearer(authorization, metricsKey) && !bearer(authorization, publisherKey)) {
+            return error(401, "unauthorized", "missing or wrong key: send Authorization: Bearer <metricsKey>");
+        }
+        return new Response(200, switchboard.metrics().scrape(), SwitchboardMetrics.CONTENT_TYPE);
     }
 
     private Response publish(String topic, byte[] body) {

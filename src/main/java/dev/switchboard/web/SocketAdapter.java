@@ -84,7 +84,7 @@ final class SocketAdapter implements Transport {
         String address = handshake.address() == null ? "unknown" : handshake.address();
         if (!decision.admitted()) {
             LOG.log(Level.INFO, "refused {0} from {1}: {2}", shared.kind, address, decision.reason());
-            shared.hub.stats().connectionsRefused.increment();
+            shared.hub.stats().refused(decision.closeCode());
             end(decision.closeCode(), decision.reason());
             return;
         }
