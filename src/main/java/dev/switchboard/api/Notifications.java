@@ -15,8 +15,8 @@ import java.util.concurrent.CompletionStage;
  * Notifications.publish("orders", Json.createObjectBuilder().add("id", 42).add("status", "shipped").build());
  * Notifications.publishToUser("ann", new OrderShipped(42));   // any JSON-B-serialisable object
  * }</pre>
- * Inside a JTA transaction (where the container has one), the notification is delivered only after the
- * transaction commits, and never when it rolls back; outside one, at once. The returned stage completes with the
+ * Inside a transaction (Spring's {@code @Transactional}, or JTA where the container has it), the notification is
+ * delivered only after the transaction commits, and never when it rolls back; outside one, at once. The returned stage completes with the
  * stored offset once it is published, or exceptionally ({@link RolledBackException}) when the transaction rolled back.
  */
 public final class Notifications {

@@ -1,6 +1,7 @@
 package dev.switchboard.web;
 
 
+import dev.switchboard.Switchboard;
 import dev.switchboard.settings.Settings;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Switches Switchboard on in whatever web application holds it: its own WAR ({@code WEB-INF/classes}) or a host
@@ -33,11 +35,21 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext ctx) {
         Settings settings = Settings.fromSystem(ctx::getInitParameter);
+        register(ctx, settings, () -> Switchboard.start(settings));
+    }
+
+    /**
+     * Registers everything in {@code ctx}, which is starting (called from a container initializer: here, or Spring
+     * Boot's embedded server, which runs no jar's {@code ServletContainerInitializer} but runs its
+     * {@code ServletContextInitializer}s, see {@code dev.switchboard.spring}). {@code starter} gives the running
+     * Switchboard when the context has initialised; it is closed with the context.
+     */
+    public static void register(ServletContext ctx, Settings settings, Supplier<Switchboard> starter) {
         List<String> sockets = Endpoints.socketPaths(settings);
         String api = Endpoints.path(settings, Settings.Key.API_PATH);
 
         HttpSessions logins = new HttpSessions(Clock.systemUTC());
-        ctx.addListener(new WebLifecycle(settings, logins));
+        ctx.addListener(new WebLifecycle(starter, logins));
         if (!sockets.isEmpty()) {
             ctx.addListener(logins);
             FilterRegistration.Dynamic loginFilter = ctx.addFilter("switchboard-login-sessions",

@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Poll;
+import dev.switchboard.testing.Scenarios;
 import dev.switchboard.testing.PrometheusText;
 import dev.switchboard.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,29 +24,6 @@ class MetricsTest {
 
     private static final String METRICS_KEY = "metrics-key-for-tests";
     private static final String PUBLISHER_KEY = "publisher-key-for-tests";
-    /** Every metric family a dashboard may rely on, with its Prometheus type. */
-    static final Map<String, String> FAMILIES = Map.ofEntries(
-            Map.entry("switchboard_connections", "gauge"),
-            Map.entry("switchboard_connections_opened_total", "counter"),
-            Map.entry("switchboard_joins_total", "counter"),
-            Map.entry("switchboard_messages_in_total", "counter"),
-            Map.entry("switchboard_messages_out_total", "counter"),
-            Map.entry("switchboard_deliveries_total", "counter"),
-            Map.entry("switchboard_publishes_total", "counter"),
-            Map.entry("switchboard_outbox_frames", "gauge"),
-            Map.entry("switchboard_outbox_bytes", "gauge"),
-            Map.entry("switchboard_frames_dropped_total", "counter"),
-            Map.entry("switchboard_closes_total", "counter"),
-            Map.entry("switchboard_refusals_total", "counter"),
-            Map.entry("switchboard_rate_limited_total", "counter"),
-            Map.entry("switchboard_errors_sent_total", "counter"),
-            Map.entry("switchboard_channels", "gauge"),
-            Map.entry("switchboard_history_channels", "gauge"),
-            Map.entry("switchboard_history_bytes", "gauge"),
-            Map.entry("switchboard_redis_round_trip_seconds", "histogram"),
-            Map.entry("switchboard_append_seconds", "histogram"),
-            Map.entry("switchboard_publish_to_send_seconds", "histogram"));
-
     private static Runner runner;
     private static URI metrics;
     private static String ws;
@@ -64,24 +41,8 @@ class MetricsTest {
         runner.close();
     }
 
-    static PrometheusText scrape(URI uri, String key) {
-        Http.Reply reply = Http.get(uri, key);
-        assertEquals(200, reply.status(), reply.body());
-        return PrometheusText.parse(reply.body());
-    }
-
-    /** Every family is there with its type, and the labelled series a dashboard selects on. */
-    static void assertNames(PrometheusText scrape) {
-        FAMILIES.forEach((family, type) -> assertEquals(type, scrape.type(family), family + " in " + scrape));
-        for (String series : List.of("switchboard_connections{endpoint=\"chat\"}",
-                "switchboard_connections{endpoint=\"notifications\"}", "switchboard_joins_total{kind=\"room\"}",
-                "switchboard_joins_total{kind=\"topic\"}", "switchboard_closes_total{reason=\"slow_consumer\"}",
-                "switchboard_refusals_total{code=\"4401\"}", "switchboard_refusals_total{code=\"4429\"}",
-                "switchboard_publish_to_send_seconds_bucket{le=\"0.001\"}",
-                "switchboard_publish_to_send_seconds_bucket{le=\"+Inf\"}", "switchboard_append_seconds_count",
-                "switchboard_redis_round_trip_seconds_count")) {
-            assertTrue(scrape.has(series), series);
-        }
+    private static PrometheusText scrape(URI uri, String key) {
+        return Scenarios.scrapeMetrics(uri, key);
     }
 
     @Test
@@ -95,7 +56,12 @@ class MetricsTest {
         assertTrue(ok.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
                 ok.headers().toString());
         assertEquals(405, Http.post(metrics, METRICS_KEY, "{}").status());
-        assertNames(PrometheusText.parse(ok.body()));
+        Scenarios.assertMetricNames(PrometheusText.parse(ok.body()));
+    }
+
+    @Test
+    void theSameScenarioAsInTheContainers() {
+        Scenarios.metricsFollowTraffic(runner.baseUri(), METRICS_KEY);
     }
 
     @Test
@@ -143,7 +109,7 @@ class MetricsTest {
                 throw new AssertionError(e.getMessage() + "; before: " + before + "; last: " + last[0], e);
             }
             PrometheusText after = last[0];
-            assertNames(after);
+            Scenarios.assertMetricNames(after);
             assertEquals(2, after.value("switchboard_connections{endpoint=\"chat\"}"));
             assertEquals(1, after.value("switchboard_connections{endpoint=\"notifications\"}"));
             assertMoved(before, after, "switchboard_connections_opened_total", 3);

@@ -50,6 +50,28 @@ public final class FormLogin {
         return login;
     }
 
+    /**
+     * Spring Security's form login: its login page's CSRF token, then {@code POST /login} with the credentials (the
+     * session id changes at login; the cookie jar keeps the new one).
+     */
+    public static FormLogin spring(URI base, String user, String password) {
+        FormLogin login = new FormLogin(base);
+        HttpResponse<String> form = login.get("login");
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"")
+                .matcher(form.body());
+        assertTrue(csrf.find(), () -> "expected Spring Security's login form, got " + form.statusCode() + " " + form.body());
+        String body = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&_csrf=" + URLEncoder.encode(csrf.group(1),
+                StandardCharsets.UTF_8);
+        HttpResponse<String> posted = login.send(HttpRequest.newBuilder(base.resolve("login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        String next = posted.headers().firstValue("Location").orElse("");
+        assertTrue(posted.statusCode() == 302 && !next.contains("error"),
+                () -> "login answered " + posted.statusCode() + " to " + next);
+        return login;
+    }
+
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
