@@ -32,8 +32,10 @@ import org.springframework.core.env.Environment;
  * commit, see {@code dev.switchboard.api.Notifications}), and, where Micrometer is there, Switchboard's meters as a
  * {@link MeterBinder}, which Spring Boot binds into its registry (Actuator's {@code /actuator/prometheus}).
  *
- * <p>Identity: the handshake's principal, which Spring Security's filter chain provides: this initializer is ordered
- * last ({@link Ordered#LOWEST_PRECEDENCE}), so its filters run after Spring Security's on the same request.
+ * <p>Identity: the handshake's principal, which Spring Security's filter chain provides. This initializer runs first
+ * ({@link Ordered#HIGHEST_PRECEDENCE}): the login-session filter is mapped before Spring Security's, so that its
+ * logout (which invalidates the session) closes the login's sockets with 4401 before Tomcat closes them with 1008;
+ * the handshake filter is mapped after every other application filter, so that it sees Spring Security's principal.
  *
  * <p>Not here: a Spring Boot application deployed as a WAR to an external container
  * ({@code @ConditionalOnNotWarDeployment}): there the container runs {@code SwitchboardInitializer} from the jar as
@@ -76,7 +78,7 @@ public class SwitchboardAutoConfiguration {
         return switchboard.metrics();
     }
 
-    /** Registers what {@code SwitchboardInitializer} registers in a container, after every other initializer. */
+    /** Registers what {@code SwitchboardInitializer} registers in a container, before every other initializer. */
     static final class Initializer implements ServletContextInitializer, Ordered {
 
         private final Switchboard switchboard;
@@ -87,12 +89,12 @@ public class SwitchboardAutoConfiguration {
 
         @Override
         public void onStartup(jakarta.servlet.ServletContext ctx) {
-            SwitchboardInitializer.register(ctx, switchboard.settings(), () -> switchboard);
+            SwitchboardInitializer.register(ctx, switchboard.settings(), () -> switchboard, true);
         }
 
         @Override
         public int getOrder() {
-            return Ordered.LOWEST_PRECEDENCE;
+            return Ordered.HIGHEST_PRECEDENCE;
         }
     }
 }

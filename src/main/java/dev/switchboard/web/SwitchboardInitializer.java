@@ -35,7 +35,7 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext ctx) {
         Settings settings = Settings.fromSystem(ctx::getInitParameter);
-        register(ctx, settings, () -> Switchboard.start(settings));
+        register(ctx, settings, () -> Switchboard.start(settings), false);
     }
 
     /**
@@ -43,8 +43,16 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
      * Boot's embedded server, which runs no jar's {@code ServletContainerInitializer} but runs its
      * {@code ServletContextInitializer}s, see {@code dev.switchboard.spring}). {@code starter} gives the running
      * Switchboard when the context has initialised; it is closed with the context.
+     *
+     * <p>Filter order: the login-session filter comes before the application's filters, so that a logout they perform
+     * (a security framework's logout filter) reaches its wrapped session. The handshake filter comes before them too
+     * ({@code handshakeLast} false: in a container the login is the container's, known before any filter, and the
+     * container's upgrade filter may be mapped after everything), or after every filter mapped so far and later ones
+     * mapped before ({@code handshakeLast} true: Spring Boot, where the login is Spring Security's filter, which must
+     * have run to give the handshake its principal, and Tomcat's upgrade filter is mapped after this).
      */
-    public static void register(ServletContext ctx, Settings settings, Supplier<Switchboard> starter) {
+    public static void register(ServletContext ctx, Settings settings, Supplier<Switchboard> starter,
+                                boolean handshakeLast) {
         List<String> sockets = Endpoints.socketPaths(settings);
         String api = Endpoints.path(settings, Settings.Key.API_PATH);
 
@@ -58,7 +66,8 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
             loginFilter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
             FilterRegistration.Dynamic handshake = ctx.addFilter("switchboard-handshake", HandshakeFilter.class);
             handshake.setAsyncSupported(true);
-            handshake.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, sockets.toArray(String[]::new));
+            handshake.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), handshakeLast,
+                    sockets.toArray(String[]::new));
         }
         if (!api.isEmpty()) {
             ServletRegistration.Dynamic servlet = ctx.addServlet("switchboard-api", ApiServlet.class);

@@ -56,6 +56,12 @@ class SpringBootIT {
         Path classesJar = Path.of(System.getProperty("switchboard.classesJar", "target/switchboard-classes.jar"))
                 .toAbsolutePath();
         assertTrue(Files.isRegularFile(classesJar), "run after mvn package: " + classesJar);
+        // from scratch: Boot's repackaging leaves a jar it repackaged before alone, with the classes jar of then
+        if (Files.exists(build)) {
+            try (var old = Files.walk(build)) {
+                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
         Files.createDirectories(build);
 
         List<String> mvn = new ArrayList<>(List.of(maven(), "-B", "-q", "-f", appDir.resolve("pom.xml").toString(),
@@ -114,9 +120,9 @@ class SpringBootIT {
     @Test
     void aLoggedInUserChatsUnderTheLoginNameAndOrdersArePublishedAfterCommitOnly() {
         Browsers.assumeInstalled();
+        FormLogin bobsLogin = FormLogin.spring(base, "bob", "bob-password");
         try (Browsers.Browser browser = Browsers.open();
-             WsClient bob = WsClient.connect(URI.create(ws("switchboard/ws/chat")),
-                     FormLogin.spring(base, "bob", "bob-password").cookieHeader())) {
+             WsClient bob = WsClient.connect(URI.create(ws("switchboard/ws/chat")), bobsLogin.cookieHeader())) {
             assertEquals("bob", bob.user(), "the chat name is the login");
             bob.join("shop");
 
@@ -143,6 +149,9 @@ class SpringBootIT {
             awaitItem(page, "orders", "teapot committed");
             assertEquals(List.of("teapot committed"), items(page, "orders"),
                     "the notification of the rolled-back order was never sent");
+
+            bobsLogin.springLogout(); // Spring Security invalidates the session: the login's sockets end
+            assertEquals(4401, bob.awaitClose());
         }
     }
 

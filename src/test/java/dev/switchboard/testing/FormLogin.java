@@ -56,20 +56,30 @@ public final class FormLogin {
      */
     public static FormLogin spring(URI base, String user, String password) {
         FormLogin login = new FormLogin(base);
-        HttpResponse<String> form = login.get("login");
+        login.springForm("login", "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&");
+        return login;
+    }
+
+    /** Spring Security's logout: its confirmation page's CSRF token, then {@code POST /logout}. */
+    public void springLogout() {
+        springForm("logout", "");
+    }
+
+    /** GETs Spring Security's page at {@code path}, POSTs its form back with its CSRF token; expects a redirect. */
+    private void springForm(String path, String fields) {
+        HttpResponse<String> form = get(path);
         java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"")
                 .matcher(form.body());
-        assertTrue(csrf.find(), () -> "expected Spring Security's login form, got " + form.statusCode() + " " + form.body());
-        String body = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
-                + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&_csrf=" + URLEncoder.encode(csrf.group(1),
-                StandardCharsets.UTF_8);
-        HttpResponse<String> posted = login.send(HttpRequest.newBuilder(base.resolve("login"))
+        assertTrue(csrf.find(), () -> "expected Spring Security's form at " + path + ", got " + form.statusCode() + " "
+                + form.body());
+        HttpResponse<String> posted = send(HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+                .POST(HttpRequest.BodyPublishers.ofString(fields + "_csrf="
+                        + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8))));
         String next = posted.headers().firstValue("Location").orElse("");
         assertTrue(posted.statusCode() == 302 && !next.contains("error"),
-                () -> "login answered " + posted.statusCode() + " to " + next);
-        return login;
+                () -> path + " answered " + posted.statusCode() + " to " + next);
     }
 
     public HttpResponse<String> get(String path) {
