@@ -12,12 +12,10 @@ final class JtaSynchronization implements Synchronization {
 
     private static final String REGISTRY = "java:comp/TransactionSynchronizationRegistry";
 
-    private final Runnable onCommit;
-    private final Runnable onRollback;
+    private final Completion completion;
 
-    private JtaSynchronization(Runnable onCommit, Runnable onRollback) {
-        this.onCommit = onCommit;
-        this.onRollback = onRollback;
+    private JtaSynchronization(Completion completion) {
+        this.completion = completion;
     }
 
     static boolean register(Runnable onCommit, Runnable onRollback) {
@@ -31,7 +29,7 @@ final class JtaSynchronization implements Synchronization {
         if (status != Status.STATUS_ACTIVE && status != Status.STATUS_MARKED_ROLLBACK) {
             return false;
         }
-        registry.registerInterposedSynchronization(new JtaSynchronization(onCommit, onRollback));
+        registry.registerInterposedSynchronization(new JtaSynchronization(new Completion(onCommit, onRollback)));
         return true;
     }
 
@@ -41,10 +39,6 @@ final class JtaSynchronization implements Synchronization {
 
     @Override
     public void afterCompletion(int status) {
-        if (status == Status.STATUS_COMMITTED) {
-            onCommit.run();
-        } else {
-            onRollback.run();
-        }
+        completion.ended(status == Status.STATUS_COMMITTED);
     }
 }

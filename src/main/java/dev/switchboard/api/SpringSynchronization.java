@@ -10,28 +10,23 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 final class SpringSynchronization implements TransactionSynchronization {
 
-    private final Runnable onCommit;
-    private final Runnable onRollback;
+    private final Completion completion;
 
-    private SpringSynchronization(Runnable onCommit, Runnable onRollback) {
-        this.onCommit = onCommit;
-        this.onRollback = onRollback;
+    private SpringSynchronization(Completion completion) {
+        this.completion = completion;
     }
 
     static boolean register(Runnable onCommit, Runnable onRollback) {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             return false;
         }
-        TransactionSynchronizationManager.registerSynchronization(new SpringSynchronization(onCommit, onRollback));
+        TransactionSynchronizationManager.registerSynchronization(
+                new SpringSynchronization(new Completion(onCommit, onRollback)));
         return true;
     }
 
     @Override
     public void afterCompletion(int status) {
-        if (status == STATUS_COMMITTED) {
-            onCommit.run();
-        } else {
-            onRollback.run();
-        }
+        completion.ended(status == STATUS_COMMITTED);
     }
 }
