@@ -6,6 +6,7 @@ import dev.switchboard.core.Hub;
 import dev.switchboard.core.Stats;
 import dev.switchboard.core.Trace;
 import dev.switchboard.feeds.Feeds;
+import dev.switchboard.metrics.SwitchboardMetrics;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Appended;
 import dev.switchboard.store.Health;
@@ -46,23 +47,25 @@ public final class Switchboard implements AutoCloseable {
     private final Feeds feeds;
     /** The database (table topics, outbox) when dbUrl or dbDataSource is set; else null. */
     private volatile LiveDatabase database;
+    private final SwitchboardMetrics metrics;
     private volatile boolean closed;
 
     private Switchboard(Settings settings) {
         Clock clock = Clock.systemUTC();
         this.settings = settings;
-        this.storage = storage(settings);
+        this.storage = storage(settings, stats);
         Authenticator authenticator = new Authenticator(settings, clock);
         this.admission = new Admission(settings, authenticator);
         this.hub = new Hub(settings, storage, authenticator, clock, stats, null);
         this.feeds = new Feeds(hub, settings, clock);
+        this.metrics = new SwitchboardMetrics(hub);
     }
 
     /** In memory unless {@code redisUrl} is set. */
-    private static Storage storage(Settings settings) {
+    private static Storage storage(Settings settings, Stats stats) {
         String redisUrl = settings.get(Settings.Key.REDIS_URL);
         if (!redisUrl.isEmpty()) {
-            return new RedisStorage(settings);
+            return new RedisStorage(settings, stats.storeRoundTrip);
         }
         return new MemoryStorage(settings.getInt(Settings.Key.HISTORY_SIZE), settings.getInt(Settings.Key.MAX_CHANNELS));
     }
@@ -117,6 +120,7 @@ public final class Switchboard implements AutoCloseable {
             db.close(); // before the hub: the relay must not publish into a closed store
         }
         hub.shutdown(settings.getLong(Settings.Key.SHUTDOWN_GRACE_MS));
+        metrics.close();
         LOG.log(Level.INFO, "Switchboard stopped");
     }
 
@@ -139,6 +143,11 @@ public final class Switchboard implements AutoCloseable {
     /** The feeds Switchboard publishes by itself; their last per-node counters feed the admin view. */
     public Feeds feeds() {
         return feeds;
+    }
+
+    /** The meters ({@code GET /api/metrics}); a host's Micrometer registry joins with {@code metrics().bindTo(r)}. */
+    public SwitchboardMetrics metrics() {
+        return metrics;
     }
 
     /** The handshake decision (origin, identity) shared by every adapter. */

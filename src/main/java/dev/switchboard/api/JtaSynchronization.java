@@ -12,14 +12,10 @@ final class JtaSynchronization implements Synchronization {
 
     private static final String REGISTRY = "java:comp/TransactionSynchronizationRegistry";
 
-    private final Runnable beforeCommit;
-    private final Runnable onCommit;
-    private final Runnable onRollback;
+    private final Completion completion;
 
-    private JtaSynchronization(Runnable beforeCommit, Runnable onCommit, Runnable onRollback) {
-        this.beforeCommit = beforeCommit;
-        this.onCommit = onCommit;
-        this.onRollback = onRollback;
+    private JtaSynchronization(Completion completion) {
+        this.completion = completion;
     }
 
     static boolean register(Runnable beforeCommit, Runnable onCommit, Runnable onRollback) {
@@ -27,7 +23,8 @@ final class JtaSynchronization implements Synchronization {
         if (registry == null || !active(registry)) {
             return false;
         }
-        registry.registerInterposedSynchronization(new JtaSynchronization(beforeCommit, onCommit, onRollback));
+        registry.registerInterposedSynchronization(new JtaSynchronization(new Completion(beforeCommit, onCommit,
+                onRollback)));
         return true;
     }
 
@@ -52,15 +49,11 @@ final class JtaSynchronization implements Synchronization {
     /** Must not throw: an exception here rolls the transaction back. */
     @Override
     public void beforeCompletion() {
-        beforeCommit.run();
+        completion.beforeCommit();
     }
 
     @Override
     public void afterCompletion(int status) {
-        if (status == Status.STATUS_COMMITTED) {
-            onCommit.run();
-        } else {
-            onRollback.run();
-        }
+        completion.ended(status == Status.STATUS_COMMITTED);
     }
 }

@@ -19,12 +19,13 @@ import java.util.concurrent.CompletionStage;
  * Notifications.publish("orders", Json.createObjectBuilder().add("id", 42).add("status", "shipped").build());
  * Notifications.publishToUser("ann", new OrderShipped(42));   // any JSON-B-serialisable object
  * }</pre>
- * Inside a JTA transaction (where the container has one), the notification is delivered only after the
- * transaction commits, and never when it rolls back; outside one, at once. With {@code dbDataSource} set, a JTA
- * publish goes through the database's outbox in the same transaction, so it survives a crash right after the commit;
- * without it, it is held in memory until the commit. {@link #publish(Connection, String, Object)} writes to the outbox
- * in a JDBC transaction of the caller's. Where the application has the OpenTelemetry API, the current span's trace
- * context travels with the notification as {@code "trace"} (docs/tracing.md). The returned stage completes with the
+ * Inside a transaction (Spring's {@code @Transactional}, or JTA where the container has it), the notification is
+ * delivered only after the transaction commits, and never when it rolls back; outside one, at once. With
+ * {@code dbDataSource} set, a JTA publish goes through the database's outbox in the same transaction, so it survives a
+ * crash right after the commit; without it, it is held in memory until the commit.
+ * {@link #publish(Connection, String, Object)} writes to the outbox in a JDBC transaction of the caller's (Spring's
+ * {@code DataSourceUtils.getConnection} included). Where the application has the OpenTelemetry API, the current span's
+ * trace context travels with the notification as {@code "trace"} (docs/tracing.md). The returned stage completes with the
  * stored offset once it is published, or exceptionally ({@link RolledBackException}) when the transaction rolled back.
  */
 public final class Notifications {

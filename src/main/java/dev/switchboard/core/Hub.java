@@ -14,6 +14,7 @@ import dev.switchboard.store.Appended;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Cluster;
 import dev.switchboard.store.Health;
+import dev.switchboard.store.Log;
 import dev.switchboard.store.Slice;
 import dev.switchboard.store.Storage;
 import jakarta.json.JsonValue;
@@ -87,10 +88,12 @@ public final class Hub {
         // a scan reads a few pages' worth at a time: one read answers a join when edits and reactions are few
         LogScan scan = new LogScan(storage.log(), historySize, Math.max(64, 2 * historyPage));
         WhisperReceipts whisperReceipts = new WhisperReceipts(storage.bus(), storage.cursors(), scan, replies);
+        SendSamples samples = new SendSamples(stats);
         this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker,
-                storage.cluster().nodeId());
-        Membership membership = new Membership(channels, new Recovery(storage.log(), historySize), replies);
-        Texts texts = new Texts(storage.log(), replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
+                storage.cluster().nodeId(), samples);
+        Log appends = samples.log(storage.log(), channels::has); // what the core appends is timed on a sample
+        Membership membership = new Membership(channels, new Recovery(storage.log(), historySize), replies, stats);
+        Texts texts = new Texts(appends, replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
         Receipts receipts = new Receipts(storage.bus(), (ms, task) -> scheduler.schedule(task, ms, TimeUnit.MILLISECONDS));
         ReadState reads = new ReadState(storage.cursors(), channels, storage.log(), receipts, replies, historySize);
         this.rooms = new Rooms(membership, scan, storage.bus(), storage.presence(), replies, texts, reads,
@@ -99,7 +102,7 @@ public final class Hub {
         this.reads = reads;
         // a snapshot's rows may take half of a connection's outbox: the reply must fit beside what is queued
         this.tables = new TableSnapshots(membership, storage.log(), settings.getLong(Settings.Key.OUTBOX_MAX_BYTES) / 2);
-        this.topics = new Topics(membership, tables, storage.log(), replies, stats,
+        this.topics = new Topics(membership, tables, appends, replies, stats,
                 settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage,
                 Identity.patterns(settings.getList(Settings.Key.STATS_SUBSCRIBERS)));
         this.whispers = new Whispers(channels, storage.log(), storage.bus(), storage.presence(), storage.cursors(),
@@ -336,6 +339,16 @@ public final class Hub {
 
     public int connectionCount() {
         return sessions.count();
+    }
+
+    /** Open connections by endpoint and what waits in their outboxes, counted now (metrics; O(connections)). */
+    public Load load() {
+        return sessions.load();
+    }
+
+    /** Bytes of history the store holds for this node, or -1 where it cannot tell (see {@code Log.historyBytes}). */
+    public long historyBytes() {
+        return storage.log().historyBytes();
     }
 
     // ------------------------------------------------------------------------------------------ housekeeping

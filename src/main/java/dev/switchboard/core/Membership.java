@@ -22,9 +22,11 @@ final class Membership {
     private final Channels channels;
     private final Recovery recovery;
     private final Replies replies;
+    private final Stats stats;
 
-    Membership(Channels channels, Recovery recovery, Replies replies) {
+    Membership(Channels channels, Recovery recovery, Replies replies, Stats stats) {
         this.channels = channels;
+        this.stats = stats;
         this.recovery = recovery;
         this.replies = replies;
     }
@@ -73,6 +75,7 @@ final class Membership {
         try {
             Recovery.Result result = recovery.recover(sub.channel, since, rules);
             activate(sub, rules.reply(sub, result, since != null, ref), result.slice().head());
+            (sub.channel.kind() == ChannelId.Kind.ROOM ? stats.roomJoins : stats.topicSubscribes).increment();
         } catch (StoreUnavailableException e) {
             fail(c, rules, sub, ref);
         }
