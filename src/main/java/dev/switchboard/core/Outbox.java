@@ -265,6 +265,11 @@ public final class Outbox {
         notifyAll();
     }
 
+    /** Frames and UTF-8 bytes waiting (not counting the send in flight). */
+    public synchronized long[] queued() {
+        return new long[] {queue.size(), queuedBytes};
+    }
+
     /** True when nothing is queued or in flight. */
     public synchronized boolean idle() {
         return queue.isEmpty() && !sending;
@@ -349,6 +354,7 @@ public final class Outbox {
         int bytes = firstBytes;
         Outgoing traced = first.trace() != null ? first : null; // the earliest traced frame: what send lines measure from
         String traces = first.trace();
+        SendSamples.Sample sample = first.sample;
         Outgoing next;
         while ((next = queue.peekFirst()) != null && bytes + 1 + next.bytes() <= batchMaxBytes) {
             queue.pollFirst();
@@ -359,9 +365,12 @@ public final class Outbox {
                 traced = traced == null ? next : traced;
                 traces = traces == null ? next.trace() : traces + " " + next.trace();
             }
+            sample = sample != null ? sample : next.sample;
         }
-        return traced == null ? new Outgoing(out.toString())
+        Outgoing batch = traced == null ? new Outgoing(out.toString())
                 : new Outgoing(out.toString(), traces, traced.bornNanos());
+        batch.sample = sample; // the batch's send is that frame's send
+        return batch;
     }
 
     /**
@@ -386,8 +395,14 @@ public final class Outbox {
                 completedInline = false;
             }
             Outgoing inFlight = (Outgoing) work;
-            transport.send(inFlight, inFlight.trace() == null ? this::sent : failure -> {
-                TraceLog.sent(inFlight, owner, failure);
+            SendSamples.Sample sample = inFlight.sample;
+            transport.send(inFlight, inFlight.trace() == null && sample == null ? this::sent : failure -> {
+                if (inFlight.trace() != null) {
+                    TraceLog.sent(inFlight, owner, failure);
+                }
+                if (sample != null && failure == null) {
+                    sample.sent();
+                }
                 sent(failure);
             });
             synchronized (this) {
