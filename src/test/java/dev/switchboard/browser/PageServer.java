@@ -1,5 +1,6 @@
 package dev.switchboard.browser;
 
+import dev.switchboard.auth.Authenticator;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.standalone.Runner;
 
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -22,6 +24,8 @@ import java.util.Map;
 final class PageServer implements AutoCloseable {
 
     static final String PUBLISHER_KEY = "test-key";
+    /** Signs the tokens of {@link #pageAs}: a user signed in on several browsers is one identity, unlike guests. */
+    static final String TOKEN_SECRET = "browser-test-secret";
 
     private final Settings settings;
     private final Path webRoot;
@@ -41,6 +45,7 @@ final class PageServer implements AutoCloseable {
         }
         PageServer server = new PageServer(Settings.of(Map.of(
                 "publisherKey", PUBLISHER_KEY,
+                "tokenSecret", TOKEN_SECRET,
                 "shutdownGraceMs", "200")), webRoot);
         server.startOn(0);
         return server;
@@ -75,6 +80,12 @@ final class PageServer implements AutoCloseable {
     /** Serves again on the same port: a new process would have the same address and an empty history. */
     void startAgain() {
         startOn(port);
+    }
+
+    /** The page signed in as {@code user} with a token (valid for ten minutes), in {@code rooms} ("a,b": a first). */
+    URI pageAs(String user, String rooms) {
+        String token = Authenticator.sign(TOKEN_SECRET, user, Instant.now().plusSeconds(600));
+        return base().resolve("?token=" + token + "&rooms=" + rooms);
     }
 
     /** {@code POST /api/topics/{topic}} with the publisher key; returns the HTTP status. */
