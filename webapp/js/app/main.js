@@ -7,6 +7,7 @@ import { bindStatus } from './status.js';
 import { ChatView } from './chat-view.js';
 import { DashboardView } from './dashboard-view.js';
 import { NotificationsView } from './notifications-view.js';
+import { AdminView } from './admin-view.js';
 import { Toasts } from './toasts.js';
 import { person, personText } from './people.js';
 
@@ -91,7 +92,11 @@ function start(name) {
   const rooms = params.has('rooms') ? config.rooms : (saved.rooms?.length ? saved.rooms : config.rooms);
   rooms.forEach((room, i) => chatView.openRoom(room, { select: i === 0 }));
 
-  setupViews((view) => { notices.visible = view === 'notifications'; });
+  const admin = new AdminView(byTestId('admin-view'));
+  setupViews((view) => {
+    notices.visible = view === 'notifications';
+    admin.visible = view === 'admin';
+  });
   byTestId('composer-input').focus();
 }
 

@@ -4,6 +4,7 @@ import dev.switchboard.auth.Admission;
 import dev.switchboard.auth.Authenticator;
 import dev.switchboard.core.Hub;
 import dev.switchboard.core.Stats;
+import dev.switchboard.core.Trace;
 import dev.switchboard.feeds.Feeds;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Appended;
@@ -123,6 +124,11 @@ public final class Switchboard implements AutoCloseable {
         return stats;
     }
 
+    /** The feeds Switchboard publishes by itself; their last per-node counters feed the admin view. */
+    public Feeds feeds() {
+        return feeds;
+    }
+
     /** The handshake decision (origin, identity) shared by every adapter. */
     public Admission admission() {
         return admission;
@@ -138,7 +144,12 @@ public final class Switchboard implements AutoCloseable {
      * it is stored (in memory: at once), or fails with {@link StoreUnavailableException}.
      */
     public CompletionStage<Appended> publishAsync(String topic, JsonValue data) {
-        return hub.publish(topic, data);
+        return publishAsync(topic, data, null);
+    }
+
+    /** {@link #publishAsync(String, JsonValue)} of a traced notification (docs/tracing.md; null: untraced). */
+    public CompletionStage<Appended> publishAsync(String topic, JsonValue data, Trace trace) {
+        return hub.publish(topic, data, trace);
     }
 
     /**
@@ -148,7 +159,12 @@ public final class Switchboard implements AutoCloseable {
      * @throws StoreUnavailableException when it could not be stored
      */
     public Appended publish(String topic, JsonValue data) {
-        CompletionStage<Appended> stage = publishAsync(topic, data);
+        return publish(topic, data, null);
+    }
+
+    /** {@link #publish(String, JsonValue)} of a traced notification (docs/tracing.md; null: untraced). */
+    public Appended publish(String topic, JsonValue data, Trace trace) {
+        CompletionStage<Appended> stage = publishAsync(topic, data, trace);
         try {
             return stage.toCompletableFuture().get(2L * settings.getLong(Settings.Key.REDIS_TIMEOUT_MS) + 1000,
                     TimeUnit.MILLISECONDS);

@@ -31,7 +31,8 @@ final class Transactions {
         }
     }
 
-    private static boolean present(String className) {
+    /** Whether a class can be loaded here (an optional API is on the class path). */
+    static boolean present(String className) {
         try {
             Class.forName(className, false, Transactions.class.getClassLoader());
             return true;

@@ -59,6 +59,7 @@ public final class Hub {
     private final Edits edits;
     private final ReadState reads;
     private final WhisperReceipts whisperReceipts;
+    private final Admin admin;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService ownSender;
     private final ExecutorService ownWorker;
@@ -85,20 +86,23 @@ public final class Hub {
         // a scan reads a few pages' worth at a time: one read answers a join when edits and reactions are few
         LogScan scan = new LogScan(storage.log(), historySize, Math.max(64, 2 * historyPage));
         WhisperReceipts whisperReceipts = new WhisperReceipts(storage.bus(), storage.cursors(), scan, replies);
-        this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker);
+        this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker,
+                storage.cluster().nodeId());
         Membership membership = new Membership(channels, new Recovery(storage.log(), historySize), replies);
         Texts texts = new Texts(storage.log(), replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
         Receipts receipts = new Receipts(storage.bus(), (ms, task) -> scheduler.schedule(task, ms, TimeUnit.MILLISECONDS));
         ReadState reads = new ReadState(storage.cursors(), channels, storage.log(), receipts, replies, historySize);
         this.rooms = new Rooms(membership, scan, storage.bus(), storage.presence(), replies, texts, reads,
                 settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage);
-        this.edits = new Edits(scan, texts, replies);
+        this.edits = new Edits(scan, storage.log(), texts, replies);
         this.reads = reads;
         this.topics = new Topics(membership, storage.log(), replies, stats,
-                settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage);
+                settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage,
+                Identity.patterns(settings.getList(Settings.Key.STATS_SUBSCRIBERS)));
         this.whispers = new Whispers(channels, storage.log(), storage.bus(), storage.presence(), storage.cursors(),
                 replies, texts, whisperReceipts, historySize);
         this.whisperReceipts = whisperReceipts;
+        this.admin = new Admin(storage.cluster().nodeId(), sessions, channels, rooms, edits);
     }
 
     private static ExecutorService pool(int threads, String name) {
@@ -138,6 +142,11 @@ public final class Hub {
 
     public Health health() {
         return storage.cluster().health();
+    }
+
+    /** What an administrator may see and do on this node (docs/admin.md). */
+    public Admin admin() {
+        return admin;
     }
 
     // ------------------------------------------------------------------------------------------ connections
@@ -277,7 +286,15 @@ public final class Hub {
      * {@link dev.switchboard.store.StoreUnavailableException} when it cannot be stored.
      */
     public CompletionStage<Appended> publish(String topic, JsonValue data) {
-        return topics.publish(topic, data);
+        return topics.publish(topic, data, null);
+    }
+
+    /**
+     * Publishes a notification that carries a trace (docs/tracing.md; null: untraced): its traceparent is stored in
+     * the frame and so reaches every subscriber on every node.
+     */
+    public CompletionStage<Appended> publish(String topic, JsonValue data, Trace trace) {
+        return topics.publish(topic, data, trace);
     }
 
     /** Stored notifications of a topic after an offset (the HTTP API's GET). */

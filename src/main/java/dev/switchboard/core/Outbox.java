@@ -2,6 +2,8 @@ package dev.switchboard.core;
 
 import dev.switchboard.protocol.CloseCode;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class Outbox {
 
+    private static final Logger LOG = System.getLogger(Outbox.class.getName());
     private static final long NONE = -1;
 
     private final Transport transport;
@@ -46,6 +49,8 @@ public final class Outbox {
     /** The thread currently inside transport.send, to turn a completion on that same thread into a loop. */
     private long sendingThread = NONE; // a thread id, not a Thread: no reference store (G1 card) per send
     private boolean completedInline;
+    /** Whose queue this is, for log lines (the connection, once it exists); set before anything is queued. */
+    private volatile Object owner = "a connection";
 
     public Outbox(Transport transport, Executor sender, Stats stats, int maxFrames, long maxBytes, int batchMaxBytes) {
         this.transport = transport;
@@ -55,6 +60,19 @@ public final class Outbox {
         this.maxBytes = maxBytes;
         this.batchMaxBytes = batchMaxBytes;
     }
+
+    /** Names the queue's connection in log lines. */
+    void owner(Object connection) {
+        this.owner = connection;
+    }
+
+    /** Frames and UTF-8 bytes waiting (the one in flight not counted): the admin view's queue depth. */
+    public synchronized Depth depth() {
+        return new Depth(queue.size(), queuedBytes, sending);
+    }
+
+    /** A queue's depth at one moment. */
+    public record Depth(int frames, long bytes, boolean sending) {}
 
     /** Queues one frame (JSON text of one object). Returns false if the connection is closed or just overflowed. */
     public boolean offer(String json) {
@@ -89,6 +107,8 @@ public final class Outbox {
             schedule(() -> drain(frame));
             return true;
         }
+        LOG.log(Level.INFO, "{0}: outbound queue overflowed{1}; closing with 4001", owner,
+                frame.trace() == null ? "" : " at the message of trace " + frame.trace());
         overflowed();
         return false;
     }
@@ -207,15 +227,22 @@ public final class Outbox {
         StringBuilder out = new StringBuilder((int) Math.min(batchMaxBytes, queuedBytes + firstBytes + queue.size() + 1));
         out.append(first.text());
         int bytes = firstBytes;
+        Outgoing traced = first.trace() != null ? first : null; // the earliest traced frame: what send lines measure from
+        String traces = first.trace();
         Outgoing next;
         while ((next = queue.peekFirst()) != null && bytes + 1 + next.bytes() <= batchMaxBytes) {
             queue.pollFirst();
             queuedBytes -= next.bytes();
             bytes += 1 + next.bytes();
             out.append('\n').append(next.text());
+            if (next.trace() != null) {
+                traced = traced == null ? next : traced;
+                traces = traces == null ? next.trace() : traces + " " + next.trace();
+            }
         }
         stats.framesOut.increment();
-        return new Outgoing(out.toString());
+        return traced == null ? new Outgoing(out.toString())
+                : new Outgoing(out.toString(), traces, traced.bornNanos());
     }
 
     private void sendLoop(Outgoing batch) {
@@ -225,7 +252,11 @@ public final class Outbox {
                 sendingThread = Thread.currentThread().getId();
                 completedInline = false;
             }
-            transport.send(batch, this::sent);
+            Outgoing inFlight = batch;
+            transport.send(batch, batch.trace() == null ? this::sent : failure -> {
+                TraceLog.sent(inFlight, owner, failure);
+                sent(failure);
+            });
             synchronized (this) {
                 sendingThread = NONE;
                 if (!completedInline) {

@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import dev.switchboard.auth.Identity;
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Names;
@@ -14,11 +15,13 @@ import jakarta.json.JsonValue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Notification topics: subscribe (with {@code last}, the topic's current value) and unsubscribe, and publishing from
- * Java code and the HTTP API. {@code user:NAME} is private to NAME.
+ * Java code and the HTTP API. {@code user:NAME} is private to NAME (guests have none); {@code stats} may be
+ * restricted ({@code statsSubscribers}).
  */
 final class Topics implements ChannelRules {
 
@@ -29,9 +32,11 @@ final class Topics implements ChannelRules {
     private final int maxTopics;
     private final int historySize;
     private final int historyPage;
+    /** Who may subscribe to {@link Hub#STATS_TOPIC} ({@code statsSubscribers}; null: anyone). */
+    private final Set<String> statsSubscribers;
 
     Topics(Membership membership, Log log, Replies replies, Stats stats, int maxTopics, int historySize,
-           int historyPage) {
+           int historyPage, Set<String> statsSubscribers) {
         this.membership = membership;
         this.log = log;
         this.replies = replies;
@@ -39,6 +44,7 @@ final class Topics implements ChannelRules {
         this.maxTopics = maxTopics;
         this.historySize = historySize;
         this.historyPage = historyPage;
+        this.statsSubscribers = statsSubscribers;
     }
 
     void subscribe(Connection c, ClientMessage.Subscribe subscribe) {
@@ -61,13 +67,24 @@ final class Topics implements ChannelRules {
      * Throws {@link IllegalArgumentException} for a bad topic name; the stage fails with
      * {@link dev.switchboard.store.StoreUnavailableException} when it cannot be stored.
      */
-    CompletionStage<Appended> publish(String topic, JsonValue data) {
+    CompletionStage<Appended> publish(String topic, JsonValue data, Trace trace) {
         if (!Names.isTopic(topic)) {
             throw new IllegalArgumentException("bad topic name: " + Names.TOPIC_RULE);
         }
         stats.published.increment();
-        return log.append(ChannelId.topic(topic),
-                Replies.template(new ServerMessage.Notification(topic, 0L, replies.now(), data)), null);
+        CompletionStage<Appended> stored = log.append(ChannelId.topic(topic), Replies.template(
+                new ServerMessage.Notification(topic, 0L, trace == null ? null : trace.traceparent(), replies.now(),
+                        data)), null);
+        if (trace == null) {
+            return stored;
+        }
+        return stored.whenComplete((appended, failure) -> {
+            if (failure == null) {
+                TraceLog.stored(trace.traceparent(), topic, appended.entry().offset(), trace.acceptedNanos());
+            } else {
+                TraceLog.notStored(trace.traceparent(), topic, failure);
+            }
+        });
     }
 
     /** Stored notifications of a topic after an offset (the HTTP API's GET). */
@@ -88,7 +105,9 @@ final class Topics implements ChannelRules {
             return new Refused(ErrorCode.INVALID, Names.TOPIC_RULE);
         }
         String owner = Names.privateOwner(topic);
-        boolean allowed = owner != null ? owner.equals(c.user()) : c.identity().maySubscribe(topic);
+        boolean allowed = owner != null ? !c.identity().isGuest() && owner.equals(c.user()) // guests have none
+                : c.identity().maySubscribe(topic)
+                && (!Hub.STATS_TOPIC.equals(topic) || Identity.matches(statsSubscribers, c.user()));
         return allowed ? null : new Refused(ErrorCode.FORBIDDEN, "you may not subscribe to " + topic);
     }
 

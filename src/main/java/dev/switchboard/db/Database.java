@@ -1,5 +1,7 @@
 package dev.switchboard.db;
 
+import dev.switchboard.settings.Settings;
+
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -67,7 +69,7 @@ public final class Database implements AutoCloseable {
             return db;
         } catch (SQLException e) {
             throw new DatabaseSetupException("Cannot use the database (" + (config.dataSource().isEmpty()
-                    ? "dbUrl " + config.url() : "dbDataSource " + config.dataSource()) + "): " + e.getMessage(), e);
+                    ? "dbUrl " + Settings.maskUrl(config.url()) : "dbDataSource " + config.dataSource()) + "): " + e.getMessage(), e);
         }
     }
 

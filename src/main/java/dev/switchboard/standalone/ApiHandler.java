@@ -29,7 +29,7 @@ final class ApiHandler extends HttpHandler {
         byte[] body = "POST".equals(method) ? readBounded(request) : new byte[0];
         String path = request.getRequestURI();
         path = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
-        HttpApi.Response answer = api.handle(method, path, request.getHeader("Authorization"), query, body);
+        HttpApi.Response answer = api.serve(method, path, request::getHeader, query, body);
         response.setStatus(answer.status());
         response.setContentType("application/json;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");

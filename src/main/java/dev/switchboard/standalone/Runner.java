@@ -148,7 +148,8 @@ public final class Runner implements AutoCloseable {
         Switchboard switchboard = Switchboard.start(settings);
         try {
             return serve(switchboard, host, port, webRoot, ssl, api, moreEndpoints,
-                    new Handshakes(decider.apply(switchboard.admission()::decide), switchboard.stats()));
+                    new Handshakes(decider.apply(switchboard.admission()::decide), switchboard.stats(),
+                            switchboard.admission()::clientAddress));
         } catch (IOException | RuntimeException e) {
             switchboard.close();
             throw e;

@@ -32,8 +32,7 @@ public class ApiServlet extends HttpServlet {
         byte[] body = "POST".equals(request.getMethod())
                 ? request.getContentLengthLong() > api.maxBodyBytes() ? null : readBounded(request.getInputStream(), api.maxBodyBytes())
                 : new byte[0];
-        HttpApi.Response answer = api.handle(request.getMethod(), request.getPathInfo(),
-                request.getHeader("Authorization"), query, body);
+        HttpApi.Response answer = api.serve(request.getMethod(), request.getPathInfo(), request::getHeader, query, body);
         response.setStatus(answer.status());
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");

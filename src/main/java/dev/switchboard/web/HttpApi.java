@@ -7,6 +7,7 @@ import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Slice;
 import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.Switchboard;
+import dev.switchboard.core.Trace;
 import dev.switchboard.protocol.Wire;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -17,10 +18,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The HTTP API (docs/protocol.md, "HTTP API"), independent of any server: the servlet and the standalone runner's
@@ -29,8 +30,10 @@ import java.util.Map;
  *   <li>{@code POST /api/topics/{topic}} with a JSON body and {@code Authorization: Bearer <publisherKey>} → 202
  *       {@code {"topic":…,"offset":…,"epoch":…}}</li>
  *   <li>{@code GET /api/topics/{topic}?since=N&limit=M} (same key) → 200 {@code {"topic":…,"epoch":…,"notifications":[…]}}</li>
- *   <li>{@code GET /api/health} → 200 {@code {"status":"UP"}} (or {@code DEGRADED} with a reason)</li>
+ *   <li>{@code GET /api/health} → 200 {@code {"status":"UP"}} (or {@code DEGRADED}); with the publisher key also
+ *       {@code backplane} (the reason) and {@code connections}</li>
  *   <li>{@code GET /api/stats} → 200 counters</li>
+ *   <li>{@code /api/admin/*} with {@code Authorization: Bearer <adminKey>}: the admin view ({@link AdminApi})</li>
  * </ul>
  * Errors are JSON: {@code {"error":"bad_json","message":"…"}}.
  */
@@ -40,9 +43,11 @@ public final class HttpApi {
     public record Response(int status, String json) {}
 
     private final Switchboard switchboard;
+    private final AdminApi admin;
 
     public HttpApi(Switchboard switchboard) {
         this.switchboard = switchboard;
+        this.admin = new AdminApi(switchboard);
     }
 
     /** Largest accepted request body; the adapters stop reading beyond it and answer 413. */
@@ -50,14 +55,28 @@ public final class HttpApi {
         return switchboard.settings().getInt(Settings.Key.MAX_MESSAGE_BYTES);
     }
 
-    /**
-     * @param path  the part after {@code /api}, e.g. {@code /topics/orders}
-     * @param body  the request body, or null when it was larger than {@link #maxBodyBytes()}
-     */
+    /** {@link #serve} with the {@code Authorization} header as the only header. */
     public Response handle(String method, String path, String authorization, Map<String, String> query, byte[] body) {
+        return serve(method, path, name -> "Authorization".equalsIgnoreCase(name) ? authorization : null, query, body);
+    }
+
+    /**
+     * One request, as the adapters copy it in.
+     *
+     * @param path   the part after {@code /api}, e.g. {@code /topics/orders}
+     * @param header the request's headers by name (case-insensitive): {@code Authorization}, and {@code traceparent}
+     *               on a publish (docs/tracing.md)
+     * @param body   the request body, or null when it was larger than {@link #maxBodyBytes()}
+     */
+    public Response serve(String method, String path, Function<String, String> header, Map<String, String> query,
+                          byte[] body) {
         String p = path == null || path.isEmpty() ? "/" : path;
+        String authorization = header.apply("Authorization");
+        if (p.equals("/admin") || p.startsWith("/admin/")) {
+            return admin.handle(method, p.substring("/admin".length()), authorization, query);
+        }
         if (p.equals("/health")) {
-            return "GET".equals(method) ? health() : notAllowed("GET");
+            return "GET".equals(method) ? health(keyMatches(authorization)) : notAllowed("GET");
         }
         if (p.equals("/stats")) {
             return "GET".equals(method) ? stats() : notAllowed("GET");
@@ -73,7 +92,7 @@ public final class HttpApi {
                         + "followed by ':' and a name (user:NAME)");
             }
             return switch (method) {
-                case "POST" -> publish(topic, body);
+                case "POST" -> publish(topic, body, header.apply("traceparent"));
                 case "GET" -> read(topic, query);
                 default -> notAllowed("GET, POST");
             };
@@ -82,21 +101,23 @@ public final class HttpApi {
     }
 
     private Response checkKey(String authorization) {
-        String key = switchboard.settings().get(Settings.Key.PUBLISHER_KEY);
-        if (key.isEmpty()) {
+        if (switchboard.settings().get(Settings.Key.PUBLISHER_KEY).isEmpty()) {
             return error(401, "unauthorized", "publishing over HTTP is disabled: set the publisherKey setting "
                     + "(system property switchboard.publisherKey or environment SWITCHBOARD_PUBLISHER_KEY) and send "
                     + "Authorization: Bearer <key>");
         }
-        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : "";
-        if (!MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
+        if (!keyMatches(authorization)) {
             return error(401, "unauthorized", "missing or wrong publisher key: send Authorization: Bearer <publisherKey>");
         }
         return null;
     }
 
-    private Response publish(String topic, byte[] body) {
+    /** Whether {@code Authorization: Bearer <publisherKey>} was sent (never without a configured key). */
+    private boolean keyMatches(String authorization) {
+        return BearerKey.matches(switchboard.settings().get(Settings.Key.PUBLISHER_KEY), authorization);
+    }
+
+    private Response publish(String topic, byte[] body, String traceparent) {
         if (body == null) {
             return error(413, "too_long", "the body is larger than " + maxBodyBytes() + " bytes (maxMessageBytes)");
         }
@@ -110,9 +131,14 @@ public final class HttpApi {
             return error(400, "bad_json", "the body must be JSON (UTF-8)");
         }
         try {
-            Appended appended = switchboard.publish(topic, data);
-            return new Response(202, Json.createObjectBuilder().add("topic", topic)
-                    .add("offset", appended.entry().offset()).add("epoch", appended.epoch()).build().toString());
+            Trace trace = Trace.accepted(traceparent, topic, "http"); // null when absent or invalid: sent untraced
+            Appended appended = switchboard.publish(topic, data, trace);
+            JsonObjectBuilder answer = Json.createObjectBuilder().add("topic", topic)
+                    .add("offset", appended.entry().offset()).add("epoch", appended.epoch());
+            if (trace != null) {
+                answer.add("trace", trace.traceparent()); // validated: tells the caller it was carried
+            }
+            return new Response(202, answer.build().toString());
         } catch (StoreUnavailableException e) {
             return error(503, "unavailable", "the notification could not be stored and was not sent: " + e.getMessage());
         }
@@ -144,12 +170,17 @@ public final class HttpApi {
         }
     }
 
-    private Response health() {
+    /**
+     * UP or DEGRADED for anyone (load balancers); what is wrong with the backplane (hosts, errors) and the connection
+     * count only with the publisher key.
+     */
+    private Response health(boolean details) {
         String backplane = switchboard.health().toString();
         boolean up = "UP".equals(backplane);
-        JsonObjectBuilder body = Json.createObjectBuilder().add("status", up ? "UP" : "DEGRADED")
-                .add("backplane", backplane)
-                .add("connections", switchboard.stats().connections.get());
+        JsonObjectBuilder body = Json.createObjectBuilder().add("status", up ? "UP" : "DEGRADED");
+        if (details) {
+            body.add("backplane", backplane).add("connections", switchboard.stats().connections.get());
+        }
         return new Response(200, body.build().toString());
     }
 

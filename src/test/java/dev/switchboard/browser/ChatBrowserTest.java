@@ -2,6 +2,7 @@ package dev.switchboard.browser;
 
 import dev.switchboard.browser.ChatPage.Message;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 
@@ -59,14 +60,16 @@ class ChatBrowserTest extends PageTest {
         try (var a = Browsers.open(); var b = Browsers.open()) {
             ChatPage carol = new ChatPage(a).open(pageIn("presence")).enterAs("carol");
             ChatPage dave = new ChatPage(b).open(pageIn("presence")).enterAs("dave");
-            String daveName = dave.me(); // the identity; the page shows dave.myName()
-            String daveShown = dave.myName();
+            String daveName = dave.me();
 
             carol.await("dave in carol's member list", d -> carol.members().contains(daveName));
-            carol.await("a line saying dave joined", d -> carol.systemLine(daveName, "joined"));
+            carol.await("a line saying dave joined", d -> carol.allByTestId("system-line").stream()
+                    .anyMatch(e -> daveName.equals(e.getDomAttribute("data-user")) && e.getText().endsWith(" joined")));
+            assertTrue(dave.meShown().startsWith("dave"), "a guest is shown by its name: " + dave.meShown());
+            assertEquals("guest:dave", daveName, "with its guest identity underneath");
 
             dave.byTestId("composer-input").sendKeys("I am writing someth");
-            carol.await("dave is typing", d -> carol.typing().equals(daveShown + " is typing…"));
+            carol.await("dave is typing", d -> carol.typing().equals(ChatPage.shown(daveName) + " is typing…"));
             carol.screenshot("chat-typing");
 
             dave.byTestId("composer-input").sendKeys("ing", Keys.ENTER);
@@ -75,7 +78,8 @@ class ChatBrowserTest extends PageTest {
 
             b.close(); // dave closes his browser
             carol.await("dave gone from the members", d -> !carol.members().contains(daveName));
-            carol.await("a line saying dave left", d -> carol.systemLine(daveName, "left"));
+            carol.await("a line saying dave left", d -> carol.allByTestId("system-line").stream()
+                    .anyMatch(e -> daveName.equals(e.getDomAttribute("data-user")) && e.getText().endsWith(" left")));
         }
     }
 
@@ -110,14 +114,18 @@ class ChatBrowserTest extends PageTest {
             String hankName = hank.me();
             String ginaName = gina.me();
 
-            gina.openPrivate(hankName);
+            gina.await("hank listed", d -> gina.members().contains(hankName));
+            gina.byTestId("whisper-" + hankName).click();
+            gina.await("the private conversation is shown",
+                    d -> gina.byTestId("conversation-title").getText().equals("@" + ChatPage.shown(hankName)));
             gina.say("Just between us: <b>not bold</b>");
             gina.awaitText("Just between us: <b>not bold</b>");
 
             // Hank gets a new conversation, marked unread, and not a word of it in the room.
             hank.await("hank's conversation with gina appears", d -> !hank.allByTestId("dm-" + ginaName).isEmpty());
             assertFalse(hank.texts().contains("Just between us: <b>not bold</b>"), "not in the room");
-            assertEquals(1, hank.unreadOn("dm-" + ginaName));
+            assertEquals("1", hank.byTestId("dm-" + ginaName).findElement(
+                    By.cssSelector("[data-testid=\"unread\"]")).getText());
             hank.byTestId("dm-" + ginaName).click();
             hank.awaitText("Just between us: <b>not bold</b>");
             hank.say("Got it.");
@@ -139,7 +147,8 @@ class ChatBrowserTest extends PageTest {
             mia.awaitText("only in beta");
 
             ned.say("hello alpha");
-            mia.await("unread mark on alpha", d -> mia.unread("alpha") == 1);
+            mia.await("unread mark on alpha", d -> mia.byTestId("room-alpha")
+                    .findElement(By.cssSelector("[data-testid=\"unread\"]")).getText().equals("1"));
             mia.screenshot("chat-two-rooms");
             mia.byTestId("room-alpha").click();
             mia.awaitText("hello alpha");

@@ -60,15 +60,20 @@ final class ChatPage {
         return this;
     }
 
-    /** This page's identity as the server gave it ({@code data-user}: "ann", or "guest:ann" for a guest). */
+    /** The page's own identity as the server named it ({@code guest:ann}): the element shows "ann" and a guest mark. */
     String me() {
         String user = byTestId("me").getDomAttribute("data-user");
         return user == null ? "" : user;
     }
 
-    /** This page's name as it shows it, without a guest's mark ("ann"). */
-    String myName() {
-        return byTestId("me").findElement(By.cssSelector(".person-name")).getText().trim();
+    /** An identity as the page shows it in text: a guest's name without {@code guest:} (its mark is an element). */
+    static String shown(String identity) {
+        return identity.startsWith("guest:") ? identity.substring("guest:".length()) : identity;
+    }
+
+    /** What the page shows as its own name (a guest: the name and its "guest" mark). */
+    String meShown() {
+        return byTestId("me").getText().trim();
     }
 
     /** Opens the page again in the same tab (its name and rooms are kept) and waits until it is back in its room. */
@@ -234,14 +239,6 @@ final class ChatPage {
                 while (before && before.dataset.testid !== 'message') before = before.previousElementSibling;
                 while (after && after.dataset.testid !== 'message') after = after.nextElementSibling;
                 return [text(before), text(after)];""");
-    }
-
-    /** True when one of the room's system lines says that {@code user} (an identity) did {@code what} ("joined"). */
-    boolean systemLine(String user, String what) {
-        return Boolean.TRUE.equals(driver.executeScript("""
-                return [...document.querySelectorAll('[data-testid="message-list"]:not([hidden]) [data-testid="system-line"]')]
-                  .some(li => li.dataset.user === arguments[0] && li.lastChild.textContent.trim() === arguments[1]);""",
-                user, what));
     }
 
     String typing() {

@@ -24,8 +24,9 @@ import java.util.Map;
 final class PageServer implements AutoCloseable {
 
     static final String PUBLISHER_KEY = "test-key";
+    static final String ADMIN_KEY = "test-admin-key-0123456789";
     /** Signs the tokens of {@link #pageAs}: a user signed in on several browsers is one identity, unlike guests. */
-    static final String TOKEN_SECRET = "browser-test-secret";
+    static final String TOKEN_SECRET = "browser-test-secret-of-32-bytes!";
 
     private final Settings settings;
     private final Path webRoot;
@@ -45,6 +46,7 @@ final class PageServer implements AutoCloseable {
         }
         PageServer server = new PageServer(Settings.of(Map.of(
                 "publisherKey", PUBLISHER_KEY,
+                "adminKey", ADMIN_KEY,
                 "tokenSecret", TOKEN_SECRET,
                 "shutdownGraceMs", "200")), webRoot);
         server.startOn(0);

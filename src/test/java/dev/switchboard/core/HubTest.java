@@ -193,6 +193,7 @@ class HubTest {
 
     @Test
     void whispersAreStoredAndReplayedToTheRecipientsNextConnection() throws Exception {
+        hub.closed(user("bob").connection); // bob has connected before: whispers to him are kept for him
         Client ann = user("ann");
         ann.send(new ClientMessage.Whisper("bob", "one", "w1"), hub);
         ann.send(new ClientMessage.Whisper("bob", "two", null), hub);
@@ -377,10 +378,10 @@ class HubTest {
     void guestNamesAreUniqueAndFreedOnClose() throws Exception {
         Client a = connect(Identity.guest("ann"), Connection.Endpoint.CHAT);
         Client b = connect(Identity.guest("ann"), Connection.Endpoint.CHAT);
-        assertEquals("ann", a.connection.user());
-        assertEquals("ann-2", b.connection.user());
+        assertEquals("guest:ann", a.connection.user());
+        assertEquals("guest:ann-2", b.connection.user());
         hub.closed(a.connection);
-        assertEquals("ann", connect(Identity.guest("ann"), Connection.Endpoint.CHAT).connection.user());
+        assertEquals("guest:ann", connect(Identity.guest("ann"), Connection.Endpoint.CHAT).connection.user());
     }
 
     @Test

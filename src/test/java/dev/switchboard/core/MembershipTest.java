@@ -68,7 +68,7 @@ class MembershipTest {
     }
 
     private void publish(String topic, int n) {
-        memory.log().append(ChannelId.topic(topic), Replies.template(new ServerMessage.Notification(topic, 0L, "ts",
+        memory.log().append(ChannelId.topic(topic), Replies.template(ServerMessage.Notification.of(topic, 0L, "ts",
                 jakarta.json.Json.createValue(n))), null);
     }
 

@@ -48,7 +48,7 @@ class ContainerIT {
     }
 
     @Test
-    void whispersAreDeliveredLiveAndReplayedOnConnect() {
+    void whispersReachGuestsOnlineAndNoOneElse() {
         Scenarios.whisper(Deployments.base(url));
     }
 

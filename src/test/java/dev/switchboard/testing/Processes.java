@@ -36,4 +36,17 @@ public final class Processes {
             // a temporary directory: left behind at worst
         }
     }
+
+    /** Closes each of them that was started (nulls are skipped): nodes first, then what they use. */
+    public static void closeAll(AutoCloseable... started) {
+        for (AutoCloseable c : started) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new AssertionError("could not close " + c, e);
+                }
+            }
+        }
+    }
 }
