@@ -105,10 +105,11 @@ class ChatV11BrowserTest extends PageTest {
         }
     }
 
+    /** Ann signs in with a token: after a reload she is the same user, so her own reactions are hers again. */
     @Test
-    void reactionsArePickedCountedInBothAndToggledOff() {
+    void reactionsArePickedCountedInBothKeptAfterAReloadAndToggledOff() {
         try (var a = Browsers.open(); var b = Browsers.open()) {
-            ChatPage ann = new ChatPage(a).open(pageIn("reactions")).enterAs("ann");
+            ChatPage ann = new ChatPage(a).open(server.pageAs("ann", "reactions")).awaitInRoom();
             ChatPage bob = new ChatPage(b).open(pageIn("reactions")).enterAs("bob");
             bob.say("who is coming on friday?");
             String id = bob.idOf("who is coming on friday?");
@@ -125,6 +126,9 @@ class ChatV11BrowserTest extends PageTest {
             awaitReactions(bob, id, Map.of("👍", 2, "🎉", 1), List.of("👍", "🎉"));
             awaitReactions(ann, id, Map.of("👍", 2, "🎉", 1), List.of("👍"));
             ann.screenshot("chat11-reactions");
+
+            ann.reload(); // the history page carries the reactions, and which of them are ann's
+            awaitReactions(ann, id, Map.of("👍", 2, "🎉", 1), List.of("👍"));
 
             ann.inMessage(id, "reaction", "👍").click(); // toggled off
             awaitReactions(ann, id, Map.of("👍", 1, "🎉", 1), List.of());
