@@ -155,6 +155,11 @@ public final class Outbox {
         finisher = null;
     }
 
+    /** Frames and UTF-8 bytes waiting (not counting the send in flight). */
+    public synchronized long[] queued() {
+        return new long[] {queue.size(), queuedBytes};
+    }
+
     /** True when nothing is queued or in flight. */
     public synchronized boolean idle() {
         return queue.isEmpty() && !sending;
@@ -229,6 +234,7 @@ public final class Outbox {
         int bytes = firstBytes;
         Outgoing traced = first.trace() != null ? first : null; // the earliest traced frame: what send lines measure from
         String traces = first.trace();
+        SendSamples.Sample sample = first.sample;
         Outgoing next;
         while ((next = queue.peekFirst()) != null && bytes + 1 + next.bytes() <= batchMaxBytes) {
             queue.pollFirst();
@@ -239,10 +245,13 @@ public final class Outbox {
                 traced = traced == null ? next : traced;
                 traces = traces == null ? next.trace() : traces + " " + next.trace();
             }
+            sample = sample != null ? sample : next.sample;
         }
         stats.framesOut.increment();
-        return traced == null ? new Outgoing(out.toString())
+        Outgoing batch = traced == null ? new Outgoing(out.toString())
                 : new Outgoing(out.toString(), traces, traced.bornNanos());
+        batch.sample = sample; // the batch's send is that frame's send
+        return batch;
     }
 
     private void sendLoop(Outgoing batch) {
@@ -253,8 +262,14 @@ public final class Outbox {
                 completedInline = false;
             }
             Outgoing inFlight = batch;
-            transport.send(batch, batch.trace() == null ? this::sent : failure -> {
-                TraceLog.sent(inFlight, owner, failure);
+            SendSamples.Sample sample = batch.sample;
+            transport.send(batch, batch.trace() == null && sample == null ? this::sent : failure -> {
+                if (inFlight.trace() != null) {
+                    TraceLog.sent(inFlight, owner, failure);
+                }
+                if (sample != null && failure == null) {
+                    sample.sent();
+                }
                 sent(failure);
             });
             synchronized (this) {

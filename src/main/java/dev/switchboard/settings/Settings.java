@@ -48,6 +48,7 @@ public final class Settings {
         IDLE_TIMEOUT_MS("idleTimeoutMs", "60000", "A connection that has not joined a room or subscribed to a topic by then is closed (4408)."),
         PUBLISHER_KEY("publisherKey", "", "Bearer key for the HTTP publish API. Empty: HTTP publishing is refused."),
         ADMIN_KEY("adminKey", "", "Bearer key of the admin API (/api/admin/*) and the page's Admin view: connections, rooms, topics, closing a connection, removing a message. Empty: admin is off (404). Use a long random value."),
+        METRICS_KEY("metricsKey", "", "Bearer key for GET /api/metrics (Prometheus text), for a scraper that must not publish; the publisherKey opens it too. Both empty: metrics are refused."),
         REDIS_URL("redisUrl", "", "redis://[user:password@]host:port[/db] (rediss:// with TLS) of the shared store for a cluster; redis-cluster://host:port,host:port,... (rediss-cluster://) for a Redis Cluster, by some of its nodes; redis-sentinel://host:port,.../MASTER[/db] for a master watched by Redis Sentinel. Empty: in-memory, one node."),
         REDIS_TIMEOUT_MS("redisTimeoutMs", "2000", "Connect and command timeout for Redis, in milliseconds (with redisUrl)."),
         REDIS_BATCH_SIZE("redisBatchSize", "256", "Appends, signals and cursors sent to Redis in one pipeline by the writer thread (with redisUrl)."),

@@ -31,7 +31,8 @@ final class ApiHandler extends HttpHandler {
         path = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
         HttpApi.Response answer = api.serve(method, path, request::getHeader, query, body);
         response.setStatus(answer.status());
-        response.setContentType("application/json;charset=UTF-8");
+        response.setContentType(answer.contentType().contains("charset") ? answer.contentType()
+                : answer.contentType() + ";charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");
         byte[] out = answer.json().getBytes(StandardCharsets.UTF_8);
         response.setContentLength(out.length);

@@ -34,7 +34,7 @@ public class ApiServlet extends HttpServlet {
                 : new byte[0];
         HttpApi.Response answer = api.serve(request.getMethod(), request.getPathInfo(), request::getHeader, query, body);
         response.setStatus(answer.status());
-        response.setContentType("application/json");
+        response.setContentType(answer.contentType());
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
         response.getOutputStream().write(answer.json().getBytes(StandardCharsets.UTF_8));

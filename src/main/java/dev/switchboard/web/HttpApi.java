@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.metrics.SwitchboardMetrics;
 import dev.switchboard.store.Appended;
 import dev.switchboard.store.Entry;
 import dev.switchboard.protocol.Names;
@@ -9,7 +10,9 @@ import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.Switchboard;
 import dev.switchboard.core.Trace;
 import dev.switchboard.protocol.Wire;
+import dev.switchboard.LiveDatabase;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -34,13 +37,20 @@ import java.util.function.Function;
  *       {@code backplane} (the reason) and {@code connections}</li>
  *   <li>{@code GET /api/stats} → 200 counters</li>
  *   <li>{@code /api/admin/*} with {@code Authorization: Bearer <adminKey>}: the admin view ({@link AdminApi})</li>
+ *   <li>{@code GET /api/tables} → 200 the watched database tables (no key needed)</li>
+ *   <li>{@code GET /api/metrics} with {@code Authorization: Bearer <metricsKey or publisherKey>} → 200 Prometheus
+ *       text ({@link SwitchboardMetrics#CONTENT_TYPE})</li>
  * </ul>
  * Errors are JSON: {@code {"error":"bad_json","message":"…"}}.
  */
 public final class HttpApi {
 
-    /** A response: status and JSON body. */
-    public record Response(int status, String json) {}
+    /** A response: status, body and its content type (JSON unless said otherwise). */
+    public record Response(int status, String json, String contentType) {
+        public Response(int status, String json) {
+            this(status, json, "application/json");
+        }
+    }
 
     private final Switchboard switchboard;
     private final AdminApi admin;
@@ -81,6 +91,12 @@ public final class HttpApi {
         if (p.equals("/stats")) {
             return "GET".equals(method) ? stats() : notAllowed("GET");
         }
+        if (p.equals("/tables")) {
+            return "GET".equals(method) ? tables() : notAllowed("GET");
+        }
+        if (p.equals("/metrics")) {
+            return "GET".equals(method) ? metrics(authorization) : notAllowed("GET");
+        }
         if (p.startsWith("/topics/")) {
             String topic = p.substring("/topics/".length());
             Response refused = checkKey(authorization);
@@ -90,6 +106,9 @@ public final class HttpApi {
             if (!Names.isTopic(topic)) {
                 return error(400, "invalid", "bad topic name: 1-64 letters, digits, '_', '.' or '-', optionally "
                         + "followed by ':' and a name (user:NAME)");
+            }
+            if ("POST".equals(method) && Names.isTableTopic(topic)) {
+                return error(403, "forbidden", Names.TABLE_RULE);
             }
             return switch (method) {
                 case "POST" -> publish(topic, body, header.apply("traceparent"));
@@ -115,6 +134,20 @@ public final class HttpApi {
     /** Whether {@code Authorization: Bearer <publisherKey>} was sent (never without a configured key). */
     private boolean keyMatches(String authorization) {
         return BearerKey.matches(switchboard.settings().get(Settings.Key.PUBLISHER_KEY), authorization);
+    }
+
+    /** The meters, to whoever presents the metrics key or the publisher key. */
+    private Response metrics(String authorization) {
+        String metricsKey = switchboard.settings().get(Settings.Key.METRICS_KEY);
+        String publisherKey = switchboard.settings().get(Settings.Key.PUBLISHER_KEY);
+        if (metricsKey.isEmpty() && publisherKey.isEmpty()) {
+            return error(401, "unauthorized", "metrics are disabled: set the metricsKey setting (or publisherKey) and "
+                    + "send Authorization: Bearer <key>");
+        }
+        if (!BearerKey.matches(metricsKey, authorization) && !BearerKey.matches(publisherKey, authorization)) {
+            return error(401, "unauthorized", "missing or wrong key: send Authorization: Bearer <metricsKey>");
+        }
+        return new Response(200, switchboard.metrics().scrape(), SwitchboardMetrics.CONTENT_TYPE);
     }
 
     private Response publish(String topic, byte[] body, String traceparent) {
@@ -168,6 +201,20 @@ public final class HttpApi {
         } catch (StoreUnavailableException e) {
             return error(503, "unavailable", "history cannot be read right now: " + e.getMessage());
         }
+    }
+
+    /**
+     * The watched database tables, for pages that show them: {@code {"tables":[{"name":"orders","topic":"table:orders",
+     * "key":["id"]}]}}. No key needed: whoever may subscribe to the topics may know their names.
+     */
+    private Response tables() {
+        JsonArrayBuilder tables = Json.createArrayBuilder();
+        LiveDatabase db = switchboard.database();
+        for (String table : db == null ? List.<String>of() : db.tables()) {
+            tables.add(Json.createObjectBuilder().add("name", table).add("topic", Names.TABLE_TOPIC_PREFIX + table)
+                    .add("key", Json.createArrayBuilder(db.key(table))));
+        }
+        return new Response(200, Json.createObjectBuilder().add("tables", tables).build().toString());
     }
 
     /**

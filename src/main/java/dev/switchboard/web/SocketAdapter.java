@@ -86,7 +86,7 @@ final class SocketAdapter implements Transport {
         if (!decision.admitted()) {
             LOG.log(Level.INFO, "refused {0} from {1}: {2}", shared.kind, LogSafe.text(address),
                     LogSafe.text(decision.reason()));
-            shared.hub.stats().connectionsRefused.increment();
+            shared.hub.stats().refused(decision.closeCode());
             end(decision.closeCode(), decision.reason());
             return;
         }

@@ -40,15 +40,22 @@ final class PageServer implements AutoCloseable {
     }
 
     static PageServer start() {
+        return start(Map.of());
+    }
+
+    /** With more settings (e.g. a database to watch). */
+    static PageServer start(Map<String, String> more) {
         Path webRoot = Path.of(System.getProperty("switchboard.webapp", "webapp")).toAbsolutePath();
         if (!Files.isRegularFile(webRoot.resolve("index.html"))) {
             throw new IllegalStateException("no page at " + webRoot + " (set -Dswitchboard.webapp=DIR)");
         }
-        PageServer server = new PageServer(Settings.of(Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "publisherKey", PUBLISHER_KEY,
                 "adminKey", ADMIN_KEY,
                 "tokenSecret", TOKEN_SECRET,
-                "shutdownGraceMs", "200")), webRoot);
+                "shutdownGraceMs", "200"));
+        settings.putAll(more);
+        PageServer server = new PageServer(Settings.of(settings), webRoot);
         server.startOn(0);
         return server;
     }

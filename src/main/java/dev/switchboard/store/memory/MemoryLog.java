@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -39,6 +40,8 @@ final class MemoryLog implements Log {
     private final Consumer<ChannelId> forgotten;
     private final Map<ChannelId, ChannelLog> logs = new ConcurrentHashMap<>();
     private final AtomicLong clock = new AtomicLong();
+    /** Characters of every stored frame (metrics): changed under the channel's monitor, by what that channel holds. */
+    private final LongAdder historyChars = new LongAdder();
 
     MemoryLog(int historySize, int maxChannels, MemoryBus bus, Predicate<ChannelId> occupied,
               Consumer<ChannelId> forgotten) {
@@ -69,6 +72,11 @@ final class MemoryLog implements Log {
         return logs.size();
     }
 
+    @Override
+    public long historyBytes() {
+        return historyChars.sum();
+    }
+
     private ChannelLog log(ChannelId channel) {
         ChannelLog log = logs.get(channel);
         if (log != null) {
@@ -94,7 +102,10 @@ final class MemoryLog implements Log {
             }
         }
         if (victim != null) {
-            logs.remove(victim);
+            ChannelLog gone = logs.remove(victim);
+            if (gone != null) {
+                gone.forget();
+            }
             forgotten.accept(victim);
         }
     }
@@ -108,6 +119,24 @@ final class MemoryLog implements Log {
         final Map<String, Stored> byDedupKey = new HashMap<>();
         long head;
         volatile long lastUsed = clock.incrementAndGet();
+        /** Characters of the frames held; counted in {@code historyChars} until the channel is forgotten. */
+        long chars;
+        boolean forgotten;
+
+        /** Taken out of the map: what it holds no longer counts (a racing append to it is not counted either). */
+        synchronized void forget() {
+            forgotten = true;
+            historyChars.add(-chars);
+            chars = 0;
+        }
+
+        /** Caller holds the monitor. */
+        private void counted(Entry entry, int sign) {
+            if (!forgotten) {
+                chars += sign * entry.json().length();
+                historyChars.add(sign * (long) entry.json().length());
+            }
+        }
 
         Appended append(ChannelId channel, Template frame, String dedupKey) {
             lastUsed = clock.incrementAndGet();
@@ -121,11 +150,13 @@ final class MemoryLog implements Log {
                 long offset = ++head;
                 Stored stored = new Stored(new Entry(offset, frame.complete(offset)), dedupKey);
                 entries.addLast(stored);
+                counted(stored.entry, 1);
                 if (dedupKey != null) {
                     byDedupKey.put(dedupKey, stored);
                 }
                 while (entries.size() > historySize) {
                     Stored dropped = entries.removeFirst();
+                    counted(dropped.entry, -1);
                     if (dropped.dedupKey != null) {
                         byDedupKey.remove(dropped.dedupKey);
                     }
