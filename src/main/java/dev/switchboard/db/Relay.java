@@ -85,28 +85,44 @@ final class Relay implements AutoCloseable {
      * claimed meanwhile.
      */
     int relayBatch(long lockWaitMs) throws SQLException {
-        steps.lock();
-        try {
-            if (!lock.acquire(lockWaitMs)) {
+        Integer handled = underLock(lockWaitMs, () -> {
+            Connection c = work();
+            List<Long> claimed = tables.pending(c);
+            if (!claimed.isEmpty()) {
+                publishAndFinish(c, claimed, tables.byIds(c, claimed));
+                return claimed.size();
+            }
+            List<Change> batch = tables.after(c, 0, batchSize);
+            if (batch.isEmpty()) {
+                c.commit();
+                return 0;
+            }
+            if (!tables.claim(c, ids(batch))) {
                 return -1;
             }
+            publishAndFinish(c, ids(batch), batch);
+            return batch.size();
+        });
+        return handled == null ? -1 : handled;
+    }
+
+    /** What runs under the relay lock. */
+    private interface Locked<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} with this node's steps one at a time and the cluster's relay lock held; null when another relay
+     * kept the lock for {@code waitMs}. A failure closes the connections (they may be broken) and is rethrown.
+     */
+    private <T> T underLock(long waitMs, Locked<T> work) throws SQLException {
+        steps.lock();
+        try {
+            if (!lock.acquire(waitMs)) {
+                return null;
+            }
             try {
-                Connection c = work();
-                List<Long> claimed = tables.pending(c);
-                if (!claimed.isEmpty()) {
-                    publishAndFinish(c, claimed, tables.byIds(c, claimed));
-                    return claimed.size();
-                }
-                List<Change> batch = tables.after(c, 0, batchSize);
-                if (batch.isEmpty()) {
-                    c.commit();
-                    return 0;
-                }
-                if (!tables.claim(c, ids(batch))) {
-                    return -1;
-                }
-                publishAndFinish(c, ids(batch), batch);
-                return batch.size();
+                return work.run();
             } finally {
                 lock.release();
             }
@@ -120,11 +136,7 @@ final class Relay implements AutoCloseable {
 
     /** A snapshot of the table of {@code topic} (a watched one): at most {@code limit} rows and {@code maxBytes}. */
     Snapshot snapshot(String topic, int limit, long maxBytes) throws SQLException {
-        steps.lock();
-        try {
-            if (!lock.acquire(SNAPSHOT_LOCK_WAIT_MS)) {
-                throw new SQLException("another relay held the relay lock for " + SNAPSHOT_LOCK_WAIT_MS + " ms");
-            }
+        Snapshot snapshot = underLock(SNAPSHOT_LOCK_WAIT_MS, () -> {
             Connection r = null;
             try {
                 r = reader();
@@ -139,14 +151,12 @@ final class Relay implements AutoCloseable {
                 if (r != null && !r.getAutoCommit()) {
                     r.rollback();
                 }
-                lock.release();
             }
-        } catch (SQLException e) {
-            closeConnections();
-            throw e;
-        } finally {
-            steps.unlock();
+        });
+        if (snapshot == null) {
+            throw new SQLException("another relay held the relay lock for " + SNAPSHOT_LOCK_WAIT_MS + " ms");
         }
+        return snapshot;
     }
 
     /**
@@ -173,25 +183,12 @@ final class Relay implements AutoCloseable {
      * lock for {@code lockWaitMs}.
      */
     boolean flush(long lockWaitMs) throws SQLException {
-        steps.lock();
-        try {
-            if (!lock.acquire(lockWaitMs)) {
-                return false;
-            }
-            try {
-                Connection c = work();
-                publishCommitted(c);
-                c.commit();
-                return true;
-            } finally {
-                lock.release();
-            }
-        } catch (SQLException e) {
-            closeConnections();
-            throw e;
-        } finally {
-            steps.unlock();
-        }
+        return underLock(lockWaitMs, () -> {
+            Connection c = work();
+            publishCommitted(c);
+            c.commit();
+            return true;
+        }) != null;
     }
 
     private Snapshot rows(Connection r, WatchedTable table, int limit, long maxBytes, long offset) throws SQLException {
