@@ -86,7 +86,8 @@ public final class Hub {
         LogScan scan = new LogScan(storage.log(), historySize, Math.max(64, 2 * historyPage));
         WhisperReceipts whisperReceipts = new WhisperReceipts(storage.bus(), storage.cursors(), scan, replies);
         this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker);
-        Membership membership = new Membership(channels, new Recovery(storage.log(), historySize), replies);
+        Membership membership = new Membership(channels, new Recovery(storage.log(), historySize,
+                settings.getLong(Settings.Key.RECOVERY_MAX_BYTES)), replies);
         Texts texts = new Texts(storage.log(), replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
         Receipts receipts = new Receipts(storage.bus(), (ms, task) -> scheduler.schedule(task, ms, TimeUnit.MILLISECONDS));
         ReadState reads = new ReadState(storage.cursors(), channels, storage.log(), receipts, replies, historySize);

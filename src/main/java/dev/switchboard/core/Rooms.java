@@ -172,17 +172,30 @@ final class Rooms implements ChannelRules, Presence.Listener {
             members.add(new ServerMessage.Member(user));
         }
         Slice slice = result.slice();
+        long page = sub.connection.outbox.pageBytes();
         List<String> history;
+        List<String> after = List.of();
         if (result.recovered()) {
-            history = new ArrayList<>(slice.entries().size());
-            slice.entries().forEach(e -> history.add(e.json()));
+            // What fits in a page goes inside joined, the rest right after it as the live frames they were (the
+            // client applies them alike, by offset), so that a long recovery goes out as the client reads it.
+            List<String> missed = Replies.texts(slice.entries());
+            int inside = Recovery.oldestWithin(missed, page);
+            history = missed.subList(0, inside);
+            after = missed.subList(inside, missed.size());
         } else {
-            history = Folding.page(slice.entries(), Long.MAX_VALUE, historyPage);
+            history = Recovery.newestWithin(Folding.page(slice.entries(), Long.MAX_VALUE, historyPage), page);
         }
         ReadState.Position read = reads.joined(sub, slice.entries(), slice.head());
-        return List.of(Wire.withRawField(Wire.encode(new ServerMessage.Joined(id.name(), slice.head(), slice.epoch(),
+        String joined = Wire.withRawField(Wire.encode(new ServerMessage.Joined(id.name(), slice.head(), slice.epoch(),
                 result.recovered(), read.read(), read.unread(), members, null, ref)), "history",
-                Wire.rawArray(history)));
+                Wire.rawArray(history));
+        if (after.isEmpty()) {
+            return List.of(joined);
+        }
+        List<String> frames = new ArrayList<>(1 + after.size());
+        frames.add(joined);
+        frames.addAll(after);
+        return frames;
     }
 
     @Override

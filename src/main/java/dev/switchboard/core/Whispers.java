@@ -85,9 +85,10 @@ final class Whispers {
             for (Entry e : missed.entries()) {
                 frames.add(e.json());
             }
-            List<Entry> flushed = sub.activate(frames, missed.head());
-            receipts.delivered(sub.channel, missed.entries()); // moves the cursor past them: replayed once
-            receipts.delivered(sub.channel, flushed);
+            sub.activate(frames, missed.head(), flushed -> { // in pages: a long absence may have left many
+                receipts.delivered(sub.channel, missed.entries()); // moves the cursor past them: replayed once
+                receipts.delivered(sub.channel, flushed);
+            });
         } catch (StoreUnavailableException e) {
             unavailable(c, sub);
         }
