@@ -59,6 +59,7 @@ public final class Hub {
     private final Edits edits;
     private final ReadState reads;
     private final WhisperReceipts whisperReceipts;
+    private final NewChannels newChannels;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService ownSender;
     private final ExecutorService ownWorker;
@@ -86,8 +87,10 @@ public final class Hub {
         LogScan scan = new LogScan(storage.log(), historySize, Math.max(64, 2 * historyPage));
         WhisperReceipts whisperReceipts = new WhisperReceipts(storage.bus(), storage.cursors(), scan, replies);
         this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker);
+        this.newChannels = new NewChannels(settings.getInt(Settings.Key.NEW_CHANNELS_PER_MINUTE),
+                settings.getInt(Settings.Key.NEW_CHANNELS_PER_MINUTE_PER_ADDRESS), replies);
         Membership membership = new Membership(channels, new Recovery(storage.log(), historySize,
-                settings.getLong(Settings.Key.RECOVERY_MAX_BYTES)), replies);
+                settings.getLong(Settings.Key.RECOVERY_MAX_BYTES)), replies, newChannels);
         Texts texts = new Texts(storage.log(), replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
         Receipts receipts = new Receipts(storage.bus(), (ms, task) -> scheduler.schedule(task, ms, TimeUnit.MILLISECONDS));
         ReadState reads = new ReadState(storage.cursors(), channels, storage.log(), receipts, replies, historySize);
@@ -98,7 +101,7 @@ public final class Hub {
         this.topics = new Topics(membership, storage.log(), replies, stats,
                 settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage);
         this.whispers = new Whispers(channels, storage.log(), storage.bus(), storage.presence(), storage.cursors(),
-                replies, texts, whisperReceipts, historySize);
+                replies, texts, whisperReceipts, newChannels, historySize);
         this.whisperReceipts = whisperReceipts;
     }
 
@@ -307,6 +310,7 @@ public final class Hub {
         try {
             sessions.tick();
             rooms.tick();
+            newChannels.purge(replies.millis());
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "housekeeping failed", e);
         }

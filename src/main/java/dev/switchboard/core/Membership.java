@@ -21,11 +21,13 @@ final class Membership {
     private final Channels channels;
     private final Recovery recovery;
     private final Replies replies;
+    private final NewChannels newChannels;
 
-    Membership(Channels channels, Recovery recovery, Replies replies) {
+    Membership(Channels channels, Recovery recovery, Replies replies, NewChannels newChannels) {
         this.channels = channels;
         this.recovery = recovery;
         this.replies = replies;
+        this.newChannels = newChannels;
     }
 
     void enter(Connection c, ChannelRules rules, String name, Since since, String ref) {
@@ -45,17 +47,24 @@ final class Membership {
             replies.error(c, ErrorCode.INVALID, "since needs a non-negative offset and an epoch", ref);
             return;
         }
+        if (previous == null && !newChannels.admit(c, ref)) {
+            return;
+        }
         Subscription sub = channels.attach(c, id); // before the previous one goes: the node keeps its interest
         if (previous != null) {
             channels.detach(previous); // a re-join resynchronises; presence is unchanged
         }
-        rules.entered(c, id, previous == null);
-        channels.whenLive(sub, () -> recover(c, rules, sub, since, ref), () -> fail(c, rules, sub, ref));
+        boolean fresh = previous == null;
+        rules.entered(c, id, fresh);
+        channels.whenLive(sub, () -> recover(c, rules, sub, since, ref, fresh), () -> fail(c, rules, sub, ref));
     }
 
-    private void recover(Connection c, ChannelRules rules, Subscription sub, Since since, String ref) {
+    private void recover(Connection c, ChannelRules rules, Subscription sub, Since since, String ref, boolean fresh) {
         try {
             Recovery.Result result = recovery.recover(sub.channel, since, rules);
+            if (fresh && result.slice().head() == 0) {
+                newChannels.charge(c); // a name without history: the stores keep something for it from now on
+            }
             sub.activate(rules.reply(sub, result, since != null, ref), result.slice().head());
             c.engaged = true;
         } catch (StoreUnavailableException e) {
