@@ -95,7 +95,8 @@ public final class Hub {
         Receipts receipts = new Receipts(storage.bus(), (ms, task) -> scheduler.schedule(task, ms, TimeUnit.MILLISECONDS));
         ReadState reads = new ReadState(storage.cursors(), channels, storage.log(), receipts, replies, historySize);
         this.rooms = new Rooms(membership, scan, storage.bus(), storage.presence(), replies, texts, reads,
-                settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage);
+                settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage,
+                settings.getLong(Settings.Key.PRESENCE_GRACE_MS));
         this.edits = new Edits(scan, texts, replies);
         this.reads = reads;
         this.topics = new Topics(membership, storage.log(), replies, stats,

@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Chat rooms: join and leave (with presence, once per user however many tabs), say, typing (throttled per user and
- * room, {@link TypingThrottle}) and history pages. A room's messages are stored in its log with gap-free offsets;
+ * Chat rooms: join and leave (with presence, once per user however many tabs, a user back within the grace never
+ * gone: {@link PresenceGrace}), say, typing (throttled per user and room, {@link TypingThrottle}) and history pages. A room's messages are stored in its log with gap-free offsets;
  * members get them through the bus. Chat 1.1: history pages show messages in their current state ({@link Folding}
  * over a bounded {@link LogScan}), and {@code joined} carries the user's read position ({@link ReadState}).
  */
@@ -31,11 +31,12 @@ final class Rooms implements ChannelRules, Presence.Listener {
     private final Texts texts;
     private final ReadState reads;
     private final TypingThrottle typing = new TypingThrottle();
+    private final PresenceGrace departures;
     private final int maxRooms;
     private final int historyPage;
 
     Rooms(Membership membership, LogScan scan, Bus bus, Presence presence, Replies replies, Texts texts,
-          ReadState reads, int maxRooms, int historyPage) {
+          ReadState reads, int maxRooms, int historyPage, long presenceGraceMs) {
         this.membership = membership;
         this.scan = scan;
         this.bus = bus;
@@ -45,6 +46,7 @@ final class Rooms implements ChannelRules, Presence.Listener {
         this.reads = reads;
         this.maxRooms = maxRooms;
         this.historyPage = historyPage;
+        this.departures = new PresenceGrace(presence, presenceGraceMs, (room, user) -> announce(room, user, false));
     }
 
     void join(Connection c, ClientMessage.Join join) {
@@ -82,9 +84,11 @@ final class Rooms implements ChannelRules, Presence.Listener {
         }
     }
 
-    /** Once a second: forgets typers whose throttle window has passed. */
+    /** Once a second: forgets typers whose throttle window has passed; announces users gone after their grace. */
     void tick() {
-        typing.purge(replies.millis());
+        long now = replies.millis();
+        typing.purge(now);
+        departures.due(now);
     }
 
     /** {@code limit} (at most {@code historyPage}) messages before an offset, in their current state. */
@@ -147,11 +151,10 @@ final class Rooms implements ChannelRules, Presence.Listener {
         }
     }
 
+    /** Counted there a little longer: a user back within the grace was never gone for the others. */
     @Override
     public void exited(Connection c, ChannelId id) {
-        if (presence.leave(id, c.user())) {
-            announce(id, c.user(), false);
-        }
+        departures.leave(id, c.user(), replies.millis());
     }
 
     /** The raw window of the latest page; {@link #reply} folds it (and counts unread messages in it). */
