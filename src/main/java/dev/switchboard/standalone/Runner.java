@@ -29,6 +29,8 @@ import java.security.KeyStore;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -55,6 +57,8 @@ public final class Runner implements AutoCloseable {
     private final String host;
     private final boolean secure;
     private final UpgradedConnections upgraded;
+    private final ScheduledExecutorService timer;
+    private final ApiHandler apiHandler;
 
     /** A PKCS12 keystore holding the server's key and certificate chain: the runner then serves https and wss only. */
     public record Tls(Path keystore, char[] password) {
@@ -85,7 +89,8 @@ public final class Runner implements AutoCloseable {
     }
 
     private Runner(Switchboard switchboard, Handshakes handshakes, HttpServer server, StandaloneContainer container,
-                   NetworkListener listener, String host, boolean secure, UpgradedConnections upgraded) {
+                   NetworkListener listener, String host, boolean secure, UpgradedConnections upgraded,
+                   ScheduledExecutorService timer, ApiHandler apiHandler) {
         this.switchboard = switchboard;
         this.handshakes = handshakes;
         this.server = server;
@@ -94,6 +99,8 @@ public final class Runner implements AutoCloseable {
         this.host = host;
         this.secure = secure;
         this.upgraded = upgraded;
+        this.timer = timer;
+        this.apiHandler = apiHandler;
     }
 
     public static void main(String[] args) throws Exception {
@@ -196,12 +203,18 @@ public final class Runner implements AutoCloseable {
             }
         });
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-runner-timer");
+            t.setDaemon(true);
+            return t;
+        });
         listener.registerAddOn(TyrusInternals.webSocketAddOn(container));
         listener.registerAddOn(HandshakeGate.addOn(handshakes));
         UpgradedConnections upgraded = new UpgradedConnections(); // after the gate: it wraps Tyrus's filter
         listener.registerAddOn(upgraded.addOn());
-        if (!api.isEmpty()) {
-            server.getServerConfiguration().addHttpHandler(new ApiHandler(switchboard, api), api);
+        ApiHandler apiHandler = api.isEmpty() ? null : new ApiHandler(switchboard, api, timer);
+        if (apiHandler != null) {
+            server.getServerConfiguration().addHttpHandler(apiHandler, api);
         }
         if (webRoot != null && Files.isDirectory(webRoot)) {
             StaticHttpHandler page = new StaticHttpHandler(webRoot.toAbsolutePath().toString()) {
@@ -226,9 +239,11 @@ public final class Runner implements AutoCloseable {
             container.start("", listener.getPort());
         } catch (DeploymentException e) {
             server.shutdownNow();
+            timer.shutdownNow();
             throw new IOException("cannot deploy the endpoints: " + e.getMessage(), e);
         }
-        return new Runner(switchboard, handshakes, server, container, listener, host, ssl != null, upgraded);
+        return new Runner(switchboard, handshakes, server, container, listener, host, ssl != null, upgraded, timer,
+                apiHandler);
     }
 
     /** The running instance (its hub, settings and counters). */
@@ -267,6 +282,10 @@ public final class Runner implements AutoCloseable {
         switchboard.close();
         container.stop();
         server.shutdownNow();
+        timer.shutdownNow();
+        if (apiHandler != null) {
+            apiHandler.stop();
+        }
     }
 
     /** A Tyrus server container on our own Grizzly server (the stock one cannot host HTTP handlers). */

@@ -51,6 +51,18 @@ public final class HttpApi {
     }
 
     /**
+     * Whether the answer to this request depends on its body: only an authorised POST to a valid topic does. The
+     * adapters read a body only then, and only after asking (so method, path and key are checked before any byte of
+     * it is read); every other request is answered by {@link #handle} without its body (an empty one), and its
+     * connection is closed where a body was declared but not read.
+     */
+    public boolean wantsBody(String method, String path, String authorization) {
+        String p = path == null ? "" : path;
+        return "POST".equals(method) && p.startsWith("/topics/") && Names.isTopic(p.substring("/topics/".length()))
+                && checkKey(authorization) == null;
+    }
+
+    /**
      * @param path  the part after {@code /api}, e.g. {@code /topics/orders}
      * @param body  the request body, or null when it was larger than {@link #maxBodyBytes()}
      */
@@ -181,6 +193,16 @@ public final class HttpApi {
             out.putIfAbsent(name, value);
         }
         return out;
+    }
+
+    /** 408: the request did not arrive in time (its connection is closed). */
+    public static Response timeout(String message) {
+        return error(408, "timeout", message);
+    }
+
+    /** 503: the server cannot answer now. */
+    public static Response unavailable(String message) {
+        return error(503, "unavailable", message);
     }
 
     static Response error(int status, String code, String message) {
