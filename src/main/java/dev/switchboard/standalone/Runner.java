@@ -57,6 +57,7 @@ public final class Runner implements AutoCloseable {
     private final String host;
     private final boolean secure;
     private final UpgradedConnections upgraded;
+    private final ConnectionTimeouts timeouts;
     private final ScheduledExecutorService timer;
     private final ApiHandler apiHandler;
 
@@ -90,7 +91,7 @@ public final class Runner implements AutoCloseable {
 
     private Runner(Switchboard switchboard, Handshakes handshakes, HttpServer server, StandaloneContainer container,
                    NetworkListener listener, String host, boolean secure, UpgradedConnections upgraded,
-                   ScheduledExecutorService timer, ApiHandler apiHandler) {
+                   ConnectionTimeouts timeouts, ScheduledExecutorService timer, ApiHandler apiHandler) {
         this.switchboard = switchboard;
         this.handshakes = handshakes;
         this.server = server;
@@ -99,6 +100,7 @@ public final class Runner implements AutoCloseable {
         this.host = host;
         this.secure = secure;
         this.upgraded = upgraded;
+        this.timeouts = timeouts;
         this.timer = timer;
         this.apiHandler = apiHandler;
     }
@@ -202,16 +204,22 @@ public final class Runner implements AutoCloseable {
                 }
             }
         });
+        // Grizzly's keep-alive timer would also close idle WebSocket connections: ConnectionTimeouts times the
+        // connections that are not upgraded instead (headers, keep-alive, per-address cap).
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-runner-timer");
             t.setDaemon(true);
             return t;
         });
+        ConnectionTimeouts timeouts = new ConnectionTimeouts(settings.getLong(Settings.Key.HEADER_TIMEOUT_MS),
+                settings.getLong(Settings.Key.KEEP_ALIVE_TIMEOUT_MS),
+                settings.getInt(Settings.Key.MAX_PENDING_CONNECTIONS_PER_ADDRESS), System::currentTimeMillis);
         listener.registerAddOn(TyrusInternals.webSocketAddOn(container));
         listener.registerAddOn(HandshakeGate.addOn(handshakes));
         UpgradedConnections upgraded = new UpgradedConnections(); // after the gate: it wraps Tyrus's filter
         listener.registerAddOn(upgraded.addOn());
+        listener.registerAddOn(timeouts.addOn());
         ApiHandler apiHandler = api.isEmpty() ? null : new ApiHandler(switchboard, api, timer);
         if (apiHandler != null) {
             server.getServerConfiguration().addHttpHandler(apiHandler, api);
@@ -242,8 +250,9 @@ public final class Runner implements AutoCloseable {
             timer.shutdownNow();
             throw new IOException("cannot deploy the endpoints: " + e.getMessage(), e);
         }
-        return new Runner(switchboard, handshakes, server, container, listener, host, ssl != null, upgraded, timer,
-                apiHandler);
+        timeouts.start(timer);
+        return new Runner(switchboard, handshakes, server, container, listener, host, ssl != null, upgraded, timeouts,
+                timer, apiHandler);
     }
 
     /** The running instance (its hub, settings and counters). */
@@ -274,6 +283,11 @@ public final class Runner implements AutoCloseable {
     public URI baseUri() {
         String h = "0.0.0.0".equals(host) ? "127.0.0.1" : host;
         return URI.create((secure ? "https" : "http") + "://" + h + ":" + port() + "/");
+    }
+
+    /** Connections that are not WebSocket connections (yet), followed by {@link ConnectionTimeouts}. */
+    int pendingConnections() {
+        return timeouts.pending();
     }
 
     /** Closes every connection with 1001 (after a short drain), then stops serving. */
