@@ -216,10 +216,13 @@ public final class Runner implements AutoCloseable {
                 settings.getLong(Settings.Key.KEEP_ALIVE_TIMEOUT_MS),
                 settings.getInt(Settings.Key.MAX_PENDING_CONNECTIONS_PER_ADDRESS), System::currentTimeMillis);
         listener.registerAddOn(TyrusInternals.webSocketAddOn(container));
+        listener.registerAddOn(RequestChecks.addOn());
         listener.registerAddOn(HandshakeGate.addOn(handshakes));
         UpgradedConnections upgraded = new UpgradedConnections(); // after the gate: it wraps Tyrus's filter
         listener.registerAddOn(upgraded.addOn());
         listener.registerAddOn(timeouts.addOn());
+        // No server name or version on error pages, no stack traces (Grizzly's default page shows both).
+        server.getServerConfiguration().setDefaultErrorPageGenerator(new ErrorPages());
         ApiHandler apiHandler = api.isEmpty() ? null : new ApiHandler(switchboard, api, timer);
         if (apiHandler != null) {
             server.getServerConfiguration().addHttpHandler(apiHandler, api);

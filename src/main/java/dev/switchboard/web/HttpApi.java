@@ -64,6 +64,7 @@ public final class HttpApi {
 
     /**
      * @param path  the part after {@code /api}, e.g. {@code /topics/orders}
+     * @param query the query string's parameters ({@link #parseQuery}); null when the query string was malformed
      * @param body  the request body, or null when it was larger than {@link #maxBodyBytes()}
      */
     public Response handle(String method, String path, String authorization, Map<String, String> query, byte[] body) {
@@ -118,8 +119,8 @@ public final class HttpApi {
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body)).toString();
             data = Wire.parseValue(text);
-        } catch (CharacterCodingException | JsonException | IllegalStateException e) {
-            return error(400, "bad_json", "the body must be JSON (UTF-8)");
+        } catch (CharacterCodingException | JsonException e) {
+            return error(400, "bad_json", "the body must be JSON (UTF-8), nested at most 1000 levels deep");
         }
         try {
             Appended appended = switchboard.publish(topic, data);
@@ -131,6 +132,10 @@ public final class HttpApi {
     }
 
     private Response read(String topic, Map<String, String> query) {
+        if (query == null) {
+            return error(400, "invalid", "the query string is not valid URL encoding (a '%' must be followed by two "
+                    + "hex digits)");
+        }
         long since;
         int limit;
         try {
@@ -180,17 +185,24 @@ public final class HttpApi {
         return error(405, "method_not_allowed", "use " + allowed);
     }
 
-    /** {@code a=1&b=x%20y} → {a=1, b="x y"}; the first value of a repeated name wins. */
+    /**
+     * {@code a=1&b=x%20y} → {a=1, b="x y"}; the first value of a repeated name wins. Null when the query string is not
+     * valid URL encoding (a '%' without two hex digits): {@link #handle} answers that with 400, never an exception.
+     */
     public static Map<String, String> parseQuery(String query) {
         Map<String, String> out = new java.util.HashMap<>();
         if (query == null || query.isEmpty()) {
             return out;
         }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.putIfAbsent(name, value);
+        try {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                out.putIfAbsent(name, value);
+            }
+        } catch (IllegalArgumentException e) {
+            return null;
         }
         return out;
     }

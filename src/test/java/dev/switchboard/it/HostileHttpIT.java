@@ -36,11 +36,29 @@ class HostileHttpIT {
 
     @Test
     void aPostIsRefusedBeforeItsBodyArrives() throws Exception {
-        scenarios().aPostIsRefusedBeforeItsBodyArrives(true);
+        // Payara keeps the connection open to skip the declared body (docs/security.md)
+        scenarios().aPostIsRefusedBeforeItsBodyArrives(!"payara".equals(CONTAINER));
     }
 
     @Test
     void aStalledBodyGets408() throws Exception {
-        scenarios().aStalledBodyGets408AfterApiReadTimeoutMs();
+        scenarios().aStalledBodyGets408AfterApiReadTimeoutMs(!"payara".equals(CONTAINER));
+    }
+
+    @Test
+    void aBadPercentEscapeInTheQueryGets400() throws Exception {
+        scenarios().aBadPercentEscapeInTheQueryGets400();
+    }
+
+    @Test
+    void deeplyNestedJsonGetsBadJson() throws Exception {
+        scenarios().deeplyNestedJsonGetsBadJson();
+    }
+
+    @Test
+    void errorPagesShowNoTraceNorVersion() throws Exception {
+        // Payara names itself in Server and X-Powered-By headers unless its configuration says otherwise
+        // (docs/security.md); the page itself is the WAR's.
+        scenarios().errorPagesShowNoTraceNorVersion("no-such-page", 404, !"payara".equals(CONTAINER));
     }
 }

@@ -35,6 +35,22 @@ class HostileHttpTest {
 
     @Test
     void aStalledBodyGets408() throws Exception {
-        scenarios.aStalledBodyGets408AfterApiReadTimeoutMs();
+        scenarios.aStalledBodyGets408AfterApiReadTimeoutMs(true);
+    }
+
+    @Test
+    void aBadPercentEscapeInTheQueryGets400() throws Exception {
+        scenarios.aBadPercentEscapeInTheQueryGets400();
+    }
+
+    @Test
+    void deeplyNestedJsonGetsBadJson() throws Exception {
+        scenarios.deeplyNestedJsonGetsBadJson();
+    }
+
+    @Test
+    void errorPagesShowNoTraceNorVersion() throws Exception {
+        scenarios.errorPagesShowNoTraceNorVersion("no-such-page", 404, true);
+        scenarios.errorPagesShowNoTraceNorVersion("api%zz", 400, true); // Grizzly: 500 with a trace, before
     }
 }
