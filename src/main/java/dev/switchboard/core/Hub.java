@@ -182,6 +182,28 @@ public final class Hub {
         sessions.seen(c, replies.millis());
     }
 
+    /**
+     * A ping the client sent, which the server answers by itself with {@code answerBytes} (out of sight of
+     * {@link #receive}): it counts against the rate limit like any client frame (no error frame: past
+     * {@code rateStrikes} the connection is closed 1008), and its answer against the outbox's byte limit (4001), so a
+     * client that floods pings and never reads holds no more memory than a slow reader. False when the connection is
+     * closed (or being closed) for it.
+     */
+    public boolean controlFrame(Connection c, int answerBytes) {
+        if (c.closed) {
+            return false;
+        }
+        RateLimit.Verdict verdict = rateLimit.take(c.rate, replies.millis());
+        if (verdict == RateLimit.Verdict.CLOSE) {
+            limited(c, verdict);
+            return false;
+        }
+        if (verdict == RateLimit.Verdict.REFUSE) {
+            stats.rateLimited.increment();
+        }
+        return c.outbox.admitTransportBytes(answerBytes);
+    }
+
     /** Closes a connection with a protocol close code; what is queued goes first where the code says so. */
     public void close(Connection c, CloseCode code, String reason) {
         sessions.close(c, code, reason);
