@@ -18,6 +18,10 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -30,8 +34,10 @@ import java.util.function.Function;
  * before any byte of a body is read ({@link HttpApi#wantsBody}); a request answered without its declared body closes
  * its connection; a body is read with the non-blocking {@link ReadListener} of an async request, within
  * {@code apiReadTimeoutMs} (then 408, connection closed). Where the
- * application in front does not allow async processing (a filter of a host application without asyncSupported), the
- * body is read blocking, still only after the key was checked and at most {@code maxMessageBytes}.
+ * application in front does not allow async processing (a filter of a host application without asyncSupported), or
+ * the request asks for an upgrade, the body is read blocking, still only after the key was checked and at most
+ * {@code maxMessageBytes}. (Payara keeps a connection open after such an answer until it skipped the declared body or
+ * its own request timeout passed; Tomcat closes it.)
  */
 public class ApiServlet extends HttpServlet {
 
@@ -39,12 +45,27 @@ public class ApiServlet extends HttpServlet {
 
     private transient HttpApi api;
     private long readTimeoutMs;
+    /**
+     * Times body reads: the container's async timeout is coarse in places (Payara checks it every few seconds), so
+     * apiReadTimeoutMs is kept by this thread; the container's timeout stays as a backstop.
+     */
+    private transient ScheduledExecutorService timer;
 
     @Override
     public void init() throws ServletException {
         var switchboard = WebLifecycle.switchboard(getServletContext());
         api = new HttpApi(switchboard);
         readTimeoutMs = Math.max(1, switchboard.settings().getLong(Settings.Key.API_READ_TIMEOUT_MS));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-api-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void destroy() {
+        timer.shutdownNow();
     }
 
     @Override
@@ -58,7 +79,10 @@ public class ApiServlet extends HttpServlet {
         boolean declaresBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
         boolean wanted = api.wantsBody(method, path, authorization);
         boolean tooLarge = wanted && request.getContentLengthLong() > api.maxBodyBytes();
-        if (declaresBody && request.isAsyncSupported()) {
+        // A request asking to switch protocols (Java's HttpClient sends Upgrade: h2c by default) is read blocking:
+        // Payara's HTTP/2 upgrade fails on an async response (a NullPointerException in Grizzly's Http2ServerFilter).
+        boolean upgrade = request.getHeader("Upgrade") != null;
+        if (declaresBody && request.isAsyncSupported() && !upgrade) {
             Body body = new Body(request.startAsync(), request.getInputStream());
             if (!wanted || tooLarge) {
                 body.refuse(api.handle(method, path, authorization, query, wanted ? null : new byte[0])); // 413 / no
@@ -106,6 +130,7 @@ public class ApiServlet extends HttpServlet {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final AtomicBoolean done = new AtomicBoolean();
         private Function<byte[], HttpApi.Response> then;
+        private volatile ScheduledFuture<?> deadline;
 
         Body(AsyncContext async, ServletInputStream in) {
             this.async = async;
@@ -122,8 +147,9 @@ public class ApiServlet extends HttpServlet {
         /** Reads the body (null: over maxMessageBytes), then answers what {@code then} makes of it. */
         void read(Function<byte[], HttpApi.Response> then) {
             this.then = then;
-            async.setTimeout(readTimeoutMs);
+            async.setTimeout(readTimeoutMs + 10_000); // the container's, a backstop: the timer answers first
             async.addListener(this);
+            deadline = timer.schedule(() -> onTimeout(null), readTimeoutMs, TimeUnit.MILLISECONDS);
             in.setReadListener(this);
         }
 
@@ -165,6 +191,7 @@ public class ApiServlet extends HttpServlet {
 
         private void finish(byte[] body) {
             if (done.compareAndSet(false, true)) {
+                deadline.cancel(false);
                 answer(body == null, then.apply(body));
             }
         }
