@@ -49,6 +49,9 @@ public final class Runner implements AutoCloseable {
      */
     static final int SEND_BUFFER_BYTES = 128 * 1024;
 
+    /** Where the runner listens unless {@code SWITCHBOARD_HOST} says otherwise: this machine only. */
+    static final String DEFAULT_HOST = "127.0.0.1";
+
     private final Switchboard switchboard;
     private final Handshakes handshakes;
     private final HttpServer server;
@@ -107,7 +110,7 @@ public final class Runner implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(env("SWITCHBOARD_PORT", "switchboard.port", "8080"));
-        String host = env("SWITCHBOARD_HOST", "switchboard.host", "0.0.0.0");
+        String host = host();
         Path webRoot = Path.of(env("SWITCHBOARD_WEB_ROOT", "switchboard.webRoot", "webapp"));
         Runner runner = start(Settings.fromSystem(), host, port, webRoot, Tls.fromEnvironment());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -118,6 +121,14 @@ public final class Runner implements AutoCloseable {
         System.out.println("Switchboard is running at " + (runner.secure ? "https" : "http") + "://localhost:"
                 + runner.port() + "/  (Ctrl-C stops it)");
         stopped.await();
+    }
+
+    /**
+     * The address {@link #main} listens on: {@code SWITCHBOARD_HOST} / {@code -Dswitchboard.host}, else loopback
+     * ({@value #DEFAULT_HOST}): a runner started to try Switchboard out is not reachable from the network.
+     */
+    static String host() {
+        return env("SWITCHBOARD_HOST", "switchboard.host", DEFAULT_HOST);
     }
 
     private static String env(String variable, String property, String fallback) {
