@@ -10,7 +10,7 @@ import {
 } from '../../../webapp/js/switchboard.js';
 import type {
   ChannelStateName, ClientOptions, StoredMessage, JoinedEvent, MessageFrame, UnreadEvent, StateName, Channel,
-  ErrorFrame, HistoryFrame, WhisperStatus, Identity,
+  ErrorFrame, HistoryFrame, WhisperStatus, Identity, SubscribeOptions,
 } from '../../../webapp/js/switchboard.js';
 
 /** Everything the example saw, in order: run-example.mjs checks it. */
@@ -42,7 +42,7 @@ export function chatExample(): ChatClient {
   chat.on('whisper', (w) => { log(`whisper:${w.id}`); if (w.to === chat.user) chat.seen(w.id); });
   chat.on('history', (h) => log(`history:${h.messages.length}`));
   chat.on('edited', (e) => log(`edited:${e.offset}:${e.message?.text ?? '-'}`));
-  chat.on('deleted', (e) => log(`deleted:${e.offset}:${e.message?.deleted === true}`));
+  chat.on('deleted', (e) => log(`deleted:${e.offset}:${e.message?.deleted === true}${e.admin ? ' by an administrator' : ''}`));
   chat.on('reaction', (e) => log(`reaction:${e.offset}:${e.emoji}:${e.on}`));
   chat.on('messageChanged', ({ id, message }) => log(`changed:${id}:${describe(message)}`));
   chat.on('read', (r) => log(`read:${r.offset}`));
@@ -97,10 +97,20 @@ export async function chatActions(chat: ChatClient): Promise<void> {
 export function notificationsExample(): NotificationClient {
   const live = new NotificationClient({ token: 'a.b.c', notificationsPath: 'ws/notifications' });
   live.on('subscribed', (s) => log(`subscribed:${s.topic}:${s.resubscribe}:${s.last?.offset ?? '-'}`));
-  live.on('notification', (n) => log(`notification:${n.topic}:${JSON.stringify(n.data)}`));
+  live.on('notification', (n) => log(`notification:${n.topic}:${JSON.stringify(n.data)}${n.trace ? ` trace=${n.trace}` : ''}`));
   live.on('unsubscribed', (u) => log(`unsubscribed:${u.topic}`));
   live.on('refused', (r) => log(`refused:${r.topic}`));
   live.connect().subscribe('orders');
+  // a database topic: the table's rows with every subscribed, then its changes
+  const rows = new Map<string, unknown>();
+  live.on('subscribed', (s) => {
+    if (!s.rows) return;
+    rows.clear();
+    for (const row of s.rows) rows.set(JSON.stringify(row), row);
+    log(`rows:${s.topic}:${rows.size}:${s.truncated === true}`);
+  });
+  const options: SubscribeOptions = { snapshot: true };
+  log(`table:${live.subscribe('table:orders', options).joinFields['snapshot'] === true}`);
   log(`topics:${live.topics.join(',')}`);
   return live;
 }
@@ -123,6 +133,7 @@ export function helpersExample(): void {
   log(`helpers:${delays.join(',')} since=${positions.since('lobby') === undefined} edited=${edited.text} `
     + `keep=${kind.offline} frames=${objects.map((o) => o.type).join(',')} guest=${parseIdentity('guest:ann').name} `
     + `url=${endpointUrl('ws/chat', { base: 'https://h/app/', name: 'ann' })} code=${CloseCode.SLOW_CONSUMER} `
+    + `admin=${CloseCode.CLOSED_BY_ADMIN}:${closeAction(CloseCode.CLOSED_BY_ADMIN)} `
     + `limit=${defaults.historyLimit} stored=${store.list('lobby').length}`);
 }
 

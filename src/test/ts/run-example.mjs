@@ -25,6 +25,7 @@ const example = await import(pathToFileURL(file).href);
 rmSync(dir, { recursive: true, force: true });
 
 const TS = '2026-11-21T10:15:30.123Z';
+const TRACE = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const msg = (offset, from = 'guest:bob', extra = {}) => ({ type: 'message', room: 'lobby', offset, id: `id${offset}`, from, text: `m${offset}`, ts: TS, ...extra });
 
 // ------------------------------------------------------------------ chat
@@ -41,7 +42,7 @@ ws.serverSend(
   { type: 'whisper', id: 'w-from-bob', from: 'guest:bob', to: 'guest:ann', text: 'psst', ts: TS },
   { type: 'edited', room: 'lobby', offset: 4, id: 'id1', from: 'guest:ann', text: 'hello, edited', ts: TS },
   { type: 'reaction', room: 'lobby', offset: 5, id: 'id2', user: 'cy', emoji: '👍', on: true, ts: TS },
-  { type: 'deleted', room: 'lobby', offset: 6, id: 'id3', from: 'guest:bob', ts: TS },
+  { type: 'deleted', room: 'lobby', offset: 6, id: 'id3', from: 'admin', ts: TS, admin: true },
   { type: 'read', room: 'lobby', offset: 5 }, { type: 'receipt', room: 'lobby', user: 'cy', offset: 6 });
 const actions = example.chatActions(chat);
 const [pushed, paged] = ws.sentOfType('history');
@@ -58,9 +59,13 @@ ws.serverClose(1006);
 const live = example.notificationsExample();
 const lws = FakeWebSocket.last;
 lws.serverOpen();
-lws.reply(lws.lastOfType('subscribe'), { type: 'subscribed', topic: 'orders', offset: 1, epoch: 'E', recovered: false,
+const [subscribeOrders, subscribeTable] = lws.sentOfType('subscribe');
+assert.equal(subscribeTable.snapshot, true, 'subscribe(topic, { snapshot: true }) asks for the rows');
+lws.reply(subscribeOrders, { type: 'subscribed', topic: 'orders', offset: 1, epoch: 'E', recovered: false,
   last: { type: 'notification', topic: 'orders', offset: 1, ts: TS, data: { n: 1 } } });
-lws.serverSend({ type: 'notification', topic: 'orders', offset: 2, ts: TS, data: { n: 2 } });
+lws.reply(subscribeTable, { type: 'subscribed', topic: 'table:orders', offset: 3, epoch: 'E', recovered: false,
+  rows: [{ id: 1 }, { id: 2 }], truncated: true });
+lws.serverSend({ type: 'notification', topic: 'orders', offset: 2, trace: TRACE, ts: TS, data: { n: 2 } });
 live.unsubscribe('orders');
 lws.reply(lws.lastOfType('unsubscribe'), { type: 'unsubscribed', topic: 'orders' });
 live.close();
@@ -73,14 +78,14 @@ const expected = [
   'welcome:ann (guest)', 'once:welcome', 'pong', 'channel:secret:errored final', 'refused:secret:forbidden',
   'error:forbidden', 'unread:lobby:1', 'lobby:joined', 'joined:lobby read=1 unread=1 history=2', 'message:3',
   'unread:lobby:2', 'presence:cy:join', 'typing:cy', 'whisper:w-from-bob', 'edited:4:hello, edited',
-  'changed:id1:hello, edited (edited)', 'reaction:5:👍:true', 'changed:id2:m2 🎉1👍1', 'deleted:6:true',
+  'changed:id1:hello, edited (edited)', 'reaction:5:👍:true', 'changed:id2:m2 🎉1👍1', 'deleted:6:true by an administrator',
   'changed:id3:deleted', 'unread:lobby:0', 'read:5', 'frame:receipt', 'receipt:cy:6',
   'said:true pending=5 rooms=lobby', 'push:ok', 'history:0', 'history:0', 'whisper:w1', 'delivered:w1:delivered',
   'seen:guest:bob:seen', 'older:0',
   'store:3 hello, edited (edited) read=6 unread=0 readers=1 v11=true whisper=seen last=6',
   'state:true user=guest:ann channel=joined channels=1', 'channel:lobby:leaving', 'left:lobby', 'channel:lobby:closed final',
-  'close:reconnect', 'subscribed:orders:false:1', 'topics:orders', 'notification:orders:{"n":2}', 'unsubscribed:orders',
-  'ping:2', 'helpers:5,10 since=true edited=hey keep=keep frames=pong,welcome guest=ann url=wss://h/app/ws/chat?name=ann code=4001 limit=50 stored=1',
+  'close:reconnect', 'subscribed:orders:false:1', 'table:true', 'rows:table:orders:2:true', 'topics:orders,table:orders', `notification:orders:{"n":2} trace=${TRACE}`, 'unsubscribed:orders',
+  'ping:2', 'helpers:5,10 since=true edited=hey keep=keep frames=pong,welcome guest=ann url=wss://h/app/ws/chat?name=ann code=4001 admin=4500:stop limit=50 stored=1',
 ];
 const missing = expected.filter((line) => !example.seen.includes(line));
 assert.deepEqual(missing, [], `not seen:\n${missing.join('\n')}\n\nseen:\n${example.seen.join('\n')}`);

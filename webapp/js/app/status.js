@@ -6,6 +6,7 @@ const CLOSE_REASONS = {
   1007: 'refused by the server',
   1009: 'a message was too large',
   4401: 'sign-in expired',
+  4500: 'closed by an administrator',
 };
 
 /** Human text for a state event; `now` for the countdown. */
@@ -75,6 +76,10 @@ export function bindOfflineBanner(banner, chat) {
     }
     const update = () => {
       const pending = chat.pending;
+      if (s.final) { // the client will not reconnect by itself (e.g. 4500, closed by an administrator)
+        banner.textContent = `Connection closed: ${describe(s)}. Reload the page to connect again.`;
+        return;
+      }
       banner.textContent = `Connection lost: ${describe(s)}. `
         + (pending ? `${pending} message${pending === 1 ? '' : 's'} will be sent once it is back.`
           : 'What you write now is sent once it is back.');

@@ -13,6 +13,8 @@ export const CloseCode = Object.freeze({
   NO_HEARTBEAT: 4002,
   UNAUTHORIZED: 4401,
   TOO_MANY_CONNECTIONS: 4429,
+  /** An administrator closed the connection: do not reconnect by yourself (docs/admin.md). */
+  CLOSED_BY_ADMIN: 4500,
 });
 
 // Codes this client uses when it closes a socket itself (browsers allow 1000 and 3000-4999).

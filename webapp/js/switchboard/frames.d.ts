@@ -73,7 +73,11 @@ export interface MessageFrame {
   replayed?: boolean;
 }
 export interface EditedFrame { type: 'edited'; room: string; offset: number; id: string; from: Identity; text: string; ts: string; ref?: string; replayed?: boolean }
-export interface DeletedFrame { type: 'deleted'; room: string; offset: number; id: string; from: Identity; ts: string; ref?: string; replayed?: boolean }
+export interface DeletedFrame {
+  type: 'deleted'; room: string; offset: number; id: string; from: Identity; ts: string; ref?: string; replayed?: boolean;
+  /** Removed by an administrator (`from` is then "admin"): deletes the message whoever wrote it. */
+  admin?: boolean;
+}
 export interface ReactionFrame { type: 'reaction'; room: string; offset: number; id: string; user: Identity; emoji: string; on: boolean; ts: string; ref?: string; replayed?: boolean }
 /** A room's log entry: what a recovered joined replays, in offset order. */
 export type LogEntry = MessageFrame | EditedFrame | DeletedFrame | ReactionFrame;
@@ -99,7 +103,15 @@ export interface ReceiptFrame { type: 'receipt'; room: string; user: Identity; o
 export interface DeliveredFrame { type: 'delivered'; whisper: string; to: Identity }
 export interface SeenFrame { type: 'seen'; whisper: string; by: Identity }
 
-export interface NotificationFrame { type: 'notification'; topic: string; offset: number; ts: string; data: unknown; replayed?: boolean }
+export interface NotificationFrame {
+  type: 'notification'; topic: string; offset: number;
+  /**
+   * The W3C traceparent the publisher gave (HTTP header `traceparent`, or its OpenTelemetry context), e.g.
+   * "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"; absent when the notification is not traced.
+   */
+  trace?: string;
+  ts: string; data: unknown; replayed?: boolean;
+}
 export interface SubscribedFrame {
   type: 'subscribed'; topic: string; offset: number; epoch: string; recovered: boolean;
   last?: NotificationFrame; history?: NotificationFrame[];

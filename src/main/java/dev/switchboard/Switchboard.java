@@ -4,7 +4,9 @@ import dev.switchboard.auth.Admission;
 import dev.switchboard.auth.Authenticator;
 import dev.switchboard.core.Hub;
 import dev.switchboard.core.Stats;
+import dev.switchboard.core.Trace;
 import dev.switchboard.feeds.Feeds;
+import dev.switchboard.metrics.SwitchboardMetrics;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Appended;
 import dev.switchboard.store.Health;
@@ -43,23 +45,27 @@ public final class Switchboard implements AutoCloseable {
     private final Admission admission;
     private final Hub hub;
     private final Feeds feeds;
+    /** The database (table topics, outbox) when dbUrl or dbDataSource is set; else null. */
+    private volatile LiveDatabase database;
+    private final SwitchboardMetrics metrics;
     private volatile boolean closed;
 
     private Switchboard(Settings settings) {
         Clock clock = Clock.systemUTC();
         this.settings = settings;
-        this.storage = storage(settings, clock);
+        this.storage = storage(settings, clock, stats);
         Authenticator authenticator = new Authenticator(settings, clock);
         this.admission = new Admission(settings, authenticator);
         this.hub = new Hub(settings, storage, authenticator, clock, stats, null);
         this.feeds = new Feeds(hub, settings, clock);
+        this.metrics = new SwitchboardMetrics(hub);
     }
 
     /** In memory unless {@code redisUrl} is set. */
-    private static Storage storage(Settings settings, Clock clock) {
+    private static Storage storage(Settings settings, Clock clock, Stats stats) {
         String redisUrl = settings.get(Settings.Key.REDIS_URL);
         if (!redisUrl.isEmpty()) {
-            return new RedisStorage(settings);
+            return new RedisStorage(settings, stats.storeRoundTrip);
         }
         return new MemoryStorage(MemoryStorage.Limits.of(settings), clock);
     }
@@ -68,6 +74,12 @@ public final class Switchboard implements AutoCloseable {
     public static Switchboard start(Settings settings) {
         Switchboard sb = new Switchboard(settings);
         sb.hub.start();
+        try {
+            sb.database = LiveDatabase.start(settings, sb.hub); // after the hub: its relay publishes at once
+        } catch (RuntimeException e) {
+            sb.hub.shutdown(0);
+            throw e;
+        }
         sb.feeds.start();
         running = sb;
         LOG.log(Level.INFO, "Switchboard started ({0}): {1}", sb.storage.getClass().getSimpleName(), settings);
@@ -103,7 +115,12 @@ public final class Switchboard implements AutoCloseable {
             }
         }
         feeds.close();
+        LiveDatabase db = database;
+        if (db != null) {
+            db.close(); // before the hub: the relay must not publish into a closed store
+        }
         hub.shutdown(settings.getLong(Settings.Key.SHUTDOWN_GRACE_MS));
+        metrics.close();
         LOG.log(Level.INFO, "Switchboard stopped");
     }
 
@@ -123,9 +140,24 @@ public final class Switchboard implements AutoCloseable {
         return stats;
     }
 
+    /** The feeds Switchboard publishes by itself; their last per-node counters feed the admin view. */
+    public Feeds feeds() {
+        return feeds;
+    }
+
+    /** The meters ({@code GET /api/metrics}); a host's Micrometer registry joins with {@code metrics().bindTo(r)}. */
+    public SwitchboardMetrics metrics() {
+        return metrics;
+    }
+
     /** The handshake decision (origin, identity) shared by every adapter. */
     public Admission admission() {
         return admission;
+    }
+
+    /** The database side (watched tables, outbox), or null when no database is configured. */
+    public LiveDatabase database() {
+        return database;
     }
 
     /** The storage's health: UP, or DEGRADED with a reason. */
@@ -138,7 +170,12 @@ public final class Switchboard implements AutoCloseable {
      * it is stored (in memory: at once), or fails with {@link StoreUnavailableException}.
      */
     public CompletionStage<Appended> publishAsync(String topic, JsonValue data) {
-        return hub.publish(topic, data);
+        return publishAsync(topic, data, null);
+    }
+
+    /** {@link #publishAsync(String, JsonValue)} of a traced notification (docs/tracing.md; null: untraced). */
+    public CompletionStage<Appended> publishAsync(String topic, JsonValue data, Trace trace) {
+        return hub.publish(topic, data, trace);
     }
 
     /**
@@ -148,7 +185,12 @@ public final class Switchboard implements AutoCloseable {
      * @throws StoreUnavailableException when it could not be stored
      */
     public Appended publish(String topic, JsonValue data) {
-        CompletionStage<Appended> stage = publishAsync(topic, data);
+        return publish(topic, data, null);
+    }
+
+    /** {@link #publish(String, JsonValue)} of a traced notification (docs/tracing.md; null: untraced). */
+    public Appended publish(String topic, JsonValue data, Trace trace) {
+        CompletionStage<Appended> stage = publishAsync(topic, data, trace);
         try {
             return stage.toCompletableFuture().get(2L * settings.getLong(Settings.Key.REDIS_TIMEOUT_MS) + 1000,
                     TimeUnit.MILLISECONDS);

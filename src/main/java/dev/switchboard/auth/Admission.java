@@ -20,10 +20,17 @@ public final class Admission {
 
     private final OriginPolicy origins;
     private final Authenticator authenticator;
+    private final TrustedProxies proxies;
 
     public Admission(Settings settings, Authenticator authenticator) {
         this.origins = new OriginPolicy(settings);
         this.authenticator = authenticator;
+        this.proxies = new TrustedProxies(settings);
+    }
+
+    /** The client's address: the peer's, or behind a trusted proxy the one it forwarded ({@link TrustedProxies}). */
+    public String clientAddress(String peer, Iterable<String> forwardedFor) {
+        return proxies.client(peer, forwardedFor);
     }
 
     public Decision decide(String origin, String host, String principal, String token, String name,

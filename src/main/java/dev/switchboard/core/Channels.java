@@ -1,10 +1,13 @@
 package dev.switchboard.core;
 
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Wire;
 import dev.switchboard.store.Bus;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Entry;
 
+import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,16 +31,21 @@ final class Channels implements Bus.Listener {
     private final Bus bus;
     private final InboxDelivery inboxes;
     private final Stats stats;
+    /** This node's id, for the trace log. */
+    private final String node;
     /** Where a membership continues when the bus subscribed later (not on the bus's thread: it reads the store). */
     private final Executor worker;
+    private final SendSamples samples;
 
     /** Told when an inbox entry (a whisper) was handed to at least one of the inbox owner's connections here. */
     interface InboxDelivery {
         void delivered(ChannelId inbox, Entry entry);
     }
 
-    Channels(Bus bus, InboxDelivery inboxes, Stats stats, Executor worker) {
+    Channels(Bus bus, InboxDelivery inboxes, Stats stats, Executor worker, String node, SendSamples samples) {
         this.bus = bus;
+        this.node = node;
+        this.samples = samples;
         this.inboxes = inboxes;
         this.stats = stats;
         this.worker = worker;
@@ -97,8 +105,16 @@ final class Channels implements Bus.Listener {
         if (local == null) {
             return;
         }
-        int delivered = local.deliver(entry);
+        // Only notifications carry a trace (chat is not traced, docs/tracing.md); a look at one place of the text.
+        String trace = channel.kind() == ChannelId.Kind.TOPIC ? Wire.traceOf(entry.json()) : null;
+        Instant handedOver = trace == null ? null : Instant.now(); // before the sends: they may finish first
+        Outgoing frame = new Outgoing(entry.json(), trace, trace == null ? 0 : System.nanoTime());
+        frame.sample = samples.match(channel, entry.offset());
+        int delivered = local.deliver(entry, frame);
         stats.messagesOut.add(delivered);
+        if (trace != null) {
+            TraceLog.delivered(trace, node, channel, entry.offset(), delivered, handedOver);
+        }
         if (channel.kind() == ChannelId.Kind.INBOX && delivered > 0) {
             inboxes.delivered(channel, entry); // must not block: this is the bus's thread
         }
@@ -134,6 +150,16 @@ final class Channels implements Bus.Listener {
                 sub.connection.close(CloseCode.SERVER_ERROR, "the history of " + channel.name() + " was lost; reconnect");
             }
         }
+    }
+
+    /** The channels with members on this node (a live view; for the admin's {@link Overview}). */
+    Collection<LocalChannel> all() {
+        return channels.values();
+    }
+
+    /** Whether the channel has members on this node. */
+    boolean has(ChannelId id) {
+        return channels.containsKey(id);
     }
 
     /** Rooms or topics with members on this node. */

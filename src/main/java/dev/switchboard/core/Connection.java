@@ -95,6 +95,6 @@ public final class Connection {
 
     @Override
     public String toString() {
-        return "connection " + id + " user=" + identity.user() + " address=" + address;
+        return "connection " + id + " user=" + LogSafe.text(identity.user()) + " address=" + LogSafe.text(address);
     }
 }

@@ -3,14 +3,19 @@ package dev.switchboard.core;
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.Emoji;
 import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Names;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Entry;
+import dev.switchboard.store.Log;
 import dev.switchboard.store.StoreUnavailableException;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Chat 1.1 changes to stored messages: {@code edit} and {@code delete} (the author only) and {@code react} (a toggle
- * of the sender's reaction). Each is stored as an event in the room's log with its own offset, delivered to the members
+ * of the sender's reaction), and an administrator's removal ({@link #remove}). Each is stored as an event in the room's log with its own offset, delivered to the members
  * like a message, replayed by recovery, and folded into history pages ({@link Folding}).
  *
  * <p>The message is looked up in the room's retained history ({@link LogScan}, newest first, bounded by
@@ -35,11 +40,13 @@ final class Edits {
     private static final int MAX_ID_CHARS = 64;
 
     private final LogScan scan;
+    private final Log log;
     private final Texts texts;
     private final Replies replies;
 
-    Edits(LogScan scan, Texts texts, Replies replies) {
+    Edits(LogScan scan, Log log, Texts texts, Replies replies) {
         this.scan = scan;
+        this.log = log;
         this.texts = texts;
         this.replies = replies;
     }
@@ -63,7 +70,7 @@ final class Edits {
         }
         Folding.Folded target = target(c, room, delete.id(), ServerMessage.Deleted.class, true, delete.ref());
         if (target != null) {
-            store(c, room, new ServerMessage.Deleted(room.name(), 0L, delete.id(), c.user(), replies.now(),
+            store(c, room, ServerMessage.Deleted.byAuthor(room.name(), 0L, delete.id(), c.user(), replies.now(),
                     delete.ref()), delete.ref());
         }
     }
@@ -89,6 +96,32 @@ final class Edits {
         }
         store(c, room, new ServerMessage.Reaction(room.name(), 0L, react.id(), c.user(), react.emoji(), on,
                 replies.now(), react.ref()), react.ref());
+    }
+
+    /**
+     * An administrator removes a message (docs/admin.md): the same {@code deleted} event an author's delete stores,
+     * marked {@code "admin":true}, so it reaches every member on every node, is replayed by recovery and folds into
+     * history pages like any delete ({@link Folding}). Reads the room's log (may block: not for an I/O thread).
+     *
+     * @throws IllegalArgumentException for a bad room name or message id
+     * @throws StoreUnavailableException when the history cannot be read; the stage fails with it when the event
+     *         cannot be stored
+     */
+    CompletionStage<Admin.Removal> remove(String room, String id) {
+        if (!Names.isRoom(room)) {
+            throw new IllegalArgumentException(Names.ROOM_RULE);
+        }
+        if (id == null || id.isEmpty() || id.length() > MAX_ID_CHARS) {
+            throw new IllegalArgumentException("a message id is 1-" + MAX_ID_CHARS + " characters");
+        }
+        ChannelId channel = ChannelId.room(room);
+        Folding.Folded target = Folding.find(scan.back(channel, e -> Folding.isMessage(e, id)).entries(), id);
+        if (target == null || target.deleted()) {
+            return CompletableFuture.completedFuture(
+                    target == null ? Admin.Removal.NOT_FOUND : Admin.Removal.ALREADY_DELETED);
+        }
+        return log.append(channel, Replies.template(ServerMessage.Deleted.byAdmin(room, 0L, id, replies.now())), null)
+                .thenApply(appended -> Admin.Removal.REMOVED);
     }
 
     /** The room when the request names a joined room and a message id; else answers with the error. */

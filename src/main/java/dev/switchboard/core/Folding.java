@@ -24,7 +24,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code edited} by the message's author replaces its text and sets {@code edited} to the event's time, unless
  *       the message was deleted;</li>
- *   <li>{@code deleted} by its author makes it a tombstone: no {@code text}, {@code deleted:true}, final;</li>
+ *   <li>{@code deleted} by its author, or by an administrator ({@code "admin":true}, docs/admin.md), makes it a
+ *       tombstone: no {@code text}, {@code deleted:true}, final;</li>
  *   <li>{@code reaction} adds ({@code on}) or removes the user under the emoji, unless the message was deleted; a new
  *       emoji beyond {@value Emoji#MAX_PER_MESSAGE} on one message is ignored.</li>
  * </ul>
@@ -120,7 +121,7 @@ final class Folding {
                     edited = e.ts();
                 }
             } else if (event.frame instanceof ServerMessage.Deleted d) {
-                if (m.from().equals(d.from())) {
+                if (m.from().equals(d.from()) || d.byAdministrator()) {
                     deleted = true;
                 }
             } else if (event.frame instanceof ServerMessage.Reaction r && !deleted && r.emoji() != null

@@ -14,6 +14,7 @@ import dev.switchboard.store.Appended;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Cluster;
 import dev.switchboard.store.Health;
+import dev.switchboard.store.Log;
 import dev.switchboard.store.Slice;
 import dev.switchboard.store.Storage;
 import jakarta.json.JsonValue;
@@ -55,11 +56,13 @@ public final class Hub {
     private final Channels channels;
     private final Rooms rooms;
     private final Topics topics;
+    private final TableSnapshots tables;
     private final Whispers whispers;
     private final Edits edits;
     private final ReadState reads;
     private final WhisperReceipts whisperReceipts;
     private final NewChannels newChannels;
+    private final Admin admin;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService ownSender;
     private final ExecutorService ownWorker;
@@ -86,24 +89,31 @@ public final class Hub {
         // a scan reads a few pages' worth at a time: one read answers a join when edits and reactions are few
         LogScan scan = new LogScan(storage.log(), historySize, Math.max(64, 2 * historyPage));
         WhisperReceipts whisperReceipts = new WhisperReceipts(storage.bus(), storage.cursors(), scan, replies);
-        this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker);
+        SendSamples samples = new SendSamples(stats);
+        this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker,
+                storage.cluster().nodeId(), samples);
+        Log appends = samples.log(storage.log(), channels::has); // what the core appends is timed on a sample
         this.newChannels = new NewChannels(settings.getInt(Settings.Key.NEW_CHANNELS_PER_MINUTE),
                 settings.getInt(Settings.Key.NEW_CHANNELS_PER_MINUTE_PER_ADDRESS), replies);
         Membership membership = new Membership(channels, new Recovery(storage.log(), historySize,
-                settings.getLong(Settings.Key.RECOVERY_MAX_BYTES)), replies, newChannels);
-        Texts texts = new Texts(storage.log(), replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
+                settings.getLong(Settings.Key.RECOVERY_MAX_BYTES)), replies, newChannels, stats);
+        Texts texts = new Texts(appends, replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
         Receipts receipts = new Receipts(storage.bus(), (ms, task) -> scheduler.schedule(task, ms, TimeUnit.MILLISECONDS));
         ReadState reads = new ReadState(storage.cursors(), channels, storage.log(), receipts, replies, historySize);
         this.rooms = new Rooms(membership, scan, storage.bus(), storage.presence(), replies, texts, reads,
                 settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage,
                 settings.getLong(Settings.Key.PRESENCE_GRACE_MS));
-        this.edits = new Edits(scan, texts, replies);
+        this.edits = new Edits(scan, storage.log(), texts, replies);
         this.reads = reads;
-        this.topics = new Topics(membership, storage.log(), replies, stats,
-                settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage);
+        // a snapshot's rows may take half of a connection's outbox: the reply must fit beside what is queued
+        this.tables = new TableSnapshots(membership, storage.log(), settings.getLong(Settings.Key.OUTBOX_MAX_BYTES) / 2);
+        this.topics = new Topics(membership, tables, appends, replies, stats,
+                settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage,
+                Identity.patterns(settings.getList(Settings.Key.STATS_SUBSCRIBERS)));
         this.whispers = new Whispers(channels, storage.log(), storage.bus(), storage.presence(), storage.cursors(),
                 replies, texts, whisperReceipts, newChannels, historySize);
         this.whisperReceipts = whisperReceipts;
+        this.admin = new Admin(storage.cluster().nodeId(), sessions, channels, rooms, edits);
     }
 
     private static ExecutorService pool(int threads, String name) {
@@ -143,6 +153,11 @@ public final class Hub {
 
     public Health health() {
         return storage.cluster().health();
+    }
+
+    /** What an administrator may see and do on this node (docs/admin.md). */
+    public Admin admin() {
+        return admin;
     }
 
     // ------------------------------------------------------------------------------------------ connections
@@ -300,11 +315,38 @@ public final class Hub {
 
     /**
      * Publishes a notification to a topic on every node: stored (offset, history) and delivered to every
-     * subscriber. Throws {@link IllegalArgumentException} for a bad topic name; the stage fails with
+     * subscriber. Throws {@link IllegalArgumentException} for a bad topic name or a {@code table:} topic (the database
+     * relay's, see {@link #relayed}); the stage fails with
      * {@link dev.switchboard.store.StoreUnavailableException} when it cannot be stored.
      */
     public CompletionStage<Appended> publish(String topic, JsonValue data) {
-        return topics.publish(topic, data);
+        return topics.publish(topic, data, null);
+    }
+
+    /**
+     * Publishes a notification that carries a trace (docs/tracing.md; null: untraced): its traceparent is stored in
+     * the frame and so reaches every subscriber on every node.
+     */
+    public CompletionStage<Appended> publish(String topic, JsonValue data, Trace trace) {
+        return topics.publish(topic, data, trace);
+    }
+
+    /**
+     * The database relay's publish (see {@link dev.switchboard.db.TopicSink}): like {@link #publish}, also to
+     * {@code table:} topics, stored once per {@code dedupKey} within the topic's history.
+     */
+    public CompletionStage<Appended> relayed(String topic, JsonValue data, String dedupKey) {
+        return topics.relayed(topic, data, dedupKey);
+    }
+
+    /** A topic's newest offset (0 when empty). May block (a store read). */
+    public long head(String topic) {
+        return topics.head(topic);
+    }
+
+    /** The database's watched tables: topics {@code table:NAME} and their snapshots (none until this is called). */
+    public void tables(TableSource source) {
+        tables.source(source);
     }
 
     /** Stored notifications of a topic after an offset (the HTTP API's GET). */
@@ -324,6 +366,16 @@ public final class Hub {
 
     public int connectionCount() {
         return sessions.count();
+    }
+
+    /** Open connections by endpoint and what waits in their outboxes, counted now (metrics; O(connections)). */
+    public Load load() {
+        return sessions.load();
+    }
+
+    /** Bytes of history the store holds for this node, or -1 where it cannot tell (see {@code Log.historyBytes}). */
+    public long historyBytes() {
+        return storage.log().historyBytes();
     }
 
     // ------------------------------------------------------------------------------------------ housekeeping
@@ -357,6 +409,7 @@ public final class Hub {
             }
         }
         sessions.closeAll(CloseCode.GOING_AWAY, "server shutting down");
+        tables.shutdown();
         storage.close();
         if (ownSender != null) {
             ownSender.shutdown();

@@ -23,10 +23,12 @@ final class LocalChannel {
         this.live = live;
     }
 
-    /** Hands the entry to every member; returns how many outboxes took it. */
-    int deliver(Entry entry) {
+    /**
+     * Hands the entry to every member as {@code frame}, its text (one for all members: encoded and framed at most
+     * once); returns how many outboxes took it.
+     */
+    int deliver(Entry entry, Outgoing frame) {
         int delivered = 0;
-        Outgoing frame = new Outgoing(entry.json()); // one for all members: encoded and framed at most once
         for (Subscription s : members) {
             if (s.deliver(entry, frame)) {
                 delivered++;

@@ -2,6 +2,8 @@ package dev.switchboard.core;
 
 import dev.switchboard.protocol.CloseCode;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,6 +34,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class Outbox {
 
+    private static final Logger LOG = System.getLogger(Outbox.class.getName());
     private static final long NONE = -1;
 
     private final Transport transport;
@@ -56,6 +59,8 @@ public final class Outbox {
     /** The thread currently inside transport.send, to turn a completion on that same thread into a loop. */
     private long sendingThread = NONE; // a thread id, not a Thread: no reference store (G1 card) per send
     private boolean completedInline;
+    /** Whose queue this is, for log lines (the connection, once it exists); set before anything is queued. */
+    private volatile Object owner = "a connection";
 
     public Outbox(Transport transport, Executor sender, Stats stats, int maxFrames, long maxBytes, int batchMaxBytes) {
         this.transport = transport;
@@ -65,6 +70,19 @@ public final class Outbox {
         this.maxBytes = maxBytes;
         this.batchMaxBytes = batchMaxBytes;
     }
+
+    /** Names the queue's connection in log lines. */
+    void owner(Object connection) {
+        this.owner = connection;
+    }
+
+    /** Frames and UTF-8 bytes waiting (the one in flight not counted): the admin view's queue depth. */
+    public synchronized Depth depth() {
+        return new Depth(queue.size(), queuedBytes, sending);
+    }
+
+    /** A queue's depth at one moment. */
+    public record Depth(int frames, long bytes, boolean sending) {}
 
     /** Queues one frame (JSON text of one object). Returns false if the connection is closed or just overflowed. */
     public boolean offer(String json) {
@@ -101,6 +119,8 @@ public final class Outbox {
             schedule(() -> drain(frame));
             return true;
         }
+        LOG.log(Level.INFO, "{0}: outbound queue overflowed{1}; closing with 4001", owner,
+                frame.trace() == null ? "" : " at the message of trace " + frame.trace());
         overflowed();
         return false;
     }
@@ -208,6 +228,11 @@ public final class Outbox {
         finisher = null;
     }
 
+    /** Frames and UTF-8 bytes waiting (not counting the send in flight). */
+    public synchronized long[] queued() {
+        return new long[] {queue.size(), queuedBytes};
+    }
+
     /** True when nothing is queued or in flight. */
     public synchronized boolean idle() {
         return queue.isEmpty() && !sending;
@@ -284,16 +309,27 @@ public final class Outbox {
         StringBuilder out = new StringBuilder((int) Math.min(batchMaxBytes, queuedBytes + firstBytes + queue.size() + 1));
         out.append(first.text());
         int bytes = firstBytes;
+        Outgoing traced = first.trace() != null ? first : null; // the earliest traced frame: what send lines measure from
+        String traces = first.trace();
+        SendSamples.Sample sample = first.sample;
         Outgoing next;
         while ((next = queue.peekFirst()) != null && bytes + 1 + next.bytes() <= batchMaxBytes) {
             queue.pollFirst();
             queuedBytes -= next.bytes();
             bytes += 1 + next.bytes();
             out.append('\n').append(next.text());
+            if (next.trace() != null) {
+                traced = traced == null ? next : traced;
+                traces = traces == null ? next.trace() : traces + " " + next.trace();
+            }
+            sample = sample != null ? sample : next.sample;
         }
         stats.framesOut.increment();
         inFlightBytes = bytes;
-        return new Outgoing(out.toString());
+        Outgoing batch = traced == null ? new Outgoing(out.toString())
+                : new Outgoing(out.toString(), traces, traced.bornNanos());
+        batch.sample = sample; // the batch's send is that frame's send
+        return batch;
     }
 
     private void sendLoop(Outgoing batch) {
@@ -303,7 +339,17 @@ public final class Outbox {
                 sendingThread = Thread.currentThread().getId();
                 completedInline = false;
             }
-            transport.send(batch, this::sent);
+            Outgoing inFlight = batch;
+            SendSamples.Sample sample = batch.sample;
+            transport.send(batch, batch.trace() == null && sample == null ? this::sent : failure -> {
+                if (inFlight.trace() != null) {
+                    TraceLog.sent(inFlight, owner, failure);
+                }
+                if (sample != null && failure == null) {
+                    sample.sent();
+                }
+                sent(failure);
+            });
             synchronized (this) {
                 sendingThread = NONE;
                 if (!completedInline) {

@@ -11,6 +11,12 @@ import java.util.function.Function;
 public final class Outgoing {
 
     private final String text;
+    /**
+     * The W3C traceparent of the traced message(s) in this frame (several, space-separated, in a batch), else null;
+     * with {@link #bornNanos}, when this node's bus handed it over: what the trace log's send lines measure from.
+     */
+    private final String trace;
+    private final long bornNanos;
     /** UTF-8 length, computed on first use (racing threads compute the same value). */
     private int bytes = -1;
     /**
@@ -18,11 +24,33 @@ public final class Outgoing {
      * copy serves (a form is a pure function of the text).
      */
     private volatile Prepared<?> prepared;
+    /**
+     * The publish-to-send sample this frame carries to its recipients' outboxes, or null (almost always). Set before
+     * the frame is handed to any outbox.
+     */
+    SendSamples.Sample sample;
 
     private record Prepared<T>(Function<String, T> form, T value) {}
 
     public Outgoing(String text) {
+        this(text, null, 0);
+    }
+
+    /** A frame of a traced message ({@code trace} null: not traced); {@code bornNanos} from {@link System#nanoTime}. */
+    public Outgoing(String text, String trace, long bornNanos) {
         this.text = text;
+        this.trace = trace;
+        this.bornNanos = bornNanos;
+    }
+
+    /** The traceparent(s) of the traced message(s) in this frame; null for an untraced frame (nearly all). */
+    public String trace() {
+        return trace;
+    }
+
+    /** When the bus handed the traced message to this node ({@link System#nanoTime}); 0 when not traced. */
+    long bornNanos() {
+        return bornNanos;
     }
 
     public String text() {

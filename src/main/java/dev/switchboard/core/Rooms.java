@@ -105,12 +105,17 @@ final class Rooms implements ChannelRules, Presence.Listener {
         }
         limit = Math.min(limit, historyPage);
         try {
-            List<String> page = Folding.page(window(id, before, limit).entries(), before, limit);
+            List<String> page = page(id, before, limit);
             c.send(Wire.withRawField(Wire.encode(new ServerMessage.History(history.room(), null, history.ref())),
                     "messages", Wire.rawArray(page)));
         } catch (StoreUnavailableException e) {
             replies.error(c, ErrorCode.UNAVAILABLE, "history cannot be read right now; try again", history.ref());
         }
+    }
+
+    /** Up to {@code limit} messages before offset {@code before}, oldest first, in their current state. May block. */
+    List<String> page(ChannelId id, long before, int limit) {
+        return Folding.page(window(id, before, limit).entries(), before, limit);
     }
 
     /**

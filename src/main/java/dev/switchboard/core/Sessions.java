@@ -15,6 +15,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +46,7 @@ final class Sessions {
     private final int maxPerAddress;
     private final long heartbeatMs;
     private final long idleTimeoutMs;
+    private final long knownUserTtlMs;
 
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
@@ -63,6 +65,7 @@ final class Sessions {
         this.maxPerAddress = settings.getInt(Settings.Key.MAX_CONNECTIONS_PER_ADDRESS);
         this.heartbeatMs = settings.getLong(Settings.Key.HEARTBEAT_MS);
         this.idleTimeoutMs = settings.getLong(Settings.Key.IDLE_TIMEOUT_MS);
+        this.knownUserTtlMs = settings.getLong(Settings.Key.KNOWN_USER_TTL_MS);
     }
 
     /** Opens a connection for an authenticated identity: caps, a unique guest name, then {@code welcome}. */
@@ -74,8 +77,9 @@ final class Sessions {
         String addr = address == null ? "unknown" : address;
         if (perAddress.merge(addr, 1, Integer::sum) > maxPerAddress && maxPerAddress > 0) {
             release(addr);
-            stats.connectionsRefused.increment();
-            LOG.log(Level.INFO, "refused connection from {0}: too many connections from this address", addr);
+            stats.refused(CloseCode.TOO_MANY_CONNECTIONS);
+            LOG.log(Level.INFO, "refused connection from {0}: too many connections from this address",
+                    LogSafe.text(addr));
             throw Refusal.close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections from this address");
         }
         Identity who;
@@ -83,8 +87,9 @@ final class Sessions {
             who = register(identity);
         } catch (Refusal r) {
             release(addr);
-            stats.connectionsRefused.increment();
-            LOG.log(Level.INFO, "refused connection of {0} from {1}: {2}", identity.user(), addr, r.getMessage());
+            stats.refused(r.code());
+            LOG.log(Level.INFO, "refused connection of {0} from {1}: {2}", LogSafe.text(identity.user()), addr,
+                    r.getMessage());
             throw r;
         }
         long now = clock.millis();
@@ -92,6 +97,7 @@ final class Sessions {
                 settings.getLong(Settings.Key.OUTBOX_MAX_BYTES), settings.getInt(Settings.Key.BATCH_MAX_BYTES));
         Connection c = new Connection(Ids.session(), who, addr, endpoint, transport, outbox, now,
                 rateLimit.bucket(now));
+        outbox.owner(c);
         connections.add(c);
         stats.connections.incrementAndGet();
         stats.connectionsOpened.increment();
@@ -103,32 +109,45 @@ final class Sessions {
         return c;
     }
 
-    /** Users are counted against their cap; a new guest takes a free name (a returning one shares it, like tabs). */
+    /**
+     * Users are counted against their cap and remembered (whispers reach only users that exist). A guest takes a free
+     * name in one store call however many share its base ({@code guest:ann}, {@code guest:ann-2} …); a guest with a
+     * ticket gets the ticket's name back only where nobody holds it now, else a fresh one from the same base, so a
+     * ticket never lets two clients share a guest identity.
+     */
     private Identity register(Identity identity) throws Refusal {
-        if (identity.source() != Identity.Source.GUEST) {
+        if (!identity.isGuest()) {
             int count = presence.connect(identity.user());
             if (maxPerUser > 0 && count > maxPerUser) {
                 presence.disconnect(identity.user());
                 throw Refusal.close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections for this user");
             }
+            presence.remember(identity.user(), knownUserTtlMs);
             return identity;
         }
-        String name = presence.claim(guestNames(identity.user()));
-        if (name == null) {
+        String name = Names.guestNameOf(identity.user());
+        List<String> candidates = new ArrayList<>(1 + NUMBERED_GUEST_NAMES + RANDOM_GUEST_NAMES);
+        if (identity.source() == Identity.Source.RETURNING_GUEST) {
+            candidates.add(identity.user());
+            name = Names.guestBase(name);
+        }
+        candidates.addAll(guestNames(name));
+        String claimed = presence.claim(candidates);
+        if (claimed == null) {
             throw Refusal.close(CloseCode.TOO_MANY_CONNECTIONS, "no free guest name");
         }
-        return identity.withUser(name);
+        return identity.withUser(claimed);
     }
 
-    /** ann, ann-2 … ann-10, then ann- and random numbers: one store call however many anns there are. */
+    /** guest:ann, guest:ann-2 … guest:ann-10, then random numbers. */
     private static List<String> guestNames(String base) {
         List<String> names = new ArrayList<>(NUMBERED_GUEST_NAMES + RANDOM_GUEST_NAMES);
         for (int n = 1; n <= NUMBERED_GUEST_NAMES; n++) {
-            names.add(Names.numbered(base, n));
+            names.add(Names.guest(Names.numbered(base, n)));
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int i = 0; i < RANDOM_GUEST_NAMES; i++) {
-            names.add(Names.numbered(base, random.nextInt(11, 1_000_000)));
+            names.add(Names.guest(Names.numbered(base, random.nextInt(11, 1_000_000))));
         }
         return names;
     }
@@ -218,5 +237,39 @@ final class Sessions {
 
     int count() {
         return connections.size();
+    }
+
+    /** The open connections (a live view; for the admin's {@link Overview}). */
+    Collection<Connection> all() {
+        return connections;
+    }
+
+    /** The open connection with this id on this node, or null. */
+    Connection find(String id) {
+        for (Connection c : connections) {
+            if (c.id().equals(id)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Open connections by endpoint and what waits in their outboxes, counted now (a metrics scrape: O(connections)). */
+    Load load() {
+        int chat = 0;
+        int notifications = 0;
+        long frames = 0;
+        long bytes = 0;
+        for (Connection c : connections) {
+            if (c.endpoint() == Connection.Endpoint.CHAT) {
+                chat++;
+            } else {
+                notifications++;
+            }
+            long[] queued = c.outbox.queued();
+            frames += queued[0];
+            bytes += queued[1];
+        }
+        return new Load(chat, notifications, frames, bytes);
     }
 }

@@ -59,6 +59,11 @@ final class Whispers {
         if (!texts.valid(c, whisper.text(), whisper.ref()) || !newChannels.admit(c, whisper.ref())) {
             return;
         }
+        if (!exists(c, to)) {
+            replies.error(c, ErrorCode.NOT_FOUND, "no such user: whispers go to users who have connected before, "
+                    + "or to guests online now", whisper.ref());
+            return;
+        }
         String id = Ids.message();
         String json = Wire.encode(new ServerMessage.Whisper(id, c.user(), to, whisper.text(), replies.now(),
                 whisper.ref()));
@@ -72,6 +77,18 @@ final class Whispers {
             }
             receipts.copySent(id, c.user());
         });
+    }
+
+    /**
+     * Whether a whisper may go to {@code to}: a user remembered from a connection (principal or token), or a guest
+     * connected now (a guest name is given to someone else once its holder left). Every whisper to a name nobody has
+     * would otherwise create an inbox that nobody ever reads. One store call.
+     */
+    private boolean exists(Connection c, String to) {
+        if (to.equals(c.user())) {
+            return true;
+        }
+        return Names.isGuest(to) ? presence.connections(to) > 0 : presence.remembered(to);
     }
 
     /** Subscribes a chat connection to its user's inbox; the user's first connection gets what arrived meanwhile. */

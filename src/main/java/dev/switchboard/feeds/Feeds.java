@@ -6,6 +6,7 @@ import dev.switchboard.settings.Settings;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ public final class Feeds implements AutoCloseable {
     private final long statsMs;
     private final long demoMs;
     private ScheduledExecutorService scheduler;
+    private volatile StatsFeed stats;
 
     public Feeds(Hub hub, Settings settings, Clock clock) {
         this.hub = hub;
@@ -41,7 +43,8 @@ public final class Feeds implements AutoCloseable {
             return t;
         });
         if (statsMs > 0) {
-            schedule(new StatsFeed(hub, clock, statsMs), statsMs, "stats");
+            stats = new StatsFeed(hub, clock, statsMs);
+            schedule(stats, statsMs, "stats");
         }
         if (demoMs > 0) {
             schedule(new DemoFeed(hub, 3 * demoMs), demoMs, "the demo value");
@@ -56,6 +59,15 @@ public final class Feeds implements AutoCloseable {
                 LOG.log(Level.WARNING, "could not publish {0}: {1}", what, e.getMessage());
             }
         }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Every live node's counters (JSON objects: connections, rooms, topics, rates …) by node id, as the stats feed
+     * shared them last; empty when it is off ({@code statsIntervalMs=0}) or has not run yet.
+     */
+    public Map<String, String> nodeCounters() {
+        StatsFeed feed = stats;
+        return feed == null ? Map.of() : feed.nodes();
     }
 
     @Override

@@ -46,6 +46,8 @@ public final class StatsFeed implements Runnable {
     private long lastIn;
     private long lastOut;
     private long lastAt;
+    /** Every live node's counters from the last sample, by node id (the admin view's per-node figures). */
+    private volatile Map<String, String> lastNodes = Map.of();
 
     StatsFeed(Hub hub, Clock clock, long intervalMs) {
         this.hub = hub;
@@ -57,10 +59,17 @@ public final class StatsFeed implements Runnable {
     @Override
     public void run() {
         Cluster cluster = hub.cluster();
-        Collection<String> nodes = cluster.shareCounters(local().toString(), ttlMs).values();
+        Map<String, String> shared = cluster.shareCounters(local().toString(), ttlMs);
+        lastNodes = Map.copyOf(shared);
+        Collection<String> nodes = shared.values();
         if (cluster.lead(ROLE, ttlMs)) {
             hub.publish(Hub.STATS_TOPIC, total(nodes)).toCompletableFuture().join();
         }
+    }
+
+    /** Every live node's counters (JSON objects) as the last sample found them, by node id. */
+    Map<String, String> nodes() {
+        return lastNodes;
     }
 
     /** This node's counters since the last sample. */
@@ -86,7 +95,7 @@ public final class StatsFeed implements Runnable {
     }
 
     /** The cluster's totals from each node's counters (JSON objects; unreadable ones are skipped). */
-    static JsonObject total(Collection<String> nodes) {
+    public static JsonObject total(Collection<String> nodes) {
         Map<String, Long> totals = new LinkedHashMap<>();
         int counted = 0;
         for (String json : nodes) {

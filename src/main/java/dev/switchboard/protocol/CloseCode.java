@@ -3,7 +3,7 @@ package dev.switchboard.protocol;
 /**
  * Close codes the server uses (docs/protocol.md, "Close codes"), each with its policy: whether what is queued for the
  * client goes out before the close frame (the replies and errors that explain the close), and what the client should
- * do next. 4000–4499 mean "reconnecting is fine".
+ * do next. 4000–4499 mean "reconnecting is fine", 4500–4999 "do not reconnect".
  */
 public enum CloseCode {
     NORMAL(1000, true, Reconnect.NO),
@@ -20,7 +20,13 @@ public enum CloseCode {
     /** Extension: never joined a room nor subscribed to a topic within {@code idleTimeoutMs}; reconnecting is fine. */
     IDLE(4408, true, Reconnect.WITH_BACKOFF),
     UNAUTHORIZED(4401, true, Reconnect.WITH_NEW_TOKEN),
-    TOO_MANY_CONNECTIONS(4429, true, Reconnect.WITH_BACKOFF);
+    TOO_MANY_CONNECTIONS(4429, true, Reconnect.WITH_BACKOFF),
+    /**
+     * Extension: an administrator closed the connection (docs/admin.md). In the "do not reconnect" range: the client
+     * stays closed until its user acts; what was queued is dropped (the admin may be closing a client that does not
+     * read).
+     */
+    CLOSED_BY_ADMIN(4500, false, Reconnect.NO);
 
     /** What a client should do after the close. */
     public enum Reconnect { NO, WITH_BACKOFF, AND_RECOVER, WITH_NEW_TOKEN }

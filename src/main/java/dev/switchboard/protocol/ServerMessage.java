@@ -104,9 +104,32 @@ public sealed interface ServerMessage {
     record Edited(String room, Long offset, String id, String from, String text, String ts, String ref)
             implements ServerMessage {}
 
-    /** Chat 1.1, a stored event: {@code {"type":"deleted","room":"lobby","offset":60,"id":"<message id>","from":"ann","ts":"…","ref":"c-21"}} */
-    @JsonbPropertyOrder({"room", "offset", "id", "from", "ts", "ref"})
-    record Deleted(String room, Long offset, String id, String from, String ts, String ref) implements ServerMessage {}
+    /**
+     * Chat 1.1, a stored event: {@code {"type":"deleted","room":"lobby","offset":60,"id":"<message id>","from":"ann","ts":"…","ref":"c-21"}}.
+     * Extension: {@code "admin":true} marks a removal by an administrator (docs/admin.md); its {@code from} is
+     * {@value #ADMIN}, and it deletes the message whoever wrote it. Only the server writes it (no client frame can).
+     */
+    @JsonbPropertyOrder({"room", "offset", "id", "from", "ts", "ref", "admin"})
+    record Deleted(String room, Long offset, String id, String from, String ts, String ref, Boolean admin)
+            implements ServerMessage {
+
+        /** The {@code from} of a removal by an administrator. */
+        public static final String ADMIN = "admin";
+
+        /** A delete by the message's author. */
+        public static Deleted byAuthor(String room, Long offset, String id, String from, String ts, String ref) {
+            return new Deleted(room, offset, id, from, ts, ref, null);
+        }
+
+        /** A removal by an administrator. */
+        public static Deleted byAdmin(String room, Long offset, String id, String ts) {
+            return new Deleted(room, offset, id, ADMIN, ts, null, Boolean.TRUE);
+        }
+
+        public boolean byAdministrator() {
+            return Boolean.TRUE.equals(admin);
+        }
+    }
 
     /**
      * Chat 1.1, a stored event: {@code {"type":"reaction","room":"lobby","offset":61,"id":"<message id>","user":"bob","emoji":"👍","on":true,"ts":"…","ref":"c-22"}}
@@ -151,15 +174,28 @@ public sealed interface ServerMessage {
     /**
      * {@code {"type":"subscribed","topic":"orders","offset":57,"epoch":"E","recovered":true,"last":{…}}}.
      * Extension: when a client asked to recover and could not ({@code recovered:false}), {@code history} holds the
-     * latest page so that it can resynchronise.
+     * latest page so that it can resynchronise. Database topics, answering {@code snapshot:true}: {@code rows} (the
+     * table's rows at {@code offset}, in primary-key order) and {@code truncated:true} when there were more.
      */
-    @JsonbPropertyOrder({"topic", "offset", "epoch", "recovered", "last", "history", "ref"})
+    @JsonbPropertyOrder({"topic", "offset", "epoch", "recovered", "last", "history", "rows", "truncated", "ref"})
     record Subscribed(String topic, Long offset, String epoch, Boolean recovered, Notification last,
-                      List<Notification> history, String ref) implements ServerMessage {}
+                      List<Notification> history, List<JsonValue> rows, Boolean truncated, String ref)
+            implements ServerMessage {}
 
-    /** {@code {"type":"notification","topic":"orders","offset":58,"ts":"…","data":{…}}} ({@code offset} follows topic, see {@link Message}) */
-    @JsonbPropertyOrder({"topic", "offset", "ts", "data"})
-    record Notification(String topic, Long offset, String ts, JsonValue data) implements ServerMessage {}
+    /**
+     * {@code {"type":"notification","topic":"orders","offset":58,"ts":"…","data":{…}}} ({@code offset} follows topic,
+     * see {@link Message}). Extension: {@code trace}, the W3C {@code traceparent} the publisher gave
+     * ({@link TraceParent}; docs/tracing.md), directly after {@code offset} so that it is found without parsing
+     * ({@link Wire#traceOf}); absent when the notification is not traced.
+     */
+    @JsonbPropertyOrder({"topic", "offset", "trace", "ts", "data"})
+    record Notification(String topic, Long offset, String trace, String ts, JsonValue data) implements ServerMessage {
+
+        /** An untraced notification. */
+        public static Notification of(String topic, Long offset, String ts, JsonValue data) {
+            return new Notification(topic, offset, null, ts, data);
+        }
+    }
 
     /** {@code {"type":"unsubscribed","topic":"orders"}} */
     record Unsubscribed(String topic, String ref) implements ServerMessage {}

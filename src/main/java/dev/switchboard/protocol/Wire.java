@@ -38,6 +38,8 @@ public final class Wire {
 
     /** Marker offset used while encoding a template; never a real offset (offsets start at 1). */
     private static final String OFFSET_MARK = "\"offset\":0";
+    private static final String OFFSET_KEY = "\"offset\":";
+    private static final String TRACE_KEY = ",\"trace\":\"";
 
     private Wire() {
     }
@@ -114,6 +116,27 @@ public final class Wire {
             throw new IllegalArgumentException("no offset field in " + json);
         }
         return at + OFFSET_MARK.length() - 1;
+    }
+
+    /**
+     * The {@code trace} of a stored frame this codec encoded ({@link ServerMessage.Notification}), found without
+     * parsing: it directly follows {@code offset} (see {@link #offsetSlot}), so only that one place is looked at and
+     * nothing the user wrote (a notification's {@code data}) can be mistaken for it. Null when the frame is not traced.
+     */
+    public static String traceOf(String json) {
+        int at = json.indexOf(OFFSET_KEY);
+        if (at < 0) {
+            return null;
+        }
+        int i = at + OFFSET_KEY.length();
+        while (i < json.length() && Character.isDigit(json.charAt(i))) {
+            i++;
+        }
+        if (!json.startsWith(TRACE_KEY, i) || json.length() < i + TRACE_KEY.length() + TraceParent.LENGTH + 1) {
+            return null;
+        }
+        int from = i + TRACE_KEY.length();
+        return json.charAt(from + TraceParent.LENGTH) == '"' ? json.substring(from, from + TraceParent.LENGTH) : null;
     }
 
     /**

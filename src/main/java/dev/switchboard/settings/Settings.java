@@ -22,7 +22,22 @@ public final class Settings {
     /** Every setting: name, default, and what it means (the README table is generated from the same words). */
     public enum Key {
         GUESTS("guests", "true", "Allow guests named by ?name= when there is neither a principal nor a token."),
-        TOKEN_SECRET("tokenSecret", "", "HS256 secret for ?token= JWTs (sub = user, exp). Empty: tokens are refused."),
+        TOKEN_SECRET("tokenSecret", "", "HS256 secret for ?token= JWTs (sub = user, exp), at least 32 bytes (a shorter one stops the start). Also keys guest tickets, so that they work on every node. Empty: HS256 tokens are refused."),
+        // ---- identity and tokens (docs/security.md, "Identity and tokens")
+        TOKEN_JWKS_URL("tokenJwksUrl", "", "URL of a JWKS (your OpenID Connect provider's jwks_uri): ?token= JWTs signed with RS256/RS384/RS512/PS256/ES256/ES384 are verified against its keys, picked by kid. Empty: off."),
+        TOKEN_JWKS_CACHE_MS("tokenJwksCacheMs", "300000", "How long fetched JWKS keys are used before they are fetched again (at least 60000); a token with an unknown kid fetches at once (at most once per 30 s), and while the URL is down the keys fetched last keep working."),
+        TOKEN_JWKS_TIMEOUT_MS("tokenJwksTimeoutMs", "2000", "Connect and read timeout of one JWKS fetch, in milliseconds."),
+        TOKEN_AUDIENCE("tokenAudience", "", "When set, a token's aud must hold one of these values (comma-separated). Empty: aud is not checked."),
+        TOKEN_ISSUER("tokenIssuer", "", "When set, a token's iss must be exactly this. Empty: iss is not checked."),
+        TOKEN_USER_CLAIM("tokenUserClaim", "sub", "The token claim that names the user (e.g. preferred_username for the access tokens of an OpenID Connect provider)."),
+        TOKEN_LEEWAY_MS("tokenLeewayMs", "30000", "Clock skew tolerated when checking a token's exp and nbf, in milliseconds."),
+        GUEST_TICKET_TTL_MS("guestTicketTtlMs", "86400000", "How long the ticket a guest gets in welcome (?guest=) gives its name back on a reconnect, in milliseconds."),
+        GUEST_ROOMS("guestRooms", "*", "Rooms guests may join: names or prefixes ending in *, comma-separated (* = any; empty = none)."),
+        GUEST_TOPICS("guestTopics", "*", "Topics guests may subscribe to: names or prefixes ending in *, comma-separated (* = any; empty = none). Guests never have a user: topic."),
+        STATS_SUBSCRIBERS("statsSubscribers", "*", "Who may subscribe to the topic 'stats': user identities or prefixes ending in *, comma-separated (* = anyone, guest:* = every guest; empty = nobody)."),
+        KNOWN_USER_TTL_MS("knownUserTtlMs", "2592000000", "How long a token or login user stays a whisper recipient after their last connection, in milliseconds (a guest only while connected)."),
+        TRUSTED_PROXIES("trustedProxies", "", "Reverse proxies (IP addresses or CIDRs, comma-separated) whose X-Forwarded-For header names the client's address (the right-most hop that is not a trusted proxy). Empty: the peer's address counts."),
+        // ---- end of identity and tokens
         HISTORY_SIZE("historySize", "1000", "Messages kept per room or topic (the recovery window)."),
         HISTORY_PAGE("historyPage", "50", "Messages in the page sent on join, and the largest history page."),
         MAX_MESSAGE_BYTES("maxMessageBytes", "65536", "Largest client message in bytes of UTF-8, however fragmented; larger closes with 1009."),
@@ -32,6 +47,8 @@ public final class Settings {
         HEARTBEAT_MS("heartbeatMs", "25000", "Interval of server pings; a connection that answers none for two intervals is closed with 4002."),
         IDLE_TIMEOUT_MS("idleTimeoutMs", "60000", "A connection that has not joined a room or subscribed to a topic by then is closed (4408)."),
         PUBLISHER_KEY("publisherKey", "", "Bearer key for the HTTP publish API. Empty: HTTP publishing is refused."),
+        ADMIN_KEY("adminKey", "", "Bearer key of the admin API (/api/admin/*) and the page's Admin view: connections, rooms, topics, closing a connection, removing a message. Empty: admin is off (404). Use a long random value."),
+        METRICS_KEY("metricsKey", "", "Bearer key for GET /api/metrics (Prometheus text), for a scraper that must not publish; the publisherKey opens it too. Both empty: metrics are refused."),
         REDIS_URL("redisUrl", "", "redis://[user:password@]host:port[/db] (rediss:// with TLS) of the shared store for a cluster; redis-cluster://host:port,host:port,... (rediss-cluster://) for a Redis Cluster, by some of its nodes; redis-sentinel://host:port,.../MASTER[/db] for a master watched by Redis Sentinel. Empty: in-memory, one node."),
         REDIS_TIMEOUT_MS("redisTimeoutMs", "2000", "Connect and command timeout for Redis, in milliseconds (with redisUrl)."),
         REDIS_BATCH_SIZE("redisBatchSize", "256", "Appends, signals and cursors sent to Redis in one pipeline by the writer thread (with redisUrl)."),
@@ -115,8 +132,8 @@ public final class Settings {
         }
     }
 
-    /** A password inside a JDBC URL ({@code ?password=x}, {@code ;PASSWORD=x}), masked in the start-up log. */
-    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
+    /** A secret inside a URL's query ({@code ?password=x}, {@code ;PASSWORD=x}, {@code &api_key=x}), masked. */
+    private static final Pattern URL_SECRET = Pattern.compile("(?i)((?:password|secret|token|key)[a-z_]*=)[^&;]*");
 
     private final Map<Key, String> values;
 
@@ -213,13 +230,41 @@ public final class Settings {
     public String toString() {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<Key, String> e : values.entrySet()) {
-            boolean secret = e.getKey() == Key.TOKEN_SECRET || e.getKey() == Key.PUBLISHER_KEY
-                    || e.getKey() == Key.DB_PASSWORD;
-            String shown = secret && !e.getValue().isEmpty() ? "****"
-                    : e.getKey() == Key.DB_URL ? URL_PASSWORD.matcher(e.getValue()).replaceAll("$1****")
-                    : e.getValue();
-            out.append(out.isEmpty() ? "" : ", ").append(e.getKey().settingName()).append('=').append(shown);
+            out.append(out.isEmpty() ? "" : ", ").append(e.getKey().settingName()).append('=')
+                    .append(shown(e.getKey(), e.getValue()));
         }
         return out.toString();
+    }
+
+    /**
+     * A setting's value as it may be logged: a key, secret or password ({@code tokenSecret}, {@code publisherKey},
+     * {@code dbPassword}, any later {@code ...Key}) as {@code ****}; any other value with the password of a URL and
+     * secret query parameters masked ({@link #maskUrl}).
+     */
+    public static String shown(Key key, String value) {
+        String name = key.settingName();
+        boolean secret = name.endsWith("Key") || name.endsWith("Secret") || name.endsWith("Password");
+        if (secret) {
+            return value.isEmpty() ? "" : "****";
+        }
+        return maskUrl(value);
+    }
+
+    /**
+     * A URL (or list of them) without secrets, for logs and messages: the password of {@code scheme://user:password@}
+     * (everything before the last '@', as the Redis URL parser reads it) and the values of query parameters named like
+     * a password, secret, token or key.
+     */
+    public static String maskUrl(String url) {
+        String out = url;
+        int scheme = out.indexOf("://");
+        int at = out.lastIndexOf('@');
+        if (scheme >= 0 && at > scheme) {
+            String userInfo = out.substring(scheme + 3, at);
+            int colon = userInfo.indexOf(':');
+            String masked = colon < 0 ? "****" : userInfo.substring(0, colon) + ":****";
+            out = out.substring(0, scheme + 3) + masked + out.substring(at);
+        }
+        return URL_SECRET.matcher(out).replaceAll("$1****");
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -81,15 +82,17 @@ final class ApiHandler extends HttpHandler {
         String path = request.getRequestURI();
         String p = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
         String authorization = request.getHeader("Authorization");
+        // Headers are read on the pool too (traceparent): the request stays valid until the response resumes.
+        Function<String, String> headers = request::getHeader;
         response.suspend();
         if (!api.wantsBody(method, p, authorization)) {
             boolean unread = request.getContentLengthLong() > 0 || request.getRequest().isChunked();
-            answer(response, unread, () -> api.handle(method, p, authorization, query, new byte[0]));
+            answer(response, unread, () -> api.serve(method, p, headers, query, new byte[0]));
         } else if (request.getContentLengthLong() > api.maxBodyBytes()) {
-            answer(response, true, () -> api.handle(method, p, authorization, query, null)); // 413, unread
+            answer(response, true, () -> api.serve(method, p, headers, query, null)); // 413, unread
         } else {
             new Body(request, response, body -> answer(response, body == null,
-                    () -> api.handle(method, p, authorization, query, body))).start();
+                    () -> api.serve(method, p, headers, query, body))).start();
         }
     }
 
@@ -111,7 +114,8 @@ final class ApiHandler extends HttpHandler {
         Connection<?> connection = response.getRequest().getContext().getConnection();
         try {
             response.setStatus(answer.status());
-            response.setContentType("application/json;charset=UTF-8");
+            response.setContentType(answer.contentType().contains("charset") ? answer.contentType()
+                    : answer.contentType() + ";charset=UTF-8");
             response.setHeader("Cache-Control", "no-store");
             if (close) {
                 response.setHeader("Connection", "close");

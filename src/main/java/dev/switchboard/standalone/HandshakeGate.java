@@ -67,16 +67,18 @@ final class HandshakeGate extends BaseFilter {
         query.setQueryStringEncoding(StandardCharsets.UTF_8);
         query.handleQueryParameters();
         String origin = request.getHeader("Origin");
+        String address = handshakes.address(request.getRemoteAddress(),
+                request.getHeaders().values("X-Forwarded-For"));
         Admission.Decision decision = handshakes.decide(origin, request.getHeader("Host"), null, query::getParameter);
         if (decision.status() != 403) { // admitted, or an auth failure: closed with 4401 after the upgrade
-            String id = handshakes.hold(new Handshake(decision, request.getRemoteAddress(), null, new WriterSlot()));
+            String id = handshakes.hold(new Handshake(decision, address, null, new WriterSlot()));
             request.getHeaders().removeHeader(Handshakes.HEADER);
             if (id != null) {
                 request.addHeader(Handshakes.HEADER, id);
             }
             return ctx.getInvokeAction();
         }
-        byte[] body = handshakes.refused(request.getRemoteAddress(), origin, decision);
+        byte[] body = handshakes.refused(address, origin, decision);
         HttpResponsePacket response = request.getResponse();
         response.setStatus(decision.status());
         response.setContentType("application/json");

@@ -112,9 +112,21 @@ public final class Runner implements AutoCloseable {
         int port = Integer.parseInt(env("SWITCHBOARD_PORT", "switchboard.port", "8080"));
         String host = host();
         Path webRoot = Path.of(env("SWITCHBOARD_WEB_ROOT", "switchboard.webRoot", "webapp"));
-        Runner runner = start(Settings.fromSystem(), host, port, webRoot, Tls.fromEnvironment());
+        Settings settings = Settings.fromSystem();
+        EmbeddedDatabase embedded = EmbeddedDatabase.of(settings); // no database configured: the demo one
+        if (embedded != null) {
+            embedded.create();
+            settings = embedded.settings();
+        }
+        Runner runner = start(settings, host, port, webRoot, Tls.fromEnvironment());
+        if (embedded != null) {
+            embedded.startWriter();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (embedded != null) {
+                embedded.close();
+            }
             runner.close();
             stopped.countDown();
         }, "switchboard-shutdown"));
@@ -168,7 +180,8 @@ public final class Runner implements AutoCloseable {
         Switchboard switchboard = Switchboard.start(settings);
         try {
             return serve(switchboard, host, port, webRoot, ssl, api, moreEndpoints,
-                    new Handshakes(decider.apply(switchboard.admission()::decide), switchboard.stats()));
+                    new Handshakes(decider.apply(switchboard.admission()::decide), switchboard.stats(),
+                            switchboard.admission()::clientAddress));
         } catch (IOException | RuntimeException e) {
             switchboard.close();
             throw e;

@@ -3,8 +3,9 @@ package dev.switchboard.store;
 import java.util.List;
 
 /**
- * Who is where, cluster-wide: users present in channels (counted per connection, so several tabs are one user) and
- * open connections per user (for caps and guest names). Returns facts and events, never protocol frames: the core
+ * Who is where, cluster-wide: users present in channels (counted per connection, so several tabs are one user),
+ * open connections per user (for caps and guest names), and which users exist (remembered for a while after they
+ * connect, so that messages can be refused for names nobody has). Returns facts and events, never protocol frames: the core
  * decides what a client sees.
  */
 public interface Presence {
@@ -34,4 +35,16 @@ public interface Presence {
 
     /** Unregisters a connection of {@code user}. */
     void disconnect(String user);
+
+    /** Open connections of {@code user}, cluster-wide (0: none). */
+    int connections(String user);
+
+    /**
+     * Remembers that {@code user} exists, for {@code ttlMillis} from now (each call renews it). Implementations bound
+     * what they remember (memory: the most recent ones; Redis: a key that expires).
+     */
+    void remember(String user, long ttlMillis);
+
+    /** Whether {@code user} was remembered within its time to live. */
+    boolean remembered(String user);
 }

@@ -76,6 +76,7 @@ public class ApiServlet extends HttpServlet {
         String method = request.getMethod();
         String path = request.getPathInfo();
         String authorization = request.getHeader("Authorization");
+        Function<String, String> headers = request::getHeader; // traceparent too; valid until the request completes
         boolean declaresBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
         boolean wanted = api.wantsBody(method, path, authorization);
         boolean tooLarge = wanted && request.getContentLengthLong() > api.maxBodyBytes();
@@ -85,22 +86,22 @@ public class ApiServlet extends HttpServlet {
         if (declaresBody && request.isAsyncSupported() && !upgrade) {
             Body body = new Body(request.startAsync(), request.getInputStream());
             if (!wanted || tooLarge) {
-                body.refuse(api.handle(method, path, authorization, query, wanted ? null : new byte[0])); // 413 / no
+                body.refuse(api.serve(method, path, headers, query, wanted ? null : new byte[0])); // 413 / no
             } else {
-                body.read(bytes -> api.handle(method, path, authorization, query, bytes));
+                body.read(bytes -> api.serve(method, path, headers, query, bytes));
             }
         } else if (!wanted || tooLarge) {
-            write(response, declaresBody, api.handle(method, path, authorization, query, wanted ? null : new byte[0]));
+            write(response, declaresBody, api.serve(method, path, headers, query, wanted ? null : new byte[0]));
         } else {
             byte[] body = readBounded(request.getInputStream(), api.maxBodyBytes());
-            write(response, body == null, api.handle(method, path, authorization, query, body));
+            write(response, body == null, api.serve(method, path, headers, query, body));
         }
     }
 
     /** {@code close}: the connection ends after the answer (a body was declared and is not read). */
     private static void write(HttpServletResponse response, boolean close, HttpApi.Response answer) throws IOException {
         response.setStatus(answer.status());
-        response.setContentType("application/json");
+        response.setContentType(answer.contentType());
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
         if (close) {

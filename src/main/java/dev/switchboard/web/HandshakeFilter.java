@@ -29,6 +29,9 @@ import java.util.List;
  */
 public class HandshakeFilter implements Filter {
 
+    /** Read only where the peer is a trusted proxy ({@code trustedProxies}). */
+    static final String FORWARDED_FOR = "X-Forwarded-For";
+
     private Handshakes handshakes;
 
     @Override
@@ -45,17 +48,18 @@ public class HandshakeFilter implements Filter {
             return;
         }
         String origin = http.getHeader("Origin");
+        String address = handshakes.address(request.getRemoteAddr(), Collections.list(http.getHeaders(FORWARDED_FOR)));
         Admission.Decision decision = handshakes.decide(origin, http.getHeader("Host"),
                 http.getUserPrincipal() == null ? null : http.getUserPrincipal().getName(), http::getParameter);
         if (decision.status() == 403) {
-            byte[] body = handshakes.refused(request.getRemoteAddr(), origin, decision);
+            byte[] body = handshakes.refused(address, origin, decision);
             out.setStatus(decision.status());
             out.setContentType("application/json");
             out.setContentLength(body.length);
             out.getOutputStream().write(body);
             return;
         }
-        String id = handshakes.hold(new Handshake(decision, request.getRemoteAddr(), null, null));
+        String id = handshakes.hold(new Handshake(decision, address, null, null));
         try {
             chain.doFilter(id == null ? http : new Decided(http, id), response);
         } finally {

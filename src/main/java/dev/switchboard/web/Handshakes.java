@@ -3,6 +3,7 @@ package dev.switchboard.web;
 import dev.switchboard.Switchboard;
 import dev.switchboard.auth.Admission;
 import dev.switchboard.core.Ids;
+import dev.switchboard.core.LogSafe;
 import dev.switchboard.core.Stats;
 
 import java.lang.System.Logger;
@@ -44,19 +45,40 @@ public final class Handshakes {
                                   String guestTicket);
     }
 
+    /** The client's address from the peer's and the X-Forwarded-For header values ({@link Admission#clientAddress}). */
+    @FunctionalInterface
+    public interface Addresses {
+        String client(String peer, Iterable<String> forwardedFor);
+    }
+
     private record Held(Handshake handshake, long sinceNanos) {}
 
     private final Decider decider;
     private final Stats stats;
+    private final Addresses addresses;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
 
     public Handshakes(Switchboard switchboard) {
-        this(switchboard.admission()::decide, switchboard.stats());
+        this(switchboard.admission()::decide, switchboard.stats(), switchboard.admission()::clientAddress);
     }
 
+    /** With the peer's address as the client's (no trusted proxies). */
     public Handshakes(Decider decider, Stats stats) {
+        this(decider, stats, (peer, forwardedFor) -> peer);
+    }
+
+    public Handshakes(Decider decider, Stats stats, Addresses addresses) {
         this.decider = decider;
         this.stats = stats;
+        this.addresses = addresses;
+    }
+
+    /**
+     * The client's address of a handshake: {@code peer}, or where the peer is a trusted proxy the address it
+     * forwarded ({@code trustedProxies}); the key of the per-address connection cap.
+     */
+    public String address(String peer, Iterable<String> forwardedFor) {
+        return addresses.client(peer, forwardedFor);
     }
 
     /**
@@ -73,8 +95,9 @@ public final class Handshakes {
      * e.g. {@code {"error":"forbidden","message":"origin not allowed"}}.
      */
     public byte[] refused(Object address, String origin, Admission.Decision decision) {
-        stats.connectionsRefused.increment();
-        LOG.log(Level.INFO, "refused handshake from {0} (origin {1}): {2}", address, origin, decision.reason());
+        stats.refused(decision.closeCode());
+        LOG.log(Level.INFO, "refused handshake from {0} (origin {1}): {2}", LogSafe.text(address),
+                LogSafe.text(origin), decision.reason());
         return HttpApi.error(decision.status(), "forbidden", decision.reason()).json().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.metrics.SwitchboardMetrics;
 import dev.switchboard.store.Appended;
 import dev.switchboard.store.Entry;
 import dev.switchboard.protocol.Names;
@@ -7,8 +8,11 @@ import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Slice;
 import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.Switchboard;
+import dev.switchboard.core.Trace;
 import dev.switchboard.protocol.Wire;
+import dev.switchboard.LiveDatabase;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -17,10 +21,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The HTTP API (docs/protocol.md, "HTTP API"), independent of any server: the servlet and the standalone runner's
@@ -29,20 +33,31 @@ import java.util.Map;
  *   <li>{@code POST /api/topics/{topic}} with a JSON body and {@code Authorization: Bearer <publisherKey>} → 202
  *       {@code {"topic":…,"offset":…,"epoch":…}}</li>
  *   <li>{@code GET /api/topics/{topic}?since=N&limit=M} (same key) → 200 {@code {"topic":…,"epoch":…,"notifications":[…]}}</li>
- *   <li>{@code GET /api/health} → 200 {@code {"status":"UP"}} (or {@code DEGRADED} with a reason)</li>
+ *   <li>{@code GET /api/health} → 200 {@code {"status":"UP"}} (or {@code DEGRADED}); with the publisher key also
+ *       {@code backplane} (the reason) and {@code connections}</li>
  *   <li>{@code GET /api/stats} → 200 counters</li>
+ *   <li>{@code /api/admin/*} with {@code Authorization: Bearer <adminKey>}: the admin view ({@link AdminApi})</li>
+ *   <li>{@code GET /api/tables} → 200 the watched database tables (no key needed)</li>
+ *   <li>{@code GET /api/metrics} with {@code Authorization: Bearer <metricsKey or publisherKey>} → 200 Prometheus
+ *       text ({@link SwitchboardMetrics#CONTENT_TYPE})</li>
  * </ul>
  * Errors are JSON: {@code {"error":"bad_json","message":"…"}}.
  */
 public final class HttpApi {
 
-    /** A response: status and JSON body. */
-    public record Response(int status, String json) {}
+    /** A response: status, body and its content type (JSON unless said otherwise). */
+    public record Response(int status, String json, String contentType) {
+        public Response(int status, String json) {
+            this(status, json, "application/json");
+        }
+    }
 
     private final Switchboard switchboard;
+    private final AdminApi admin;
 
     public HttpApi(Switchboard switchboard) {
         this.switchboard = switchboard;
+        this.admin = new AdminApi(switchboard);
     }
 
     /** Largest accepted request body; the adapters stop reading beyond it and answer 413. */
@@ -51,29 +66,51 @@ public final class HttpApi {
     }
 
     /**
-     * Whether the answer to this request depends on its body: only an authorised POST to a valid topic does. The
-     * adapters read a body only then, and only after asking (so method, path and key are checked before any byte of
-     * it is read); every other request is answered by {@link #handle} without its body (an empty one), and its
-     * connection is closed where a body was declared but not read.
+     * Whether the answer to this request depends on its body: only an authorised POST to a valid topic that may be
+     * published to does. The adapters read a body only then, and only after asking (so method, path and key are
+     * checked before any byte of it is read); every other request is answered by {@link #serve} without its body (an
+     * empty one), and its connection is closed where a body was declared but not read.
      */
     public boolean wantsBody(String method, String path, String authorization) {
         String p = path == null ? "" : path;
-        return "POST".equals(method) && p.startsWith("/topics/") && Names.isTopic(p.substring("/topics/".length()))
+        String topic = p.startsWith("/topics/") ? p.substring("/topics/".length()) : null;
+        return "POST".equals(method) && topic != null && Names.isTopic(topic) && !Names.isTableTopic(topic)
                 && checkKey(authorization) == null;
     }
 
-    /**
-     * @param path  the part after {@code /api}, e.g. {@code /topics/orders}
-     * @param query the query string's parameters ({@link #parseQuery}); null when the query string was malformed
-     * @param body  the request body, or null when it was larger than {@link #maxBodyBytes()}
-     */
+    /** {@link #serve} with the {@code Authorization} header as the only header. */
     public Response handle(String method, String path, String authorization, Map<String, String> query, byte[] body) {
+        return serve(method, path, name -> "Authorization".equalsIgnoreCase(name) ? authorization : null, query, body);
+    }
+
+    /**
+     * One request, as the adapters copy it in.
+     *
+     * @param path   the part after {@code /api}, e.g. {@code /topics/orders}
+     * @param header the request's headers by name (case-insensitive): {@code Authorization}, and {@code traceparent}
+     *               on a publish (docs/tracing.md)
+     * @param query  the query string's parameters ({@link #parseQuery}); null when the query string was malformed
+     * @param body   the request body, or null when it was larger than {@link #maxBodyBytes()}
+     */
+    public Response serve(String method, String path, Function<String, String> header, Map<String, String> query,
+                          byte[] body) {
         String p = path == null || path.isEmpty() ? "/" : path;
+        String authorization = header.apply("Authorization");
+        if (p.equals("/admin") || p.startsWith("/admin/")) {
+            return query == null ? malformedQuery()
+                    : admin.handle(method, p.substring("/admin".length()), authorization, query);
+        }
         if (p.equals("/health")) {
-            return "GET".equals(method) ? health() : notAllowed("GET");
+            return "GET".equals(method) ? health(keyMatches(authorization)) : notAllowed("GET");
         }
         if (p.equals("/stats")) {
             return "GET".equals(method) ? stats() : notAllowed("GET");
+        }
+        if (p.equals("/tables")) {
+            return "GET".equals(method) ? tables() : notAllowed("GET");
+        }
+        if (p.equals("/metrics")) {
+            return "GET".equals(method) ? metrics(authorization) : notAllowed("GET");
         }
         if (p.startsWith("/topics/")) {
             String topic = p.substring("/topics/".length());
@@ -85,8 +122,11 @@ public final class HttpApi {
                 return error(400, "invalid", "bad topic name: 1-64 letters, digits, '_', '.' or '-', optionally "
                         + "followed by ':' and a name (user:NAME)");
             }
+            if ("POST".equals(method) && Names.isTableTopic(topic)) {
+                return error(403, "forbidden", Names.TABLE_RULE);
+            }
             return switch (method) {
-                case "POST" -> publish(topic, body);
+                case "POST" -> publish(topic, body, header.apply("traceparent"));
                 case "GET" -> read(topic, query);
                 default -> notAllowed("GET, POST");
             };
@@ -95,21 +135,37 @@ public final class HttpApi {
     }
 
     private Response checkKey(String authorization) {
-        String key = switchboard.settings().get(Settings.Key.PUBLISHER_KEY);
-        if (key.isEmpty()) {
+        if (switchboard.settings().get(Settings.Key.PUBLISHER_KEY).isEmpty()) {
             return error(401, "unauthorized", "publishing over HTTP is disabled: set the publisherKey setting "
                     + "(system property switchboard.publisherKey or environment SWITCHBOARD_PUBLISHER_KEY) and send "
                     + "Authorization: Bearer <key>");
         }
-        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : "";
-        if (!MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
+        if (!keyMatches(authorization)) {
             return error(401, "unauthorized", "missing or wrong publisher key: send Authorization: Bearer <publisherKey>");
         }
         return null;
     }
 
-    private Response publish(String topic, byte[] body) {
+    /** Whether {@code Authorization: Bearer <publisherKey>} was sent (never without a configured key). */
+    private boolean keyMatches(String authorization) {
+        return BearerKey.matches(switchboard.settings().get(Settings.Key.PUBLISHER_KEY), authorization);
+    }
+
+    /** The meters, to whoever presents the metrics key or the publisher key. */
+    private Response metrics(String authorization) {
+        String metricsKey = switchboard.settings().get(Settings.Key.METRICS_KEY);
+        String publisherKey = switchboard.settings().get(Settings.Key.PUBLISHER_KEY);
+        if (metricsKey.isEmpty() && publisherKey.isEmpty()) {
+            return error(401, "unauthorized", "metrics are disabled: set the metricsKey setting (or publisherKey) and "
+                    + "send Authorization: Bearer <key>");
+        }
+        if (!BearerKey.matches(metricsKey, authorization) && !BearerKey.matches(publisherKey, authorization)) {
+            return error(401, "unauthorized", "missing or wrong key: send Authorization: Bearer <metricsKey>");
+        }
+        return new Response(200, switchboard.metrics().scrape(), SwitchboardMetrics.CONTENT_TYPE);
+    }
+
+    private Response publish(String topic, byte[] body, String traceparent) {
         if (body == null) {
             return error(413, "too_long", "the body is larger than " + maxBodyBytes() + " bytes (maxMessageBytes)");
         }
@@ -123,9 +179,14 @@ public final class HttpApi {
             return error(400, "bad_json", "the body must be JSON (UTF-8), nested at most 1000 levels deep");
         }
         try {
-            Appended appended = switchboard.publish(topic, data);
-            return new Response(202, Json.createObjectBuilder().add("topic", topic)
-                    .add("offset", appended.entry().offset()).add("epoch", appended.epoch()).build().toString());
+            Trace trace = Trace.accepted(traceparent, topic, "http"); // null when absent or invalid: sent untraced
+            Appended appended = switchboard.publish(topic, data, trace);
+            JsonObjectBuilder answer = Json.createObjectBuilder().add("topic", topic)
+                    .add("offset", appended.entry().offset()).add("epoch", appended.epoch());
+            if (trace != null) {
+                answer.add("trace", trace.traceparent()); // validated: tells the caller it was carried
+            }
+            return new Response(202, answer.build().toString());
         } catch (StoreUnavailableException e) {
             return error(503, "unavailable", "the notification could not be stored and was not sent: " + e.getMessage());
         }
@@ -133,8 +194,7 @@ public final class HttpApi {
 
     private Response read(String topic, Map<String, String> query) {
         if (query == null) {
-            return error(400, "invalid", "the query string is not valid URL encoding (a '%' must be followed by two "
-                    + "hex digits)");
+            return malformedQuery();
         }
         long since;
         int limit;
@@ -161,12 +221,31 @@ public final class HttpApi {
         }
     }
 
-    private Response health() {
+    /**
+     * The watched database tables, for pages that show them: {@code {"tables":[{"name":"orders","topic":"table:orders",
+     * "key":["id"]}]}}. No key needed: whoever may subscribe to the topics may know their names.
+     */
+    private Response tables() {
+        JsonArrayBuilder tables = Json.createArrayBuilder();
+        LiveDatabase db = switchboard.database();
+        for (String table : db == null ? List.<String>of() : db.tables()) {
+            tables.add(Json.createObjectBuilder().add("name", table).add("topic", Names.TABLE_TOPIC_PREFIX + table)
+                    .add("key", Json.createArrayBuilder(db.key(table))));
+        }
+        return new Response(200, Json.createObjectBuilder().add("tables", tables).build().toString());
+    }
+
+    /**
+     * UP or DEGRADED for anyone (load balancers); what is wrong with the backplane (hosts, errors) and the connection
+     * count only with the publisher key.
+     */
+    private Response health(boolean details) {
         String backplane = switchboard.health().toString();
         boolean up = "UP".equals(backplane);
-        JsonObjectBuilder body = Json.createObjectBuilder().add("status", up ? "UP" : "DEGRADED")
-                .add("backplane", backplane)
-                .add("connections", switchboard.stats().connections.get());
+        JsonObjectBuilder body = Json.createObjectBuilder().add("status", up ? "UP" : "DEGRADED");
+        if (details) {
+            body.add("backplane", backplane).add("connections", switchboard.stats().connections.get());
+        }
         return new Response(200, body.build().toString());
     }
 
@@ -205,6 +284,11 @@ public final class HttpApi {
             return null;
         }
         return out;
+    }
+
+    private static Response malformedQuery() {
+        return error(400, "invalid", "the query string is not valid URL encoding (a '%' must be followed by two hex "
+                + "digits)");
     }
 
     /** 408: the request did not arrive in time (its connection is closed). */

@@ -4,6 +4,7 @@ import dev.switchboard.auth.Admission;
 import dev.switchboard.auth.Refusal;
 import dev.switchboard.core.Connection;
 import dev.switchboard.core.Hub;
+import dev.switchboard.core.LogSafe;
 import dev.switchboard.core.Outgoing;
 import dev.switchboard.core.Transport;
 import dev.switchboard.protocol.ClientMessage;
@@ -83,8 +84,9 @@ final class SocketAdapter implements Transport {
         Admission.Decision decision = handshake.decision();
         String address = handshake.address() == null ? "unknown" : handshake.address();
         if (!decision.admitted()) {
-            LOG.log(Level.INFO, "refused {0} from {1}: {2}", shared.kind, address, decision.reason());
-            shared.hub.stats().connectionsRefused.increment();
+            LOG.log(Level.INFO, "refused {0} from {1}: {2}", shared.kind, LogSafe.text(address),
+                    LogSafe.text(decision.reason()));
+            shared.hub.stats().refused(decision.closeCode());
             end(decision.closeCode(), decision.reason());
             return;
         }

@@ -64,10 +64,12 @@ class ChatBrowserTest extends PageTest {
 
             carol.await("dave in carol's member list", d -> carol.members().contains(daveName));
             carol.await("a line saying dave joined", d -> carol.allByTestId("system-line").stream()
-                    .anyMatch(e -> e.getText().equals(daveName + " joined")));
+                    .anyMatch(e -> daveName.equals(e.getDomAttribute("data-user")) && e.getText().endsWith(" joined")));
+            assertTrue(dave.meShown().startsWith("dave"), "a guest is shown by its name: " + dave.meShown());
+            assertEquals("guest:dave", daveName, "with its guest identity underneath");
 
             dave.byTestId("composer-input").sendKeys("I am writing someth");
-            carol.await("dave is typing", d -> carol.typing().equals(daveName + " is typing…"));
+            carol.await("dave is typing", d -> carol.typing().equals(ChatPage.shown(daveName) + " is typing…"));
             carol.screenshot("chat-typing");
 
             dave.byTestId("composer-input").sendKeys("ing", Keys.ENTER);
@@ -77,7 +79,7 @@ class ChatBrowserTest extends PageTest {
             b.close(); // dave closes his browser
             carol.await("dave gone from the members", d -> !carol.members().contains(daveName));
             carol.await("a line saying dave left", d -> carol.allByTestId("system-line").stream()
-                    .anyMatch(e -> e.getText().equals(daveName + " left")));
+                    .anyMatch(e -> daveName.equals(e.getDomAttribute("data-user")) && e.getText().endsWith(" left")));
         }
     }
 
@@ -115,7 +117,7 @@ class ChatBrowserTest extends PageTest {
             gina.await("hank listed", d -> gina.members().contains(hankName));
             gina.byTestId("whisper-" + hankName).click();
             gina.await("the private conversation is shown",
-                    d -> gina.byTestId("conversation-title").getText().equals("@" + hankName));
+                    d -> gina.byTestId("conversation-title").getText().equals("@" + ChatPage.shown(hankName)));
             gina.say("Just between us: <b>not bold</b>");
             gina.awaitText("Just between us: <b>not bold</b>");
 

@@ -53,7 +53,19 @@ final class ChatPage {
         return this;
     }
 
+    /** The page's own identity as the server named it ({@code guest:ann}): the element shows "ann" and a guest mark. */
     String me() {
+        String user = byTestId("me").getDomAttribute("data-user");
+        return user == null ? "" : user;
+    }
+
+    /** An identity as the page shows it in text: a guest's name without {@code guest:} (its mark is an element). */
+    static String shown(String identity) {
+        return identity.startsWith("guest:") ? identity.substring("guest:".length()) : identity;
+    }
+
+    /** What the page shows as its own name (a guest: the name and its "guest" mark). */
+    String meShown() {
         return byTestId("me").getText().trim();
     }
 

@@ -22,6 +22,7 @@ import java.util.Map;
 final class PageServer implements AutoCloseable {
 
     static final String PUBLISHER_KEY = "test-key";
+    static final String ADMIN_KEY = "test-admin-key-0123456789";
 
     private final Settings settings;
     private final Path webRoot;
@@ -35,13 +36,21 @@ final class PageServer implements AutoCloseable {
     }
 
     static PageServer start() {
+        return start(Map.of());
+    }
+
+    /** With more settings (e.g. a database to watch). */
+    static PageServer start(Map<String, String> more) {
         Path webRoot = Path.of(System.getProperty("switchboard.webapp", "webapp")).toAbsolutePath();
         if (!Files.isRegularFile(webRoot.resolve("index.html"))) {
             throw new IllegalStateException("no page at " + webRoot + " (set -Dswitchboard.webapp=DIR)");
         }
-        PageServer server = new PageServer(Settings.of(Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "publisherKey", PUBLISHER_KEY,
-                "shutdownGraceMs", "200")), webRoot);
+                "adminKey", ADMIN_KEY,
+                "shutdownGraceMs", "200"));
+        settings.putAll(more);
+        PageServer server = new PageServer(Settings.of(settings), webRoot);
         server.startOn(0);
         return server;
     }

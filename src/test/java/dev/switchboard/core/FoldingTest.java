@@ -36,7 +36,11 @@ class FoldingTest {
     }
 
     private void delete(String id, String from) {
-        append(new ServerMessage.Deleted("r", 0L, id, from, "t" + (log.size() + 1), null));
+        append(ServerMessage.Deleted.byAuthor("r", 0L, id, from, "t" + (log.size() + 1), null));
+    }
+
+    private void removeAsAdmin(String id) {
+        append(ServerMessage.Deleted.byAdmin("r", 0L, id, "t" + (log.size() + 1)));
     }
 
     private void react(String id, String user, String emoji, boolean on) {
@@ -137,5 +141,26 @@ class FoldingTest {
         assertNull(a.repeat(ServerMessage.Deleted.class, "ann", "e-1"), "and per kind of request");
         assertNull(Folding.find(log, "zz"));
         assertNull(Folding.find(log.subList(1, 3), "a"), "an edit whose message is not in the window finds nothing");
+    }
+
+    /** docs/admin.md: an administrator's delete removes anyone's message; a delete by a non-author named "admin" does not. */
+    @Test
+    void anAdministratorsDeleteRemovesAnyonesMessageAndIsFinal() {
+        say("a", "ann", "spam");
+        say("b", "bob", "fine");
+        delete("b", "admin"); // a user called "admin" is not an administrator: the delete is not the author's
+        removeAsAdmin("a");
+        edit("a", "ann", "trying to bring it back");
+        react("a", "bob", "\uD83D\uDC4D", true);
+
+        List<JsonObject> page = page(Long.MAX_VALUE, 10);
+        JsonObject a = page.get(0);
+        assertTrue(a.getBoolean("deleted"));
+        assertFalse(a.containsKey("text"), "removed for everyone");
+        assertFalse(a.containsKey("reactions"), "a tombstone takes no reactions");
+        assertEquals("ann", a.getString("from"), "it stays the author's message");
+        assertEquals("fine", page.get(1).getString("text"));
+        assertFalse(page.get(1).containsKey("deleted"));
+        assertTrue(Folding.find(log, "a").deleted());
     }
 }

@@ -3,7 +3,10 @@ package dev.switchboard.core;
 import dev.switchboard.protocol.CloseCode;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.testing.LogCapture;
+
 import java.util.List;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -230,5 +233,35 @@ class OutboxTest {
         assertTrue(out.offer("{\"t\":\"" + "a".repeat(22) + "\"}")); // 30 bytes, in flight
         assertFalse(out.offer("{\"t\":\"bbb\"}"), "30 in flight + 11 > 40");
         assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith);
+    }
+
+    /** docs/tracing.md: a traced frame's send is logged per connection, also inside a batch; an overflow names it. */
+    @Test
+    void tracedFramesAreLoggedWhenSentAndNamedWhenTheyOverflowTheQueue() {
+        String t1 = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        String t2 = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        try (LogCapture trace = LogCapture.start(TraceLog.NAME, Level.FINE);
+             LogCapture outbox = LogCapture.start(Outbox.class.getName(), Level.INFO)) {
+            Outbox out = outbox(3, 1000, 1000);
+            out.owner("connection c1 user=ann");
+            socket.stall();
+            out.offer("{\"n\":0}");
+            out.offer(new Outgoing("{\"n\":1}", t1, System.nanoTime()));
+            out.offer(new Outgoing("{\"n\":2}", t2, System.nanoTime()));
+            assertTrue(trace.lines().isEmpty(), "nothing sent yet: " + trace.lines());
+            socket.resume(); // n:0 completes, then n:1 and n:2 go out as one batch
+            assertEquals(1, trace.matching(t1 + " " + t2 + " sent: connection c1 user=ann", "after delivered").size(),
+                    trace.lines().toString());
+
+            socket.stall();
+            out.offer("{\"n\":3}");
+            out.offer("{\"n\":4}");
+            out.offer("{\"n\":5}");
+            out.offer("{\"n\":6}"); // n:3 is in flight; 4, 5, 6 wait: the queue is full
+            out.offer(new Outgoing("{\"n\":7}", t1, System.nanoTime())); // over the bound
+            assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith);
+            assertEquals(List.of("connection c1 user=ann: outbound queue overflowed at the message of trace " + t1
+                    + "; closing with 4001"), outbox.lines());
+        }
     }
 }

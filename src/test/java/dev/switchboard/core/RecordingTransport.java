@@ -40,6 +40,7 @@ final class RecordingTransport implements Transport {
                 frames.add(r.readObject());
             }
         }
+        notifyAll();
         if (stalled) {
             pending.add(done);
         } else {
@@ -97,6 +98,19 @@ final class RecordingTransport implements Transport {
             throw new AssertionError("expected " + type + " but got " + f);
         }
         return f;
+    }
+
+    /** The next frame, waiting up to {@code ms} for it (frames sent from another thread); fails if it is not {@code type}. */
+    synchronized JsonObject await(String type, long ms) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + ms;
+        while (read >= frames.size()) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                throw new AssertionError("no " + type + " within " + ms + " ms; all frames: " + frames);
+            }
+            wait(left);
+        }
+        return expect(type);
     }
 
     synchronized List<JsonObject> unread() {

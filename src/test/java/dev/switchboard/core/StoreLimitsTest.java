@@ -58,7 +58,7 @@ class StoreLimitsTest {
             Connection c = chat.hub.open(Identity.principal("cfo"), "10.0.0.9", Connection.Endpoint.NOTIFICATIONS,
                     dashboard);
             dashboard.expect("welcome");
-            chat.hub.receive(c, new ClientMessage.Subscribe("finance", new Since(0L, q3.epoch()), null));
+            chat.hub.receive(c, new ClientMessage.Subscribe("finance", new Since(0L, q3.epoch()), null, null));
             JsonObject subscribed = dashboard.expect("subscribed");
             assertTrue(subscribed.getBoolean("recovered"), subscribed.toString());
             assertEquals("q3 numbers", dashboard.expect("notification").getString("data"));

@@ -22,6 +22,7 @@ class WhisperReceiptsTest {
 
     @Test
     void deliveredOnceAConnectionOfTheRecipientWasSentItLiveOrOnConnect() {
+        chat.user("bob").close(); // bob exists: he has connected before
         ChatHub.Client ann = chat.user("ann");
         ChatHub.Client annTab = chat.user("ann");
         ann.send(new ClientMessage.Whisper("bob", "are you there?", null));

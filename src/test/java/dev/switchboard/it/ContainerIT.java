@@ -48,13 +48,18 @@ class ContainerIT {
     }
 
     @Test
-    void whispersAreDeliveredLiveAndReplayedOnConnect() {
+    void whispersReachGuestsOnlineAndNoOneElse() {
         Scenarios.whisper(Deployments.base(url));
     }
 
     @Test
     void httpPublishReachesAWebSocketSubscriber() {
         Scenarios.httpPublishReachesSubscriber(Deployments.base(url), Deployments.PUBLISHER_KEY);
+    }
+
+    @Test
+    void metricsAreScrapedFromTheWar() {
+        Scenarios.metricsFollowTraffic(Deployments.base(url), Deployments.PUBLISHER_KEY);
     }
 
     @Test

@@ -54,7 +54,7 @@ class MixedContainerClusterIT {
         }
         Map<String, String> env = Map.of(
                 "SWITCHBOARD_REDIS_URL", redis.url(),
-                "SWITCHBOARD_TOKEN_SECRET", "mixed-cluster-secret",
+                "SWITCHBOARD_TOKEN_SECRET", "mixed-cluster-secret-of-at-least-32-bytes",
                 "SWITCHBOARD_PUBLISHER_KEY", KEY,
                 "SWITCHBOARD_STATS_INTERVAL_MS", "0",
                 "SWITCHBOARD_DEMO_INTERVAL_MS", "0");
@@ -194,8 +194,8 @@ class MixedContainerClusterIT {
     void whispersCrossContainersBothWays() {
         String doraName = unique("dora");
         try (WsClient ann = guest(payara, "chat", unique("ann")); WsClient dora = guest(tomcat, "chat", doraName)) {
-            assertEquals(doraName, dora.user());
-            ann.send("type", "whisper", "to", doraName, "text", "psst from Payara", "ref", "w-1");
+            assertEquals("guest:" + doraName, dora.user());
+            ann.send("type", "whisper", "to", dora.user(), "text", "psst from Payara", "ref", "w-1");
             JsonObject got = dora.expect("whisper");
             assertEquals(ann.user(), got.getString("from"));
             assertEquals("psst from Payara", got.getString("text"));
@@ -205,7 +205,7 @@ class MixedContainerClusterIT {
 
             dora.send("type", "whisper", "to", ann.user(), "text", "hi from Tomcat");
             JsonObject back = ann.expect("whisper");
-            assertEquals(doraName, back.getString("from"));
+            assertEquals(dora.user(), back.getString("from"));
             assertEquals("hi from Tomcat", back.getString("text"));
             assertEquals("hi from Tomcat", dora.nextOfEach("whisper", "delivered").get("whisper").getString("text"));
         }

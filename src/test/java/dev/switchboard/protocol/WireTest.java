@@ -15,6 +15,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WireTest {
@@ -69,7 +70,7 @@ class WireTest {
 
     @Test
     void aTemplateIsCompletedWithItsOffset() {
-        String encoded = Wire.encode(new ServerMessage.Notification("orders", 0L, "2026-11-21T10:15:30.123Z",
+        String encoded = Wire.encode(ServerMessage.Notification.of("orders", 0L, "2026-11-21T10:15:30.123Z",
                 Json.createObjectBuilder().add("offset", 0).add("text", "\"offset\":0").build()));
         int slot = Wire.offsetSlot(encoded);
         String json = new Template(encoded.substring(0, slot), encoded.substring(slot + 1)).complete(58);
@@ -84,7 +85,7 @@ class WireTest {
         List<ServerMessage> stored = List.of(
                 ServerMessage.Message.said("r", 0L, "m1", "ann", "\"offset\":0", "ts", null),
                 new ServerMessage.Edited("r", 0L, "m1", "ann", "\"offset\":0", "ts", "e-1"),
-                new ServerMessage.Deleted("r", 0L, "m1", "ann", "ts", null),
+                ServerMessage.Deleted.byAuthor("r", 0L, "m1", "ann", "ts", null),
                 new ServerMessage.Reaction("r", 0L, "m1", "bob", "\uD83D\uDC4D", true, "ts", null));
         for (ServerMessage frame : stored) {
             String encoded = Wire.encode(frame);
@@ -168,6 +169,8 @@ class WireTest {
                 return List.of(new ServerMessage.Member("ann"));
             } else if (generic.contains("Notification")) {
                 return List.of(sample(ServerMessage.Notification.class));
+            } else if (generic.contains("JsonValue")) {
+                return List.of(Json.createObjectBuilder().add("id", 7).add("item", "tea").build());
             }
             return List.of(sample(ServerMessage.Message.class));
         } else if (t == Map.class) {
@@ -183,5 +186,36 @@ class WireTest {
             return ErrorCode.INVALID;
         }
         throw new IllegalArgumentException("no sample for " + t);
+    }
+
+    /** docs/tracing.md: the trace follows the offset, so the store still stamps the offset and a look finds the trace. */
+    @Test
+    void aTracedNotificationKeepsItsTraceBesideTheOffset() {
+        String trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        String encoded = Wire.encode(new ServerMessage.Notification("orders", 0L, trace, "ts",
+                Json.createObjectBuilder().add("trace", "00-ffffffffffffffffffffffffffffffff-ffffffffffffffff-01").build()));
+        assertTrue(encoded.startsWith("{\"type\":\"notification\",\"topic\":\"orders\",\"offset\":0,\"trace\":\""), encoded);
+        int slot = Wire.offsetSlot(encoded);
+        String json = new Template(encoded.substring(0, slot), encoded.substring(slot + 1)).complete(1234);
+        assertEquals(trace, Wire.traceOf(json));
+        ServerMessage.Notification n = (ServerMessage.Notification) Wire.decodeServer(json);
+        assertEquals(trace, n.trace());
+        assertEquals(1234L, n.offset());
+
+        String untraced = Wire.encode(ServerMessage.Notification.of("orders", 7L, "ts",
+                Json.createObjectBuilder().add("trace", trace).build()));
+        assertFalse(untraced.contains("\"trace\":null"), untraced);
+        assertNull(Wire.traceOf(untraced), "a trace in the data is the publisher's data, not the frame's trace");
+        assertNull(Wire.traceOf(Wire.encode(new ServerMessage.Whisper("w", "ann", "bob", "\"offset\":1,\"trace\":\"x", "ts", null))));
+    }
+
+    @Test
+    void anAdministratorsDeleteSaysSoAndAnAuthorsDoesNot() {
+        String admin = Wire.encode(ServerMessage.Deleted.byAdmin("r", 3L, "m1", "ts"));
+        assertEquals("{\"type\":\"deleted\",\"room\":\"r\",\"offset\":3,\"id\":\"m1\",\"from\":\"admin\",\"ts\":\"ts\",\"admin\":true}", admin);
+        assertTrue(((ServerMessage.Deleted) Wire.decodeServer(admin)).byAdministrator());
+        String author = Wire.encode(ServerMessage.Deleted.byAuthor("r", 3L, "m1", "ann", "ts", "c-1"));
+        assertFalse(author.contains("admin"), author);
+        assertFalse(((ServerMessage.Deleted) Wire.decodeServer(author)).byAdministrator());
     }
 }

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ChatV11ClusterIT {
 
-    private static final String SECRET = "cluster-secret";
+    private static final String SECRET = "cluster-secret-of-at-least-32-bytes";
     private static final String THUMBS = "\uD83D\uDC4D";
 
     private static RedisServer redis;

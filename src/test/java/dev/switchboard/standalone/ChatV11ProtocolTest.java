@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Chat 1.1 of PROTOCOL.md (edits, deletes, reactions, read positions, receipts), spoken by real WebSocket clients. */
 class ChatV11ProtocolTest {
 
-    private static final String SECRET = "test-secret";
+    private static final String SECRET = "test-secret-of-at-least-32-bytes";
     private static final String THUMBS = "\uD83D\uDC4D";
     private static Runner runner;
     private static URI chat;
@@ -258,6 +258,7 @@ class ChatV11ProtocolTest {
     @Test
     void whisperSendersLearnDeliveredAndSeen() {
         String bobName = unique("bob");
+        user(bobName).close(); // whispers go to users who exist
         try (WsClient ann = user(unique("ann"))) {
             ann.send("type", "whisper", "to", bobName, "text", "psst", "ref", "w-1");
             String id = ann.expect("whisper").getString("id");

@@ -35,18 +35,18 @@ class HandshakeDecisionTest {
 
     @Test
     void everyHandshakeIsDecidedOnceWhateverTheOutcome() throws Exception {
-        try (Runner runner = start(Map.of("tokenSecret", "s3cret", "allowedOrigins", "https://app.example"))) {
+        try (Runner runner = start(Map.of("tokenSecret", "s3cret-s3cret-s3cret-s3cret-s3cret", "allowedOrigins", "https://app.example"))) {
             String base = "ws://127.0.0.1:" + runner.port() + "/ws/chat";
-            String token = Authenticator.sign("s3cret", "tess", Instant.now().plusSeconds(60));
+            String token = Authenticator.sign("s3cret-s3cret-s3cret-s3cret-s3cret", "tess", Instant.now().plusSeconds(60));
             try (WsClient tess = WsClient.connect(URI.create(base + "?token=" + token))) {
                 assertEquals("tess", tess.user());
             }
             assertEquals(1, decisions.get(), "admitted with a token");
             try (WsClient guest = WsClient.connect(URI.create(base + "?name=gus"))) {
-                assertEquals("gus", guest.user());
+                assertEquals("guest:gus", guest.user());
             }
             assertEquals(2, decisions.get(), "admitted as a guest");
-            String forged = Authenticator.sign("other", "tess", Instant.now().plusSeconds(60));
+            String forged = Authenticator.sign("other-other-other-other-other-other", "tess", Instant.now().plusSeconds(60));
             try (WsClient refused = WsClient.open(URI.create(base + "?token=" + forged), Map.of())) {
                 assertEquals(4401, refused.awaitClose());
             }
@@ -63,7 +63,7 @@ class HandshakeDecisionTest {
         try (Runner runner = start(Map.of())) {
             URI chat = URI.create("ws://127.0.0.1:" + runner.port() + "/ws/chat?name=mallory");
             try (WsClient mallory = WsClient.connect(chat, Map.of(Handshakes.HEADER, "guessed"))) {
-                assertEquals("mallory", mallory.user());
+                assertEquals("guest:mallory", mallory.user());
             }
             assertEquals(1, decisions.get(), "the configurator found the gate's decision, not the client's id");
         }

@@ -36,17 +36,17 @@ class HandshakeTest {
     @Test
     void badTokensAreAcceptedThenClosedWith4401SoThatBrowsersSeeWhy() throws Exception {
         try (Runner runner = Runner.start(Settings.of(Map.of("statsIntervalMs", "0", "demoIntervalMs", "0",
-                "guests", "false", "tokenSecret", "s3cret")), "127.0.0.1", 0, null)) {
+                "guests", "false", "tokenSecret", "s3cret-s3cret-s3cret-s3cret-s3cret")), "127.0.0.1", 0, null)) {
             String base = "ws://127.0.0.1:" + runner.port() + "/ws/notifications";
-            String expired = Authenticator.sign("s3cret", "tess", Instant.now().minusSeconds(5));
-            String forged = Authenticator.sign("other", "tess", Instant.now().plusSeconds(60));
+            String expired = Authenticator.sign("s3cret-s3cret-s3cret-s3cret-s3cret", "tess", Instant.now().minusSeconds(120));
+            String forged = Authenticator.sign("other-other-other-other-other-other", "tess", Instant.now().plusSeconds(60));
             for (String query : new String[] {"?name=guest", "?token=" + expired, "?token=" + forged, "?token=x.y"}) {
                 try (WsClient refused = WsClient.open(URI.create(base + query), Map.of())) {
                     assertEquals(4401, refused.awaitClose(), query);
                     assertEquals(0, refused.pending(), "no welcome for " + query);
                 }
             }
-            String good = Authenticator.sign("s3cret", "tess", Instant.now().plusSeconds(60));
+            String good = Authenticator.sign("s3cret-s3cret-s3cret-s3cret-s3cret", "tess", Instant.now().plusSeconds(60));
             try (WsClient tess = WsClient.connect(URI.create(base + "?token=" + good))) {
                 assertEquals("tess", tess.user());
             }

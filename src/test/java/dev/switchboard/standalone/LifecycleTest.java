@@ -18,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Stopping the server, and identities that expire while connected. */
 class LifecycleTest {
 
+    private static final String LONG_SECRET = "lifecycle-secret-of-at-least-32-bytes";
+
     @Test
     void stoppingClosesEveryConnectionWith1001AfterDeliveringWhatWasStored() throws Exception {
         Runner runner = Runner.start(Settings.of(Map.of("statsIntervalMs", "0", "demoIntervalMs", "0",
@@ -51,8 +53,8 @@ class LifecycleTest {
     @Test
     void aTokenThatExpiresWhileConnectedClosesWith4401() throws Exception {
         try (Runner runner = Runner.start(Settings.of(Map.of("statsIntervalMs", "0", "demoIntervalMs", "0",
-                "tokenSecret", "k")), "127.0.0.1", 0, null)) {
-            String token = Authenticator.sign("k", "tess", Instant.now().plusSeconds(2));
+                "tokenSecret", LONG_SECRET)), "127.0.0.1", 0, null)) {
+            String token = Authenticator.sign(LONG_SECRET, "tess", Instant.now().plusSeconds(2));
             try (WsClient tess = WsClient.connect(URI.create("ws://127.0.0.1:" + runner.port() + "/ws/chat?token=" + token))) {
                 assertEquals("tess", tess.user());
                 tess.send("type", "join", "room", "t").expect("joined");

@@ -24,13 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NotificationProtocolTest {
 
     private static final String KEY = "publisher-key-for-tests";
+    private static final String SECRET = "notification-test-secret-of-32-bytes";
     private static Runner runner;
     private static URI base;
     private static URI notifications;
 
     @BeforeAll
     static void start() throws Exception {
-        runner = Runner.start(Settings.of(Map.of("publisherKey", KEY, "statsIntervalMs", "0", "historyPage", "4")),
+        runner = Runner.start(Settings.of(Map.of("publisherKey", KEY, "statsIntervalMs", "0", "historyPage", "4",
+                "tokenSecret", SECRET)),
                 "127.0.0.1", 0, null);
         base = runner.baseUri();
         notifications = URI.create("ws://127.0.0.1:" + runner.port() + "/ws/notifications");
@@ -164,19 +166,25 @@ class NotificationProtocolTest {
     }
 
     @Test
-    void aPrivateUserTopicRefusesOthers() {
-        try (WsClient ann = WsClient.connect(URI.create(notifications + "?name=ann-p"));
-             WsClient bob = WsClient.connect(URI.create(notifications + "?name=bob-p"))) {
+    void aPrivateUserTopicRefusesOthersAndGuestsHaveNone() {
+        try (WsClient ann = WsClient.withToken(notifications, SECRET, "ann-p");
+             WsClient bob = WsClient.withToken(notifications, SECRET, "bob-p");
+             WsClient fakeBob = WsClient.connect(URI.create(notifications + "?name=bob-p"))) {
             ann.send("type", "subscribe", "topic", "user:" + bob.user(), "ref", "x");
             JsonObject refused = ann.expect("error");
             assertEquals("forbidden", refused.getString("code"));
             assertEquals("x", refused.getString("ref"));
+            assertEquals("guest:bob-p", fakeBob.user(), "a guest never holds a user's identity");
+            fakeBob.send("type", "subscribe", "topic", "user:bob-p", "ref", "g");
+            assertEquals("forbidden", fakeBob.expect("error").getString("code"));
             bob.send("type", "subscribe", "topic", "user:" + bob.user());
             bob.expect("subscribed");
             publish("user:" + bob.user(), "{\"msg\":\"only for bob\"}");
             assertEquals("only for bob", bob.expect("notification").getJsonObject("data").getString("msg"));
             ann.send("type", "ping");
             ann.expect("pong");
+            fakeBob.send("type", "ping");
+            assertEquals("pong", fakeBob.next().getString("type"), "nothing of bob's reached the guest");
         }
     }
 

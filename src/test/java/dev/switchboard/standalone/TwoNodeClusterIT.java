@@ -6,6 +6,7 @@ import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Jsons;
 import dev.switchboard.testing.NodeProcess;
 import dev.switchboard.testing.Poll;
+import dev.switchboard.testing.Processes;
 import dev.switchboard.testing.RedisServer;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.Json;
@@ -40,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoNodeClusterIT {
 
-    private static final String SECRET = "cluster-secret";
+    private static final String SECRET = "cluster-secret-of-at-least-32-bytes";
     private static final String KEY = "publisher-key";
     private static final long NODE_TIMEOUT_MS = 1500;
     private static final long STATS_MS = 250;
@@ -59,14 +60,7 @@ class TwoNodeClusterIT {
 
     @AfterAll
     static void stopCluster() {
-        for (NodeProcess node : new NodeProcess[] {a, b}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        if (redis != null) {
-            redis.close();
-        }
+        Processes.closeAll(a, b, redis);
     }
 
     /** Starts the nodes side by side, then waits for each. */
@@ -290,8 +284,8 @@ class TwoNodeClusterIT {
         String carol = unique("carol");
         try (WsClient first = guest(a, name); WsClient second = guest(b, name);
              WsClient c1 = user(a, "chat", carol); WsClient c2 = user(b, "chat", carol)) {
-            assertEquals(name, first.user());
-            assertEquals(name + "-2", second.user(), "the name is taken on the other node");
+            assertEquals("guest:" + name, first.user());
+            assertEquals("guest:" + name + "-2", second.user(), "the name is taken on the other node");
             WsClient c3 = WsClient.open(b.ws("ws/chat?token=" + Authenticator.sign(SECRET, carol,
                     Instant.now().plusSeconds(600))), Map.of());
             assertEquals(4429, c3.awaitClose(), "maxConnectionsPerUser=2 counts both nodes");

@@ -349,6 +349,31 @@ public abstract class StorageContract {
         assertEquals(2, a.presence().connect("zed"), "a connection under a guest's name counts like any other");
     }
 
+    @Test
+    void connectionsAreCountedAndRememberedUsersExpireClusterWide() throws Exception {
+        Storage a = node(new Recorder());
+        Storage b = sharedByNodes() ? node(new Recorder()) : a;
+        assertEquals(0, b.presence().connections("dan"));
+        a.presence().connect("dan");
+        a.presence().connect("dan");
+        assertEquals(2, b.presence().connections("dan"), "seen from every node");
+        a.presence().disconnect("dan");
+        a.presence().disconnect("dan");
+        assertEquals(0, b.presence().connections("dan"));
+
+        assertFalse(b.presence().remembered("erin"));
+        a.presence().remember("erin", 60_000);
+        assertTrue(b.presence().remembered("erin"), "remembered on every node");
+        a.presence().remember("fay", 150);
+        assertTrue(b.presence().remembered("fay"));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (b.presence().remembered("fay") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(b.presence().remembered("fay"), "forgotten after its time to live");
+        assertTrue(b.presence().remembered("erin"));
+    }
+
     // ------------------------------------------------------------------------------------------ cursors
 
     @Test

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /** Plain HTTP calls for tests. */
 public final class Http {
@@ -36,6 +37,19 @@ public final class Http {
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }
+        return send(b.build());
+    }
+
+    /** {@code DELETE} with the key as a bearer token (null: no Authorization header). */
+    public static Reply delete(URI uri, String key) {
+        return request("DELETE", uri, key == null ? Map.of() : Map.of("Authorization", "Bearer " + key), null);
+    }
+
+    /** Any method with any headers; {@code body} null sends none. */
+    public static Reply request(String method, URI uri, Map<String, String> headers, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
         return send(b.build());
     }
 

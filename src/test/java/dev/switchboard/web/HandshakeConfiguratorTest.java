@@ -83,7 +83,7 @@ class HandshakeConfiguratorTest {
         configurator.modifyHandshake(config, new Request(Map.of("Origin", List.of("https://app.example")),
                 Map.of("name", List.of("ann"))), null);
         assertEquals(List.of("https://app.example ann"), decided);
-        assertEquals("ann", handedToTheEndpoint().decision().identity().user());
+        assertEquals("guest:ann", handedToTheEndpoint().decision().identity().user());
         assertNull(handedToTheEndpoint().address(), "unknown: no filter saw the client");
     }
 

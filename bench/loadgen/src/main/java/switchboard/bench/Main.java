@@ -8,7 +8,7 @@ public final class Main {
     private Main() {}
 
     static final String USAGE = """
-            usage: java -jar loadgen.jar SCENARIO [options]      SCENARIO: fanout | rooms | notify | capacity | storm
+            usage: java -jar loadgen.jar SCENARIO [options]      SCENARIO: fanout | rooms | notify | db | capacity | storm
                    java -jar loadgen.jar report --in results.csv [--out-dir DIR] [--baseline node]
             common:   --url ws://127.0.0.1:8090 (base incl. context path)  --server-pid PID  --out results.csv
                       --label NAME --mode unpinned|pinned --rep N --name SCENARIO_LABEL  --threads N
@@ -17,6 +17,8 @@ public final class Main {
                       --gc-after-setup true   (jcmd GC.run once the connections are up, Java servers only)
             fanout:   --clients 1000 --rooms 1 --senders 10        rooms: --clients 5000 --rooms 100 --senders 2 (per room)
             notify:   --clients 5000 --key bench-key --topic bench --http-inflight 64
+            db:       --clients 1000 --topic table:bench_commits --db-url jdbc:postgresql://127.0.0.1:8432/bench
+                      --db-user postgres --db-table bench_commits --db-writers 8   (rates: deliveries/s = commits/s x clients)
             capacity: --clients 20000 --room-size 50
             storm:    --clients 5000 --rooms 50 --history 20 --missed 10 --storm-concurrency 0 (0 = all at once)
                       --storm-timeout 60 --storm-rst
@@ -33,6 +35,7 @@ public final class Main {
         switch (sc) {
             case "fanout": clients = o.i("clients", 1000); break;
             case "rooms": case "notify": case "storm": clients = o.i("clients", 5000); break;
+            case "db": clients = o.i("clients", 1000); break;
             case "capacity": clients = o.i("clients", 20000); break;
             default:
                 System.out.print(USAGE);
@@ -60,6 +63,7 @@ public final class Main {
                 case "fanout": d.sweepChat(clients, o.i("rooms", 1), o.i("senders", 10)); break;
                 case "rooms": d.sweepChat(clients, o.i("rooms", 100), o.i("senders", 2)); break;
                 case "notify": d.sweepNotify(clients); break;
+                case "db": d.sweepDb(clients); break;
                 case "capacity": d.capacity(clients, o.i("room-size", 50)); break;
                 case "storm": d.storm(clients, o.i("rooms", 50)); break;
                 default: throw new IllegalStateException();

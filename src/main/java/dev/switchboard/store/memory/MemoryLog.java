@@ -132,6 +132,12 @@ final class MemoryLog implements Log {
         return bytes.get();
     }
 
+    /** For the metrics: the bytes the byte budget counts ({@link #bytes}: text plus a fixed overhead per entry). */
+    @Override
+    public long historyBytes() {
+        return bytes.get();
+    }
+
     /**
      * Forgets channels, the one idle longest first, until both the channel count and the bytes are a sixteenth below
      * their limits, or nothing more may go. Never {@code keep} (being written), nor a channel {@link #kept}.

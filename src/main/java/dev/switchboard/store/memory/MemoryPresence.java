@@ -4,16 +4,25 @@ import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Presence;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** One node's presence: users per channel (in the order they came) and connections per user, counted. */
+/**
+ * One node's presence: users per channel (in the order they came), connections per user, counted, and the users
+ * remembered (at most {@value #MAX_REMEMBERED}, the least recently remembered dropped first).
+ */
 final class MemoryPresence implements Presence {
+
+    /** Users remembered at once: bounds the memory of {@link #remember}, whatever names clients bring. */
+    static final int MAX_REMEMBERED = 100_000;
 
     private final Map<ChannelId, Map<String, Integer>> channels = new ConcurrentHashMap<>();
     private final Map<String, Integer> connections = new ConcurrentHashMap<>();
+    /** User → expiry (System.currentTimeMillis()), oldest renewal first; guarded by itself. */
+    private final LinkedHashMap<String, Long> remembered = new LinkedHashMap<>();
 
     @Override
     public boolean join(ChannelId channel, String user) {
@@ -79,5 +88,35 @@ final class MemoryPresence implements Presence {
     @Override
     public void disconnect(String user) {
         connections.computeIfPresent(user, (u, count) -> count > 1 ? count - 1 : null);
+    }
+
+    @Override
+    public int connections(String user) {
+        return connections.getOrDefault(user, 0);
+    }
+
+    @Override
+    public void remember(String user, long ttlMillis) {
+        long now = System.currentTimeMillis();
+        synchronized (remembered) {
+            remembered.remove(user); // re-inserted last: the map stays in order of renewal
+            remembered.put(user, now + ttlMillis);
+            Iterator<Map.Entry<String, Long>> oldest = remembered.entrySet().iterator();
+            while (oldest.hasNext()) {
+                Map.Entry<String, Long> e = oldest.next();
+                if (remembered.size() <= MAX_REMEMBERED && e.getValue() > now) {
+                    break;
+                }
+                oldest.remove();
+            }
+        }
+    }
+
+    @Override
+    public boolean remembered(String user) {
+        synchronized (remembered) {
+            Long expires = remembered.get(user);
+            return expires != null && expires > System.currentTimeMillis();
+        }
     }
 }

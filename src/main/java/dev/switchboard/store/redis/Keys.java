@@ -33,6 +33,7 @@ import java.util.List;
  *   <li>{@code sb:{cluster}:conns} user → connections cluster-wide; {@code sb:{cluster}:channels} channels with stored
  *       history (for stats); {@code sb:{cluster}:counters} node id → "EXPIRES\nJSON";
  *       {@code sb:{cluster}:lead:ROLE} the lease of a role.</li>
+ *   <li>{@code sb:{known:USER}} a user remembered as existing, expiring after its time to live (its own slot).</li>
  * </ul>
  * An incarnation is {@code NODEID.N}: a node starts a new one whenever Redis may have lost or taken back its share
  * (after an outage, after it was presumed dead), so that a late write of the old one can never mix with the new.
@@ -43,6 +44,7 @@ final class Keys {
     static final String DEAD = "sb:{cluster}:dead";
     static final String CHANNELS = "sb:{cluster}:channels";
     static final String COUNTERS = "sb:{cluster}:counters";
+    static final String CONNS = "sb:{cluster}:conns";
 
     private Keys() {
     }
@@ -76,6 +78,11 @@ final class Keys {
 
     static String nodeChannels(String incarnation) {
         return "sb:{cluster}:node:" + incarnation + ":channels";
+    }
+
+    /** A remembered user ({@code Presence.remember}): a key with a time to live, so Redis forgets it by itself. */
+    static String known(String user) {
+        return "sb:{known:" + user + "}";
     }
 
     static String lead(String role) {

@@ -163,7 +163,7 @@ final class RedisClient implements AutoCloseable {
 
     /** The URL without a password, for messages, logs and health. */
     String shown() {
-        return url.replaceFirst("//[^@/]*@", "//***@");
+        return Settings.maskUrl(url);
     }
 
     int timeoutMs() {

@@ -49,6 +49,7 @@ final class RedisPresence implements Presence {
     private final String nodeId;
     private final long leaseNanos;
     private final Runnable beatSoon;
+    private final RedisKnownUsers known;
     private volatile Listener listener;
 
     private final Object state = new Object();
@@ -70,6 +71,7 @@ final class RedisPresence implements Presence {
         this.nodeId = nodeId;
         this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(nodeTimeoutMs - beatMs / 2);
         this.beatSoon = beatSoon;
+        this.known = new RedisKnownUsers(client, health);
     }
 
     void start(Listener listener) {
@@ -239,6 +241,35 @@ final class RedisPresence implements Presence {
                 }
             }
         }
+    }
+
+    /** Cluster-wide while registered; this node's count otherwise. */
+    @Override
+    public int connections(String user) {
+        synchronized (state) {
+            if (!registered) {
+                return connections.getOrDefault(user, 0);
+            }
+        }
+        try {
+            String count = client.commands().hget(Keys.CONNS, user);
+            return count == null ? 0 : Integer.parseInt(count);
+        } catch (JedisException e) {
+            health.fail(e);
+            synchronized (state) {
+                return connections.getOrDefault(user, 0);
+            }
+        }
+    }
+
+    @Override
+    public void remember(String user, long ttlMillis) {
+        known.remember(user, ttlMillis);
+    }
+
+    @Override
+    public boolean remembered(String user) {
+        return known.remembered(user);
     }
 
     /** Under state: whether this node may write its share now. */

@@ -9,6 +9,7 @@ import dev.switchboard.store.Storage;
 import dev.switchboard.store.ClusterStorageContract;
 import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.store.Template;
+import dev.switchboard.store.Timing;
 import dev.switchboard.testing.Poll;
 import dev.switchboard.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -180,6 +182,25 @@ class RedisStorageIT extends ClusterStorageContract {
         assertFalse(before.equals(after.epoch()), "a new epoch");
         assertEquals(1, after.entry().offset());
         assertEquals(List.of(1L), offsets(a.log().readAfter(room, 0, 10)));
+    }
+
+    @Test
+    void theWritersRoundTripsAreReportedForTheMetrics() {
+        List<Long> roundTrips = new CopyOnWriteArrayList<>();
+        Timing timing = new Timing();
+        timing.to(roundTrips::add);
+        RedisStorage node = new RedisStorage(Settings.of(Map.of("redisUrl", redis.url())), timing);
+        try {
+            node.start(new Recorder(), new Recorder());
+            append(node, ChannelId.room("timed"), "one");
+            append(node, ChannelId.room("timed"), "two");
+            assertTrue(roundTrips.size() >= 1, "one pipeline at least: " + roundTrips);
+            for (long nanos : roundTrips) {
+                assertTrue(nanos > 0 && nanos < TimeUnit.SECONDS.toNanos(5), "a round trip to a local Redis: " + nanos);
+            }
+        } finally {
+            node.close();
+        }
     }
 
     @Test
