@@ -28,6 +28,8 @@ final class RecordingTransport implements Transport {
     private final List<Consumer<Throwable>> pending = new ArrayList<>();
     volatile CloseCode closedWith;
     int pings;
+    /** What this socket claims to hold unwritten besides the outbox's frames ({@link Transport#pendingBytes}). */
+    volatile long unwritten;
 
     @Override
     public synchronized void send(Outgoing frame, Consumer<Throwable> done) {
@@ -49,6 +51,11 @@ final class RecordingTransport implements Transport {
     @Override
     public synchronized void ping() {
         pings++;
+    }
+
+    @Override
+    public long pendingBytes() {
+        return unwritten;
     }
 
     @Override
