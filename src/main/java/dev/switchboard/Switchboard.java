@@ -53,7 +53,7 @@ public final class Switchboard implements AutoCloseable {
     private Switchboard(Settings settings) {
         Clock clock = Clock.systemUTC();
         this.settings = settings;
-        this.storage = storage(settings, stats);
+        this.storage = storage(settings, clock, stats);
         Authenticator authenticator = new Authenticator(settings, clock);
         this.admission = new Admission(settings, authenticator);
         this.hub = new Hub(settings, storage, authenticator, clock, stats, null);
@@ -62,12 +62,12 @@ public final class Switchboard implements AutoCloseable {
     }
 
     /** In memory unless {@code redisUrl} is set. */
-    private static Storage storage(Settings settings, Stats stats) {
+    private static Storage storage(Settings settings, Clock clock, Stats stats) {
         String redisUrl = settings.get(Settings.Key.REDIS_URL);
         if (!redisUrl.isEmpty()) {
             return new RedisStorage(settings, stats.storeRoundTrip);
         }
-        return new MemoryStorage(settings.getInt(Settings.Key.HISTORY_SIZE), settings.getInt(Settings.Key.MAX_CHANNELS));
+        return new MemoryStorage(MemoryStorage.Limits.of(settings), clock);
     }
 
     /** Starts Switchboard with these settings (throws with a message naming the setting when one is invalid). */

@@ -61,6 +61,7 @@ public final class Hub {
     private final Edits edits;
     private final ReadState reads;
     private final WhisperReceipts whisperReceipts;
+    private final NewChannels newChannels;
     private final Admin admin;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService ownSender;
@@ -92,12 +93,16 @@ public final class Hub {
         this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker,
                 storage.cluster().nodeId(), samples);
         Log appends = samples.log(storage.log(), channels::has); // what the core appends is timed on a sample
-        Membership membership = new Membership(channels, new Recovery(storage.log(), historySize), replies, stats);
+        this.newChannels = new NewChannels(settings.getInt(Settings.Key.NEW_CHANNELS_PER_MINUTE),
+                settings.getInt(Settings.Key.NEW_CHANNELS_PER_MINUTE_PER_ADDRESS), replies);
+        Membership membership = new Membership(channels, new Recovery(storage.log(), historySize,
+                settings.getLong(Settings.Key.RECOVERY_MAX_BYTES)), replies, newChannels, stats);
         Texts texts = new Texts(appends, replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
         Receipts receipts = new Receipts(storage.bus(), (ms, task) -> scheduler.schedule(task, ms, TimeUnit.MILLISECONDS));
         ReadState reads = new ReadState(storage.cursors(), channels, storage.log(), receipts, replies, historySize);
         this.rooms = new Rooms(membership, scan, storage.bus(), storage.presence(), replies, texts, reads,
-                settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage);
+                settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage,
+                settings.getLong(Settings.Key.PRESENCE_GRACE_MS));
         this.edits = new Edits(scan, storage.log(), texts, replies);
         this.reads = reads;
         // a snapshot's rows may take half of a connection's outbox: the reply must fit beside what is queued
@@ -106,7 +111,7 @@ public final class Hub {
                 settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage,
                 Identity.patterns(settings.getList(Settings.Key.STATS_SUBSCRIBERS)));
         this.whispers = new Whispers(channels, storage.log(), storage.bus(), storage.presence(), storage.cursors(),
-                replies, texts, whisperReceipts, historySize);
+                replies, texts, whisperReceipts, newChannels, historySize);
         this.whisperReceipts = whisperReceipts;
         this.admin = new Admin(storage.cluster().nodeId(), sessions, channels, rooms, edits);
     }
@@ -190,6 +195,28 @@ public final class Hub {
     /** A WebSocket pong (or any frame) proves the client is alive. */
     public void pong(Connection c) {
         sessions.seen(c, replies.millis());
+    }
+
+    /**
+     * A ping the client sent, which the server answers by itself with {@code answerBytes} (out of sight of
+     * {@link #receive}): it counts against the rate limit like any client frame (no error frame: past
+     * {@code rateStrikes} the connection is closed 1008), and its answer against the outbox's byte limit (4001), so a
+     * client that floods pings and never reads holds no more memory than a slow reader. False when the connection is
+     * closed (or being closed) for it.
+     */
+    public boolean controlFrame(Connection c, int answerBytes) {
+        if (c.closed) {
+            return false;
+        }
+        RateLimit.Verdict verdict = rateLimit.take(c.rate, replies.millis());
+        if (verdict == RateLimit.Verdict.CLOSE) {
+            limited(c, verdict);
+            return false;
+        }
+        if (verdict == RateLimit.Verdict.REFUSE) {
+            stats.rateLimited.increment();
+        }
+        return c.outbox.admitTransportBytes(answerBytes);
     }
 
     /** Closes a connection with a protocol close code; what is queued goes first where the code says so. */
@@ -358,6 +385,7 @@ public final class Hub {
         try {
             sessions.tick();
             rooms.tick();
+            newChannels.purge(replies.millis());
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "housekeeping failed", e);
         }

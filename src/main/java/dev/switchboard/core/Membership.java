@@ -22,13 +22,15 @@ final class Membership {
     private final Channels channels;
     private final Recovery recovery;
     private final Replies replies;
+    private final NewChannels newChannels;
     private final Stats stats;
 
-    Membership(Channels channels, Recovery recovery, Replies replies, Stats stats) {
+    Membership(Channels channels, Recovery recovery, Replies replies, NewChannels newChannels, Stats stats) {
         this.channels = channels;
         this.stats = stats;
         this.recovery = recovery;
         this.replies = replies;
+        this.newChannels = newChannels;
     }
 
     void enter(Connection c, ChannelRules rules, String name, Since since, String ref) {
@@ -56,12 +58,16 @@ final class Membership {
             replies.error(c, ErrorCode.INVALID, "since needs a non-negative offset and an epoch", ref);
             return;
         }
+        if (previous == null && !newChannels.admit(c, ref)) {
+            return;
+        }
         Subscription sub = channels.attach(c, id); // before the previous one goes: the node keeps its interest
         if (previous != null) {
             channels.detach(previous); // a re-join resynchronises; presence is unchanged
         }
-        rules.entered(c, id, previous == null);
-        Runnable then = catchUp == null ? () -> recover(c, rules, sub, since, ref) : () -> catchUp.accept(sub);
+        boolean fresh = previous == null;
+        rules.entered(c, id, fresh);
+        Runnable then = catchUp == null ? () -> recover(c, rules, sub, since, ref, fresh) : () -> catchUp.accept(sub);
         channels.whenLive(sub, then, () -> fail(c, rules, sub, ref));
     }
 
@@ -71,9 +77,12 @@ final class Membership {
         sub.connection.engaged = true;
     }
 
-    private void recover(Connection c, ChannelRules rules, Subscription sub, Since since, String ref) {
+    private void recover(Connection c, ChannelRules rules, Subscription sub, Since since, String ref, boolean fresh) {
         try {
             Recovery.Result result = recovery.recover(sub.channel, since, rules);
+            if (fresh && result.slice().head() == 0) {
+                newChannels.charge(c); // a name without history: the stores keep something for it from now on
+            }
             activate(sub, rules.reply(sub, result, since != null, ref), result.slice().head());
             (sub.channel.kind() == ChannelId.Kind.ROOM ? stats.roomJoins : stats.topicSubscribes).increment();
         } catch (StoreUnavailableException e) {

@@ -15,7 +15,13 @@ import java.util.concurrent.TimeUnit;
  * {@code \n}, up to {@code batchMaxBytes}): a recipient that falls behind costs one write per batch, not per frame.
  *
  * <p>Overflow means the client does not read fast enough: the queue is dropped and the connection is closed with
- * 4001; the client reconnects and recovers with {@code since}. Nobody else waits for it.
+ * 4001; the client reconnects and recovers with {@code since}. Nobody else waits for it. The byte limit counts what is
+ * queued, the batch in flight, and what the transport itself holds unwritten for the socket
+ * ({@link Transport#pendingBytes}: the pongs it answered a ping flood with, for one), so that no path to the client
+ * holds more than {@code outboxMaxBytes}.
+ *
+ * <p>A long reply (a recovery) goes out a page at a time ({@link #whenIdle}): the next page is offered once the outbox
+ * sent the previous one, so a client that reads is never closed for the size of what it asked for.
  *
  * <p><b>Everything this side writes to the socket goes through here, one write at a time</b>: message frames, the
  * heartbeat's pings ({@link #ping}) and the close ({@link #close}, {@link #closeNow}). A close never reaches the
@@ -58,6 +64,10 @@ public final class Outbox {
 
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private long queuedBytes;
+    /** Bytes of the frame in flight (0 when none). */
+    private long inFlightBytes;
+    /** Run, one at a time, whenever the outbox has nothing queued or in flight ({@link #whenIdle}). */
+    private final ArrayDeque<Runnable> idleWaiters = new ArrayDeque<>();
     /** A write (a batch or a ping) is in flight; whoever set it owns the transport until it is cleared. */
     private boolean sending;
     /** The queue was dropped: nothing more is taken or sent. */
@@ -115,12 +125,13 @@ public final class Outbox {
     /** Queues one frame that may be queued for other connections too (a room's message). */
     public boolean offer(Outgoing frame) {
         int length = frame.bytes();
+        long pending = transport.pendingBytes(); // read before the monitor: the transport is never called under it
         boolean overflowed = false;
         synchronized (this) {
             if (closed || finishing) {
                 return false;
             }
-            if (queue.size() < maxFrames && queuedBytes + length <= maxBytes) {
+            if (queue.size() < maxFrames && queuedBytes + inFlightBytes + pending + length <= maxBytes) {
                 if (sending) {
                     queue.addLast(frame);
                     queuedBytes += length;
@@ -130,6 +141,7 @@ public final class Outbox {
                 // this saves storing a young object into this long-lived outbox's array, which under G1 dirties a
                 // card per recipient that the collector must then scan (5000 subscribers: 5000 cards a message).
                 sending = true;
+                inFlightBytes = length;
                 stats.framesOut.increment();
             } else {
                 stats.dropped.add(queue.size() + 1L);
@@ -145,6 +157,67 @@ public final class Outbox {
         }
         schedule(() -> run(frame));
         return true;
+    }
+
+    /**
+     * Whether {@code bytes} more that the transport writes by itself (a pong) fit within the byte limit besides what is
+     * queued, in flight and pending in the transport; if not, the connection is closed with 4001 (it does not read)
+     * and false returned.
+     */
+    public boolean admitTransportBytes(int bytes) {
+        long pending = transport.pendingBytes();
+        synchronized (this) {
+            if (closed || finishing) {
+                return false;
+            }
+            if (queuedBytes + inFlightBytes + pending + bytes <= maxBytes) {
+                return true;
+            }
+            stats.dropped.add(queue.size());
+            dropQueue();
+        }
+        slowConsumer();
+        return false;
+    }
+
+    /** The byte limit ({@code outboxMaxBytes}). */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** The largest piece of a long reply to offer at once: a quarter of the byte limit. */
+    public long pageBytes() {
+        return Math.max(1, maxBytes / 4);
+    }
+
+    /**
+     * Runs {@code next} once nothing is queued or in flight: at once (on this thread) when the outbox is idle now,
+     * else on the thread that completes the last send. Waiters run one at a time, in order: each may offer a page,
+     * and the next runs when that page has gone out. Dropped when the connection closes.
+     */
+    public void whenIdle(Runnable next) {
+        synchronized (this) {
+            if (closed || finishing || closeCode != null || closeStarted) {
+                return;
+            }
+            idleWaiters.addLast(next);
+        }
+        runIdleWaiters();
+    }
+
+    /** Runs waiters while the outbox stays idle after each; never under the monitor. */
+    private void runIdleWaiters() {
+        while (true) {
+            Runnable next;
+            synchronized (this) {
+                if (closed || finishing || closeCode != null || closeStarted || sending || !queue.isEmpty()
+                        || idleWaiters.isEmpty()) {
+                    return;
+                }
+                next = idleWaiters.pollFirst();
+            }
+            next.run();
+        }
     }
 
     /**
@@ -179,6 +252,7 @@ public final class Outbox {
             pingWanted = false;
             if (code.drainFirst() && !closed) {
                 finishing = true;
+                idleWaiters.clear();
             } else {
                 dropQueue();
             }
@@ -285,6 +359,7 @@ public final class Outbox {
         closed = true;
         queue.clear();
         queuedBytes = 0;
+        idleWaiters.clear();
     }
 
     private void slowConsumer() {
@@ -311,6 +386,7 @@ public final class Outbox {
      * the outbox went idle.
      */
     private Object next() {
+        inFlightBytes = 0; // the write completed (nextBatch sets it again)
         if (closeCode != null && (closed || queue.isEmpty())) {
             sending = false;
             notifyAll();
@@ -347,6 +423,7 @@ public final class Outbox {
         queuedBytes -= firstBytes;
         stats.framesOut.increment();
         if (queue.isEmpty() || firstBytes + 1 + queue.peekFirst().bytes() > batchMaxBytes) {
+            inFlightBytes = firstBytes;
             return first; // as it is: a shared frame stays shared
         }
         StringBuilder out = new StringBuilder((int) Math.min(batchMaxBytes, queuedBytes + firstBytes + queue.size() + 1));
@@ -367,6 +444,7 @@ public final class Outbox {
             }
             sample = sample != null ? sample : next.sample;
         }
+        inFlightBytes = bytes;
         Outgoing batch = traced == null ? new Outgoing(out.toString())
                 : new Outgoing(out.toString(), traces, traced.bornNanos());
         batch.sample = sample; // the batch's send is that frame's send
@@ -413,6 +491,7 @@ public final class Outbox {
                 work = next();
             }
         }
+        runIdleWaiters(); // went idle on this thread: a long reply's next page
     }
 
     /** After a ping on a thread that is not the sender's (the tick): what waited goes on the send executor. */
@@ -425,6 +504,8 @@ public final class Outbox {
             close.run();
         } else if (work != null) {
             schedule(() -> run(work));
+        } else {
+            runIdleWaiters();
         }
     }
 
@@ -443,6 +524,7 @@ public final class Outbox {
         boolean unexplained;
         synchronized (this) {
             sending = false;
+            inFlightBytes = 0;
             stats.dropped.add(queue.size());
             dropQueue();
             pingWanted = false;

@@ -193,7 +193,8 @@ final class Topics implements ChannelRules {
             reply = Wire.withRawField(reply, "last", last.json());
         }
         if (!result.recovered() && askedToRecover) {
-            reply = Wire.withRawField(reply, "history", Replies.rawArray(entries));
+            reply = Wire.withRawField(reply, "history", Wire.rawArray(Recovery.newestWithin(Replies.texts(entries),
+                    sub.connection.outbox.pageBytes())));
         }
         List<String> frames = new ArrayList<>(1 + (result.recovered() ? entries.size() : 0));
         frames.add(reply);

@@ -37,4 +37,13 @@ public interface Transport {
     default void abort(CloseCode code, String reason) {
         close(code, reason);
     }
+
+    /**
+     * Bytes the transport accepted for the socket by itself and has not written yet (pongs, pings, a close frame):
+     * the {@link Outbox} counts them against its byte limit. 0 where the server does not tell (containers answer pings
+     * themselves, out of sight of the JSR 356 API).
+     */
+    default long pendingBytes() {
+        return 0;
+    }
 }

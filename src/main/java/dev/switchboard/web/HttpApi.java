@@ -65,6 +65,19 @@ public final class HttpApi {
         return switchboard.settings().getInt(Settings.Key.MAX_MESSAGE_BYTES);
     }
 
+    /**
+     * Whether the answer to this request depends on its body: only an authorised POST to a valid topic that may be
+     * published to does. The adapters read a body only then, and only after asking (so method, path and key are
+     * checked before any byte of it is read); every other request is answered by {@link #serve} without its body (an
+     * empty one), and its connection is closed where a body was declared but not read.
+     */
+    public boolean wantsBody(String method, String path, String authorization) {
+        String p = path == null ? "" : path;
+        String topic = p.startsWith("/topics/") ? p.substring("/topics/".length()) : null;
+        return "POST".equals(method) && topic != null && Names.isTopic(topic) && !Names.isTableTopic(topic)
+                && checkKey(authorization) == null;
+    }
+
     /** {@link #serve} with the {@code Authorization} header as the only header. */
     public Response handle(String method, String path, String authorization, Map<String, String> query, byte[] body) {
         return serve(method, path, name -> "Authorization".equalsIgnoreCase(name) ? authorization : null, query, body);
@@ -76,6 +89,7 @@ public final class HttpApi {
      * @param path   the part after {@code /api}, e.g. {@code /topics/orders}
      * @param header the request's headers by name (case-insensitive): {@code Authorization}, and {@code traceparent}
      *               on a publish (docs/tracing.md)
+     * @param query  the query string's parameters ({@link #parseQuery}); null when the query string was malformed
      * @param body   the request body, or null when it was larger than {@link #maxBodyBytes()}
      */
     public Response serve(String method, String path, Function<String, String> header, Map<String, String> query,
@@ -83,7 +97,8 @@ public final class HttpApi {
         String p = path == null || path.isEmpty() ? "/" : path;
         String authorization = header.apply("Authorization");
         if (p.equals("/admin") || p.startsWith("/admin/")) {
-            return admin.handle(method, p.substring("/admin".length()), authorization, query);
+            return query == null ? malformedQuery()
+                    : admin.handle(method, p.substring("/admin".length()), authorization, query);
         }
         if (p.equals("/health")) {
             return "GET".equals(method) ? health(keyMatches(authorization)) : notAllowed("GET");
@@ -160,8 +175,8 @@ public final class HttpApi {
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body)).toString();
             data = Wire.parseValue(text);
-        } catch (CharacterCodingException | JsonException | IllegalStateException e) {
-            return error(400, "bad_json", "the body must be JSON (UTF-8)");
+        } catch (CharacterCodingException | JsonException e) {
+            return error(400, "bad_json", "the body must be JSON (UTF-8), nested at most 1000 levels deep");
         }
         try {
             Trace trace = Trace.accepted(traceparent, topic, "http"); // null when absent or invalid: sent untraced
@@ -178,6 +193,9 @@ public final class HttpApi {
     }
 
     private Response read(String topic, Map<String, String> query) {
+        if (query == null) {
+            return malformedQuery();
+        }
         long since;
         int limit;
         try {
@@ -246,19 +264,41 @@ public final class HttpApi {
         return error(405, "method_not_allowed", "use " + allowed);
     }
 
-    /** {@code a=1&b=x%20y} → {a=1, b="x y"}; the first value of a repeated name wins. */
+    /**
+     * {@code a=1&b=x%20y} → {a=1, b="x y"}; the first value of a repeated name wins. Null when the query string is not
+     * valid URL encoding (a '%' without two hex digits): {@link #handle} answers that with 400, never an exception.
+     */
     public static Map<String, String> parseQuery(String query) {
         Map<String, String> out = new java.util.HashMap<>();
         if (query == null || query.isEmpty()) {
             return out;
         }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.putIfAbsent(name, value);
+        try {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                out.putIfAbsent(name, value);
+            }
+        } catch (IllegalArgumentException e) {
+            return null;
         }
         return out;
+    }
+
+    private static Response malformedQuery() {
+        return error(400, "invalid", "the query string is not valid URL encoding (a '%' must be followed by two hex "
+                + "digits)");
+    }
+
+    /** 408: the request did not arrive in time (its connection is closed). */
+    public static Response timeout(String message) {
+        return error(408, "timeout", message);
+    }
+
+    /** 503: the server cannot answer now. */
+    public static Response unavailable(String message) {
+        return error(503, "unavailable", message);
     }
 
     static Response error(int status, String code, String message) {

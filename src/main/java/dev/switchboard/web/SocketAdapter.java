@@ -112,6 +112,10 @@ final class SocketAdapter implements Transport {
         }
         try {
             connection = shared.hub.open(decision.identity(), address, shared.kind, this);
+            Connection opened = connection;
+            if (frames != null) {
+                frames.watchPings(bytes -> shared.hub.controlFrame(opened, bytes));
+            }
             if (shared.logins != null && handshake.httpSession() != null) {
                 login = shared.logins.track(handshake.httpSession(), connection, shared.hub);
             }
@@ -279,6 +283,13 @@ final class SocketAdapter implements Transport {
     }
 
     /** Closes the session: the hub's closes, and {@link #end} before there is a connection. */
+    /** What the runner's writer holds unwritten (0 in containers: their queues are out of sight). */
+    @Override
+    public long pendingBytes() {
+        FrameChannel f = frames;
+        return f == null ? 0 : f.pendingBytes();
+    }
+
     @Override
     public void close(CloseCode code, String reason) {
         try {

@@ -71,6 +71,7 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
         }
         if (!api.isEmpty()) {
             ServletRegistration.Dynamic servlet = ctx.addServlet("switchboard-api", ApiServlet.class);
+            servlet.setAsyncSupported(true); // bodies are read without blocking a container thread (ApiServlet)
             Set<String> taken = servlet.addMapping(api + "/*");
             if (!taken.isEmpty()) {
                 throw new IllegalStateException("apiPath " + api + ": the application already maps " + taken

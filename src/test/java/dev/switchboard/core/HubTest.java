@@ -89,6 +89,8 @@ class HubTest {
         hub.closed(tab1.connection);
         assertTrue(watcher.socket.unread().isEmpty(), "still present through the other tab");
         hub.closed(tab2.connection);
+        clock.advance(Duration.ofMillis(Long.parseLong(Settings.Key.PRESENCE_GRACE_MS.defaultValue())));
+        hub.tick(); // a user back within the grace would never have been gone (PresenceGraceTest)
         JsonObject leave = watcher.socket.expect("presence");
         assertEquals("leave", leave.getString("event"));
         assertEquals("ann", leave.getString("user"));

@@ -31,6 +31,8 @@ final class RecordingTransport implements Transport {
     int pings;
     /** "send", "ping", "close" in the order the transport saw them. */
     final List<String> order = new ArrayList<>();
+    /** What this socket claims to hold unwritten besides the outbox's frames ({@link Transport#pendingBytes}). */
+    volatile long unwritten;
 
     @Override
     public synchronized void send(Outgoing frame, Consumer<Throwable> done) {
@@ -54,6 +56,11 @@ final class RecordingTransport implements Transport {
     public synchronized void ping() {
         pings++;
         order.add("ping");
+    }
+
+    @Override
+    public long pendingBytes() {
+        return unwritten;
     }
 
     @Override

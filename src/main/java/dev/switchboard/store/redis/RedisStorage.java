@@ -56,9 +56,11 @@ public final class RedisStorage implements Storage {
         long nodeTimeoutMs = Math.max(300, settings.getLong(Settings.Key.REDIS_NODE_TIMEOUT_MS));
         this.writer = new RedisWriter(client, health, settings.getInt(Settings.Key.REDIS_BATCH_SIZE),
                 settings.getLong(Settings.Key.REDIS_QUEUE_BYTES), roundTrips);
-        this.log = new RedisLog(client, writer, health, settings.getInt(Settings.Key.HISTORY_SIZE));
+        long retentionMs = settings.getLong(Settings.Key.HISTORY_RETENTION_MS);
+        this.log = new RedisLog(client, writer, health, settings.getInt(Settings.Key.HISTORY_SIZE),
+                settings.getLong(Settings.Key.HISTORY_MAX_BYTES), retentionMs);
         this.bus = new RedisBus(client, health, writer, log);
-        this.cursors = new RedisCursors(client, health, writer);
+        this.cursors = new RedisCursors(client, health, writer, retentionMs);
         this.cluster = new RedisCluster(client, health, nodeId, nodeTimeoutMs);
         this.presence = new RedisPresence(client, health, nodeId, nodeTimeoutMs, cluster.beatMs(), cluster::beatSoon);
     }
