@@ -36,7 +36,9 @@ class SlowConsumerTest {
     void aClientThatStopsReadingIsDroppedWithinSecondsAndTheOthersDoNotNotice() throws Exception {
         Settings settings = Settings.of(Map.of("statsIntervalMs", "0", "demoIntervalMs", "0",
                 "ratePerSecond", "100000", "rateBurst", "100000", "outboxMaxMessages", String.valueOf(QUEUE),
-                "historySize", "100", "maxConnectionsPerAddress", "1000"));
+                "historySize", "100", "maxConnectionsPerAddress", "1000",
+                // 200 members from 127.0.0.1 join a room that has no history yet: each join counts as a new channel
+                "newChannelsPerMinutePerAddress", "100000"));
         try (Runner runner = Runner.start(settings, "127.0.0.1", 0, null)) {
             URI chat = URI.create("ws://127.0.0.1:" + runner.port() + "/ws/chat");
             String room = "busy";
