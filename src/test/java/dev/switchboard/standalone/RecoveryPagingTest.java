@@ -28,6 +28,8 @@ class RecoveryPagingTest {
     private static final int MISSED = 100;
     private static final String PAD = "x".repeat(3990);
 
+    private static final String SECRET = "recovery-paging-test-secret-of-32-bytes";
+
     private static Runner runner;
     private static URI chat;
     private static URI notifications;
@@ -36,7 +38,7 @@ class RecoveryPagingTest {
     static void start() throws Exception {
         runner = Runner.start(Settings.of(Map.of("statsIntervalMs", "0", "demoIntervalMs", "0",
                 "outboxMaxBytes", "65536", "ratePerSecond", "1000", "rateBurst", "1000", "historySize", "1000",
-                "historyMaxBytes", "10000000", "recoveryMaxBytes", "10000000")), "127.0.0.1", 0, null);
+                "historyMaxBytes", "10000000", "recoveryMaxBytes", "10000000", "tokenSecret", SECRET)), "127.0.0.1", 0, null);
         chat = URI.create("ws://127.0.0.1:" + runner.port() + "/ws/chat");
         notifications = URI.create("ws://127.0.0.1:" + runner.port() + "/ws/notifications");
     }
@@ -118,13 +120,15 @@ class RecoveryPagingTest {
 
     @Test
     void whispersThatWaitedForAUserLongerThanTheOutboxAreAllReplayed() {
+        // whispers wait only for identities that exist: a token user who has connected before
+        WsClient.withToken(chat, SECRET, "away-w").close();
         try (WsClient ann = WsClient.connect(URI.create(chat + "?name=ann-w"))) {
             for (int i = 1; i <= MISSED; i++) {
                 ann.send("type", "whisper", "to", "away-w", "text", text(i));
                 ann.await("whisper");
             }
         }
-        try (WsClient away = WsClient.connect(URI.create(chat + "?name=away-w"))) {
+        try (WsClient away = WsClient.withToken(chat, SECRET, "away-w")) {
             for (int i = 1; i <= MISSED; i++) {
                 assertEquals(text(i), away.await("whisper").getString("text"));
             }
