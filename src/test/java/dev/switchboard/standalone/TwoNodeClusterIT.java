@@ -89,8 +89,9 @@ class TwoNodeClusterIT {
         return prefix + "-" + System.nanoTime();
     }
 
+    /** A node's health with its details (backplane, connections), which only the publisher key sees. */
     private static JsonObject health(NodeProcess node) {
-        Http.Reply reply = Http.get(node.http("api/health"), null);
+        Http.Reply reply = Http.get(node.http("api/health"), KEY);
         assertEquals(200, reply.status(), reply.body());
         return Json.createReader(new StringReader(reply.body())).readObject();
     }
