@@ -16,7 +16,8 @@ usage: bench/run.sh [options]
                        url=ws://127.0.0.1:PORT[/ctx][,pid=N][,label=NAME]   an already running server (not restarted)
                        cmd=LABEL@ws://127.0.0.1:PORT[/ctx]@COMMAND            started with COMMAND (bash -c), stopped after each run
                      default: node standalone tomcat
-  --scenarios LIST   comma-separated: fanout,fanout@150k,rooms,notify,capacity,storm (default: all of them)
+  --scenarios LIST   comma-separated: fanout,fanout@150k,rooms,notify,capacity,storm,chat (default: all but chat)
+                     chat: 1000 clients in 500 rooms of 2, everyone sending 40-char texts, --chat-rates messages/s in
   --reps N           repetitions, servers alternated within each (default 3)
   --mode M           unpinned | pinned | both (default unpinned); pinned: server on CPU 0, load generator on CPU 1
   --quick            smoke test: a few hundred connections, a few seconds per scenario, strict counting
@@ -24,6 +25,8 @@ usage: bench/run.sh [options]
   --max-minutes N    stop starting new runs after N minutes (default 240)
   --capacity-conns N connections held in the capacity scenario (default 20000, capped by ulimit -Hn)
   --rates LIST       offered deliveries/s of the sweeps (default 50k,100k,150k,200k,300k,400k,600k,800k)
+  --chat-rates LIST  messages/s IN of the chat scenario (default 5k,10k,20k; every step is measured, no stop)
+  --prewarm S        unrecorded load at the first rate before each sweep (default 20 s)
   --loadgen-args S   extra arguments for every load generator run (e.g. "--measure 10")
   --nice N           run servers and load generator under nice -n N (e.g. -10 on a shared machine; see README)
   -h, --help
@@ -43,6 +46,8 @@ OUT=""
 MAX_MINUTES=240
 CAP_CONNS=20000
 RATES="50k,100k,150k,200k,300k,400k,600k,800k"
+CHAT_RATES="5k,10k,20k"
+PREWARM=20
 EXTRA=""
 NICE=""
 NICE_N=""
@@ -58,6 +63,8 @@ while [ $# -gt 0 ]; do
     --max-minutes) MAX_MINUTES="$2"; shift 2 ;;
     --capacity-conns) CAP_CONNS="$2"; shift 2 ;;
     --rates) RATES="$2"; shift 2 ;;
+    --chat-rates) CHAT_RATES="$2"; shift 2 ;;
+    --prewarm) PREWARM="$2"; shift 2 ;;
     --loadgen-args) EXTRA="$2"; shift 2 ;;
     --nice) NICE="nice -n $2"; NICE_N="$2"
             # others may use the idle CPU at lower priority: do not wait for quiet, do not reject steps for it
@@ -260,17 +267,19 @@ scenario_args() { # $1 scenario -> loadgen arguments
       notify) echo "notify --clients 300 --rates 10k,20k $q" ;;
       capacity) echo "capacity --clients 500 --strict" ;;
       storm) echo "storm --clients 300 --rooms 6 --strict" ;;
+      chat) echo "chat --clients 200 --room-size 2 --rates 1k,2k $q" ;;
     esac
     return
   fi
-  local sweep="--rates $RATES --prewarm 20 --warmup 2 --measure 5 --drain 10"
+  local sweep="--rates $RATES --prewarm $PREWARM --warmup 2 --measure 5 --drain 10"
   case "$1" in
     fanout) echo "fanout --clients 1000 --senders 10 $sweep" ;;
-    fanout@150k) echo "fanout --name fanout@150k --clients 1000 --senders 10 --rates 150k --prewarm 20 --warmup 3 --measure 10 --no-stop" ;;
+    fanout@150k) echo "fanout --name fanout@150k --clients 1000 --senders 10 --rates 150k --prewarm $PREWARM --warmup 3 --measure 10 --no-stop" ;;
     rooms) echo "rooms --clients 5000 --rooms 100 --senders 2 $sweep" ;;
     notify) echo "notify --clients 5000 $sweep" ;;
     capacity) echo "capacity --clients $CAP_CONNS --room-size 50" ;;
     storm) echo "storm --clients 5000 --rooms 50 --history 20 --missed 10" ;;
+    chat) echo "chat --clients 1000 --room-size 2 --text-chars 40 --rates $CHAT_RATES --prewarm $PREWARM --warmup 2 --measure 5 --drain 10 --no-stop" ;;
   esac
 }
 
@@ -304,7 +313,7 @@ for mode in "${MODES[@]}"; do
         STARTED+=("$lg")
         prioritize "$lg"
         tail -n +1 -F --pid="$lg" "$lglog" 2>/dev/null \
-          | grep --line-buffered -E '\] (fanout|rooms|notify|capacity|storm|stop|noisy|FAILED|setup: [0-9]+ conn)' &
+          | grep --line-buffered -E '\] (fanout|rooms|chat|notify|capacity|storm|stop|noisy|FAILED|setup: [0-9]+ conn)' &
         tp=$!
         wait "$lg" || true
         wait "$tp" || true

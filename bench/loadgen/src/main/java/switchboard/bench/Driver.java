@@ -41,7 +41,7 @@ final class Driver {
         int srcN = o.i("src-addrs", clients > 8000 ? (clients + 7999) / 8000 : 0);
         InetAddress[] src = new InetAddress[srcN];
         for (int i = 0; i < srcN; i++) src[i] = InetAddress.getByName("127.0.0." + (2 + i));
-        this.bench = new Bench(url, src, o.i("text-chars", 48), o.str("topic", "bench"));
+        this.bench = new Bench(url, src, o.i("text-chars", "chat".equals(scenario) ? 40 : 48), o.str("topic", "bench"));
         int threads = o.i("threads", Math.max(1, Runtime.getRuntime().availableProcessors()));
         this.loops = new Loop[threads];
         for (int i = 0; i < threads; i++) { loops[i] = new Loop(bench, i); loops[i].start(); }
@@ -190,6 +190,24 @@ final class Driver {
         sweep(clients, rooms, totalSenders, null, clients / rooms);
     }
 
+    /**
+     * Chat as it mostly is: {@code clients} in rooms of {@code roomSize}, every member sending. Here the cost of
+     * receiving a message is not spread over many deliveries, so the figure is server CPU per incoming message;
+     * {@code --rates} are messages/s in (each gives roomSize deliveries).
+     */
+    void sweepSmallRooms(int clients, int roomSize) throws Exception {
+        if (roomSize < 1 || clients % roomSize != 0) throw new IllegalArgumentException("--clients must be a multiple of --room-size");
+        int rooms = clients / roomSize;
+        setupChat(clients, rooms, roomSize, false);
+        settle();
+        gcServer();
+        perIncoming = true;
+        sweep(clients, rooms, clients, null, roomSize);
+    }
+
+    /** Rates are messages in per second (chat), not deliveries. */
+    private boolean perIncoming;
+
     void sweepNotify(int subs) throws Exception {
         setupNotify(subs);
         settle();
@@ -199,7 +217,8 @@ final class Driver {
     }
 
     private void sweep(int clients, int rooms, int totalSenders, Publisher pub, int perMsg) throws Exception {
-        long[] rates = o.rates("rates", "50k,100k,150k,200k,300k,400k,600k,800k");
+        long[] rates = o.rates("rates", perIncoming ? "5k,10k,20k" : "50k,100k,150k,200k,300k,400k,600k,800k");
+        if (perIncoming) for (int i = 0; i < rates.length; i++) rates[i] *= perMsg; // messages in -> deliveries
         double slo = o.d("slo-ms", 50);
         boolean stopOnFail = !o.flag("no-stop", false);
         int retries = o.i("noisy-retries", 2);
@@ -320,6 +339,7 @@ final class Driver {
             r.put("max_ms", lat.getMaxValue() / 1000.0);
         }
         cpu(r, s0, s1, c0, c1, m0, m1, win, winRecv);
+        if (s0 >= 0 && s1 >= 0 && winRecv > 0) r.put("srv_us_per_msg", (s1 - s0) / 1000.0 / ((double) winRecv / perMsg));
         r.put("cli_gc_ms", gc1 - gc0);
         r.put("srv_rss_mb", rss > 0 ? rss / 1024.0 : null);
         r.put("send_lag_p99_ms", lag.getTotalCount() > 0 ? lag.getValueAtPercentile(99) / 1000.0 : null);
@@ -341,6 +361,7 @@ final class Driver {
             return r;
         }
         results.write(r);
+        if (perIncoming) log("%-10s %7.2fk msg/s in: server CPU %s us per incoming message", scenario, msgRate / 1000.0, Results.fmt(r.get("srv_us_per_msg")));
         log("%-10s %7.0fk/s offered  delivered %7.0fk/s  p50 %7.2f  p99 %7.2f  p99.9 %7.2f ms  sent %d expected %d received %d lost %d dups %d gaps %d dropped %d errors %d  srv %s%% %s us/dlv  rss %s MB  cli %s%% %s us/dlv  other %s%%  %s",
                 scenario, rate / 1000.0, winRecv / win / 1000.0, pct(lat, 50), pct(lat, 99), pct(lat, 99.9), sent, expected, recv, lost, dups, gaps + offGaps, dropped, errors,
                 Results.fmt(r.get("srv_cpu_pct")), Results.fmt(r.get("srv_us_per_dlv")), Results.fmt(r.get("srv_rss_mb")),
