@@ -1,7 +1,6 @@
 package dev.switchboard.protocol;
 
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -46,6 +45,14 @@ public final class Wire {
     }
 
     public static String encode(ServerMessage message) {
+        if (message instanceof ServerMessage.Message m && FrameWriter.writes(m)) {
+            return FrameWriter.message(m); // every chat message: written by hand, exactly as JSON-B writes it
+        }
+        return encodeWithJsonb(message);
+    }
+
+    /** {@link #encode} by JSON-B alone (and {@code FrameWriterTest}'s reference). */
+    static String encodeWithJsonb(ServerMessage message) {
         return JSONB.toJson(message); // the runtime type: with the interface type Yasson writes {}
     }
 
