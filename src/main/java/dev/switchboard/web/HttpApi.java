@@ -9,7 +9,7 @@ import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.Switchboard;
 import dev.switchboard.core.Trace;
 import dev.switchboard.protocol.Wire;
-import jakarta.json.Json;
+import dev.switchboard.protocol.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
