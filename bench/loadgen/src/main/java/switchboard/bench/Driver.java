@@ -25,6 +25,9 @@ final class Driver {
     final Bench bench;
     final Loop[] loops;
     final long pid;
+    /** Cluster: the second node's and Redis's pids (-1: none), and where clients go: a (all on the first), split. */
+    final long pidB, pidRedis;
+    final String placement;
     final Results results;
     final String scenario;
     final boolean strict;
@@ -42,6 +45,14 @@ final class Driver {
         InetAddress[] src = new InetAddress[srcN];
         for (int i = 0; i < srcN; i++) src[i] = InetAddress.getByName("127.0.0." + (2 + i));
         this.bench = new Bench(url, src, o.i("text-chars", "chat".equals(scenario) ? 40 : 48), o.str("topic", "bench"));
+        if (o.has("url-b")) {
+            URI b = URI.create(o.str("url-b", ""));
+            if (!InetAddress.getByName(b.getHost()).isLoopbackAddress()) throw new IllegalArgumentException("load goes to loopback addresses only, not " + b.getHost());
+            bench.secondNode(b);
+        }
+        this.pidB = o.l("server-pid-b", -1);
+        this.pidRedis = o.l("redis-pid", -1);
+        this.placement = o.str("place", "a");
         int threads = o.i("threads", Math.max(1, Runtime.getRuntime().availableProcessors()));
         this.loops = new Loop[threads];
         for (int i = 0; i < threads; i++) { loops[i] = new Loop(bench, i); loops[i].start(); }
@@ -109,6 +120,7 @@ final class Driver {
                 int room = i % rooms, inRoom = i / rooms;
                 int sl = !feeders && inRoom < senders ? inRoom : -1;
                 c = new Conn(i, l, true, room, sl, feeders ? 1 : senders, false);
+                c.onB = bench.addrB != null && "split".equals(placement) && inRoom % 2 == 1;
             } else {
                 c = new Conn(i, l, true, i - clients, 0, 1, true);
             }
@@ -278,10 +290,10 @@ final class Driver {
             for (Loop l : loops) l.submit(() -> l.planSends(id, period, t0, me, totalSenders, true));
         }
         parkUntil(ms);
-        long s0 = Proc.cpuNs(pid), c0 = Proc.cpuNs(Proc.SELF), gc0 = Proc.selfGcMs();
+        long s0 = Proc.cpuNs(pid), c0 = Proc.cpuNs(Proc.SELF), gc0 = Proc.selfGcMs(), b0 = Proc.cpuNs(pidB), rd0 = Proc.cpuNs(pidRedis);
         long[] m0 = Proc.machineNs();
         parkUntil(me);
-        long s1 = Proc.cpuNs(pid), c1 = Proc.cpuNs(Proc.SELF), gc1 = Proc.selfGcMs();
+        long s1 = Proc.cpuNs(pid), c1 = Proc.cpuNs(Proc.SELF), gc1 = Proc.selfGcMs(), b1 = Proc.cpuNs(pidB), rd1 = Proc.cpuNs(pidRedis);
         long[] m1 = Proc.machineNs();
         long rss = Proc.rssKb(pid);
         long winRecv = sum(RECV_WIN) - win0;
@@ -338,8 +350,12 @@ final class Driver {
             r.put("p999_ms", lat.getValueAtPercentile(99.9) / 1000.0);
             r.put("max_ms", lat.getMaxValue() / 1000.0);
         }
-        cpu(r, s0, s1, c0, c1, m0, m1, win, winRecv);
-        if (s0 >= 0 && s1 >= 0 && winRecv > 0) r.put("srv_us_per_msg", (s1 - s0) / 1000.0 / ((double) winRecv / perMsg));
+        // cluster: the second node and Redis count as server CPU too (and are no longer "other processes")
+        long extra = (b0 >= 0 && b1 >= 0 ? b1 - b0 : 0) + (rd0 >= 0 && rd1 >= 0 ? rd1 - rd0 : 0);
+        cpu(r, s0, s1 + extra, c0, c1, m0, m1, win, winRecv);
+        if (b0 >= 0 && b1 >= 0) { r.put("node_a_cpu_pct", 100.0 * (s1 - s0) / (win * 1e9)); r.put("node_b_cpu_pct", 100.0 * (b1 - b0) / (win * 1e9)); }
+        if (rd0 >= 0 && rd1 >= 0) r.put("redis_cpu_pct", 100.0 * (rd1 - rd0) / (win * 1e9));
+        if (s0 >= 0 && s1 >= 0 && winRecv > 0) r.put("srv_us_per_msg", (s1 + extra - s0) / 1000.0 / ((double) winRecv / perMsg));
         r.put("cli_gc_ms", gc1 - gc0);
         r.put("srv_rss_mb", rss > 0 ? rss / 1024.0 : null);
         r.put("send_lag_p99_ms", lag.getTotalCount() > 0 ? lag.getValueAtPercentile(99) / 1000.0 : null);

@@ -75,6 +75,11 @@ final class Report {
                         put(data, new Metric(sc, "p99 ms" + at, mode, false), label, num(r, "p99_ms"));
                         put(data, new Metric(sc, "clean (1 = nothing lost, p99 in SLO)" + at, mode, true), label, "true".equals(r.get("ok")) ? 1 : 0);
                         put(data, new Metric(sc, "other processes' CPU %" + at, mode, false), label, num(r, "other_cpu_pct"));
+                        if (!r.getOrDefault("node_b_cpu_pct", "").isEmpty()) { // cluster: where the CPU went
+                            put(data, new Metric(sc, "node A CPU %" + at, mode, false), label, num(r, "node_a_cpu_pct"));
+                            put(data, new Metric(sc, "node B CPU %" + at, mode, false), label, num(r, "node_b_cpu_pct"));
+                            put(data, new Metric(sc, "Redis CPU %" + at, mode, false), label, num(r, "redis_cpu_pct"));
+                        }
                     }
                 } else {
                     double best = 0, p99 = Double.NaN, cli = Double.NaN, srv = Double.NaN;
