@@ -355,7 +355,7 @@ final class Driver {
         cpu(r, s0, s1 + extra, c0, c1, m0, m1, win, winRecv);
         if (b0 >= 0 && b1 >= 0) { r.put("node_a_cpu_pct", 100.0 * (s1 - s0) / (win * 1e9)); r.put("node_b_cpu_pct", 100.0 * (b1 - b0) / (win * 1e9)); }
         if (rd0 >= 0 && rd1 >= 0) r.put("redis_cpu_pct", 100.0 * (rd1 - rd0) / (win * 1e9));
-        if (s0 >= 0 && s1 >= 0 && winRecv > 0) r.put("srv_us_per_msg", (s1 + extra - s0) / 1000.0 / ((double) winRecv / perMsg));
+        if (perIncoming && s0 >= 0 && s1 >= 0 && winRecv > 0) r.put("srv_us_per_msg", (s1 + extra - s0) / 1000.0 / ((double) winRecv / perMsg));
         r.put("cli_gc_ms", gc1 - gc0);
         r.put("srv_rss_mb", rss > 0 ? rss / 1024.0 : null);
         r.put("send_lag_p99_ms", lag.getTotalCount() > 0 ? lag.getValueAtPercentile(99) / 1000.0 : null);
