@@ -18,6 +18,8 @@ public final class Main {
             fanout:   --clients 1000 --rooms 1 --senders 10        rooms: --clients 5000 --rooms 100 --senders 2 (per room)
             chat:     --clients 1000 --room-size 2 (every member sends) --text-chars 40; --rates are messages/s IN
                       (5k,10k,20k), reported with server CPU per incoming message
+            cluster:  chat --name cluster --url-b ws://127.0.0.1:8181 --server-pid-b PID --redis-pid PID --place a|split
+                      (a: every client on --url; split: one member of each room on --url-b); CPU of A + B + Redis
             notify:   --clients 5000 --key bench-key --topic bench --http-inflight 64
             capacity: --clients 20000 --room-size 50
             storm:    --clients 5000 --rooms 50 --history 20 --missed 10 --storm-concurrency 0 (0 = all at once)
