@@ -16,7 +16,8 @@ usage: bench/run.sh [options]
                        url=ws://127.0.0.1:PORT[/ctx][,pid=N][,label=NAME]   an already running server (not restarted)
                        cmd=LABEL@ws://127.0.0.1:PORT[/ctx]@COMMAND            started with COMMAND (bash -c), stopped after each run
                      default: node standalone tomcat
-  --scenarios LIST   comma-separated: fanout,fanout@150k,rooms,notify,capacity,storm,chat (default: all but chat)
+  --scenarios LIST   comma-separated: fanout,fanout@150k,rooms,notify,capacity,storm (default: all of them), and db, chat, cluster, cluster-split
+                     (database topics: a throwaway PostgreSQL on \$SB_PG_PORT, 8432; Switchboard targets only)
                      chat: 1000 clients in 500 rooms of 2, everyone sending 40-char texts, --chat-rates messages/s in
                      cluster: chat through two runner nodes sharing one redis-server (started on \$SB_REDIS_PORT), all
                        clients on node A (B idle); cluster-split: one member of each room on A, the other on B;
@@ -36,7 +37,7 @@ usage: bench/run.sh [options]
   -h, --help
 environment: SB_REPO, SB_STANDALONE_CMD, SB_STANDALONE_PORT (8180), SB_STANDALONE_PORT_B (8181), SB_REDIS_PORT (6390), SB_MAIN_CLASS, SB_WAR, SB_TOMCAT_VERSION (10.1.60),
   SB_TOMCAT_PORT (8280), SB_TOMCAT_CONNECTOR (extra <Connector> attributes, e.g. 'socket.appReadBufSize="2048"'),
-  SB_JAVA_OPTS ("-Xms1g -Xmx1g"), NODE_PORT (8190), SB_PUBLISHER_KEY (bench-key),
+  SB_JAVA_OPTS ("-Xms1g -Xmx1g"), NODE_PORT (8190), SB_PUBLISHER_KEY (bench-key), SB_PG_PORT (8432),
   LOADGEN_JAVA_OPTS ("-Xms1g -Xmx1g"), SWITCHBOARD_* (passed to Switchboard; see README)
 EOF
 }
@@ -94,6 +95,7 @@ SB_TOMCAT_CONNECTOR="${SB_TOMCAT_CONNECTOR:-}"
 SB_JAVA_OPTS="${SB_JAVA_OPTS:--Xms1g -Xmx1g}"
 NODE_PORT="${NODE_PORT:-8190}"
 SB_PUBLISHER_KEY="${SB_PUBLISHER_KEY:-bench-key}"
+SB_PG_PORT="${SB_PG_PORT:-8432}"
 LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms1g -Xmx1g}"
 # Switchboard's protective limits would otherwise throttle the load itself: 10 senders at 80 messages/s
 # each, 5000+ connections from one address. The benchmark measures the relay, not the limits.
@@ -114,9 +116,11 @@ log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$OUT/run.log"; }
 # ------------------------------------------------------------------ cleanup: whatever we started goes
 STARTED=()   # process group ids
 RESTORE_AFFINITY=()
+PG_DIR=""   # the db scenario's PostgreSQL (pg_start)
 cleanup() {
   local rc=$?
   for pg in "${STARTED[@]:-}"; do [ -n "$pg" ] && stop_group "$pg"; done
+  pg_stop
   for ra in "${RESTORE_AFFINITY[@]:-}"; do [ -n "$ra" ] && taskset -a -p "${ra#*:}" "${ra%%:*}" >/dev/null 2>&1 || true; done
   exit $rc
 }
@@ -142,6 +146,34 @@ prioritize() { # $1 = session leader started with setsid: with autogroup schedul
 
 listener_pid() { # pid listening on TCP port $1
   ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1
+}
+
+# ------------------------------------------------------------------ the db scenario's PostgreSQL
+# A throwaway cluster (Debian's postgresql package), as the tests start one: initdb into bench/.work, the postgres
+# user when run as root, loopback only, default durability (fsync and synchronous_commit on).
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+PG_BIN=""
+pg_start() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -x "$PG_BIN/initdb" ] || { log "db: PostgreSQL is not installed (apt-get install -y postgresql)"; return 1; }
+  PG_DIR=$(mktemp -d /tmp/switchboard-bench-pg.XXXXXX)
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DIR"
+  as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 > "$OUT/logs/pg-initdb.log" 2>&1 \
+    || { log "db: initdb failed (log: $OUT/logs/pg-initdb.log)"; return 1; }
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-p $SB_PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=100" start > /dev/null \
+    || { log "db: PostgreSQL did not start ($PG_DIR/server.log)"; return 1; }
+  log "db: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$SB_PG_PORT"
+}
+pg_stop() {
+  [ -n "$PG_DIR" ] || return 0
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop > /dev/null 2>&1 || true
+  rm -rf "$PG_DIR"; PG_DIR=""
+}
+pg_reset() { # a new database "bench" with the watched table, for a fresh server
+  local psql="$PG_BIN/psql -X -q -h 127.0.0.1 -p $SB_PG_PORT -U postgres -v ON_ERROR_STOP=1"
+  $psql -d postgres -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench" > /dev/null \
+    && $psql -d bench -c "CREATE TABLE bench_commits (id bigint PRIMARY KEY, b text NOT NULL)" > /dev/null
 }
 
 port_of() { local u="${1#*://}"; u="${u%%/*}"; echo "${u##*:}"; }
@@ -304,6 +336,7 @@ scenario_args() { # $1 scenario -> loadgen arguments
       chat) echo "chat --clients 200 --room-size 2 --rates 1k,2k $q" ;;
       cluster) echo "chat --name cluster --place a --clients 200 --room-size 2 --rates 1k $q" ;;
       cluster-split) echo "chat --name cluster-split --place split --clients 200 --room-size 2 --rates 1k $q" ;;
+      db) echo "db --clients 200 --rates 2k,4k --topic table:bench_commits --db-url jdbc:postgresql://127.0.0.1:$SB_PG_PORT/bench $q" ;;
     esac
     return
   fi
@@ -319,12 +352,15 @@ scenario_args() { # $1 scenario -> loadgen arguments
     cluster|cluster-split)
       local place=a; [ "$1" = cluster-split ] && place=split
       echo "chat --name $1 --place $place --clients 1000 --room-size 2 --text-chars 40 --rates $CLUSTER_RATES --prewarm $PREWARM --warmup 2 --measure 5 --drain 10 --no-stop" ;;
+    # deliveries/s = commits/s x 1000 clients: 50k = 50 commits/s
+    db) echo "db --clients 1000 --topic table:bench_commits --db-url jdbc:postgresql://127.0.0.1:$SB_PG_PORT/bench $sweep" ;;
   esac
 }
 
 FAILS=0
 RUNS=0
 IFS=',' read -ra SCEN <<< "$SCENARIOS"
+for sc in "${SCEN[@]}"; do [ "$sc" = db ] && { pg_start || exit 1; }; done
 log "results in $OUT; targets: ${TARGETS[*]}; scenarios: ${SCEN[*]}; reps: $REPS; modes: ${MODES[*]}"
 for mode in "${MODES[@]}"; do
   for rep in $(seq 1 "$REPS"); do
@@ -334,6 +370,15 @@ for mode in "${MODES[@]}"; do
           log "--max-minutes $MAX_MINUTES reached: no more runs"; break 4
         fi
         tag="$mode-r$rep-$sc-${t//[^A-Za-z0-9@.-]/_}"
+        if [ "$sc" = db ]; then
+          # database topics are Switchboard's: the Node baseline has none
+          [ "$t" = node ] && { log "node: no database topics; db skipped"; continue; }
+          pg_reset || { log "db: could not create the bench database"; FAILS=$((FAILS + 1)); continue; }
+          export SWITCHBOARD_DB_URL="jdbc:postgresql://127.0.0.1:$SB_PG_PORT/bench" SWITCHBOARD_DB_USER=postgres \
+                 SWITCHBOARD_DB_WATCH=bench_commits
+        else
+          unset SWITCHBOARD_DB_URL SWITCHBOARD_DB_USER SWITCHBOARD_DB_WATCH
+        fi
         if [ "${sc#cluster}" != "$sc" ]; then
           case "$t" in
             standalone) if ! start_cluster "$mode" "$OUT/logs/server-$tag"; then stop_cluster; FAILS=$((FAILS + 1)); continue; fi ;;
@@ -359,7 +404,7 @@ for mode in "${MODES[@]}"; do
         STARTED+=("$lg")
         prioritize "$lg"
         tail -n +1 -F --pid="$lg" "$lglog" 2>/dev/null \
-          | grep --line-buffered -E '\] (fanout|rooms|chat|cluster|notify|capacity|storm|stop|noisy|FAILED|setup: [0-9]+ conn)' &
+          | grep --line-buffered -E '\] (fanout|rooms|chat|cluster|notify|db|capacity|storm|stop|noisy|FAILED|setup: [0-9]+ conn)' &
         tp=$!
         wait "$lg" || true
         wait "$tp" || true

@@ -19,7 +19,7 @@ export type { ChannelStateEvent, RefusedEvent, ChannelSpec, SyncResult } from '.
 export { ChatClient, ChatRequests } from './switchboard/chat.js';
 export type { ChatEvents, JoinedEvent, MessageChangedEvent, UnreadEvent, WithState } from './switchboard/chat.js';
 export { NotificationClient, NotificationRequests } from './switchboard/notifications.js';
-export type { NotificationEvents, SubscribedEvent } from './switchboard/notifications.js';
+export type { NotificationEvents, SubscribedEvent, SubscribeOptions } from './switchboard/notifications.js';
 export { MessageStore, applyEvent } from './switchboard/messages.js';
 export type { StoredMessage } from './switchboard/messages.js';
 export { ReadPositions } from './switchboard/reads.js';

@@ -357,3 +357,33 @@ test('topics: a re-subscribe that could not recover emits the fresh part of `his
   ws2.reply(ws2.sent[0], subscribed({ offset: 60, last: note(60), history: [note(59), note(60)] }));
   assert.deepEqual(got, [59, 60]);
 });
+
+test('database topics: subscribe with snapshot asks for the rows every time; rows are no notifications', () => {
+  const live = new NotificationClient({ minReconnectDelay: 1 });
+  const got = [];
+  const answers = [];
+  live.on('notification', (n) => got.push(n.offset));
+  live.on('subscribed', (s) => answers.push(s));
+  live.connect();
+  live.subscribe('table:orders', { snapshot: true });
+  const ws = FakeWebSocket.last;
+  ws.serverOpen();
+  const first = ws.lastOfType('subscribe');
+  assert.deepEqual(first, { type: 'subscribe', topic: 'table:orders', snapshot: true, ref: first.ref });
+  const rows = [{ id: 1, item: 'tea' }, { id: 2, item: 'cake' }];
+  ws.reply(first, subscribed({ topic: 'table:orders', offset: 7, rows, truncated: true, last: note(7, 'table:orders') }));
+  assert.deepEqual(answers[0].rows, rows);
+  assert.equal(answers[0].truncated, true);
+  ws.serverSend(note(7, 'table:orders'), note(8, 'table:orders')); // 7 is in the rows already
+  assert.deepEqual(got, [8]);
+
+  const ws2 = reconnect();
+  const again = ws2.sent[0];
+  assert.equal(again.snapshot, true, 'the rows again after a reconnect');
+  ws2.reply(again, subscribed({ topic: 'table:orders', offset: 12, rows: [rows[0]], last: note(12, 'table:orders') }));
+  assert.equal(answers[1].resubscribe, true);
+  assert.equal(answers[1].gap, false, 'the rows are the whole table: nothing is missing');
+  assert.deepEqual(answers[1].rows, [rows[0]]);
+  ws2.serverSend(note(11, 'table:orders'), note(12, 'table:orders'), note(13, 'table:orders'));
+  assert.deepEqual(got, [8, 13], 'nothing at or before the offset, nothing replayed from `last`');
+});

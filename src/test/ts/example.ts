@@ -10,7 +10,7 @@ import {
 } from '../../../webapp/js/switchboard.js';
 import type {
   ChannelStateName, ClientOptions, StoredMessage, JoinedEvent, MessageFrame, UnreadEvent, StateName, Channel,
-  ErrorFrame, HistoryFrame, WhisperStatus, Identity,
+  ErrorFrame, HistoryFrame, WhisperStatus, Identity, SubscribeOptions,
 } from '../../../webapp/js/switchboard.js';
 
 /** Everything the example saw, in order: run-example.mjs checks it. */
@@ -101,6 +101,16 @@ export function notificationsExample(): NotificationClient {
   live.on('unsubscribed', (u) => log(`unsubscribed:${u.topic}`));
   live.on('refused', (r) => log(`refused:${r.topic}`));
   live.connect().subscribe('orders');
+  // a database topic: the table's rows with every subscribed, then its changes
+  const rows = new Map<string, unknown>();
+  live.on('subscribed', (s) => {
+    if (!s.rows) return;
+    rows.clear();
+    for (const row of s.rows) rows.set(JSON.stringify(row), row);
+    log(`rows:${s.topic}:${rows.size}:${s.truncated === true}`);
+  });
+  const options: SubscribeOptions = { snapshot: true };
+  log(`table:${live.subscribe('table:orders', options).joinFields['snapshot'] === true}`);
   log(`topics:${live.topics.join(',')}`);
   return live;
 }

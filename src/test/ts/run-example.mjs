@@ -59,8 +59,12 @@ ws.serverClose(1006);
 const live = example.notificationsExample();
 const lws = FakeWebSocket.last;
 lws.serverOpen();
-lws.reply(lws.lastOfType('subscribe'), { type: 'subscribed', topic: 'orders', offset: 1, epoch: 'E', recovered: false,
+const [subscribeOrders, subscribeTable] = lws.sentOfType('subscribe');
+assert.equal(subscribeTable.snapshot, true, 'subscribe(topic, { snapshot: true }) asks for the rows');
+lws.reply(subscribeOrders, { type: 'subscribed', topic: 'orders', offset: 1, epoch: 'E', recovered: false,
   last: { type: 'notification', topic: 'orders', offset: 1, ts: TS, data: { n: 1 } } });
+lws.reply(subscribeTable, { type: 'subscribed', topic: 'table:orders', offset: 3, epoch: 'E', recovered: false,
+  rows: [{ id: 1 }, { id: 2 }], truncated: true });
 lws.serverSend({ type: 'notification', topic: 'orders', offset: 2, trace: TRACE, ts: TS, data: { n: 2 } });
 live.unsubscribe('orders');
 lws.reply(lws.lastOfType('unsubscribe'), { type: 'unsubscribed', topic: 'orders' });
@@ -80,7 +84,7 @@ const expected = [
   'seen:guest:bob:seen', 'older:0',
   'store:3 hello, edited (edited) read=6 unread=0 readers=1 v11=true whisper=seen last=6',
   'state:true user=guest:ann channel=joined channels=1', 'channel:lobby:leaving', 'left:lobby', 'channel:lobby:closed final',
-  'close:reconnect', 'subscribed:orders:false:1', 'topics:orders', `notification:orders:{"n":2} trace=${TRACE}`, 'unsubscribed:orders',
+  'close:reconnect', 'subscribed:orders:false:1', 'table:true', 'rows:table:orders:2:true', 'topics:orders,table:orders', `notification:orders:{"n":2} trace=${TRACE}`, 'unsubscribed:orders',
   'ping:2', 'helpers:5,10 since=true edited=hey keep=keep frames=pong,welcome guest=ann url=wss://h/app/ws/chat?name=ann code=4001 admin=4500:stop limit=50 stored=1',
 ];
 const missing = expected.filter((line) => !example.seen.includes(line));

@@ -6,6 +6,7 @@ import { ChatClient, NotificationClient } from '../switchboard.js';
 import { bindStatus } from './status.js';
 import { ChatView } from './chat-view.js';
 import { DashboardView } from './dashboard-view.js';
+import { DataView } from './data-view.js';
 import { NotificationsView } from './notifications-view.js';
 import { AdminView } from './admin-view.js';
 import { Toasts } from './toasts.js';
@@ -46,6 +47,7 @@ function start(name) {
     onRoomsChanged: (rooms) => save({ ...load(), rooms }),
   });
   const dashboard = new DashboardView(byTestId('dashboard-view'));
+  const data = new DataView(byTestId('data-view'), live);
   const notices = new NotificationsView(byTestId('notifications-view'), live, toasts, {
     badge: byTestId('notification-count'),
     dashboardTopics: [config.statsTopic, config.demoTopic],
@@ -63,13 +65,15 @@ function start(name) {
   });
 
   live.on('subscribed', (s) => {
+    if (DataView.owns(s.topic)) return data.subscribed(s);
     if (s.resubscribe || !s.last) return; // the current value, shown once on the first subscribe
     if (s.topic === config.statsTopic) dashboard.stats(s.last);
     else if (s.topic === config.demoTopic) dashboard.demo(s.last);
     else notices.add(s.last, { toast: false });
   });
   live.on('notification', (n) => {
-    if (n.topic === config.statsTopic) dashboard.stats(n);
+    if (DataView.owns(n.topic)) data.notification(n);
+    else if (n.topic === config.statsTopic) dashboard.stats(n);
     else if (n.topic === config.demoTopic) dashboard.demo(n);
     else notices.add(n, { toast: !n.replayed, unread: true });
   });
@@ -81,6 +85,7 @@ function start(name) {
   live.on('error', (e) => {
     if (e.local && e.code === 'bad_frame') return;
     if (e.request?.type === 'subscribe' && notices.lists(e.request.topic)) return; // shown in the topic list
+    if (e.request?.type === 'subscribe' && DataView.owns(e.request.topic)) return data.error(e); // in the view
     showError(e);
   });
 
@@ -96,6 +101,7 @@ function start(name) {
   setupViews((view) => {
     notices.visible = view === 'notifications';
     admin.visible = view === 'admin';
+    if (view === 'data') data.show();
   });
   byTestId('composer-input').focus();
 }

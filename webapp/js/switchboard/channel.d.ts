@@ -28,6 +28,8 @@ export declare class Channel extends Emitter<{ state: ChannelStateChange }> {
   readonly error: { code: string; message?: string } | null;
   readonly retryAt: number;
   readonly final: boolean;
+  /** Fields sent with every join of this channel besides its name (e.g. `{ snapshot: true }`). */
+  joinFields: Record<string, unknown>;
   /** For the owning client. */
   setState(state: ChannelStateName, detail?: { code?: string; message?: string; retryAt?: number }): void;
   retryLater(join: () => void): number;

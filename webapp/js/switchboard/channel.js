@@ -30,6 +30,8 @@ export class Channel extends Emitter {
   #retryTimer = 0;
   #retryAt = 0;
   #backoff;
+  /** Fields sent with every join of this channel besides its name (e.g. snapshot: true); set by its client. */
+  joinFields = {};
 
   /** kind: 'room' | 'topic'; options: the client's (reconnect delays are reused for rejoin delays). */
   constructor(kind, name, options = {}) {

@@ -38,7 +38,8 @@ export declare class ChannelClient<Events extends object, RequestFrame extends {
   connect(): this;
   close(): this;
   reconnectNow(): void;
-  openChannel(name: string): Channel;
+  /** `fields` go with every join of the channel (e.g. `{ snapshot: true }`). */
+  openChannel(name: string, fields?: Record<string, unknown>): Channel;
   closeChannel(name: string): Channel | undefined;
   /** A request of this client's kinds with a fresh ref (null for kinds without one, like typing). */
   request(frame: RequestFrame): Push | null;

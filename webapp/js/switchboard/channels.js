@@ -59,11 +59,18 @@ export class ChannelClient extends Emitter {
   close() { this.#conn.close(); return this; }
   reconnectNow() { this.#conn.reconnectNow(); }
 
-  /** join / subscribe: returns the channel (the same one while it is in this client). */
-  openChannel(name) {
+  /**
+   * join / subscribe: returns the channel (the same one while it is in this client). `fields` are sent with
+   * every join of it (e.g. snapshot: true); given again for a channel already in, they apply from its next join.
+   */
+  openChannel(name, fields = undefined) {
     let channel = this.#channels.get(name);
-    if (channel) return channel;
+    if (channel) {
+      if (fields) channel.joinFields = { ...fields };
+      return channel;
+    }
     channel = new Channel(this.#spec.key, name, this.options);
+    channel.joinFields = fields ? { ...fields } : {};
     channel.on('state', (e) => this.emit('channelState', { ...e, [this.#spec.key]: name, name, channel }));
     this.#channels.set(name, channel);
     if (this.state === State.OPEN) this.#sendJoin(channel);
@@ -137,7 +144,7 @@ export class ChannelClient extends Emitter {
 
   #sendJoin(channel) {
     const { join, key, requests } = this.#spec;
-    const frame = { type: join, [key]: channel.name, ref: this.#requests.nextRef() };
+    const frame = { ...channel.joinFields, type: join, [key]: channel.name, ref: this.#requests.nextRef() };
     const since = this.#positions.since(channel.name);
     if (since) frame.since = since;
     const push = new Push(frame, requests[join]);

@@ -7,6 +7,15 @@ import type { NotificationFrame, NotificationRequestFrame, NotificationServerFra
 
 export declare const NotificationRequests: Readonly<{ subscribe: RequestKind; unsubscribe: RequestKind }>;
 
+/** Options of NotificationClient.subscribe. */
+export interface SubscribeOptions {
+  /**
+   * Database topics (table:NAME): every 'subscribed' of this topic (the first and those after a reconnect) carries
+   * `rows`, the table at the frame's offset (`truncated: true` when there were more); changes after it follow.
+   */
+  snapshot?: boolean;
+}
+
 export interface SubscribedEvent extends SubscribedFrame {
   epochChanged: boolean;
   gap: boolean;
@@ -28,6 +37,6 @@ export declare class NotificationClient extends ChannelClient<NotificationEvents
   constructor(options?: ClientOptions);
   /** Topics subscribed or subscribing to. */
   readonly topics: string[];
-  subscribe(topic: string): Channel;
+  subscribe(topic: string, options?: SubscribeOptions): Channel;
   unsubscribe(topic: string): Channel | undefined;
 }

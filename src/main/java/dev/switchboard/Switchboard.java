@@ -6,6 +6,7 @@ import dev.switchboard.core.Hub;
 import dev.switchboard.core.Stats;
 import dev.switchboard.core.Trace;
 import dev.switchboard.feeds.Feeds;
+import dev.switchboard.metrics.SwitchboardMetrics;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Appended;
 import dev.switchboard.store.Health;
@@ -44,31 +45,41 @@ public final class Switchboard implements AutoCloseable {
     private final Admission admission;
     private final Hub hub;
     private final Feeds feeds;
+    /** The database (table topics, outbox) when dbUrl or dbDataSource is set; else null. */
+    private volatile LiveDatabase database;
+    private final SwitchboardMetrics metrics;
     private volatile boolean closed;
 
     private Switchboard(Settings settings) {
         Clock clock = Clock.systemUTC();
         this.settings = settings;
-        this.storage = storage(settings);
+        this.storage = storage(settings, clock, stats);
         Authenticator authenticator = new Authenticator(settings, clock);
         this.admission = new Admission(settings, authenticator);
         this.hub = new Hub(settings, storage, authenticator, clock, stats, null);
         this.feeds = new Feeds(hub, settings, clock);
+        this.metrics = new SwitchboardMetrics(hub);
     }
 
     /** In memory unless {@code redisUrl} is set. */
-    private static Storage storage(Settings settings) {
+    private static Storage storage(Settings settings, Clock clock, Stats stats) {
         String redisUrl = settings.get(Settings.Key.REDIS_URL);
         if (!redisUrl.isEmpty()) {
-            return new RedisStorage(settings);
+            return new RedisStorage(settings, stats.storeRoundTrip);
         }
-        return new MemoryStorage(settings.getInt(Settings.Key.HISTORY_SIZE), settings.getInt(Settings.Key.MAX_CHANNELS));
+        return new MemoryStorage(MemoryStorage.Limits.of(settings), clock);
     }
 
     /** Starts Switchboard with these settings (throws with a message naming the setting when one is invalid). */
     public static Switchboard start(Settings settings) {
         Switchboard sb = new Switchboard(settings);
         sb.hub.start();
+        try {
+            sb.database = LiveDatabase.start(settings, sb.hub); // after the hub: its relay publishes at once
+        } catch (RuntimeException e) {
+            sb.hub.shutdown(0);
+            throw e;
+        }
         sb.feeds.start();
         running = sb;
         LOG.log(Level.INFO, "Switchboard started ({0}): {1}", sb.storage.getClass().getSimpleName(), settings);
@@ -104,7 +115,12 @@ public final class Switchboard implements AutoCloseable {
             }
         }
         feeds.close();
+        LiveDatabase db = database;
+        if (db != null) {
+            db.close(); // before the hub: the relay must not publish into a closed store
+        }
         hub.shutdown(settings.getLong(Settings.Key.SHUTDOWN_GRACE_MS));
+        metrics.close();
         LOG.log(Level.INFO, "Switchboard stopped");
     }
 
@@ -129,9 +145,19 @@ public final class Switchboard implements AutoCloseable {
         return feeds;
     }
 
+    /** The meters ({@code GET /api/metrics}); a host's Micrometer registry joins with {@code metrics().bindTo(r)}. */
+    public SwitchboardMetrics metrics() {
+        return metrics;
+    }
+
     /** The handshake decision (origin, identity) shared by every adapter. */
     public Admission admission() {
         return admission;
+    }
+
+    /** The database side (watched tables, outbox), or null when no database is configured. */
+    public LiveDatabase database() {
+        return database;
     }
 
     /** The storage's health: UP, or DEGRADED with a reason. */

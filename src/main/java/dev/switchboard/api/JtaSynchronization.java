@@ -12,39 +12,48 @@ final class JtaSynchronization implements Synchronization {
 
     private static final String REGISTRY = "java:comp/TransactionSynchronizationRegistry";
 
-    private final Runnable onCommit;
-    private final Runnable onRollback;
+    private final Completion completion;
 
-    private JtaSynchronization(Runnable onCommit, Runnable onRollback) {
-        this.onCommit = onCommit;
-        this.onRollback = onRollback;
+    private JtaSynchronization(Completion completion) {
+        this.completion = completion;
     }
 
-    static boolean register(Runnable onCommit, Runnable onRollback) {
-        TransactionSynchronizationRegistry registry;
-        try {
-            registry = (TransactionSynchronizationRegistry) new InitialContext().lookup(REGISTRY);
-        } catch (NamingException e) {
+    static boolean register(Runnable beforeCommit, Runnable onCommit, Runnable onRollback) {
+        TransactionSynchronizationRegistry registry = registry();
+        if (registry == null || !active(registry)) {
             return false;
         }
-        int status = registry.getTransactionStatus();
-        if (status != Status.STATUS_ACTIVE && status != Status.STATUS_MARKED_ROLLBACK) {
-            return false;
-        }
-        registry.registerInterposedSynchronization(new JtaSynchronization(onCommit, onRollback));
+        registry.registerInterposedSynchronization(new JtaSynchronization(new Completion(beforeCommit, onCommit,
+                onRollback)));
         return true;
     }
 
+    static boolean active() {
+        TransactionSynchronizationRegistry registry = registry();
+        return registry != null && active(registry);
+    }
+
+    private static boolean active(TransactionSynchronizationRegistry registry) {
+        int status = registry.getTransactionStatus();
+        return status == Status.STATUS_ACTIVE || status == Status.STATUS_MARKED_ROLLBACK;
+    }
+
+    private static TransactionSynchronizationRegistry registry() {
+        try {
+            return (TransactionSynchronizationRegistry) new InitialContext().lookup(REGISTRY);
+        } catch (NamingException e) {
+            return null;
+        }
+    }
+
+    /** Must not throw: an exception here rolls the transaction back. */
     @Override
     public void beforeCompletion() {
+        completion.beforeCommit();
     }
 
     @Override
     public void afterCompletion(int status) {
-        if (status == Status.STATUS_COMMITTED) {
-            onCommit.run();
-        } else {
-            onRollback.run();
-        }
+        completion.ended(status == Status.STATUS_COMMITTED);
     }
 }

@@ -1,12 +1,15 @@
 package dev.switchboard.api;
 
-import dev.switchboard.store.Appended;
+import dev.switchboard.LiveDatabase;
 import dev.switchboard.Switchboard;
 import dev.switchboard.core.Trace;
+import dev.switchboard.store.Appended;
 import dev.switchboard.protocol.Names;
 import dev.switchboard.protocol.Wire;
 import jakarta.json.JsonValue;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -16,10 +19,13 @@ import java.util.concurrent.CompletionStage;
  * Notifications.publish("orders", Json.createObjectBuilder().add("id", 42).add("status", "shipped").build());
  * Notifications.publishToUser("ann", new OrderShipped(42));   // any JSON-B-serialisable object
  * }</pre>
- * Inside a JTA transaction (where the container has one), the notification is delivered only after the
- * transaction commits, and never when it rolls back; outside one, at once. Where the application has the
- * OpenTelemetry API, the current span's trace context travels with the notification as {@code "trace"}
- * (docs/tracing.md). The returned stage completes with the
+ * Inside a transaction (Spring's {@code @Transactional}, or JTA where the container has it), the notification is
+ * delivered only after the transaction commits, and never when it rolls back; outside one, at once. With
+ * {@code dbDataSource} set, a JTA publish goes through the database's outbox in the same transaction, so it survives a
+ * crash right after the commit; without it, it is held in memory until the commit.
+ * {@link #publish(Connection, String, Object)} writes to the outbox in a JDBC transaction of the caller's (Spring's
+ * {@code DataSourceUtils.getConnection} included). Where the application has the OpenTelemetry API, the current span's
+ * trace context travels with the notification as {@code "trace"} (docs/tracing.md). The returned stage completes with the
  * stored offset once it is published, or exceptionally ({@link RolledBackException}) when the transaction rolled back.
  */
 public final class Notifications {
@@ -41,6 +47,13 @@ public final class Notifications {
         switchboard.hub(); // fail fast on a stopped instance
         if (!Names.isTopic(topic)) {
             throw new IllegalArgumentException("bad topic name: " + Names.TOPIC_RULE);
+        }
+        if (Names.isTableTopic(topic)) {
+            throw new IllegalArgumentException(Names.TABLE_RULE);
+        }
+        LiveDatabase db = switchboard.database();
+        if (db != null && db.enlists() && Transactions.active()) {
+            return DurablePublish.publish(switchboard, db, topic, data);
         }
         Trace trace = Trace.accepted(traceparent, topic, "java"); // now, not after commit: the caller's context
         CompletableFuture<Appended> done = new CompletableFuture<>();
@@ -71,6 +84,25 @@ public final class Notifications {
     /** Publishes any object JSON-B can serialise with an explicit W3C {@code traceparent} (see above). */
     public static CompletionStage<Appended> publish(String topic, Object data, String traceparent) {
         return publish(topic, Wire.toJsonValue(data), traceparent);
+    }
+
+    /**
+     * Writes a notification into Switchboard's outbox in the transaction of {@code connection} (plain JDBC, Spring's
+     * {@code DataSourceUtils.getConnection}, a JTA-enlisted connection alike; it must reach the database of
+     * {@code dbUrl}/{@code dbDataSource}). It is delivered after the commit, exactly once, also when a node dies in
+     * between; after a rollback, never. Does not commit.
+     *
+     * @throws IllegalStateException no database is configured
+     * @throws IllegalArgumentException a bad topic name, or a {@code table:} topic (the relay's own)
+     * @throws SQLException the insert failed (roll the transaction back)
+     */
+    public static void publish(Connection connection, String topic, Object data) throws SQLException {
+        LiveDatabase db = Switchboard.running().database();
+        if (db == null) {
+            throw new IllegalStateException("no database is configured: publishing in a transaction needs dbUrl or "
+                    + "dbDataSource (Switchboard's outbox lives in that database)");
+        }
+        db.outbox().write(connection, topic, Wire.toJsonValue(data));
     }
 
     /** Publishes to the private topic {@code user:NAME}, which only that user may subscribe to. */

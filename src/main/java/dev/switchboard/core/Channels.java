@@ -35,15 +35,17 @@ final class Channels implements Bus.Listener {
     private final String node;
     /** Where a membership continues when the bus subscribed later (not on the bus's thread: it reads the store). */
     private final Executor worker;
+    private final SendSamples samples;
 
     /** Told when an inbox entry (a whisper) was handed to at least one of the inbox owner's connections here. */
     interface InboxDelivery {
         void delivered(ChannelId inbox, Entry entry);
     }
 
-    Channels(Bus bus, InboxDelivery inboxes, Stats stats, Executor worker, String node) {
+    Channels(Bus bus, InboxDelivery inboxes, Stats stats, Executor worker, String node, SendSamples samples) {
         this.bus = bus;
         this.node = node;
+        this.samples = samples;
         this.inboxes = inboxes;
         this.stats = stats;
         this.worker = worker;
@@ -107,6 +109,7 @@ final class Channels implements Bus.Listener {
         String trace = channel.kind() == ChannelId.Kind.TOPIC ? Wire.traceOf(entry.json()) : null;
         Instant handedOver = trace == null ? null : Instant.now(); // before the sends: they may finish first
         Outgoing frame = new Outgoing(entry.json(), trace, trace == null ? 0 : System.nanoTime());
+        frame.sample = samples.match(channel, entry.offset());
         int delivered = local.deliver(entry, frame);
         stats.messagesOut.add(delivered);
         if (trace != null) {
@@ -152,6 +155,11 @@ final class Channels implements Bus.Listener {
     /** The channels with members on this node (a live view; for the admin's {@link Overview}). */
     Collection<LocalChannel> all() {
         return channels.values();
+    }
+
+    /** Whether the channel has members on this node. */
+    boolean has(ChannelId id) {
+        return channels.containsKey(id);
     }
 
     /** Rooms or topics with members on this node. */

@@ -25,6 +25,8 @@ public final class Connection {
     final Map<ChannelId, Subscription> subscriptions = new ConcurrentHashMap<>();
     final long openedMillis;
     final RateLimit.Bucket rate;
+    /** Channels this connection brought into being lately ({@link NewChannels}); made on the first. */
+    volatile NewChannels.Bucket newChannels;
 
     // Housekeeping, read by the heartbeat tick.
     volatile long lastSeenMillis;

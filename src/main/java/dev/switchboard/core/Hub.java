@@ -14,6 +14,7 @@ import dev.switchboard.store.Appended;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Cluster;
 import dev.switchboard.store.Health;
+import dev.switchboard.store.Log;
 import dev.switchboard.store.Slice;
 import dev.switchboard.store.Storage;
 import jakarta.json.JsonValue;
@@ -55,10 +56,12 @@ public final class Hub {
     private final Channels channels;
     private final Rooms rooms;
     private final Topics topics;
+    private final TableSnapshots tables;
     private final Whispers whispers;
     private final Edits edits;
     private final ReadState reads;
     private final WhisperReceipts whisperReceipts;
+    private final NewChannels newChannels;
     private final Admin admin;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService ownSender;
@@ -86,21 +89,29 @@ public final class Hub {
         // a scan reads a few pages' worth at a time: one read answers a join when edits and reactions are few
         LogScan scan = new LogScan(storage.log(), historySize, Math.max(64, 2 * historyPage));
         WhisperReceipts whisperReceipts = new WhisperReceipts(storage.bus(), storage.cursors(), scan, replies);
+        SendSamples samples = new SendSamples(stats);
         this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker,
-                storage.cluster().nodeId());
-        Membership membership = new Membership(channels, new Recovery(storage.log(), historySize), replies);
-        Texts texts = new Texts(storage.log(), replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
+                storage.cluster().nodeId(), samples);
+        Log appends = samples.log(storage.log(), channels::has); // what the core appends is timed on a sample
+        this.newChannels = new NewChannels(settings.getInt(Settings.Key.NEW_CHANNELS_PER_MINUTE),
+                settings.getInt(Settings.Key.NEW_CHANNELS_PER_MINUTE_PER_ADDRESS), replies);
+        Membership membership = new Membership(channels, new Recovery(storage.log(), historySize,
+                settings.getLong(Settings.Key.RECOVERY_MAX_BYTES)), replies, newChannels, stats);
+        Texts texts = new Texts(appends, replies, settings.getInt(Settings.Key.MAX_TEXT_CHARS));
         Receipts receipts = new Receipts(storage.bus(), (ms, task) -> scheduler.schedule(task, ms, TimeUnit.MILLISECONDS));
         ReadState reads = new ReadState(storage.cursors(), channels, storage.log(), receipts, replies, historySize);
         this.rooms = new Rooms(membership, scan, storage.bus(), storage.presence(), replies, texts, reads,
-                settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage);
+                settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage,
+                settings.getLong(Settings.Key.PRESENCE_GRACE_MS));
         this.edits = new Edits(scan, storage.log(), texts, replies);
         this.reads = reads;
-        this.topics = new Topics(membership, storage.log(), replies, stats,
+        // a snapshot's rows may take half of a connection's outbox: the reply must fit beside what is queued
+        this.tables = new TableSnapshots(membership, storage.log(), settings.getLong(Settings.Key.OUTBOX_MAX_BYTES) / 2);
+        this.topics = new Topics(membership, tables, appends, replies, stats,
                 settings.getInt(Settings.Key.MAX_TOPICS_PER_CONNECTION), historySize, historyPage,
                 Identity.patterns(settings.getList(Settings.Key.STATS_SUBSCRIBERS)));
         this.whispers = new Whispers(channels, storage.log(), storage.bus(), storage.presence(), storage.cursors(),
-                replies, texts, whisperReceipts, historySize);
+                replies, texts, whisperReceipts, newChannels, historySize);
         this.whisperReceipts = whisperReceipts;
         this.admin = new Admin(storage.cluster().nodeId(), sessions, channels, rooms, edits);
     }
@@ -184,6 +195,28 @@ public final class Hub {
     /** A WebSocket pong (or any frame) proves the client is alive. */
     public void pong(Connection c) {
         sessions.seen(c, replies.millis());
+    }
+
+    /**
+     * A ping the client sent, which the server answers by itself with {@code answerBytes} (out of sight of
+     * {@link #receive}): it counts against the rate limit like any client frame (no error frame: past
+     * {@code rateStrikes} the connection is closed 1008), and its answer against the outbox's byte limit (4001), so a
+     * client that floods pings and never reads holds no more memory than a slow reader. False when the connection is
+     * closed (or being closed) for it.
+     */
+    public boolean controlFrame(Connection c, int answerBytes) {
+        if (c.closed) {
+            return false;
+        }
+        RateLimit.Verdict verdict = rateLimit.take(c.rate, replies.millis());
+        if (verdict == RateLimit.Verdict.CLOSE) {
+            limited(c, verdict);
+            return false;
+        }
+        if (verdict == RateLimit.Verdict.REFUSE) {
+            stats.rateLimited.increment();
+        }
+        return c.outbox.admitTransportBytes(answerBytes);
     }
 
     /** Closes a connection with a protocol close code; what is queued goes first where the code says so. */
@@ -282,7 +315,8 @@ public final class Hub {
 
     /**
      * Publishes a notification to a topic on every node: stored (offset, history) and delivered to every
-     * subscriber. Throws {@link IllegalArgumentException} for a bad topic name; the stage fails with
+     * subscriber. Throws {@link IllegalArgumentException} for a bad topic name or a {@code table:} topic (the database
+     * relay's, see {@link #relayed}); the stage fails with
      * {@link dev.switchboard.store.StoreUnavailableException} when it cannot be stored.
      */
     public CompletionStage<Appended> publish(String topic, JsonValue data) {
@@ -295,6 +329,24 @@ public final class Hub {
      */
     public CompletionStage<Appended> publish(String topic, JsonValue data, Trace trace) {
         return topics.publish(topic, data, trace);
+    }
+
+    /**
+     * The database relay's publish (see {@link dev.switchboard.db.TopicSink}): like {@link #publish}, also to
+     * {@code table:} topics, stored once per {@code dedupKey} within the topic's history.
+     */
+    public CompletionStage<Appended> relayed(String topic, JsonValue data, String dedupKey) {
+        return topics.relayed(topic, data, dedupKey);
+    }
+
+    /** A topic's newest offset (0 when empty). May block (a store read). */
+    public long head(String topic) {
+        return topics.head(topic);
+    }
+
+    /** The database's watched tables: topics {@code table:NAME} and their snapshots (none until this is called). */
+    public void tables(TableSource source) {
+        tables.source(source);
     }
 
     /** Stored notifications of a topic after an offset (the HTTP API's GET). */
@@ -316,6 +368,16 @@ public final class Hub {
         return sessions.count();
     }
 
+    /** Open connections by endpoint and what waits in their outboxes, counted now (metrics; O(connections)). */
+    public Load load() {
+        return sessions.load();
+    }
+
+    /** Bytes of history the store holds for this node, or -1 where it cannot tell (see {@code Log.historyBytes}). */
+    public long historyBytes() {
+        return storage.log().historyBytes();
+    }
+
     // ------------------------------------------------------------------------------------------ housekeeping
 
     /** Heartbeats, idle connections, expired tokens; once a second. */
@@ -323,6 +385,7 @@ public final class Hub {
         try {
             sessions.tick();
             rooms.tick();
+            newChannels.purge(replies.millis());
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "housekeeping failed", e);
         }
@@ -346,6 +409,7 @@ public final class Hub {
             }
         }
         sessions.closeAll(CloseCode.GOING_AWAY, "server shutting down");
+        tables.shutdown();
         storage.close();
         if (ownSender != null) {
             ownSender.shutdown();

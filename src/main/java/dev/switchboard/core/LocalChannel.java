@@ -23,7 +23,10 @@ final class LocalChannel {
         this.live = live;
     }
 
-    /** Hands the entry to every member as {@code frame} (one for all: encoded and framed at most once); returns how many outboxes took it. */
+    /**
+     * Hands the entry to every member as {@code frame}, its text (one for all members: encoded and framed at most
+     * once); returns how many outboxes took it.
+     */
     int deliver(Entry entry, Outgoing frame) {
         int delivered = 0;
         for (Subscription s : members) {

@@ -14,7 +14,13 @@ import java.util.concurrent.RejectedExecutionException;
  * {@code \n}, up to {@code batchMaxBytes}): a recipient that falls behind costs one write per batch, not per frame.
  *
  * <p>Overflow means the client does not read fast enough: the queue is dropped and the connection is closed with
- * 4001; the client reconnects and recovers with {@code since}. Nobody else waits for it.
+ * 4001; the client reconnects and recovers with {@code since}. Nobody else waits for it. The byte limit counts what is
+ * queued, the batch in flight, and what the transport itself holds unwritten for the socket
+ * ({@link Transport#pendingBytes}: the pongs it answered a ping flood with, for one), so that no path to the client
+ * holds more than {@code outboxMaxBytes}.
+ *
+ * <p>A long reply (a recovery) goes out a page at a time ({@link #whenIdle}): the next page is offered once the outbox
+ * sent the previous one, so a client that reads is never closed for the size of what it asked for.
  *
  * <p>Every close of the connection goes through here ({@link #close}): a close code that drains first waits until
  * what is queued has gone out (the replies and errors that explain the close); one that does not drops the queue.
@@ -40,6 +46,10 @@ public final class Outbox {
 
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private long queuedBytes;
+    /** Bytes of the frame in flight (0 when none). */
+    private long inFlightBytes;
+    /** Run, one at a time, whenever the outbox has nothing queued or in flight ({@link #whenIdle}). */
+    private final ArrayDeque<Runnable> idleWaiters = new ArrayDeque<>();
     private boolean sending;
     /** Nothing more is taken or sent. */
     private boolean closed;
@@ -82,12 +92,13 @@ public final class Outbox {
     /** Queues one frame that may be queued for other connections too (a room's message). */
     public boolean offer(Outgoing frame) {
         int length = frame.bytes();
+        long pending = transport.pendingBytes(); // read before the monitor: the transport is never called under it
         boolean start;
         synchronized (this) {
             if (closed || finishing) {
                 return false;
             }
-            if (queue.size() >= maxFrames || queuedBytes + length > maxBytes) {
+            if (queue.size() >= maxFrames || queuedBytes + inFlightBytes + pending + length > maxBytes) {
                 stats.dropped.add(queue.size() + 1L);
                 dropQueue();
                 start = false;
@@ -100,6 +111,7 @@ public final class Outbox {
                 // this saves storing a young object into this long-lived outbox's array, which under G1 dirties a
                 // card per recipient that the collector must then scan (5000 subscribers: 5000 cards a message).
                 sending = true;
+                inFlightBytes = length;
                 start = true;
             }
         }
@@ -114,6 +126,66 @@ public final class Outbox {
     }
 
     /**
+     * Whether {@code bytes} more that the transport writes by itself (a pong) fit within the byte limit besides what is
+     * queued, in flight and pending in the transport; if not, the connection is closed with 4001 (it does not read)
+     * and false returned.
+     */
+    public boolean admitTransportBytes(int bytes) {
+        long pending = transport.pendingBytes();
+        synchronized (this) {
+            if (closed || finishing) {
+                return false;
+            }
+            if (queuedBytes + inFlightBytes + pending + bytes <= maxBytes) {
+                return true;
+            }
+            stats.dropped.add(queue.size());
+            dropQueue();
+        }
+        overflowed();
+        return false;
+    }
+
+    /** The byte limit ({@code outboxMaxBytes}). */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** The largest piece of a long reply to offer at once: a quarter of the byte limit. */
+    public long pageBytes() {
+        return Math.max(1, maxBytes / 4);
+    }
+
+    /**
+     * Runs {@code next} once nothing is queued or in flight: at once (on this thread) when the outbox is idle now,
+     * else on the thread that completes the last send. Waiters run one at a time, in order: each may offer a page,
+     * and the next runs when that page has gone out. Dropped when the connection closes.
+     */
+    public void whenIdle(Runnable next) {
+        synchronized (this) {
+            if (closed || finishing) {
+                return;
+            }
+            idleWaiters.addLast(next);
+        }
+        runIdleWaiters();
+    }
+
+    /** Runs waiters while the outbox stays idle after each; never under the monitor. */
+    private void runIdleWaiters() {
+        while (true) {
+            Runnable next;
+            synchronized (this) {
+                if (closed || finishing || sending || !queue.isEmpty() || idleWaiters.isEmpty()) {
+                    return;
+                }
+                next = idleWaiters.pollFirst();
+            }
+            next.run();
+        }
+    }
+
+    /**
      * Closes the connection: with a code that {@linkplain CloseCode#drainFirst drains first}, after what is queued
      * has gone out (nothing new is taken meanwhile); otherwise at once, dropping the queue. The first close stands.
      */
@@ -125,6 +197,7 @@ public final class Outbox {
             }
             if (code.drainFirst()) {
                 finishing = true;
+                idleWaiters.clear();
                 if (sending || !queue.isEmpty()) {
                     finisher = closer;
                     return; // runs when the queue is empty
@@ -155,6 +228,11 @@ public final class Outbox {
         finisher = null;
     }
 
+    /** Frames and UTF-8 bytes waiting (not counting the send in flight). */
+    public synchronized long[] queued() {
+        return new long[] {queue.size(), queuedBytes};
+    }
+
     /** True when nothing is queued or in flight. */
     public synchronized boolean idle() {
         return queue.isEmpty() && !sending;
@@ -165,6 +243,7 @@ public final class Outbox {
         closed = true;
         queue.clear();
         queuedBytes = 0;
+        idleWaiters.clear();
     }
 
     private void overflowed() {
@@ -205,6 +284,8 @@ public final class Outbox {
             sendLoop(batch);
         } else if (then != null) {
             then.run();
+        } else {
+            runIdleWaiters();
         }
     }
 
@@ -222,6 +303,7 @@ public final class Outbox {
         queuedBytes -= firstBytes;
         if (queue.isEmpty() || firstBytes + 1 + queue.peekFirst().bytes() > batchMaxBytes) {
             stats.framesOut.increment();
+            inFlightBytes = firstBytes;
             return first; // as it is: a shared frame stays shared
         }
         StringBuilder out = new StringBuilder((int) Math.min(batchMaxBytes, queuedBytes + firstBytes + queue.size() + 1));
@@ -229,6 +311,7 @@ public final class Outbox {
         int bytes = firstBytes;
         Outgoing traced = first.trace() != null ? first : null; // the earliest traced frame: what send lines measure from
         String traces = first.trace();
+        SendSamples.Sample sample = first.sample;
         Outgoing next;
         while ((next = queue.peekFirst()) != null && bytes + 1 + next.bytes() <= batchMaxBytes) {
             queue.pollFirst();
@@ -239,10 +322,14 @@ public final class Outbox {
                 traced = traced == null ? next : traced;
                 traces = traces == null ? next.trace() : traces + " " + next.trace();
             }
+            sample = sample != null ? sample : next.sample;
         }
         stats.framesOut.increment();
-        return traced == null ? new Outgoing(out.toString())
+        inFlightBytes = bytes;
+        Outgoing batch = traced == null ? new Outgoing(out.toString())
                 : new Outgoing(out.toString(), traces, traced.bornNanos());
+        batch.sample = sample; // the batch's send is that frame's send
+        return batch;
     }
 
     private void sendLoop(Outgoing batch) {
@@ -253,8 +340,14 @@ public final class Outbox {
                 completedInline = false;
             }
             Outgoing inFlight = batch;
-            transport.send(batch, batch.trace() == null ? this::sent : failure -> {
-                TraceLog.sent(inFlight, owner, failure);
+            SendSamples.Sample sample = batch.sample;
+            transport.send(batch, batch.trace() == null && sample == null ? this::sent : failure -> {
+                if (inFlight.trace() != null) {
+                    TraceLog.sent(inFlight, owner, failure);
+                }
+                if (sample != null && failure == null) {
+                    sample.sent();
+                }
                 sent(failure);
             });
             synchronized (this) {
@@ -270,6 +363,8 @@ public final class Outbox {
         }
         if (then != null) {
             then.run();
+        } else {
+            runIdleWaiters();
         }
     }
 
@@ -288,7 +383,9 @@ public final class Outbox {
             return;
         }
         Runnable then;
+        boolean idle = false;
         synchronized (this) {
+            inFlightBytes = 0;
             if (sendingThread == Thread.currentThread().getId()) {
                 completedInline = true;
                 return;
@@ -298,13 +395,15 @@ public final class Outbox {
             } else {
                 sending = false;
                 then = finisherIfIdle();
-                if (then == null) {
-                    return;
-                }
+                idle = then == null;
             }
         }
         if (then != null) {
             then.run();
+            return;
+        }
+        if (idle) {
+            runIdleWaiters();
             return;
         }
         schedule(() -> drain(null)); // what accumulated meanwhile goes out together, off the completing thread
@@ -314,6 +413,7 @@ public final class Outbox {
     private Outgoing takeNextOrIdle() {
         if (closed || queue.isEmpty()) {
             sending = false;
+            inFlightBytes = 0;
             return null;
         }
         return nextBatch();

@@ -24,6 +24,11 @@ public final class Outgoing {
      * copy serves (a form is a pure function of the text).
      */
     private volatile Prepared<?> prepared;
+    /**
+     * The publish-to-send sample this frame carries to its recipients' outboxes, or null (almost always). Set before
+     * the frame is handed to any outbox.
+     */
+    SendSamples.Sample sample;
 
     private record Prepared<T>(Function<String, T> form, T value) {}
 

@@ -86,12 +86,12 @@ final class Replies {
         return new Template(json.substring(0, slot), json.substring(slot + 1));
     }
 
-    /** JSON array text of stored frames, without decoding them. */
-    static String rawArray(List<Entry> entries) {
+    /** The texts of stored frames, oldest first, without decoding them. */
+    static List<String> texts(List<Entry> entries) {
         List<String> texts = new ArrayList<>(entries.size());
         for (Entry e : entries) {
             texts.add(e.json());
         }
-        return Wire.rawArray(texts);
+        return texts;
     }
 }

@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Chat rooms: join and leave (with presence, once per user however many tabs), say, typing (throttled per user and
- * room, {@link TypingThrottle}) and history pages. A room's messages are stored in its log with gap-free offsets;
+ * Chat rooms: join and leave (with presence, once per user however many tabs, a user back within the grace never
+ * gone: {@link PresenceGrace}), say, typing (throttled per user and room, {@link TypingThrottle}) and history pages. A room's messages are stored in its log with gap-free offsets;
  * members get them through the bus. Chat 1.1: history pages show messages in their current state ({@link Folding}
  * over a bounded {@link LogScan}), and {@code joined} carries the user's read position ({@link ReadState}).
  */
@@ -31,11 +31,12 @@ final class Rooms implements ChannelRules, Presence.Listener {
     private final Texts texts;
     private final ReadState reads;
     private final TypingThrottle typing = new TypingThrottle();
+    private final PresenceGrace departures;
     private final int maxRooms;
     private final int historyPage;
 
     Rooms(Membership membership, LogScan scan, Bus bus, Presence presence, Replies replies, Texts texts,
-          ReadState reads, int maxRooms, int historyPage) {
+          ReadState reads, int maxRooms, int historyPage, long presenceGraceMs) {
         this.membership = membership;
         this.scan = scan;
         this.bus = bus;
@@ -45,6 +46,7 @@ final class Rooms implements ChannelRules, Presence.Listener {
         this.reads = reads;
         this.maxRooms = maxRooms;
         this.historyPage = historyPage;
+        this.departures = new PresenceGrace(presence, presenceGraceMs, (room, user) -> announce(room, user, false));
     }
 
     void join(Connection c, ClientMessage.Join join) {
@@ -82,9 +84,11 @@ final class Rooms implements ChannelRules, Presence.Listener {
         }
     }
 
-    /** Once a second: forgets typers whose throttle window has passed. */
+    /** Once a second: forgets typers whose throttle window has passed; announces users gone after their grace. */
     void tick() {
-        typing.purge(replies.millis());
+        long now = replies.millis();
+        typing.purge(now);
+        departures.due(now);
     }
 
     /** {@code limit} (at most {@code historyPage}) messages before an offset, in their current state. */
@@ -152,11 +156,10 @@ final class Rooms implements ChannelRules, Presence.Listener {
         }
     }
 
+    /** Counted there a little longer: a user back within the grace was never gone for the others. */
     @Override
     public void exited(Connection c, ChannelId id) {
-        if (presence.leave(id, c.user())) {
-            announce(id, c.user(), false);
-        }
+        departures.leave(id, c.user(), replies.millis());
     }
 
     /** The raw window of the latest page; {@link #reply} folds it (and counts unread messages in it). */
@@ -177,17 +180,30 @@ final class Rooms implements ChannelRules, Presence.Listener {
             members.add(new ServerMessage.Member(user));
         }
         Slice slice = result.slice();
+        long page = sub.connection.outbox.pageBytes();
         List<String> history;
+        List<String> after = List.of();
         if (result.recovered()) {
-            history = new ArrayList<>(slice.entries().size());
-            slice.entries().forEach(e -> history.add(e.json()));
+            // What fits in a page goes inside joined, the rest right after it as the live frames they were (the
+            // client applies them alike, by offset), so that a long recovery goes out as the client reads it.
+            List<String> missed = Replies.texts(slice.entries());
+            int inside = Recovery.oldestWithin(missed, page);
+            history = missed.subList(0, inside);
+            after = missed.subList(inside, missed.size());
         } else {
-            history = Folding.page(slice.entries(), Long.MAX_VALUE, historyPage);
+            history = Recovery.newestWithin(Folding.page(slice.entries(), Long.MAX_VALUE, historyPage), page);
         }
         ReadState.Position read = reads.joined(sub, slice.entries(), slice.head());
-        return List.of(Wire.withRawField(Wire.encode(new ServerMessage.Joined(id.name(), slice.head(), slice.epoch(),
+        String joined = Wire.withRawField(Wire.encode(new ServerMessage.Joined(id.name(), slice.head(), slice.epoch(),
                 result.recovered(), read.read(), read.unread(), members, null, ref)), "history",
-                Wire.rawArray(history)));
+                Wire.rawArray(history));
+        if (after.isEmpty()) {
+            return List.of(joined);
+        }
+        List<String> frames = new ArrayList<>(1 + after.size());
+        frames.add(joined);
+        frames.addAll(after);
+        return frames;
     }
 
     @Override

@@ -77,7 +77,7 @@ final class Sessions {
         String addr = address == null ? "unknown" : address;
         if (perAddress.merge(addr, 1, Integer::sum) > maxPerAddress && maxPerAddress > 0) {
             release(addr);
-            stats.connectionsRefused.increment();
+            stats.refused(CloseCode.TOO_MANY_CONNECTIONS);
             LOG.log(Level.INFO, "refused connection from {0}: too many connections from this address",
                     LogSafe.text(addr));
             throw Refusal.close(CloseCode.TOO_MANY_CONNECTIONS, "too many connections from this address");
@@ -87,7 +87,7 @@ final class Sessions {
             who = register(identity);
         } catch (Refusal r) {
             release(addr);
-            stats.connectionsRefused.increment();
+            stats.refused(r.code());
             LOG.log(Level.INFO, "refused connection of {0} from {1}: {2}", LogSafe.text(identity.user()), addr,
                     r.getMessage());
             throw r;
@@ -252,5 +252,24 @@ final class Sessions {
             }
         }
         return null;
+    }
+
+    /** Open connections by endpoint and what waits in their outboxes, counted now (a metrics scrape: O(connections)). */
+    Load load() {
+        int chat = 0;
+        int notifications = 0;
+        long frames = 0;
+        long bytes = 0;
+        for (Connection c : connections) {
+            if (c.endpoint() == Connection.Endpoint.CHAT) {
+                chat++;
+            } else {
+                notifications++;
+            }
+            long[] queued = c.outbox.queued();
+            frames += queued[0];
+            bytes += queued[1];
+        }
+        return new Load(chat, notifications, frames, bytes);
     }
 }

@@ -1,11 +1,17 @@
 package dev.switchboard.core;
 
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.store.Timing;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The server's counters, as shown by {@code /api/stats} and published to the topic {@code stats}. */
+/**
+ * The server's counters, as shown by {@code /api/stats} and published to the topic {@code stats}, and the durations
+ * the metrics adapter turns into histograms ({@code /api/metrics}).
+ */
 public final class Stats {
 
     public final AtomicInteger connections = new AtomicInteger();
@@ -23,6 +29,35 @@ public final class Stats {
     public final LongAdder connectionsRefused = new LongAdder();
     public final LongAdder errorsSent = new LongAdder();
     public final LongAdder published = new LongAdder();
+    /** Rooms joined and topics subscribed (each join or subscribe that went live, re-joins included). */
+    public final LongAdder roomJoins = new LongAdder();
+    public final LongAdder topicSubscribes = new LongAdder();
+    /** Refused connections by the close code they were refused with (a 403 before the upgrade counts as 1008). */
+    private final LongAdder[] refusedByCode = new LongAdder[CloseCode.values().length];
+
+    /** A round trip to a shared store (one pipeline of the Redis writer). */
+    public final Timing storeRoundTrip = new Timing();
+    /** From {@code Log.append} to the store's answer (sampled, see {@code SampledLog}). */
+    public final Timing appendLatency = new Timing();
+    /** From {@code Log.append} to the completed send of the frame to a recipient on this node (sampled). */
+    public final Timing publishToSend = new Timing();
+
+    public Stats() {
+        for (int i = 0; i < refusedByCode.length; i++) {
+            refusedByCode[i] = new LongAdder();
+        }
+    }
+
+    /** Counts one refused connection (also in {@link #connectionsRefused}). */
+    public void refused(CloseCode code) {
+        connectionsRefused.increment();
+        refusedByCode[code.ordinal()].increment();
+    }
+
+    /** Connections refused so far with this close code. */
+    public long refusals(CloseCode code) {
+        return refusedByCode[code.ordinal()].sum();
+    }
 
     /** Counters by name (stable names: they are part of the HTTP API). */
     public Map<String, Long> snapshot() {

@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Entry;
 
@@ -7,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One connection's membership of one channel. It starts <em>syncing</em>: live entries and signals are buffered
@@ -14,6 +16,10 @@ import java.util.List;
  * buffer (skipping entries already replayed) and goes live. So no entry is lost between the read and going live,
  * and none is sent twice, whichever store is behind it. A subscription {@link #cancel cancelled} before it went live
  * (the client left meanwhile) sends nothing.
+ *
+ * <p>A long replay goes out in pages ({@link Outbox#whenIdle}), each once the client has taken the one before, so a
+ * member that reads is never closed (4001) for the size of its own recovery; the buffer of live entries that grows
+ * meanwhile is bounded by the outbox's byte limit (beyond it the member does not keep up: 4001).
  *
  * <p>Threads: {@link #deliver} runs on the bus's delivery thread, one entry of a channel at a time;
  * {@link #activate} on the thread that finished the read. The monitor is held only while syncing; the live path
@@ -43,6 +49,8 @@ final class Subscription {
     /** Chat 1.1: the highest read position of this connection's user in the room that this connection knows of. */
     private volatile long readMark;
     private List<Object> buffer = new ArrayList<>();
+    /** Bytes of what {@link #buffer} holds. */
+    private long buffered;
     private boolean cancelled;
 
     Subscription(Connection connection, ChannelId channel) {
@@ -52,17 +60,37 @@ final class Subscription {
 
     /** Returns true when the entry was handed to the outbox; {@code frame} is its text, shared by the members. */
     boolean deliver(Entry entry, Outgoing frame) {
-        if (!live) {
-            synchronized (this) {
-                if (!live) {
-                    if (buffer != null) {
-                        buffer.add(entry);
-                    }
-                    return false;
-                }
-            }
+        if (!live && hold(entry, frame)) {
+            return false;
         }
         return sendEntry(entry, frame);
+    }
+
+    /**
+     * While syncing: buffers what arrives (true); false once live. Beyond the outbox's byte limit the connection is
+     * closed with 4001, as a full outbox would be.
+     */
+    private boolean hold(Object pending, Outgoing frame) {
+        boolean overflow;
+        synchronized (this) {
+            if (live) {
+                return false;
+            }
+            if (buffer == null) {
+                return true;
+            }
+            buffer.add(pending);
+            buffered += frame.bytes();
+            overflow = buffered > connection.outbox.maxBytes();
+            if (overflow) {
+                buffer = null;
+                cancelled = true;
+            }
+        }
+        if (overflow) {
+            connection.close(CloseCode.SLOW_CONSUMER, "slow consumer: too much arrived while recovering");
+        }
+        return true;
     }
 
     private boolean sendEntry(Entry entry, Outgoing frame) {
@@ -95,29 +123,43 @@ final class Subscription {
     }
 
     void signal(Outgoing frame) {
-        if (!live) {
-            synchronized (this) {
-                if (!live) {
-                    if (buffer != null) {
-                        buffer.add(frame);
-                    }
-                    return;
-                }
-            }
+        if (!live && hold(frame, frame)) {
+            return;
         }
         connection.outbox.offer(frame);
     }
 
     /**
-     * Sends {@code frames} (the reply and any replay, which reach up to offset {@code upTo}), then goes live. Returns
-     * the buffered entries it sent after them (those appended during the read, beyond {@code upTo}).
+     * Sends {@code frames} (the reply and any replay, which reach up to offset {@code upTo}) a page at a time, then
+     * what was buffered meanwhile, and goes live; {@code done} then gets the buffered entries it sent after the frames
+     * (those appended during the read and the replay, beyond {@code upTo}). When the frames fit in one page (the usual
+     * case) all of this happens before it returns. Nothing is sent, and {@code done} not called, when the member left
+     * or the connection closed meanwhile.
      */
-    synchronized List<Entry> activate(List<String> frames, long upTo) {
-        if (cancelled) {
-            return List.of();
+    void activate(List<String> frames, long upTo, Consumer<List<Entry>> done) {
+        new Pages(connection.outbox, frames.iterator(), this::isCancelled, () -> goLive(upTo, done)).run();
+    }
+
+    /** {@link #activate} for callers that need not know what was flushed. */
+    void activate(List<String> frames, long upTo) {
+        activate(frames, upTo, flushed -> { });
+    }
+
+    private synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    private void goLive(long upTo, Consumer<List<Entry>> done) {
+        List<Entry> flushed = flush(upTo);
+        if (flushed != null) {
+            done.accept(flushed);
         }
-        for (String frame : frames) {
-            connection.outbox.offer(frame);
+    }
+
+    /** Sends what was buffered beyond {@code upTo} and goes live; null when cancelled meanwhile. */
+    private synchronized List<Entry> flush(long upTo) {
+        if (cancelled) {
+            return null;
         }
         LAST_OFFSET.setRelease(this, upTo);
         List<Entry> flushed = List.of();

@@ -21,11 +21,14 @@ import java.util.concurrent.CompletionStage;
 /**
  * Notification topics: subscribe (with {@code last}, the topic's current value) and unsubscribe, and publishing from
  * Java code and the HTTP API. {@code user:NAME} is private to NAME (guests have none); {@code stats} may be
- * restricted ({@code statsSubscribers}).
+ * restricted ({@code statsSubscribers}). {@code table:NAME} carries a watched database table's changes: only the
+ * database relay publishes there ({@link #relayed}), a table not watched is {@code not_found}, and a subscribe may
+ * ask for the table's rows ({@link TableSnapshots}).
  */
 final class Topics implements ChannelRules {
 
     private final Membership membership;
+    private final TableSnapshots tables;
     private final Log log;
     private final Replies replies;
     private final Stats stats;
@@ -35,9 +38,10 @@ final class Topics implements ChannelRules {
     /** Who may subscribe to {@link Hub#STATS_TOPIC} ({@code statsSubscribers}; null: anyone). */
     private final Set<String> statsSubscribers;
 
-    Topics(Membership membership, Log log, Replies replies, Stats stats, int maxTopics, int historySize,
-           int historyPage, Set<String> statsSubscribers) {
+    Topics(Membership membership, TableSnapshots tables, Log log, Replies replies, Stats stats, int maxTopics,
+           int historySize, int historyPage, Set<String> statsSubscribers) {
         this.membership = membership;
+        this.tables = tables;
         this.log = log;
         this.replies = replies;
         this.stats = stats;
@@ -47,8 +51,21 @@ final class Topics implements ChannelRules {
         this.statsSubscribers = statsSubscribers;
     }
 
+    /**
+     * {@code snapshot:true} is for database topics only ({@code invalid} elsewhere: a client that asks for rows of a
+     * topic that has none made a mistake it should hear of); a snapshot replaces recovery, so {@code since} is not used.
+     */
     void subscribe(Connection c, ClientMessage.Subscribe subscribe) {
-        membership.enter(c, this, subscribe.topic(), subscribe.since(), subscribe.ref());
+        String topic = subscribe.topic();
+        if (!subscribe.wantsSnapshot()) {
+            membership.enter(c, this, topic, subscribe.since(), subscribe.ref());
+        } else if (Names.isTopic(topic) && !Names.isTableTopic(topic)) {
+            replies.error(c, ErrorCode.INVALID, "snapshot:true is for database topics (table:NAME) only",
+                    subscribe.ref());
+        } else {
+            membership.enter(c, this, topic, subscribe.since(), subscribe.ref(),
+                    sub -> tables.request(this, sub, subscribe.ref()));
+        }
     }
 
     void unsubscribe(Connection c, ClientMessage.Unsubscribe unsubscribe) {
@@ -68,13 +85,28 @@ final class Topics implements ChannelRules {
      * {@link dev.switchboard.store.StoreUnavailableException} when it cannot be stored.
      */
     CompletionStage<Appended> publish(String topic, JsonValue data, Trace trace) {
+        if (Names.isTableTopic(topic)) {
+            throw new IllegalArgumentException(Names.TABLE_RULE);
+        }
+        return relayed(topic, data, null, trace);
+    }
+
+    /**
+     * The database relay's publish: also to {@code table:} topics, and at most once per {@code dedupKey} within the
+     * topic's history (a repeat completes with the original entry).
+     */
+    CompletionStage<Appended> relayed(String topic, JsonValue data, String dedupKey) {
+        return relayed(topic, data, dedupKey, null);
+    }
+
+    private CompletionStage<Appended> relayed(String topic, JsonValue data, String dedupKey, Trace trace) {
         if (!Names.isTopic(topic)) {
             throw new IllegalArgumentException("bad topic name: " + Names.TOPIC_RULE);
         }
         stats.published.increment();
         CompletionStage<Appended> stored = log.append(ChannelId.topic(topic), Replies.template(
                 new ServerMessage.Notification(topic, 0L, trace == null ? null : trace.traceparent(), replies.now(),
-                        data)), null);
+                        data)), dedupKey);
         if (trace == null) {
             return stored;
         }
@@ -85,6 +117,11 @@ final class Topics implements ChannelRules {
                 TraceLog.notStored(trace.traceparent(), topic, failure);
             }
         });
+    }
+
+    /** The topic's newest offset (0 when it has none). May block (a store read). */
+    long head(String topic) {
+        return log.readBefore(ChannelId.topic(topic), Long.MAX_VALUE, 0).head();
     }
 
     /** Stored notifications of a topic after an offset (the HTTP API's GET). */
@@ -108,7 +145,11 @@ final class Topics implements ChannelRules {
         boolean allowed = owner != null ? !c.identity().isGuest() && owner.equals(c.user()) // guests have none
                 : c.identity().maySubscribe(topic)
                 && (!Hub.STATS_TOPIC.equals(topic) || Identity.matches(statsSubscribers, c.user()));
-        return allowed ? null : new Refused(ErrorCode.FORBIDDEN, "you may not subscribe to " + topic);
+        if (!allowed) {
+            return new Refused(ErrorCode.FORBIDDEN, "you may not subscribe to " + topic);
+        }
+        return Names.isTableTopic(topic) && !tables.watches(Names.table(topic))
+                ? new Refused(ErrorCode.NOT_FOUND, TableSnapshots.notWatched(topic)) : null;
     }
 
     @Override
@@ -147,12 +188,13 @@ final class Topics implements ChannelRules {
             last = newest.isEmpty() ? null : newest.get(0);
         }
         String reply = Wire.encode(new ServerMessage.Subscribed(id.name(), slice.head(), slice.epoch(),
-                result.recovered(), null, null, ref));
+                result.recovered(), null, null, null, null, ref));
         if (last != null) {
             reply = Wire.withRawField(reply, "last", last.json());
         }
         if (!result.recovered() && askedToRecover) {
-            reply = Wire.withRawField(reply, "history", Replies.rawArray(entries));
+            reply = Wire.withRawField(reply, "history", Wire.rawArray(Recovery.newestWithin(Replies.texts(entries),
+                    sub.connection.outbox.pageBytes())));
         }
         List<String> frames = new ArrayList<>(1 + (result.recovered() ? entries.size() : 0));
         frames.add(reply);

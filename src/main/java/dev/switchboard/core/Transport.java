@@ -25,4 +25,13 @@ public interface Transport {
 
     /** Closes the socket with a code; the reason is short, human readable, and never carries internals. */
     void close(CloseCode code, String reason);
+
+    /**
+     * Bytes the transport accepted for the socket by itself and has not written yet (pongs, pings, a close frame):
+     * the {@link Outbox} counts them against its byte limit. 0 where the server does not tell (containers answer pings
+     * themselves, out of sight of the JSR 356 API).
+     */
+    default long pendingBytes() {
+        return 0;
+    }
 }

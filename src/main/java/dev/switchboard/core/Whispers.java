@@ -33,10 +33,11 @@ final class Whispers {
     private final Replies replies;
     private final Texts texts;
     private final WhisperReceipts receipts;
+    private final NewChannels newChannels;
     private final int historySize;
 
     Whispers(Channels channels, Log log, Bus bus, Presence presence, Cursors cursors, Replies replies, Texts texts,
-             WhisperReceipts receipts, int historySize) {
+             WhisperReceipts receipts, NewChannels newChannels, int historySize) {
         this.channels = channels;
         this.log = log;
         this.bus = bus;
@@ -45,6 +46,7 @@ final class Whispers {
         this.replies = replies;
         this.texts = texts;
         this.receipts = receipts;
+        this.newChannels = newChannels;
         this.historySize = historySize;
     }
 
@@ -54,7 +56,7 @@ final class Whispers {
             replies.error(c, ErrorCode.INVALID, "whisper needs \"to\": " + Names.USER_RULE, whisper.ref());
             return;
         }
-        if (!texts.valid(c, whisper.text(), whisper.ref())) {
+        if (!texts.valid(c, whisper.text(), whisper.ref()) || !newChannels.admit(c, whisper.ref())) {
             return;
         }
         if (!exists(c, to)) {
@@ -67,6 +69,9 @@ final class Whispers {
                 whisper.ref()));
         receipts.copyPending(id);
         texts.store(c, ChannelId.inbox(to), new Template(json, null), whisper.ref()).whenComplete((stored, failed) -> {
+            if (stored != null && !stored.duplicate() && stored.entry().offset() == 1) {
+                newChannels.charge(c); // the recipient's first whisper made its inbox
+            }
             if (stored != null && !stored.duplicate() && !to.equals(c.user())) {
                 bus.signal(ChannelId.inbox(c.user()), json, null); // the sender's connections
             }
@@ -102,9 +107,10 @@ final class Whispers {
             for (Entry e : missed.entries()) {
                 frames.add(e.json());
             }
-            List<Entry> flushed = sub.activate(frames, missed.head());
-            receipts.delivered(sub.channel, missed.entries()); // moves the cursor past them: replayed once
-            receipts.delivered(sub.channel, flushed);
+            sub.activate(frames, missed.head(), flushed -> { // in pages: a long absence may have left many
+                receipts.delivered(sub.channel, missed.entries()); // moves the cursor past them: replayed once
+                receipts.delivered(sub.channel, flushed);
+            });
         } catch (StoreUnavailableException e) {
             unavailable(c, sub);
         }

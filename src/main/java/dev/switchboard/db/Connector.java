@@ -4,12 +4,17 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /** Opens connections: from the container's DataSource ({@code dbDataSource}, looked up once) or from {@code dbUrl}. */
 final class Connector {
+
+    private static volatile boolean driversLoaded;
 
     private final DbConfig config;
     private DataSource dataSource;
@@ -29,7 +34,30 @@ final class Connector {
         if (!config.password().isEmpty()) {
             properties.setProperty("password", config.password());
         }
+        registerDrivers();
         return DriverManager.getConnection(config.url(), properties);
+    }
+
+    /**
+     * Loads the JDBC drivers of this class loader: DriverManager finds drivers by ServiceLoader only when it is first
+     * used, which in a container happens in the server's class loader, without the drivers in WEB-INF/lib (the
+     * PostgreSQL driver ships there). Loading a driver registers it.
+     */
+    private static void registerDrivers() {
+        if (!driversLoaded) {
+            for (java.util.Iterator<Driver> it = ServiceLoader.load(Driver.class, Connector.class.getClassLoader())
+                    .iterator(); ; ) {
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    it.next();
+                } catch (ServiceConfigurationError e) {
+                    // a broken driver on the class path: the others still load
+                }
+            }
+            driversLoaded = true;
+        }
     }
 
     private synchronized DataSource dataSource() throws SQLException {

@@ -6,7 +6,9 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,7 +27,9 @@ public final class Database implements AutoCloseable {
     static final long MAX_BACKOFF_MS = 10_000;
 
     private final DbConfig config;
+    private final Connector connector;
     private final List<String> tables;
+    private final Map<String, List<String>> keys;
     private final Relay relay;
     private final Outbox outbox;
     private final Wakeups wakeups;
@@ -33,10 +37,12 @@ public final class Database implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    private Database(DbConfig config, List<String> tables, Relay relay, Outbox outbox, Wakeups wakeups,
-                     BooleanSupplier isRelay) {
+    private Database(DbConfig config, Connector connector, List<String> tables, Map<String, List<String>> keys,
+                     Relay relay, Outbox outbox, Wakeups wakeups, BooleanSupplier isRelay) {
         this.config = config;
+        this.connector = connector;
         this.tables = tables;
+        this.keys = Map.copyOf(keys);
         this.relay = relay;
         this.outbox = outbox;
         this.wakeups = wakeups;
@@ -60,8 +66,10 @@ public final class Database implements AutoCloseable {
             OutboxTable outboxTable = new OutboxTable(dialect, schema);
             String installId = outboxTable.installId(c);
             List<String> names = tables.stream().map(WatchedTable::name).toList();
+            Map<String, List<String>> keys = new LinkedHashMap<>();
+            tables.forEach(t -> keys.put(t.name(), t.key()));
             Relay relay = new Relay(dialect, connector, outboxTable, tables, sink, installId, config.batchSize());
-            Database db = new Database(config, names, relay, new Outbox(dialect, outboxTable),
+            Database db = new Database(config, connector, names, keys, relay, new Outbox(dialect, outboxTable),
                     dialect.wakeups(connector), isRelay);
             db.thread.start();
             LOG.log(Level.INFO, "{0} database: publishing tables {1} on topics table:NAME; outbox {2}",
@@ -107,6 +115,11 @@ public final class Database implements AutoCloseable {
         return tables;
     }
 
+    /** The primary-key columns of a watched table, as named in its rows (empty for a table not watched). */
+    public List<String> key(String table) {
+        return keys.getOrDefault(table, List.of());
+    }
+
     /**
      * The table's current rows (at most {@code limit} and dbSnapshotLimit) and the offset of its topic they are
      * consistent with. Blocks while it publishes what is committed and reads the rows: call it off I/O threads.
@@ -115,11 +128,18 @@ public final class Database implements AutoCloseable {
      * @throws DatabaseUnavailableException the database or the store could not be reached
      */
     public Snapshot snapshot(String table, int limit) {
+        return snapshot(table, limit, Relay.SNAPSHOT_MAX_BYTES);
+    }
+
+    /** As {@link #snapshot(String, int)}, with at most {@code maxBytes} of rows (UTF-8 JSON); beyond it truncated. */
+    public Snapshot snapshot(String table, int limit, long maxBytes) {
         if (!tables.contains(table)) {
             throw new IllegalArgumentException("table " + table + " is not watched (dbWatch)");
         }
+        requireRunning();
         try {
-            return relay.snapshot(WatchedTable.TOPIC_PREFIX + table, Math.max(0, Math.min(limit, config.snapshotLimit())));
+            return relay.snapshot(WatchedTable.TOPIC_PREFIX + table, Math.max(0, Math.min(limit, config.snapshotLimit())),
+                    maxBytes);
         } catch (SQLException | RuntimeException e) {
             if (e instanceof IllegalArgumentException iae) {
                 throw iae;
@@ -131,6 +151,48 @@ public final class Database implements AutoCloseable {
     /** Writes notifications in the caller's transaction. */
     public Outbox outbox() {
         return outbox;
+    }
+
+    /**
+     * Publishes everything committed in the outbox now, on the calling thread, whether or not this node is the
+     * cluster's relay (the relay lock keeps one order): for a node that just committed an outbox row. Blocks.
+     *
+     * @throws DatabaseUnavailableException the database or the store could not be reached, or another relay kept the
+     *                                      relay lock for {@link Relay#SNAPSHOT_LOCK_WAIT_MS}
+     */
+    public void flush() {
+        requireRunning();
+        try {
+            if (!relay.flush(Relay.SNAPSHOT_LOCK_WAIT_MS)) {
+                throw new DatabaseUnavailableException("another relay held the relay lock for "
+                        + Relay.SNAPSHOT_LOCK_WAIT_MS + " ms", null);
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw e instanceof DatabaseUnavailableException d ? d
+                    : new DatabaseUnavailableException("could not publish the outbox: " + e.getMessage(), e);
+        }
+    }
+
+    /** After {@link #close} nothing opens connections again. */
+    private void requireRunning() {
+        if (!running) {
+            throw new DatabaseUnavailableException("the database side is closed (shutting down)", null);
+        }
+    }
+
+    /** The de-duplication key the relay publishes the outbox row {@code outboxId} with. */
+    public String dedupKey(long outboxId) {
+        return relay.dedupKey(outboxId);
+    }
+
+    /** A connection to the database (from dbDataSource, or dbUrl); inside a JTA transaction one of it. */
+    public Connection connection() throws SQLException {
+        return connector.open();
+    }
+
+    /** Whether connections come from a container's DataSource ({@code dbDataSource}), which JTA enlists. */
+    public boolean usesDataSource() {
+        return !config.dataSource().isEmpty();
     }
 
     /** Notifications published by this node's relay (snapshot steps included), and outbox rows it dropped. */

@@ -4,6 +4,7 @@ import jakarta.json.JsonValue;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
@@ -23,18 +24,25 @@ public final class Outbox {
 
     /**
      * Writes {@code data} for {@code topic} in the transaction of {@code c} (which must reach the same database as
-     * Switchboard). Topics {@code table:…} are the relay's own and refused. Does not commit.
+     * Switchboard). Topics {@code table:…} are the relay's own and refused. Does not commit. Returns the row's id
+     * (see {@link Database#dedupKey}).
      */
-    public void write(Connection c, String topic, JsonValue data) throws SQLException {
+    public long write(Connection c, String topic, JsonValue data) throws SQLException {
         if (!Topics.valid(topic) || topic.startsWith(WatchedTable.TOPIC_PREFIX)) {
             throw new IllegalArgumentException("cannot publish to topic '" + topic + "' through the outbox"
                     + (topic != null && topic.startsWith(WatchedTable.TOPIC_PREFIX)
                     ? ": topics table:NAME carry the changes of watched tables" : ": not a topic name"));
         }
-        try (PreparedStatement s = c.prepareStatement(insert)) {
+        try (PreparedStatement s = c.prepareStatement(insert, new String[] {"id"})) {
             s.setString(1, topic);
             s.setString(2, data.toString());
             s.executeUpdate();
+            try (ResultSet keys = s.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("the database returned no id for the outbox row");
+                }
+                return keys.getLong(1);
+            }
         }
     }
 }

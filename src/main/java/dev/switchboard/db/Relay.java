@@ -50,8 +50,8 @@ final class Relay implements AutoCloseable {
     static final long PUBLISH_TIMEOUT_MS = 30_000;
     /** How long a snapshot waits for the relay lock. */
     static final long SNAPSHOT_LOCK_WAIT_MS = 10_000;
-    /** Characters of row JSON in one snapshot: beyond it the snapshot is truncated (memory, frame size). */
-    static final long SNAPSHOT_MAX_CHARS = 4L << 20;
+    /** UTF-8 bytes of row JSON in one snapshot at most: beyond it the snapshot is truncated (memory, frame size). */
+    static final long SNAPSHOT_MAX_BYTES = 4L << 20;
 
     private final Dialect dialect;
     private final Connector connector;
@@ -85,28 +85,44 @@ final class Relay implements AutoCloseable {
      * claimed meanwhile.
      */
     int relayBatch(long lockWaitMs) throws SQLException {
-        steps.lock();
-        try {
-            if (!lock.acquire(lockWaitMs)) {
+        Integer handled = underLock(lockWaitMs, () -> {
+            Connection c = work();
+            List<Long> claimed = tables.pending(c);
+            if (!claimed.isEmpty()) {
+                publishAndFinish(c, claimed, tables.byIds(c, claimed));
+                return claimed.size();
+            }
+            List<Change> batch = tables.after(c, 0, batchSize);
+            if (batch.isEmpty()) {
+                c.commit();
+                return 0;
+            }
+            if (!tables.claim(c, ids(batch))) {
                 return -1;
             }
+            publishAndFinish(c, ids(batch), batch);
+            return batch.size();
+        });
+        return handled == null ? -1 : handled;
+    }
+
+    /** What runs under the relay lock. */
+    private interface Locked<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} with this node's steps one at a time and the cluster's relay lock held; null when another relay
+     * kept the lock for {@code waitMs}. A failure closes the connections (they may be broken) and is rethrown.
+     */
+    private <T> T underLock(long waitMs, Locked<T> work) throws SQLException {
+        steps.lock();
+        try {
+            if (!lock.acquire(waitMs)) {
+                return null;
+            }
             try {
-                Connection c = work();
-                List<Long> claimed = tables.pending(c);
-                if (!claimed.isEmpty()) {
-                    publishAndFinish(c, claimed, tables.byIds(c, claimed));
-                    return claimed.size();
-                }
-                List<Change> batch = tables.after(c, 0, batchSize);
-                if (batch.isEmpty()) {
-                    c.commit();
-                    return 0;
-                }
-                if (!tables.claim(c, ids(batch))) {
-                    return -1;
-                }
-                publishAndFinish(c, ids(batch), batch);
-                return batch.size();
+                return work.run();
             } finally {
                 lock.release();
             }
@@ -118,30 +134,16 @@ final class Relay implements AutoCloseable {
         }
     }
 
-    /** A snapshot of the table of {@code topic} (a watched one). */
-    Snapshot snapshot(String topic, int limit) throws SQLException {
-        steps.lock();
-        try {
-            if (!lock.acquire(SNAPSHOT_LOCK_WAIT_MS)) {
-                throw new SQLException("another relay held the relay lock for " + SNAPSHOT_LOCK_WAIT_MS + " ms");
-            }
+    /** A snapshot of the table of {@code topic} (a watched one): at most {@code limit} rows and {@code maxBytes}. */
+    Snapshot snapshot(String topic, int limit, long maxBytes) throws SQLException {
+        Snapshot snapshot = underLock(SNAPSHOT_LOCK_WAIT_MS, () -> {
             Connection r = null;
             try {
-                Connection c = work();
-                List<Long> claimed = tables.pending(c);
-                publishAndFinish(c, claimed, tables.byIds(c, claimed));
                 r = reader();
-                dialect.beginSnapshot(r); // S is taken by the first read below, after the lock was granted
-                long after = 0;
-                for (List<Change> batch; !(batch = tables.after(r, after, batchSize)).isEmpty(); ) {
-                    if (!tables.claim(c, ids(batch))) {
-                        throw new SQLException("the relay lock was lost during the snapshot (another relay claimed)");
-                    }
-                    publishAndFinish(c, ids(batch), batch);
-                    after = batch.get(batch.size() - 1).id();
-                }
+                dialect.beginSnapshot(r); // S is taken by the first read in publishCommitted, after the lock was granted
+                publishCommitted(r);
                 long offset = sink.head(topic);
-                Snapshot out = rows(r, watched.get(topic), limit, offset);
+                Snapshot out = rows(r, watched.get(topic), limit, Math.min(maxBytes, SNAPSHOT_MAX_BYTES), offset);
                 r.commit();
                 lock.verifyHeld();
                 return out;
@@ -149,26 +151,56 @@ final class Relay implements AutoCloseable {
                 if (r != null && !r.getAutoCommit()) {
                     r.rollback();
                 }
-                lock.release();
             }
-        } catch (SQLException e) {
-            closeConnections();
-            throw e;
-        } finally {
-            steps.unlock();
+        });
+        if (snapshot == null) {
+            throw new SQLException("another relay held the relay lock for " + SNAPSHOT_LOCK_WAIT_MS + " ms");
+        }
+        return snapshot;
+    }
+
+    /**
+     * Publishes every outbox row visible to {@code reader} (all of it, in batches, after finishing a claimed one) under
+     * the relay lock held by the caller: afterwards everything committed in the reader's snapshot has its offset.
+     */
+    private void publishCommitted(Connection reader) throws SQLException {
+        Connection c = work();
+        List<Long> claimed = tables.pending(c);
+        publishAndFinish(c, claimed, tables.byIds(c, claimed));
+        long after = 0;
+        for (List<Change> batch; !(batch = tables.after(reader, after, batchSize)).isEmpty(); ) {
+            if (!tables.claim(c, ids(batch))) {
+                throw new SQLException("the relay lock was lost (another relay claimed)");
+            }
+            publishAndFinish(c, ids(batch), batch);
+            after = batch.get(batch.size() - 1).id();
         }
     }
 
-    private Snapshot rows(Connection r, WatchedTable table, int limit, long offset) throws SQLException {
+    /**
+     * Publishes everything committed now, whether or not this node is the cluster's relay (the relay lock keeps the
+     * order): a node that just committed an outbox row has it published at once. False when another relay kept the
+     * lock for {@code lockWaitMs}.
+     */
+    boolean flush(long lockWaitMs) throws SQLException {
+        return underLock(lockWaitMs, () -> {
+            Connection c = work();
+            publishCommitted(c);
+            c.commit();
+            return true;
+        }) != null;
+    }
+
+    private Snapshot rows(Connection r, WatchedTable table, int limit, long maxBytes, long offset) throws SQLException {
         List<JsonObject> rows = new ArrayList<>();
         boolean truncated = false;
-        long chars = 0;
+        long bytes = 0;
         try (PreparedStatement s = r.prepareStatement(dialect.rowsQuery(table, limit + 1));
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 JsonObject row = rows.size() < limit ? dialect.readRow(rs, table) : null;
-                chars += row == null ? 0 : row.toString().length();
-                if (row == null || chars > SNAPSHOT_MAX_CHARS) {
+                bytes += row == null ? 0 : utf8Length(row.toString()) + 1;
+                if (row == null || bytes > maxBytes) {
                     truncated = true;
                     break;
                 }
@@ -176,6 +208,25 @@ final class Relay implements AutoCloseable {
             }
         }
         return new Snapshot(rows, truncated, offset);
+    }
+
+    /** Bytes of {@code text} in UTF-8, without encoding it. */
+    static long utf8Length(String text) {
+        long n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch < 0x80) {
+                n++;
+            } else if (ch < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(ch) && i + 1 < text.length()) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     /**
@@ -199,7 +250,7 @@ final class Relay implements AutoCloseable {
             return;
         }
         try {
-            sink.publish(change.topic(), data, installId + ":" + change.id()).toCompletableFuture()
+            sink.publish(change.topic(), data, dedupKey(change.id())).toCompletableFuture()
                     .get(PUBLISH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             published.incrementAndGet();
         } catch (ExecutionException e) {
@@ -232,6 +283,11 @@ final class Relay implements AutoCloseable {
         LOG.log(Level.WARNING, "outbox row {0} for topic {1} dropped: {2}", Long.toString(change.id()),
                 change.topic(), problem);
         return null;
+    }
+
+    /** The de-duplication key of an outbox row: unique per installation (see {@link OutboxTable}). */
+    String dedupKey(long outboxId) {
+        return installId + ":" + outboxId;
     }
 
     private static List<Long> ids(List<Change> batch) {

@@ -18,7 +18,7 @@ import java.util.function.Function;
  */
 final class ClientFrameReader {
 
-    private enum Kind { STRING, LONG, INT, SINCE }
+    private enum Kind { STRING, LONG, INT, BOOLEAN, SINCE }
 
     /** One client frame type: its fields in any order after {@code type}, and how the record is made from them. */
     private record Shape(String type, String[] names, Kind[] kinds, Function<Object[], ClientMessage> make) {}
@@ -50,8 +50,8 @@ final class ClientFrameReader {
                 v -> new ClientMessage.Seen((String) v[0], (String) v[1])),
         new Shape("ping", names("ref"), kinds(S),
                 v -> new ClientMessage.Ping((String) v[0])),
-        new Shape("subscribe", names("topic", "since", "ref"), kinds(S, Kind.SINCE, S),
-                v -> new ClientMessage.Subscribe((String) v[0], (Since) v[1], (String) v[2])),
+        new Shape("subscribe", names("topic", "since", "ref", "snapshot"), kinds(S, Kind.SINCE, S, Kind.BOOLEAN),
+                v -> new ClientMessage.Subscribe((String) v[0], (Since) v[1], (String) v[2], (Boolean) v[3])),
         new Shape("unsubscribe", names("topic", "ref"), kinds(S, S),
                 v -> new ClientMessage.Unsubscribe((String) v[0], (String) v[1])),
     };
@@ -163,6 +163,7 @@ final class ClientFrameReader {
             case STRING -> string();
             case LONG -> integer(MAX_LONG_DIGITS, Long.MAX_VALUE);
             case INT -> (int) (long) integer(10, Integer.MAX_VALUE);
+            case BOOLEAN -> bool();
             case SINCE -> since();
         };
     }
@@ -282,6 +283,22 @@ final class ClientFrameReader {
             throw notPlain();
         }
         return (char) v;
+    }
+
+    /** {@code true} or {@code false}. */
+    private Boolean bool() {
+        for (boolean b : new boolean[] {true, false}) {
+            String literal = Boolean.toString(b);
+            if (s.startsWith(literal, i)) {
+                i += literal.length();
+                char next = peek();
+                if (Character.isLetterOrDigit(next)) {
+                    throw notPlain();
+                }
+                return b;
+            }
+        }
+        throw notPlain();
     }
 
     /** A plain integer: optional minus, no leading zero, at most {@code maxDigits}, no fraction or exponent. */

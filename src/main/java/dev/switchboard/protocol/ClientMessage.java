@@ -68,8 +68,21 @@ public sealed interface ClientMessage {
     /** {@code {"type":"ping"}} */
     record Ping(String ref) implements ClientMessage {}
 
-    /** {@code {"type":"subscribe","topic":"orders","since":{"offset":41,"epoch":"E"}}} */
-    record Subscribe(String topic, Since since, String ref) implements ClientMessage {}
+    /**
+     * {@code {"type":"subscribe","topic":"orders","since":{"offset":41,"epoch":"E"}}}; database topics also
+     * {@code {"type":"subscribe","topic":"table:orders","snapshot":true}} (the table's rows in {@code subscribed}).
+     */
+    record Subscribe(String topic, Since since, String ref, Boolean snapshot) implements ClientMessage {
+
+        /** A subscribe without a snapshot. */
+        public static Subscribe of(String topic, Since since, String ref) {
+            return new Subscribe(topic, since, ref, null);
+        }
+
+        public boolean wantsSnapshot() {
+            return Boolean.TRUE.equals(snapshot);
+        }
+    }
 
     /** {@code {"type":"unsubscribe","topic":"orders"}} */
     record Unsubscribe(String topic, String ref) implements ClientMessage {}

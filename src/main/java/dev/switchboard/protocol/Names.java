@@ -16,6 +16,13 @@ public final class Names {
      * or token subject starting with it is refused.
      */
     public static final String GUEST_PREFIX = "guest:";
+    /**
+     * Database topics: {@code table:NAME} carries the committed changes of the watched table NAME. Only the database
+     * relay publishes to them; HTTP, the Java API and clients are refused.
+     */
+    public static final String TABLE_TOPIC_PREFIX = "table:";
+    public static final String TABLE_RULE = "topics table:NAME carry the changes of watched database tables: only the "
+            + "database relay publishes to them";
     /** Longest client-chosen {@code ref}. */
     public static final int MAX_REF_CHARS = 64;
     /** Longest guest name the server gives out (before any {@code -N} that makes it unique). */
@@ -126,6 +133,16 @@ public final class Names {
     public static String guestBase(String name) {
         String base = NUMBERED.matcher(name).replaceFirst("");
         return base.isEmpty() ? name : base;
+    }
+
+    /** Whether a topic is a database table's ({@code table:NAME}), which only the relay may publish to. */
+    public static boolean isTableTopic(String topic) {
+        return topic != null && topic.startsWith(TABLE_TOPIC_PREFIX);
+    }
+
+    /** The table of a {@code table:NAME} topic, or null for any other topic. */
+    public static String table(String topic) {
+        return isTableTopic(topic) ? topic.substring(TABLE_TOPIC_PREFIX.length()) : null;
     }
 
     /** A requested guest name made safe: trimmed, unsafe characters folded to '-', at most 32; "guest" when empty. */

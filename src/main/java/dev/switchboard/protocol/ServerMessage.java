@@ -174,11 +174,13 @@ public sealed interface ServerMessage {
     /**
      * {@code {"type":"subscribed","topic":"orders","offset":57,"epoch":"E","recovered":true,"last":{…}}}.
      * Extension: when a client asked to recover and could not ({@code recovered:false}), {@code history} holds the
-     * latest page so that it can resynchronise.
+     * latest page so that it can resynchronise. Database topics, answering {@code snapshot:true}: {@code rows} (the
+     * table's rows at {@code offset}, in primary-key order) and {@code truncated:true} when there were more.
      */
-    @JsonbPropertyOrder({"topic", "offset", "epoch", "recovered", "last", "history", "ref"})
+    @JsonbPropertyOrder({"topic", "offset", "epoch", "recovered", "last", "history", "rows", "truncated", "ref"})
     record Subscribed(String topic, Long offset, String epoch, Boolean recovered, Notification last,
-                      List<Notification> history, String ref) implements ServerMessage {}
+                      List<Notification> history, List<JsonValue> rows, Boolean truncated, String ref)
+            implements ServerMessage {}
 
     /**
      * {@code {"type":"notification","topic":"orders","offset":58,"ts":"…","data":{…}}} ({@code offset} follows topic,

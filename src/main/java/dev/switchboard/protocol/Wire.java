@@ -8,7 +8,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
-import jakarta.json.bind.JsonbException;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 
@@ -79,7 +78,9 @@ public final class Wire {
                 return diagnose(text);
             }
             return message;
-        } catch (JsonbException | JsonException | ClassCastException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // JsonbException, JsonException, ClassCastException... and Parsson's plain RuntimeException for input
+            // nested deeper than its limit ("Input is too deeply nested"): all of them are the client's bad frame.
             return diagnose(text);
         }
     }
@@ -87,11 +88,11 @@ public final class Wire {
     /** Slow path, only for bad input: works out which protocol error the text deserves. */
     private static ClientMessage diagnose(String text) {
         JsonValue value;
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
-            value = reader.readValue();
-        } catch (JsonException | IllegalStateException | NumberFormatException e) {
-            // NumberFormatException: a number JSON-P cannot hold (1e99999999999) — not readable JSON for us either
-            return new ClientMessage.Unreadable(ErrorCode.BAD_JSON, "the frame is not valid JSON", null);
+        try {
+            value = parseValue(text);
+        } catch (JsonException e) {
+            return new ClientMessage.Unreadable(ErrorCode.BAD_JSON, "the frame is not valid JSON (or nested more than "
+                    + "1000 levels deep)", null);
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
             return new ClientMessage.Unreadable(ErrorCode.BAD_JSON, "a frame must be one JSON object", null);
@@ -221,10 +222,18 @@ public final class Wire {
         return out.append(']').toString();
     }
 
-    /** Parses arbitrary JSON text (a notification's data); throws {@link JsonException} when it is not JSON. */
+    /**
+     * Parses arbitrary JSON text (a notification's data); throws {@link JsonException} when it is not JSON, also when
+     * it is nested deeper than the parser allows (Parsson: 1000 levels, reported as a plain RuntimeException, turned
+     * into a JsonException here so that callers know one failure only).
+     */
     public static JsonValue parseValue(String json) {
         try (JsonReader reader = Json.createReader(new StringReader(json))) {
             return reader.readValue();
+        } catch (JsonException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new JsonException("not JSON: " + e.getMessage(), e);
         }
     }
 

@@ -48,6 +48,7 @@ public final class Settings {
         IDLE_TIMEOUT_MS("idleTimeoutMs", "60000", "A connection that has not joined a room or subscribed to a topic by then is closed (4408)."),
         PUBLISHER_KEY("publisherKey", "", "Bearer key for the HTTP publish API. Empty: HTTP publishing is refused."),
         ADMIN_KEY("adminKey", "", "Bearer key of the admin API (/api/admin/*) and the page's Admin view: connections, rooms, topics, closing a connection, removing a message. Empty: admin is off (404). Use a long random value."),
+        METRICS_KEY("metricsKey", "", "Bearer key for GET /api/metrics (Prometheus text), for a scraper that must not publish; the publisherKey opens it too. Both empty: metrics are refused."),
         REDIS_URL("redisUrl", "", "redis://[user:password@]host:port[/db] (rediss:// with TLS) of the shared store for a cluster; redis-cluster://host:port,host:port,... (rediss-cluster://) for a Redis Cluster, by some of its nodes; redis-sentinel://host:port,.../MASTER[/db] for a master watched by Redis Sentinel. Empty: in-memory, one node."),
         REDIS_TIMEOUT_MS("redisTimeoutMs", "2000", "Connect and command timeout for Redis, in milliseconds (with redisUrl)."),
         REDIS_BATCH_SIZE("redisBatchSize", "256", "Appends, signals and cursors sent to Redis in one pipeline by the writer thread (with redisUrl)."),
@@ -63,7 +64,7 @@ public final class Settings {
         MAX_CONNECTIONS_PER_ADDRESS("maxConnectionsPerAddress", "1000", "Open connections per remote address; more are closed with 4429."),
         MAX_ROOMS_PER_CONNECTION("maxRoomsPerConnection", "50", "Rooms one connection may join at once."),
         MAX_TOPICS_PER_CONNECTION("maxTopicsPerConnection", "100", "Topics one connection may subscribe to at once."),
-        MAX_CHANNELS("maxChannels", "10000", "Rooms and topics kept in memory; beyond it the least recently used empty one is forgotten (its epoch changes)."),
+        MAX_CHANNELS("maxChannels", "10000", "Rooms, topics and inboxes whose history the in-memory store keeps; beyond it one is forgotten as beyond storeMaxBytes (its epoch changes)."),
         STATS_INTERVAL_MS("statsIntervalMs", "1000", "How often the server publishes its counters to the topic 'stats' (0 = never)."),
         DEMO_INTERVAL_MS("demoIntervalMs", "1000", "How often a demo value is published to the topic 'demo' for the bundled dashboard (0 = never)."),
         SHUTDOWN_GRACE_MS("shutdownGraceMs", "2000", "On stop, how long queued frames may drain before connections are closed with 1001."),
@@ -77,7 +78,19 @@ public final class Settings {
         DB_WATCH("dbWatch", "", "Tables whose committed changes are published on topic table:NAME, comma-separated (schema.table allowed)."),
         DB_POLL_MS("dbPollMs", "500", "How often the relay looks for committed changes when nothing woke it (PostgreSQL's LISTEN/NOTIFY wakes it at once)."),
         DB_INSTALL("dbInstall", "true", "Create the change-log tables and triggers at start; false prints the SQL for an administrator to run instead."),
-        DB_SNAPSHOT_LIMIT("dbSnapshotLimit", "1000", "Most rows a subscribe with snapshot:true receives (more: truncated:true).");
+        DB_SNAPSHOT_LIMIT("dbSnapshotLimit", "1000", "Most rows a subscribe with snapshot:true receives (more: truncated:true)."),
+        // Limits against exhaustion and freezing (docs/security.md, "Limits and denial of service").
+        STORE_MAX_BYTES("storeMaxBytes", "268435456", "Bytes of history the in-memory store keeps on this node (stored text plus a fixed overhead per entry and channel); beyond it the channel idle longest is forgotten, never one with members here, nor a topic with notifications or an inbox with undelivered whispers within historyRetentionMs."),
+        HISTORY_MAX_BYTES("historyMaxBytes", "1048576", "Bytes of history kept per room, topic or inbox, besides historySize: older entries are dropped beyond it."),
+        HISTORY_RETENTION_MS("historyRetentionMs", "604800000", "How long a channel's history outlives its last append: its Redis keys expire then (each append restarts the timer); in memory, topics with notifications and inboxes with undelivered whispers are not forgotten within it. 0: forever."),
+        NEW_CHANNELS_PER_MINUTE("newChannelsPerMinute", "30", "Channels without stored history (a join, subscribe or whisper to a new name) one connection may open per minute; more get error rate_limited."),
+        NEW_CHANNELS_PER_MINUTE_PER_ADDRESS("newChannelsPerMinutePerAddress", "120", "The same for all connections of one remote address together."),
+        RECOVERY_MAX_BYTES("recoveryMaxBytes", "4194304", "Bytes of missed entries a join or subscribe with since replays (in pages, as the client reads them); beyond it the answer is recovered:false with the latest page."),
+        PRESENCE_GRACE_MS("presenceGraceMs", "2000", "A user whose last connection leaves a room is announced as gone only if not back within this time (tab reloads, flaky networks)."),
+        API_READ_TIMEOUT_MS("apiReadTimeoutMs", "10000", "Time an HTTP API request body may take to arrive; a slower one gets 408 and its connection is closed."),
+        HEADER_TIMEOUT_MS("headerTimeoutMs", "10000", "Standalone runner: time a connection has to send complete request headers (a WebSocket handshake too), counted from its opening, or for a later request on it from its first byte; then it is closed."),
+        KEEP_ALIVE_TIMEOUT_MS("keepAliveTimeoutMs", "30000", "Standalone runner: an HTTP keep-alive connection idle this long between requests is closed."),
+        MAX_PENDING_CONNECTIONS_PER_ADDRESS("maxPendingConnectionsPerAddress", "64", "Standalone runner: TCP connections of one remote address that are not WebSocket connections (yet); more are closed at once.");
 
         private final String name;
         private final String defaultValue;

@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 
 /**
  * The runner's writer under Tyrus: Tyrus writes its frames (pings, pongs, close) through it, and the endpoint sends
@@ -41,6 +42,10 @@ final class DirectWriter extends Writer implements FrameChannel {
     private final AsyncQueueWriter<SocketAddress> queue;
     /** A close frame was written: nothing may follow it. */
     private boolean closing;
+    /** The connection's write queue, TLS or not, for {@link #pendingBytes}; null when this Tyrus does not tell. */
+    private final org.glassfish.grizzly.nio.NIOConnection pending;
+    /** Asked before each pong ({@link #watchPings}); null: pongs unlimited (no endpoint watching yet). */
+    private volatile IntPredicate pings;
 
     /**
      * @param grizzly Tyrus's writer for the connection
@@ -55,6 +60,28 @@ final class DirectWriter extends Writer implements FrameChannel {
         }
         this.queue = writer;
         this.socket = writer == null ? null : (org.glassfish.grizzly.Connection<SocketAddress>) socket;
+        this.pending = TyrusInternals.grizzlyConnection(grizzly) instanceof org.glassfish.grizzly.nio.NIOConnection c
+                ? c : null;
+    }
+
+    /** Bytes in the connection's async write queue: frames accepted and not yet written to the socket. */
+    @Override
+    public long pendingBytes() {
+        return pending == null ? 0 : Math.max(0, pending.getAsyncWriteQueue().spaceInBytes());
+    }
+
+    @Override
+    public void watchPings(IntPredicate admit) {
+        pings = admit;
+    }
+
+    /**
+     * A client's ping with {@code payload} bytes arrived ({@link FrameGuard}, before Tyrus answers it): whether the
+     * endpoint admits its pong. False means the connection is being closed for it.
+     */
+    boolean pingArrived(long payload) {
+        IntPredicate p = pings;
+        return p == null || p.test((int) Math.min(125, Math.max(0, payload)) + 2);
     }
 
     /**

@@ -16,16 +16,21 @@ import java.nio.ByteBuffer;
  * It also hands Tyrus the bytes in slices of at most {@link #SLICE}: Tyrus counts a whole network read against its
  * buffer, so a burst of small frames in one read could otherwise overflow it too (a safeguard: not seen with
  * Grizzly's read sizes here). And it closes 1002 on an unmasked client frame, which RFC 6455 (5.1) requires and
- * Tyrus does not do. {@link RunnerEngine} puts one in front of every upgraded connection.
+ * Tyrus does not do. Every ping is reported to the connection's {@link DirectWriter} before Tyrus answers it, so
+ * that pings count against the rate limit and their pongs against the outbox (issue 13, item 6: a client that
+ * flooded pings and never read made Tyrus queue pongs without bound). {@link RunnerEngine} puts one in front of
+ * every upgraded connection.
  */
 final class FrameGuard implements Connection, ReadHandler {
 
     /** Largest piece of a network read handed to Tyrus at once. */
     static final int SLICE = 16 * 1024;
+    private static final int PING = 0x9;
     /** Longest frame header: 2 bytes, 8 bytes of length, 4 of mask. */
     private static final int MAX_HEADER = 14;
 
     private final Connection tyrus;
+    private final DirectWriter writer;
     private final long maxPayload;
     private final byte[] header = new byte[MAX_HEADER];
     private int headerBytes;
@@ -35,8 +40,9 @@ final class FrameGuard implements Connection, ReadHandler {
     /**
      * @param incomingBufferSize Tyrus's incoming buffer: a frame that fits with a slice behind it is passed through
      */
-    FrameGuard(Connection tyrus, int incomingBufferSize) {
+    FrameGuard(Connection tyrus, DirectWriter writer, int incomingBufferSize) {
         this.tyrus = tyrus;
+        this.writer = writer;
         this.maxPayload = incomingBufferSize - MAX_HEADER - SLICE;
     }
 
@@ -78,6 +84,9 @@ final class FrameGuard implements Connection, ReadHandler {
                         break;
                     }
                     payloadLeft = declared;
+                    if ((header[0] & 0x0F) == PING) {
+                        writer.pingArrived(declared); // may close the connection: Tyrus then drops what follows
+                    }
                 }
             }
             int upTo = fail ? headerStart : at; // Tyrus never sees the refused frame

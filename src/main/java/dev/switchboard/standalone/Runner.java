@@ -29,6 +29,8 @@ import java.security.KeyStore;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -47,6 +49,9 @@ public final class Runner implements AutoCloseable {
      */
     static final int SEND_BUFFER_BYTES = 128 * 1024;
 
+    /** Where the runner listens unless {@code SWITCHBOARD_HOST} says otherwise: this machine only. */
+    static final String DEFAULT_HOST = "127.0.0.1";
+
     private final Switchboard switchboard;
     private final Handshakes handshakes;
     private final HttpServer server;
@@ -55,6 +60,9 @@ public final class Runner implements AutoCloseable {
     private final String host;
     private final boolean secure;
     private final UpgradedConnections upgraded;
+    private final ConnectionTimeouts timeouts;
+    private final ScheduledExecutorService timer;
+    private final ApiHandler apiHandler;
 
     /** A PKCS12 keystore holding the server's key and certificate chain: the runner then serves https and wss only. */
     public record Tls(Path keystore, char[] password) {
@@ -85,7 +93,8 @@ public final class Runner implements AutoCloseable {
     }
 
     private Runner(Switchboard switchboard, Handshakes handshakes, HttpServer server, StandaloneContainer container,
-                   NetworkListener listener, String host, boolean secure, UpgradedConnections upgraded) {
+                   NetworkListener listener, String host, boolean secure, UpgradedConnections upgraded,
+                   ConnectionTimeouts timeouts, ScheduledExecutorService timer, ApiHandler apiHandler) {
         this.switchboard = switchboard;
         this.handshakes = handshakes;
         this.server = server;
@@ -94,21 +103,44 @@ public final class Runner implements AutoCloseable {
         this.host = host;
         this.secure = secure;
         this.upgraded = upgraded;
+        this.timeouts = timeouts;
+        this.timer = timer;
+        this.apiHandler = apiHandler;
     }
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(env("SWITCHBOARD_PORT", "switchboard.port", "8080"));
-        String host = env("SWITCHBOARD_HOST", "switchboard.host", "0.0.0.0");
+        String host = host();
         Path webRoot = Path.of(env("SWITCHBOARD_WEB_ROOT", "switchboard.webRoot", "webapp"));
-        Runner runner = start(Settings.fromSystem(), host, port, webRoot, Tls.fromEnvironment());
+        Settings settings = Settings.fromSystem();
+        EmbeddedDatabase embedded = EmbeddedDatabase.of(settings); // no database configured: the demo one
+        if (embedded != null) {
+            embedded.create();
+            settings = embedded.settings();
+        }
+        Runner runner = start(settings, host, port, webRoot, Tls.fromEnvironment());
+        if (embedded != null) {
+            embedded.startWriter();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (embedded != null) {
+                embedded.close();
+            }
             runner.close();
             stopped.countDown();
         }, "switchboard-shutdown"));
         System.out.println("Switchboard is running at " + (runner.secure ? "https" : "http") + "://localhost:"
                 + runner.port() + "/  (Ctrl-C stops it)");
         stopped.await();
+    }
+
+    /**
+     * The address {@link #main} listens on: {@code SWITCHBOARD_HOST} / {@code -Dswitchboard.host}, else loopback
+     * ({@value #DEFAULT_HOST}): a runner started to try Switchboard out is not reachable from the network.
+     */
+    static String host() {
+        return env("SWITCHBOARD_HOST", "switchboard.host", DEFAULT_HOST);
     }
 
     private static String env(String variable, String property, String fallback) {
@@ -196,13 +228,28 @@ public final class Runner implements AutoCloseable {
                 }
             }
         });
+        // Grizzly's keep-alive timer would also close idle WebSocket connections: ConnectionTimeouts times the
+        // connections that are not upgraded instead (headers, keep-alive, per-address cap).
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-runner-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        ConnectionTimeouts timeouts = new ConnectionTimeouts(settings.getLong(Settings.Key.HEADER_TIMEOUT_MS),
+                settings.getLong(Settings.Key.KEEP_ALIVE_TIMEOUT_MS),
+                settings.getInt(Settings.Key.MAX_PENDING_CONNECTIONS_PER_ADDRESS), System::currentTimeMillis);
         listener.registerAddOn(TyrusInternals.webSocketAddOn(container));
+        listener.registerAddOn(RequestChecks.addOn());
         listener.registerAddOn(HandshakeGate.addOn(handshakes));
         UpgradedConnections upgraded = new UpgradedConnections(); // after the gate: it wraps Tyrus's filter
         listener.registerAddOn(upgraded.addOn());
-        if (!api.isEmpty()) {
-            server.getServerConfiguration().addHttpHandler(new ApiHandler(switchboard, api), api);
+        listener.registerAddOn(timeouts.addOn());
+        // No server name or version on error pages, no stack traces (Grizzly's default page shows both).
+        server.getServerConfiguration().setDefaultErrorPageGenerator(new ErrorPages());
+        ApiHandler apiHandler = api.isEmpty() ? null : new ApiHandler(switchboard, api, timer);
+        if (apiHandler != null) {
+            server.getServerConfiguration().addHttpHandler(apiHandler, api);
         }
         if (webRoot != null && Files.isDirectory(webRoot)) {
             StaticHttpHandler page = new StaticHttpHandler(webRoot.toAbsolutePath().toString()) {
@@ -227,9 +274,12 @@ public final class Runner implements AutoCloseable {
             container.start("", listener.getPort());
         } catch (DeploymentException e) {
             server.shutdownNow();
+            timer.shutdownNow();
             throw new IOException("cannot deploy the endpoints: " + e.getMessage(), e);
         }
-        return new Runner(switchboard, handshakes, server, container, listener, host, ssl != null, upgraded);
+        timeouts.start(timer);
+        return new Runner(switchboard, handshakes, server, container, listener, host, ssl != null, upgraded, timeouts,
+                timer, apiHandler);
     }
 
     /** The running instance (its hub, settings and counters). */
@@ -262,12 +312,21 @@ public final class Runner implements AutoCloseable {
         return URI.create((secure ? "https" : "http") + "://" + h + ":" + port() + "/");
     }
 
+    /** Connections that are not WebSocket connections (yet), followed by {@link ConnectionTimeouts}. */
+    int pendingConnections() {
+        return timeouts.pending();
+    }
+
     /** Closes every connection with 1001 (after a short drain), then stops serving. */
     @Override
     public void close() {
         switchboard.close();
         container.stop();
         server.shutdownNow();
+        timer.shutdownNow();
+        if (apiHandler != null) {
+            apiHandler.stop();
+        }
     }
 
     /** A Tyrus server container on our own Grizzly server (the stock one cannot host HTTP handlers). */

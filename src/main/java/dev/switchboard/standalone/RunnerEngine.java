@@ -75,7 +75,7 @@ final class RunnerEngine implements WebSocketEngine {
                 if (slot != null && slot.taken()) {
                     handedOver.increment();
                 }
-                return connection == null ? null : new FrameGuard(connection, incomingBufferSize);
+                return connection == null ? null : new FrameGuard(connection, direct, incomingBufferSize);
             }
         };
     }

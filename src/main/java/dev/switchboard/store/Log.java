@@ -35,4 +35,12 @@ public interface Log {
 
     /** Channels with stored history (for stats). */
     int channelCount();
+
+    /**
+     * Size of the history this store holds for this node, in bytes of the stored frames' text (counted as characters:
+     * one byte each for ASCII), for the metrics; -1 where the store cannot tell cheaply (a shared store: Redis).
+     */
+    default long historyBytes() {
+        return -1;
+    }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.web;
 import dev.switchboard.core.Outgoing;
 
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 /**
  * A server's own path for a socket's messages, below the container's JSR 356 API: the standalone runner writes
@@ -20,4 +21,20 @@ public interface FrameChannel {
 
     /** False once a close frame was written or the connection ended. */
     boolean isOpen();
+
+    /**
+     * Bytes accepted for the socket and not written yet (message frames in flight and the server's own pongs): the
+     * outbox counts them against {@code outboxMaxBytes} ({@link dev.switchboard.core.Transport#pendingBytes}).
+     */
+    default long pendingBytes() {
+        return 0;
+    }
+
+    /**
+     * Asks {@code admit} before the server answers a client's ping by itself, with the size of the pong: the endpoint
+     * counts it against the rate limit and the outbox ({@link dev.switchboard.core.Hub#controlFrame}). A channel that
+     * cannot see pings ignores this.
+     */
+    default void watchPings(IntPredicate admit) {
+    }
 }

@@ -95,7 +95,7 @@ public final class Handshakes {
      * e.g. {@code {"error":"forbidden","message":"origin not allowed"}}.
      */
     public byte[] refused(Object address, String origin, Admission.Decision decision) {
-        stats.connectionsRefused.increment();
+        stats.refused(decision.closeCode());
         LOG.log(Level.INFO, "refused handshake from {0} (origin {1}): {2}", LogSafe.text(address),
                 LogSafe.text(origin), decision.reason());
         return HttpApi.error(decision.status(), "forbidden", decision.reason()).json().getBytes(StandardCharsets.UTF_8);

@@ -86,12 +86,16 @@ final class SocketAdapter implements Transport {
         if (!decision.admitted()) {
             LOG.log(Level.INFO, "refused {0} from {1}: {2}", shared.kind, LogSafe.text(address),
                     LogSafe.text(decision.reason()));
-            shared.hub.stats().connectionsRefused.increment();
+            shared.hub.stats().refused(decision.closeCode());
             end(decision.closeCode(), decision.reason());
             return;
         }
         try {
             connection = shared.hub.open(decision.identity(), address, shared.kind, this);
+            Connection opened = connection;
+            if (frames != null) {
+                frames.watchPings(bytes -> shared.hub.controlFrame(opened, bytes));
+            }
             if (shared.logins != null && handshake.httpSession() != null) {
                 login = shared.logins.track(handshake.httpSession(), connection, shared.hub);
             }
@@ -240,6 +244,13 @@ final class SocketAdapter implements Transport {
     }
 
     /** Closes the session: the hub's closes, and {@link #end} before there is a connection. */
+    /** What the runner's writer holds unwritten (0 in containers: their queues are out of sight). */
+    @Override
+    public long pendingBytes() {
+        FrameChannel f = frames;
+        return f == null ? 0 : f.pendingBytes();
+    }
+
     @Override
     public void close(CloseCode code, String reason) {
         try {

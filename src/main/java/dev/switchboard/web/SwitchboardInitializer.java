@@ -1,6 +1,7 @@
 package dev.switchboard.web;
 
 
+import dev.switchboard.Switchboard;
 import dev.switchboard.settings.Settings;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Switches Switchboard on in whatever web application holds it: its own WAR ({@code WEB-INF/classes}) or a host
@@ -33,11 +35,29 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext ctx) {
         Settings settings = Settings.fromSystem(ctx::getInitParameter);
+        register(ctx, settings, () -> Switchboard.start(settings), false);
+    }
+
+    /**
+     * Registers everything in {@code ctx}, which is starting (called from a container initializer: here, or Spring
+     * Boot's embedded server, which runs no jar's {@code ServletContainerInitializer} but runs its
+     * {@code ServletContextInitializer}s, see {@code dev.switchboard.spring}). {@code starter} gives the running
+     * Switchboard when the context has initialised; it is closed with the context.
+     *
+     * <p>Filter order: the login-session filter comes before the application's filters, so that a logout they perform
+     * (a security framework's logout filter) reaches its wrapped session. The handshake filter comes before them too
+     * ({@code handshakeLast} false: in a container the login is the container's, known before any filter, and the
+     * container's upgrade filter may be mapped after everything), or after every filter mapped so far and later ones
+     * mapped before ({@code handshakeLast} true: Spring Boot, where the login is Spring Security's filter, which must
+     * have run to give the handshake its principal, and Tomcat's upgrade filter is mapped after this).
+     */
+    public static void register(ServletContext ctx, Settings settings, Supplier<Switchboard> starter,
+                                boolean handshakeLast) {
         List<String> sockets = Endpoints.socketPaths(settings);
         String api = Endpoints.path(settings, Settings.Key.API_PATH);
 
         HttpSessions logins = new HttpSessions(Clock.systemUTC());
-        ctx.addListener(new WebLifecycle(settings, logins));
+        ctx.addListener(new WebLifecycle(starter, logins));
         if (!sockets.isEmpty()) {
             ctx.addListener(logins);
             FilterRegistration.Dynamic loginFilter = ctx.addFilter("switchboard-login-sessions",
@@ -46,10 +66,12 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
             loginFilter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
             FilterRegistration.Dynamic handshake = ctx.addFilter("switchboard-handshake", HandshakeFilter.class);
             handshake.setAsyncSupported(true);
-            handshake.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, sockets.toArray(String[]::new));
+            handshake.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), handshakeLast,
+                    sockets.toArray(String[]::new));
         }
         if (!api.isEmpty()) {
             ServletRegistration.Dynamic servlet = ctx.addServlet("switchboard-api", ApiServlet.class);
+            servlet.setAsyncSupported(true); // bodies are read without blocking a container thread (ApiServlet)
             Set<String> taken = servlet.addMapping(api + "/*");
             if (!taken.isEmpty()) {
                 throw new IllegalStateException("apiPath " + api + ": the application already maps " + taken

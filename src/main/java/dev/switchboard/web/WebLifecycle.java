@@ -1,7 +1,6 @@
 package dev.switchboard.web;
 
 import dev.switchboard.Switchboard;
-import dev.switchboard.settings.Settings;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -10,6 +9,7 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Starts Switchboard with the web application and hands it over: to servlets and filters as the context attributes
@@ -26,12 +26,13 @@ public class WebLifecycle implements ServletContextListener {
     /** The servlet context attribute that holds the web application's {@link Handshakes}. */
     static final String HANDSHAKES = Handshakes.class.getName();
 
-    private final Settings settings;
+    private final Supplier<Switchboard> starter;
     private final HttpSessions logins;
     private Switchboard switchboard;
 
-    WebLifecycle(Settings settings, HttpSessions logins) {
-        this.settings = settings;
+    /** @param starter starts (or hands over) the Switchboard when the context initialises */
+    WebLifecycle(Supplier<Switchboard> starter, HttpSessions logins) {
+        this.starter = starter;
         this.logins = logins;
     }
 
@@ -56,7 +57,7 @@ public class WebLifecycle implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        switchboard = Switchboard.start(settings);
+        switchboard = starter.get();
         Handshakes handshakes = new Handshakes(switchboard);
         context.setAttribute(ATTRIBUTE, switchboard);
         context.setAttribute(HANDSHAKES, handshakes);

@@ -1,5 +1,6 @@
 package dev.switchboard.browser;
 
+import dev.switchboard.auth.Authenticator;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.standalone.Runner;
 
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -23,6 +25,8 @@ final class PageServer implements AutoCloseable {
 
     static final String PUBLISHER_KEY = "test-key";
     static final String ADMIN_KEY = "test-admin-key-0123456789";
+    /** Signs the tokens of {@link #pageAs}: a user signed in on several browsers is one identity, unlike guests. */
+    static final String TOKEN_SECRET = "browser-test-secret-of-32-bytes!";
 
     private final Settings settings;
     private final Path webRoot;
@@ -36,14 +40,22 @@ final class PageServer implements AutoCloseable {
     }
 
     static PageServer start() {
+        return start(Map.of());
+    }
+
+    /** With more settings (e.g. a database to watch). */
+    static PageServer start(Map<String, String> more) {
         Path webRoot = Path.of(System.getProperty("switchboard.webapp", "webapp")).toAbsolutePath();
         if (!Files.isRegularFile(webRoot.resolve("index.html"))) {
             throw new IllegalStateException("no page at " + webRoot + " (set -Dswitchboard.webapp=DIR)");
         }
-        PageServer server = new PageServer(Settings.of(Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "publisherKey", PUBLISHER_KEY,
                 "adminKey", ADMIN_KEY,
-                "shutdownGraceMs", "200")), webRoot);
+                "tokenSecret", TOKEN_SECRET,
+                "shutdownGraceMs", "200"));
+        settings.putAll(more);
+        PageServer server = new PageServer(Settings.of(settings), webRoot);
         server.startOn(0);
         return server;
     }
@@ -77,6 +89,12 @@ final class PageServer implements AutoCloseable {
     /** Serves again on the same port: a new process would have the same address and an empty history. */
     void startAgain() {
         startOn(port);
+    }
+
+    /** The page signed in as {@code user} with a token (valid for ten minutes), in {@code rooms} ("a,b": a first). */
+    URI pageAs(String user, String rooms) {
+        String token = Authenticator.sign(TOKEN_SECRET, user, Instant.now().plusSeconds(600));
+        return base().resolve("?token=" + token + "&rooms=" + rooms);
     }
 
     /** {@code POST /api/topics/{topic}} with the publisher key; returns the HTTP status. */

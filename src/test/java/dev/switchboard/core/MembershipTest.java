@@ -76,7 +76,7 @@ class MembershipTest {
     void entriesAppendedBeforeTheBusIsLiveAreInTheReplyOrTheBufferAndSentOnce() throws Exception {
         publish("orders", 1);
         RecordingTransport ann = connect("ann");
-        send(ann, new ClientMessage.Subscribe("orders", new Since(0L, "unknown"), "s1"));
+        send(ann, ClientMessage.Subscribe.of("orders", new Since(0L, "unknown"), "s1"));
         assertEquals(1, ann.frameCount(), "no reply before the bus delivers the topic here");
         publish("orders", 2); // while subscribing: reaches the buffer (the memory bus delivers every channel)
         pending.get(ChannelId.topic("orders")).complete(null); // the hub continues on this thread (direct executor)
@@ -92,7 +92,7 @@ class MembershipTest {
     @Test
     void aMemberThatLeavesBeforeTheBusIsLiveGetsNothingForIt() throws Exception {
         RecordingTransport ann = connect("ann");
-        send(ann, new ClientMessage.Subscribe("orders", null, null));
+        send(ann, ClientMessage.Subscribe.of("orders", null, null));
         CompletableFuture<Void> live = pending.get(ChannelId.topic("orders"));
         send(ann, new ClientMessage.Unsubscribe("orders", "u1"));
         assertEquals("u1", ann.expect("unsubscribed").getString("ref"));
@@ -104,7 +104,7 @@ class MembershipTest {
     @Test
     void aBusThatCannotSubscribeAnswersUnavailableAndTheClientIsNotSubscribed() throws Exception {
         RecordingTransport ann = connect("ann");
-        send(ann, new ClientMessage.Subscribe("orders", null, "s1"));
+        send(ann, ClientMessage.Subscribe.of("orders", null, "s1"));
         pending.get(ChannelId.topic("orders")).completeExceptionally(new IllegalStateException("no Redis"));
         JsonObject error = ann.expect("error");
         assertEquals("unavailable", error.getString("code"));

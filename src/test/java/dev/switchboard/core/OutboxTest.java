@@ -187,6 +187,54 @@ class OutboxTest {
         assertTrue(out.idle());
     }
 
+    /** A reply of many pages: each page is offered once the one before has gone out, and nothing overflows. */
+    @Test
+    void aLongReplyGoesOutAPageAtATimeAsTheClientReads() {
+        Outbox out = outbox(1000, 100, 1000); // pages of 25 bytes: one 20-byte frame each
+        socket.stall();
+        List<String> frames = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            frames.add("{\"n\":" + (1_000_000_000 + i) + "}"); // 18 bytes: 20 of them would be 360 > 100
+        }
+        boolean[] ended = new boolean[1];
+        new Pages(out, frames.iterator(), () -> false, () -> ended[0] = true).run();
+        assertEquals(1, socket.writes.size(), "one page while the client does not read");
+        assertFalse(ended[0]);
+        socket.resume();
+        assertEquals(frames, socket.writes, "the rest as the client reads, in order");
+        assertTrue(ended[0]);
+        assertNull(socket.closedWith);
+    }
+
+    /** What the transport holds unwritten for the socket (pongs of a ping flood) counts against the byte limit. */
+    @Test
+    void bytesPendingInTheTransportCountAgainstTheLimit() {
+        Outbox out = outbox(100, 100, 1000);
+        socket.unwritten = 90;
+        assertTrue(out.admitTransportBytes(10), "90 + 10 fit in 100");
+        socket.unwritten = 95;
+        assertFalse(out.admitTransportBytes(10), "95 + 10 do not");
+        assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith);
+    }
+
+    @Test
+    void aFrameDoesNotFitBesideWhatTheTransportHolds() {
+        Outbox out = outbox(100, 100, 1000);
+        socket.unwritten = 95;
+        assertFalse(out.offer("{\"n\":1}"));
+        assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith);
+    }
+
+    /** The batch in flight counts too: a socket that takes one batch and never completes it bounds the next. */
+    @Test
+    void theFrameInFlightCountsAgainstTheLimit() {
+        Outbox out = outbox(100, 40, 1000);
+        socket.stall();
+        assertTrue(out.offer("{\"t\":\"" + "a".repeat(22) + "\"}")); // 30 bytes, in flight
+        assertFalse(out.offer("{\"t\":\"bbb\"}"), "30 in flight + 11 > 40");
+        assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith);
+    }
+
     /** docs/tracing.md: a traced frame's send is logged per connection, also inside a batch; an overflow names it. */
     @Test
     void tracedFramesAreLoggedWhenSentAndNamedWhenTheyOverflowTheQueue() {

@@ -28,6 +28,8 @@ final class RecordingTransport implements Transport {
     private final List<Consumer<Throwable>> pending = new ArrayList<>();
     volatile CloseCode closedWith;
     int pings;
+    /** What this socket claims to hold unwritten besides the outbox's frames ({@link Transport#pendingBytes}). */
+    volatile long unwritten;
 
     @Override
     public synchronized void send(Outgoing frame, Consumer<Throwable> done) {
@@ -38,6 +40,7 @@ final class RecordingTransport implements Transport {
                 frames.add(r.readObject());
             }
         }
+        notifyAll();
         if (stalled) {
             pending.add(done);
         } else {
@@ -48,6 +51,11 @@ final class RecordingTransport implements Transport {
     @Override
     public synchronized void ping() {
         pings++;
+    }
+
+    @Override
+    public long pendingBytes() {
+        return unwritten;
     }
 
     @Override
@@ -90,6 +98,19 @@ final class RecordingTransport implements Transport {
             throw new AssertionError("expected " + type + " but got " + f);
         }
         return f;
+    }
+
+    /** The next frame, waiting up to {@code ms} for it (frames sent from another thread); fails if it is not {@code type}. */
+    synchronized JsonObject await(String type, long ms) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + ms;
+        while (read >= frames.size()) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                throw new AssertionError("no " + type + " within " + ms + " ms; all frames: " + frames);
+            }
+            wait(left);
+        }
+        return expect(type);
     }
 
     synchronized List<JsonObject> unread() {

@@ -58,6 +58,11 @@ class ContainerIT {
     }
 
     @Test
+    void metricsAreScrapedFromTheWar() {
+        Scenarios.metricsFollowTraffic(Deployments.base(url), Deployments.PUBLISHER_KEY);
+    }
+
+    @Test
     void badInputGetsErrorFramesAndOversizeFramesClose1009() {
         Scenarios.badInput(Deployments.base(url));
     }

@@ -11,8 +11,12 @@ import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -26,21 +30,28 @@ public final class Deployments {
     private Deployments() {
     }
 
-    /** {@code target/switchboard.war} plus a {@code WEB-INF/web.xml} that only sets Switchboard settings. */
+    /**
+     * {@code target/switchboard.war} with Switchboard settings added to its {@code WEB-INF/web.xml} as context-params,
+     * the way a user configures it (the rest of the shipped descriptor, its error page, stays).
+     */
     public static WebArchive shippedWar(Map<String, String> settings) {
         File war = new File(System.getProperty("switchboard.war", "target/switchboard.war"));
         assertTrue(war.isFile(), "package the WAR first (mvn verify): " + war.getAbsolutePath());
         WebArchive archive = ShrinkWrap.create(ZipImporter.class, "switchboard.war").importFrom(war).as(WebArchive.class);
         String params = settings.entrySet().stream()
-                .map(e -> "  <context-param><param-name>switchboard." + e.getKey() + "</param-name><param-value>"
+                .map(e -> "\n  <context-param><param-name>switchboard." + e.getKey() + "</param-name><param-value>"
                         + e.getValue() + "</param-value></context-param>")
-                .collect(Collectors.joining("\n"));
-        return archive.setWebXML(new StringAsset("""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="false">
-                %s
-                </web-app>
-                """.formatted(params)));
+                .collect(Collectors.joining());
+        Node shipped = archive.get("WEB-INF/web.xml");
+        assertTrue(shipped != null, "the WAR ships a WEB-INF/web.xml");
+        String xml;
+        try (InputStream in = shipped.getAsset().openStream()) {
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int open = xml.indexOf('>', xml.indexOf("<web-app")) + 1;
+        return archive.setWebXML(new StringAsset(xml.substring(0, open) + params + xml.substring(open)));
     }
 
     public static WebArchive shippedWar() {

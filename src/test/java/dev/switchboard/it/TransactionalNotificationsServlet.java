@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * and publishes {@code {"id":ID,"value":V}} to {@code T} the chosen way, then commits or rolls back. It answers
  * {@code {"rows":N,"offset":O}} or {@code {"rows":N,"rolledBack":true}}: N is the number of rows with that id
  * afterwards, read on a fresh connection; the offset (or the rollback) is what the returned stage completed with
- * ({@code via=event} returns no stage).
+ * ({@code via=event} returns no stage). With {@code outbox=1} (Switchboard's {@code dbDataSource} is the same
+ * DataSource) it also answers {@code outboxInTransaction}: the outbox rows of the topic as the transaction saw them.
  */
 @WebServlet("/it/tx")
 public class TransactionalNotificationsServlet extends HttpServlet {
@@ -74,6 +75,9 @@ public class TransactionalNotificationsServlet extends HttpServlet {
                         insert.executeUpdate();
                     }
                     published = publish(via, topic, data);
+                    if (req.getParameter("outbox") != null) {
+                        answer.add("outboxInTransaction", outboxRows(ds, topic));
+                    }
                 } catch (Exception e) {
                     ut.rollback();
                     throw e;
@@ -123,6 +127,18 @@ public class TransactionalNotificationsServlet extends HttpServlet {
                 }
             }
             s.executeUpdate("CREATE TABLE " + TABLE + " (ID VARCHAR(100) PRIMARY KEY, TOPIC VARCHAR(200))");
+        }
+    }
+
+    /** Rows of Switchboard's outbox for the topic, as this transaction sees them (dbDataSource set). */
+    private static int outboxRows(DataSource ds, String topic) throws SQLException {
+        try (Connection c = ds.getConnection();
+             PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM switchboard_outbox WHERE topic = ?")) {
+            count.setString(1, topic);
+            try (ResultSet r = count.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
         }
     }
 

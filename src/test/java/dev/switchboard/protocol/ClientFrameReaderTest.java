@@ -42,6 +42,8 @@ class ClientFrameReaderTest {
             "{\"type\":\"ping\"}",
             "{\"type\":\"ping\",\"ref\":\"p\"}",
             "{\"type\":\"subscribe\",\"topic\":\"orders\",\"since\":{\"offset\":41,\"epoch\":\"E\"}}",
+            "{\"type\":\"subscribe\",\"topic\":\"table:orders\",\"snapshot\":true}",
+            "{\"type\":\"subscribe\",\"topic\":\"orders\",\"snapshot\":false,\"ref\":\"s\"}",
             "{\"type\":\"unsubscribe\",\"topic\":\"orders\"}",
             "{\"type\":\"say\",\"room\":\"\",\"text\":\"\",\"ref\":\"\"}");
 
@@ -79,6 +81,9 @@ class ClientFrameReaderTest {
             "{\"type\":\"join\",\"room\":\"x\",\"since\":{\"offset\":\"1\"}}", "{\"type\":\"join\",\"room\":\"x\",\"since\":{,}}",
             "{\"type\":\"join\",\"room\":\"x\",\"since\":{\"offset\":1,}}", "{\"type\":\"join\",\"room\":\"x\",\"since\":{\"offset\":1}",
             "{\"type\":\"join\",\"room\":\"x\",\"since\":{\"since\":{}}}", "{\"type\":\"read\",\"room\":\"x\",\"offset\":true}",
+            "{\"type\":\"subscribe\",\"topic\":\"t\",\"snapshot\":\"true\"}", "{\"type\":\"subscribe\",\"topic\":\"t\",\"snapshot\":1}",
+            "{\"type\":\"subscribe\",\"topic\":\"t\",\"snapshot\":truex}", "{\"type\":\"subscribe\",\"topic\":\"t\",\"snapshot\":tru}",
+            "{\"type\":\"subscribe\",\"topic\":\"t\",\"snapshot\":null}", "{\"type\":\"subscribe\",\"topic\":\"t\",\"snapshot\":TRUE}",
             "{\"type\":\"say\",\"room\":\"x\"  \"text\":\"t\"}", "{\"type\":\"say\" \"room\":\"x\"}", "{\"type\" \"say\"}",
             "{\"type\":\"say\",\"room\":\"x\",,\"text\":\"t\"}", "{,\"type\":\"ping\"}", "{\"type\":\"ping\"}}",
             "{\"type\":\"ping\"\u000b}", "\u000c{\"type\":\"ping\"}", "{\"ty\\u0070e\":\"ping\"}", "{\"type\":\"pi\\ng\"}");

@@ -169,6 +169,8 @@ class WireTest {
                 return List.of(new ServerMessage.Member("ann"));
             } else if (generic.contains("Notification")) {
                 return List.of(sample(ServerMessage.Notification.class));
+            } else if (generic.contains("JsonValue")) {
+                return List.of(Json.createObjectBuilder().add("id", 7).add("item", "tea").build());
             }
             return List.of(sample(ServerMessage.Message.class));
         } else if (t == Map.class) {

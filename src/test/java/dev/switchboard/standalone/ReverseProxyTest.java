@@ -66,7 +66,7 @@ class ReverseProxyTest {
                 ann.send("type", "join", "room", "proxied").expect("joined");
                 bob.send("type", "join", "room", "proxied").expect("joined");
                 bob.send("type", "say", "room", "proxied", "text", "through nginx");
-                JsonAssert.text(ann.await("message"), "through nginx", "bob");
+                JsonAssert.text(ann.await("message"), "through nginx", "guest:bob");
             }
         }
     }
@@ -86,7 +86,7 @@ class ReverseProxyTest {
                 idle.expectNothing(Duration.ofSeconds(7)); // over two read timeouts of nginx without a frame
                 assertTrue(!idle.isClosed(), () -> "closed (" + idle.awaitClose() + " " + idle.closeReason() + "): " + nginx.log());
                 idle.send("type", "say", "room", "quiet", "text", "still here");
-                JsonAssert.text(idle.await("message"), "still here", "idle");
+                JsonAssert.text(idle.await("message"), "still here", "guest:idle");
             }
         }
     }

@@ -97,8 +97,8 @@ class TracingTest {
                     .size(), log.lines().toString());
             Poll.until(() -> log.matching(TRACE, "sent: connection", "after delivered").size() == 2,
                     "a sent line per connection: " + log.lines());
-            assertEquals(1, log.matching("sent: connection", "user=ann ").size(), log.lines().toString());
-            assertEquals(1, log.matching("sent: connection", "user=bob ").size());
+            assertEquals(1, log.matching("sent: connection", "user=guest:ann ").size(), log.lines().toString());
+            assertEquals(1, log.matching("sent: connection", "user=guest:bob ").size());
         }
     }
 

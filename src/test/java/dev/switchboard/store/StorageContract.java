@@ -241,6 +241,26 @@ public abstract class StorageContract {
         assertEquals(1, a.log().channelCount());
     }
 
+    /** historySize times maxTextChars is no bound worth the name: a channel also keeps at most historyMaxBytes. */
+    @Test
+    void aChannelKeepsAtMostHistoryMaxBytesAndAlwaysItsNewestEntry() {
+        Storage a = node(new Recorder(), "historyMaxBytes", "3000");
+        ChannelId room = ChannelId.room("chatty");
+        String text = "w".repeat(400);
+        for (int i = 1; i <= 20; i++) {
+            append(a, room, text + i);
+        }
+        Slice kept = a.log().readAfter(room, 0, 100);
+        assertEquals(20, kept.head());
+        assertEquals(20, kept.lastOffset(), "the newest stays");
+        long bytes = kept.entries().stream().mapToLong(e -> e.json().length()).sum();
+        assertTrue(bytes <= 3000, "at most 3000 bytes kept: " + bytes);
+        assertTrue(kept.entries().size() >= 3, "and not much less: " + kept.entries().size());
+        assertEquals(oneTo(20).subList(20 - kept.entries().size(), 20), offsets(kept), "gap-free, the newest");
+        append(a, room, "w".repeat(5000));
+        assertEquals(List.of(21L), offsets(a.log().readAfter(room, 0, 100)), "a lone entry larger than the bound stays");
+    }
+
     @Test
     void aFrameWithoutTailIsStoredAsItIs() {
         Storage a = node(new Recorder());

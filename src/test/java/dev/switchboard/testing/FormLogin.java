@@ -50,6 +50,38 @@ public final class FormLogin {
         return login;
     }
 
+    /**
+     * Spring Security's form login: its login page's CSRF token, then {@code POST /login} with the credentials (the
+     * session id changes at login; the cookie jar keeps the new one).
+     */
+    public static FormLogin spring(URI base, String user, String password) {
+        FormLogin login = new FormLogin(base);
+        login.springForm("login", "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&");
+        return login;
+    }
+
+    /** Spring Security's logout: its confirmation page's CSRF token, then {@code POST /logout}. */
+    public void springLogout() {
+        springForm("logout", "");
+    }
+
+    /** GETs Spring Security's page at {@code path}, POSTs its form back with its CSRF token; expects a redirect. */
+    private void springForm(String path, String fields) {
+        HttpResponse<String> form = get(path);
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"")
+                .matcher(form.body());
+        assertTrue(csrf.find(), () -> "expected Spring Security's form at " + path + ", got " + form.statusCode() + " "
+                + form.body());
+        HttpResponse<String> posted = send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(fields + "_csrf="
+                        + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8))));
+        String next = posted.headers().firstValue("Location").orElse("");
+        assertTrue(posted.statusCode() == 302 && !next.contains("error"),
+                () -> path + " answered " + posted.statusCode() + " to " + next);
+    }
+
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }

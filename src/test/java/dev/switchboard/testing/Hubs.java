@@ -23,8 +23,8 @@ public final class Hubs {
 
     /** {@code sender} null: the hub's own send pool; {@code Runnable::run}: sends complete before hub calls return. */
     public static Hub inMemory(Settings settings, Clock clock, Stats stats, Executor sender) {
-        Hub hub = new Hub(settings, new MemoryStorage(settings.getInt(Settings.Key.HISTORY_SIZE),
-                settings.getInt(Settings.Key.MAX_CHANNELS)), new Authenticator(settings, clock), clock, stats, sender);
+        Hub hub = new Hub(settings, new MemoryStorage(MemoryStorage.Limits.of(settings), clock),
+                new Authenticator(settings, clock), clock, stats, sender);
         hub.listen();
         return hub;
     }

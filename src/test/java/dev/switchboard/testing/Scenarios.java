@@ -177,4 +177,75 @@ public final class Scenarios {
     public static JsonObject json(String text) {
         return Json.createReader(new StringReader(text)).readObject();
     }
+
+    /**
+     * {@code GET /api/metrics}: refused without the key; with it, every family a dashboard relies on, and counters that
+     * follow one user's join and message.
+     */
+    public static void metricsFollowTraffic(URI base, String key) {
+        URI metrics = base.resolve("api/metrics");
+        assertEquals(401, Http.get(metrics, null).status());
+        PrometheusText before = scrapeMetrics(metrics, key);
+        assertMetricNames(before);
+        String room = unique("metrics");
+        try (WsClient ann = WsClient.connect(URI.create(ws(base, "ws/chat") + "?name=ann"))) {
+            ann.join(room);
+            ann.say(room, "counted");
+            PrometheusText[] after = new PrometheusText[1];
+            Poll.until(() -> {
+                after[0] = scrapeMetrics(metrics, key);
+                return after[0].value("switchboard_deliveries_total") >= before.value("switchboard_deliveries_total") + 1;
+            }, "the delivery of the message is counted");
+            // (the sampled histograms are checked where nothing else appends: MetricsTest)
+            for (String series : List.of("switchboard_connections_opened_total", "switchboard_joins_total{kind=\"room\"}")) {
+                assertTrue(after[0].value(series) >= before.value(series) + 1, series);
+            }
+            assertTrue(after[0].value("switchboard_messages_in_total") >= before.value("switchboard_messages_in_total") + 2,
+                    "the join and the message");
+        }
+    }
+
+    public static PrometheusText scrapeMetrics(URI uri, String key) {
+        Http.Reply reply = Http.get(uri, key);
+        assertEquals(200, reply.status(), reply.body());
+        return PrometheusText.parse(reply.body());
+    }
+
+    /** Every metric family a dashboard may rely on, with its Prometheus type. */
+    public static final Map<String, String> METRIC_FAMILIES = Map.ofEntries(
+            Map.entry("switchboard_connections", "gauge"),
+            Map.entry("switchboard_connections_opened_total", "counter"),
+            Map.entry("switchboard_joins_total", "counter"),
+            Map.entry("switchboard_messages_in_total", "counter"),
+            Map.entry("switchboard_messages_out_total", "counter"),
+            Map.entry("switchboard_deliveries_total", "counter"),
+            Map.entry("switchboard_publishes_total", "counter"),
+            Map.entry("switchboard_outbox_frames", "gauge"),
+            Map.entry("switchboard_outbox_bytes", "gauge"),
+            Map.entry("switchboard_frames_dropped_total", "counter"),
+            Map.entry("switchboard_closes_total", "counter"),
+            Map.entry("switchboard_refusals_total", "counter"),
+            Map.entry("switchboard_rate_limited_total", "counter"),
+            Map.entry("switchboard_errors_sent_total", "counter"),
+            Map.entry("switchboard_channels", "gauge"),
+            Map.entry("switchboard_history_channels", "gauge"),
+            Map.entry("switchboard_history_bytes", "gauge"),
+            Map.entry("switchboard_redis_round_trip_seconds", "histogram"),
+            Map.entry("switchboard_append_seconds", "histogram"),
+            Map.entry("switchboard_publish_to_send_seconds", "histogram"));
+
+    /** Every family is there with its type, and the labelled series a dashboard selects on. */
+    public static void assertMetricNames(PrometheusText scrape) {
+        METRIC_FAMILIES.forEach((family, type) -> assertEquals(type, scrape.type(family), family + " in " + scrape));
+        for (String series : List.of("switchboard_connections{endpoint=\"chat\"}",
+                "switchboard_connections{endpoint=\"notifications\"}", "switchboard_joins_total{kind=\"room\"}",
+                "switchboard_joins_total{kind=\"topic\"}", "switchboard_closes_total{reason=\"slow_consumer\"}",
+                "switchboard_refusals_total{code=\"4401\"}", "switchboard_refusals_total{code=\"4429\"}",
+                "switchboard_publish_to_send_seconds_bucket{le=\"0.001\"}",
+                "switchboard_publish_to_send_seconds_bucket{le=\"+Inf\"}", "switchboard_append_seconds_count",
+                "switchboard_redis_round_trip_seconds_count")) {
+            assertTrue(scrape.has(series), series);
+        }
+    }
+
 }

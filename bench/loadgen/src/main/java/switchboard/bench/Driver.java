@@ -228,7 +228,21 @@ final class Driver {
         sweep(subs, 1, 1, pub, subs);
     }
 
-    private void sweep(int clients, int rooms, int totalSenders, Publisher pub, int perMsg) throws Exception {
+    /**
+     * Database topics: {@code subs} clients subscribed to a watched table's topic, rows committed by a JDBC writer at
+     * the sweep's rates; latency from the commit (the writer's clock reading just before it, in the row) to each client.
+     */
+    void sweepDb(int subs) throws Exception {
+        setupNotify(subs);
+        settle();
+        gcServer();
+        try (DbWriter writer = new DbWriter(bench, o.str("db-url", "jdbc:postgresql://127.0.0.1:8432/bench"),
+                o.str("db-user", "postgres"), o.str("db-table", "bench_commits"), o.i("db-writers", 8))) {
+            sweep(subs, 1, 1, writer, subs);
+        }
+    }
+
+    private void sweep(int clients, int rooms, int totalSenders, Source pub, int perMsg) throws Exception {
         long[] rates = o.rates("rates", perIncoming ? "5k,10k,20k" : "50k,100k,150k,200k,300k,400k,600k,800k");
         if (perIncoming) for (int i = 0; i < rates.length; i++) rates[i] *= perMsg; // messages in -> deliveries
         double slo = o.d("slo-ms", 50);
@@ -258,12 +272,12 @@ final class Driver {
         }
     }
 
-    private Map<String, Object> step(long rate, int clients, int rooms, int totalSenders, Publisher pub, int perMsg) throws Exception {
+    private Map<String, Object> step(long rate, int clients, int rooms, int totalSenders, Source pub, int perMsg) throws Exception {
         return step(rate, clients, rooms, totalSenders, pub, perMsg, 0);
     }
 
     /** One step of a sweep; with {@code prewarm} > 0, load for that long and record nothing. */
-    private Map<String, Object> step(long rate, int clients, int rooms, int totalSenders, Publisher pub, int perMsg,
+    private Map<String, Object> step(long rate, int clients, int rooms, int totalSenders, Source pub, int perMsg,
                                      double prewarm) throws Exception {
         check();
         double warm = prewarm > 0 ? prewarm : o.d("warmup", 2), measure = prewarm > 0 ? 0.5 : o.d("measure", 5),

@@ -15,7 +15,7 @@ final class Json {
 
     static final byte[] TYPE = b("type"), ROOM = b("room"), TOPIC = b("topic"), OFFSET = b("offset"),
             TEXT = b("text"), EPOCH = b("epoch"), RECOVERED = b("recovered"), DATA = b("data"),
-            CODE = b("code"), HISTORY = b("history"), B = b("b");
+            CODE = b("code"), HISTORY = b("history"), B = b("b"), ROW = b("row");
 
     static final byte[] T_MESSAGE = b("message"), T_NOTIFICATION = b("notification"), T_JOINED = b("joined"),
             T_SUBSCRIBED = b("subscribed"), T_WELCOME = b("welcome"), T_PONG = b("pong"), T_ERROR = b("error"),
@@ -102,6 +102,17 @@ final class Json {
      * {@code (start << 32) | end} of the string's content, or -1.
      */
     static long findString(byte[] b, int s, int e, byte[] key) {
+        long v = findValue(b, s, e, key);
+        if (v < 0) return -1;
+        int vs = (int) (v >>> 32), ve = (int) v;
+        return b[vs] == '"' ? ((long) (vs + 1) << 32) | (ve - 1) : -1;
+    }
+
+    /**
+     * Finds a top-level value of {@code key} (any JSON value) in the object in [s, e); returns
+     * {@code (start << 32) | end} of the value, or -1.
+     */
+    static long findValue(byte[] b, int s, int e, byte[] key) {
         int i = skipWs(b, s, e);
         if (i >= e || b[i] != '{') return -1;
         i++;
@@ -119,7 +130,7 @@ final class Json {
             int vs = skipWs(b, i + 1, e);
             int ve = skipValue(b, vs, e);
             if (ve < 0) return -1;
-            if (ke - ks == key.length && eq(b, ks, key) && b[vs] == '"') return ((long) (vs + 1) << 32) | (ve - 1);
+            if (ke - ks == key.length && eq(b, ks, key)) return ((long) vs << 32) | ve;
             i = ve;
         }
     }

@@ -517,6 +517,10 @@ final class Loop extends Thread {
             onDelivery(c, b, f.textS, f.textE, f.hasOffset, f.offset, now, false);
         } else if (Json.eq(b, ts, te, Json.T_NOTIFICATION)) {
             long v = f.dataS < 0 ? -1 : Json.findString(b, f.dataS, f.dataE, Json.B);
+            if (v < 0 && f.dataS >= 0) { // a database change: the marker is a column of data.row
+                long row = Json.findValue(b, f.dataS, f.dataE, Json.ROW);
+                if (row >= 0) v = Json.findString(b, (int) (row >>> 32), (int) row, Json.B);
+            }
             if (v < 0) ctr[FOREIGN]++;
             else onDelivery(c, b, (int) (v >>> 32), (int) v, f.hasOffset, f.offset, now, false);
         } else if (Json.eq(b, ts, te, Json.T_JOINED) || Json.eq(b, ts, te, Json.T_SUBSCRIBED)) {

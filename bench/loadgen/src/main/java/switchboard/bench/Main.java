@@ -8,7 +8,7 @@ public final class Main {
     private Main() {}
 
     static final String USAGE = """
-            usage: java -jar loadgen.jar SCENARIO [options]      SCENARIO: fanout | rooms | chat | notify | capacity | storm
+            usage: java -jar loadgen.jar SCENARIO [options]      SCENARIO: fanout | rooms | chat | notify | db | capacity | storm
                    java -jar loadgen.jar report --in results.csv [--out-dir DIR] [--baseline node]
             common:   --url ws://127.0.0.1:8090 (base incl. context path)  --server-pid PID  --out results.csv
                       --label NAME --mode unpinned|pinned --rep N --name SCENARIO_LABEL  --threads N
@@ -21,6 +21,8 @@ public final class Main {
             cluster:  chat --name cluster --url-b ws://127.0.0.1:8181 --server-pid-b PID --redis-pid PID --place a|split
                       (a: every client on --url; split: one member of each room on --url-b); CPU of A + B + Redis
             notify:   --clients 5000 --key bench-key --topic bench --http-inflight 64
+            db:       --clients 1000 --topic table:bench_commits --db-url jdbc:postgresql://127.0.0.1:8432/bench
+                      --db-user postgres --db-table bench_commits --db-writers 8   (rates: deliveries/s = commits/s x clients)
             capacity: --clients 20000 --room-size 50
             storm:    --clients 5000 --rooms 50 --history 20 --missed 10 --storm-concurrency 0 (0 = all at once)
                       --storm-timeout 60 --storm-rst
@@ -37,6 +39,7 @@ public final class Main {
         switch (sc) {
             case "fanout": case "chat": clients = o.i("clients", 1000); break;
             case "rooms": case "notify": case "storm": clients = o.i("clients", 5000); break;
+            case "db": clients = o.i("clients", 1000); break;
             case "capacity": clients = o.i("clients", 20000); break;
             default:
                 System.out.print(USAGE);
@@ -65,6 +68,7 @@ public final class Main {
                 case "rooms": d.sweepChat(clients, o.i("rooms", 100), o.i("senders", 2)); break;
                 case "chat": d.sweepSmallRooms(clients, o.i("room-size", 2)); break;
                 case "notify": d.sweepNotify(clients); break;
+                case "db": d.sweepDb(clients); break;
                 case "capacity": d.capacity(clients, o.i("room-size", 50)); break;
                 case "storm": d.storm(clients, o.i("rooms", 50)); break;
                 default: throw new IllegalStateException();

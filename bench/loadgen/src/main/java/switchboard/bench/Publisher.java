@@ -17,14 +17,13 @@ import java.util.concurrent.locks.LockSupport;
  * in flight. Body: {@code {"b":"S3.M.0.17.81234567890.xxxx"}} (see {@link Tag}); the send time in it is
  * taken just before the request is handed to the HTTP client.
  */
-final class Publisher {
+final class Publisher extends Source {
     private final Bench bench;
     private final HttpClient http;
     private final URI uri;
     private final String auth;
     private final Semaphore window;
     private final int maxInFlight;
-    final AtomicLong sent = new AtomicLong(), accepted = new AtomicLong(), failed = new AtomicLong(), skipped = new AtomicLong();
     final AtomicLong lastStatus = new AtomicLong();
     private long seq;
 
@@ -40,6 +39,7 @@ final class Publisher {
     }
 
     /** Publishes one message per {@code periodNs} from {@code start} until {@code end}, on the calling thread. */
+    @Override
     void run(long periodNs, long start, long end) {
         byte[] p = new byte[256 + bench.textChars];
         long next = start;
@@ -77,6 +77,7 @@ final class Publisher {
     }
 
     /** Waits until every request has been answered; false on timeout. */
+    @Override
     boolean awaitIdle(long timeoutMs) throws InterruptedException {
         if (!window.tryAcquire(maxInFlight, timeoutMs, TimeUnit.MILLISECONDS)) return false;
         window.release(maxInFlight);

@@ -25,6 +25,16 @@ class ParsingTest {
     }
 
     @Test
+    void aDatabaseChangeCarriesTheMarkerInItsRow() {
+        byte[] m = b("{\"op\":\"insert\",\"table\":\"bench_commits\",\"key\":{\"id\":7},"
+                + "\"row\":{\"id\":7,\"b\":\"S1.M.0.7.123.x\"}}");
+        assertEquals(-1, Json.findString(m, 0, m.length, Json.B), "not at the top level");
+        long row = Json.findValue(m, 0, m.length, Json.ROW);
+        long v = Json.findString(m, (int) (row >>> 32), (int) row, Json.B);
+        assertEquals("S1.M.0.7.123.x", Json.str(m, (int) (v >>> 32), (int) v));
+    }
+
+    @Test
     void escapedQuotesDoNotEndStrings() {
         byte[] m = b("{\"text\":\"a\\\"}b\",\"type\":\"message\"}");
         Json.Fields f = new Json.Fields();

@@ -6,10 +6,12 @@ import dev.switchboard.store.Entry;
 import dev.switchboard.store.Epochs;
 import dev.switchboard.store.Log;
 import dev.switchboard.store.Slice;
+import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.store.Template;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -19,49 +21,105 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
- * Bounded history per channel in memory. Its epochs are new for every channel log it creates, so a restart (or
- * forgetting an idle channel) makes reconnecting clients resynchronise.
+ * Bounded history per channel in memory, within a byte budget for the whole node. Its epochs are new whenever a
+ * channel's history is lost, so a restart (or forgetting an idle channel) makes reconnecting clients resynchronise.
+ *
+ * <p>Bounds (docs/security.md): a channel keeps at most {@code historySize} entries and {@code historyMaxBytes} bytes
+ * (older entries go first; the newest always stays). The node keeps at most {@code maxChannels} channels and
+ * {@code storeMaxBytes} bytes of history ({@link Sizes}); beyond either, channels are forgotten by memory pressure,
+ * the one idle longest first, down to a little below the limit (so that a node at its limit does not scan on every
+ * append). Never forgotten: a channel with members on this node, a topic that holds notifications and an inbox with
+ * whispers not yet delivered to its user, within {@code retentionMs} of their last append (what clients invent costs
+ * them their own channels, not other people's history or an application's notifications). When only such channels are
+ * left, a new channel is refused ({@link StoreUnavailableException}: the client is told {@code unavailable}) and, over
+ * the byte budget, the channel being written sheds its oldest entries.
+ *
+ * <p>Reading a channel that has no history creates nothing: it answers the current epoch for new channels, which a
+ * channel created later takes, so that a client that joined an empty room recovers once it fills (unless some channel
+ * was forgotten in between, which starts a new epoch for new channels: a client then resynchronises, harmlessly).
  *
  * <p>Locking: each channel log has its own monitor; an append stores and delivers (to the bus, whose listener only
- * enqueues) under it, which is what keeps delivery in offset order. Nothing else is called under that monitor.
+ * enqueues) under it, which is what keeps delivery in offset order. A log is forgotten under its monitor too and marked
+ * dead, so an append that raced with forgetting retries on a fresh log. One thread forgets at a time ({@link #evicting}).
  */
 final class MemoryLog implements Log {
 
     private final int historySize;
+    private final long historyMaxBytes;
     private final int maxChannels;
+    private final long storeMaxBytes;
+    private final long retentionMs;
     private final MemoryBus bus;
     /** Channels whose history must not be forgotten to make room (someone on this node is in them). */
     private final Predicate<ChannelId> occupied;
+    /** How far an inbox was delivered to its user (the inbox cursor): below the head, whispers wait. */
+    private final ToLongFunction<ChannelId> delivered;
     /** Told when a channel's history is forgotten (its positions mean nothing any more). */
     private final Consumer<ChannelId> forgotten;
+    private final LongSupplier millis;
     private final Map<ChannelId, ChannelLog> logs = new ConcurrentHashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong clock = new AtomicLong();
+    private final Object evicting = new Object();
+    /** The epoch a channel created now gets (and a read of a channel without history answers). */
+    private volatile String newEpoch = Epochs.next();
 
-    MemoryLog(int historySize, int maxChannels, MemoryBus bus, Predicate<ChannelId> occupied,
-              Consumer<ChannelId> forgotten) {
-        this.historySize = Math.max(1, historySize);
-        this.maxChannels = Math.max(1, maxChannels);
+    MemoryLog(MemoryStorage.Limits limits, MemoryBus bus, Predicate<ChannelId> occupied,
+              ToLongFunction<ChannelId> delivered, Consumer<ChannelId> forgotten, LongSupplier millis) {
+        this.historySize = Math.max(1, limits.historySize());
+        this.historyMaxBytes = Math.max(1, limits.historyMaxBytes());
+        this.maxChannels = Math.max(1, limits.maxChannels());
+        this.storeMaxBytes = Math.max(1, limits.storeMaxBytes());
+        this.retentionMs = limits.retentionMs();
         this.bus = bus;
         this.occupied = occupied;
+        this.delivered = delivered;
         this.forgotten = forgotten;
+        this.millis = millis;
     }
 
     @Override
     public CompletionStage<Appended> append(ChannelId channel, Template frame, String dedupKey) {
-        return CompletableFuture.completedFuture(log(channel).append(channel, frame, dedupKey));
+        while (true) {
+            if (!logs.containsKey(channel) && logs.size() >= maxChannels) {
+                makeRoom(channel);
+                if (logs.size() >= maxChannels) {
+                    return CompletableFuture.failedFuture(new StoreUnavailableException("no history can be kept for "
+                            + "another channel: all " + maxChannels + " (maxChannels) are in use or retained", null));
+                }
+            }
+            ChannelLog log = logs.computeIfAbsent(channel, c -> {
+                bytes.addAndGet(Sizes.CHANNEL);
+                return new ChannelLog(channel, newEpoch);
+            });
+            Appended appended = log.append(frame, dedupKey);
+            if (appended != null) {
+                if (logs.size() > maxChannels || bytes.get() > storeMaxBytes) {
+                    makeRoom(channel);
+                    if (bytes.get() > storeMaxBytes) {
+                        log.shed();
+                    }
+                }
+                return CompletableFuture.completedFuture(appended);
+            } // forgotten while we got it: a new log
+        }
     }
 
     @Override
     public Slice readAfter(ChannelId channel, long after, int limit) {
-        return log(channel).after(after, limit);
+        ChannelLog log = logs.get(channel);
+        return log == null ? new Slice(newEpoch, 0, List.of()) : log.after(after, limit);
     }
 
     @Override
     public Slice readBefore(ChannelId channel, long before, int limit) {
-        return log(channel).before(before, limit);
+        ChannelLog log = logs.get(channel);
+        return log == null ? new Slice(newEpoch, 0, List.of()) : log.before(before, limit);
     }
 
     @Override
@@ -69,73 +127,146 @@ final class MemoryLog implements Log {
         return logs.size();
     }
 
-    private ChannelLog log(ChannelId channel) {
-        ChannelLog log = logs.get(channel);
-        if (log != null) {
-            return log;
-        }
-        log = logs.computeIfAbsent(channel, c -> new ChannelLog());
-        if (logs.size() > maxChannels) {
-            forgetLeastRecentlyUsed(channel);
-        }
-        return log;
+    /** Bytes of history held (entries and channels, as {@link Sizes} counts them). */
+    long bytes() {
+        return bytes.get();
     }
 
-    /** Keeps memory bounded when clients invent names: forgets the least recently used channel nobody is in. */
-    private void forgetLeastRecentlyUsed(ChannelId keep) {
-        ChannelId victim = null;
-        long oldest = Long.MAX_VALUE;
-        for (Map.Entry<ChannelId, ChannelLog> e : logs.entrySet()) {
-            ChannelId id = e.getKey();
-            if (!id.equals(keep) && id.kind() != ChannelId.Kind.INBOX && e.getValue().lastUsed < oldest
-                    && !occupied.test(id)) {
-                oldest = e.getValue().lastUsed;
-                victim = id;
+    /** For the metrics: the bytes the byte budget counts ({@link #bytes}: text plus a fixed overhead per entry). */
+    @Override
+    public long historyBytes() {
+        return bytes.get();
+    }
+
+    /**
+     * Forgets channels, the one idle longest first, until both the channel count and the bytes are a sixteenth below
+     * their limits, or nothing more may go. Never {@code keep} (being written), nor a channel {@link #kept}.
+     */
+    private void makeRoom(ChannelId keep) {
+        synchronized (evicting) {
+            long targetBytes = storeMaxBytes - storeMaxBytes / 16;
+            int targetChannels = maxChannels - Math.max(1, maxChannels / 16);
+            if (logs.size() < maxChannels && bytes.get() <= storeMaxBytes) {
+                return; // another append made room meanwhile
+            }
+            long now = millis.getAsLong();
+            List<ChannelLog> candidates = new ArrayList<>();
+            for (ChannelLog log : logs.values()) {
+                if (!log.id.equals(keep) && !kept(log, now)) {
+                    candidates.add(log);
+                }
+            }
+            candidates.sort(Comparator.comparingLong(log -> log.lastUsed));
+            for (ChannelLog victim : candidates) {
+                if (logs.size() <= targetChannels && bytes.get() <= targetBytes) {
+                    break;
+                }
+                if (victim.forget()) {
+                    newEpoch = Epochs.next(); // a channel created from now on must not look like the forgotten one
+                    forgotten.accept(victim.id);
+                }
             }
         }
-        if (victim != null) {
-            logs.remove(victim);
-            forgotten.accept(victim);
-        }
     }
 
-    private record Stored(Entry entry, String dedupKey) {}
+    /** Whether a channel must stay: members here, or data someone is owed within its retention. */
+    private boolean kept(ChannelLog log, long now) {
+        if (occupied.test(log.id)) {
+            return true;
+        }
+        boolean retained = retentionMs == 0 || now - log.lastAppendMillis < retentionMs;
+        return switch (log.id.kind()) {
+            case ROOM -> false;
+            case TOPIC -> retained && log.head > 0;
+            case INBOX -> retained && delivered.applyAsLong(log.id) < log.head;
+        };
+    }
+
+    private record Stored(Entry entry, String dedupKey, long size) {}
 
     /** One channel's bounded history. */
     private final class ChannelLog {
-        final String epoch = Epochs.next();
+        final ChannelId id;
+        final String epoch;
         final ArrayDeque<Stored> entries = new ArrayDeque<>();
         final Map<String, Stored> byDedupKey = new HashMap<>();
-        long head;
+        /** Bytes of the entries (the channel's own overhead is counted apart). */
+        long size;
+        volatile long head;
         volatile long lastUsed = clock.incrementAndGet();
+        volatile long lastAppendMillis = millis.getAsLong();
+        /** Forgotten: no longer in the map; an append that still holds it must start again. */
+        boolean dead;
 
-        Appended append(ChannelId channel, Template frame, String dedupKey) {
+        ChannelLog(ChannelId id, String epoch) {
+            this.id = id;
+            this.epoch = epoch;
+        }
+
+        /** Null when this log was forgotten meanwhile. */
+        Appended append(Template frame, String dedupKey) {
             lastUsed = clock.incrementAndGet();
             synchronized (this) {
+                if (dead) {
+                    return null;
+                }
                 if (dedupKey != null) {
                     Stored original = byDedupKey.get(dedupKey);
                     if (original != null) {
                         return new Appended(original.entry, epoch, true);
                     }
                 }
-                long offset = ++head;
-                Stored stored = new Stored(new Entry(offset, frame.complete(offset)), dedupKey);
+                long offset = head + 1;
+                String json = frame.complete(offset);
+                Stored stored = new Stored(new Entry(offset, json), dedupKey, Sizes.entry(json, dedupKey));
+                head = offset;
+                lastAppendMillis = millis.getAsLong();
                 entries.addLast(stored);
+                size += stored.size;
                 if (dedupKey != null) {
                     byDedupKey.put(dedupKey, stored);
                 }
-                while (entries.size() > historySize) {
-                    Stored dropped = entries.removeFirst();
-                    if (dropped.dedupKey != null) {
-                        byDedupKey.remove(dropped.dedupKey);
-                    }
+                long dropped = 0;
+                while (entries.size() > historySize || size > historyMaxBytes && entries.size() > 1) {
+                    dropped += drop();
                 }
-                bus.deliver(channel, stored.entry);
+                bytes.addAndGet(stored.size - dropped);
+                bus.deliver(id, stored.entry);
                 return new Appended(stored.entry, epoch, false);
             }
         }
 
+        /** Drops the oldest entry (caller holds the monitor); returns its size, which {@link #size} lost. */
+        private long drop() {
+            Stored dropped = entries.removeFirst();
+            if (dropped.dedupKey != null) {
+                byDedupKey.remove(dropped.dedupKey);
+            }
+            size -= dropped.size;
+            return dropped.size;
+        }
+
+        /** Over the node's budget with nothing left to forget: the oldest entries go, down to the newest one. */
+        synchronized void shed() {
+            long freed = 0;
+            while (!dead && entries.size() > 1 && bytes.get() - freed > storeMaxBytes) {
+                freed += drop();
+            }
+            bytes.addAndGet(-freed);
+        }
+
+        /** Removes this log from the map; false when it was gone already. */
+        synchronized boolean forget() {
+            if (dead || !logs.remove(id, this)) {
+                return false;
+            }
+            dead = true;
+            bytes.addAndGet(-(size + Sizes.CHANNEL));
+            return true;
+        }
+
         synchronized Slice after(long after, int limit) {
+            lastUsed = clock.incrementAndGet();
             List<Entry> out = new ArrayList<>(Math.min(limit, entries.size()));
             for (Stored s : entries) {
                 if (s.entry.offset() > after) {
@@ -149,6 +280,7 @@ final class MemoryLog implements Log {
         }
 
         synchronized Slice before(long before, int limit) {
+            lastUsed = clock.incrementAndGet();
             ArrayDeque<Entry> out = new ArrayDeque<>(Math.min(limit, entries.size()));
             Iterator<Stored> newestFirst = entries.descendingIterator();
             while (newestFirst.hasNext() && out.size() < limit) {

@@ -14,8 +14,10 @@ import java.util.List;
  * <p>Per channel:
  * <ul>
  *   <li>{@code sb:{K}:seq} the last offset; {@code sb:{K}:epoch} the history's name; {@code sb:{K}:log} a list of the
- *       last {@code historySize} frames (offsets are contiguous, so the head and the length locate each one);
- *       {@code sb:{K}:dedup} de-duplication keys scored by their offset, trimmed with the log.</li>
+ *       last {@code historySize} frames, at most {@code historyMaxBytes} (offsets are contiguous, so the head and the
+ *       length locate each one); {@code sb:{K}:bytes} the log's bytes; {@code sb:{K}:dedup} de-duplication keys scored
+ *       by their offset, trimmed with the log. These and the cursors expire {@code historyRetentionMs} after the
+ *       channel's last append (docs/security.md, "Redis memory policy").</li>
  *   <li>{@code sb:{K}} the sharded pub/sub channel (SPUBLISH/SSUBSCRIBE) of the channel's entries and signals.</li>
  *   <li>{@code sb:{K}:presence} user → connections cluster-wide; {@code sb:{K}:members} present users scored by
  *       arrival; {@code sb:{K}:node:INC} user → connections held by one node incarnation INC (so that a dead node's
@@ -62,7 +64,8 @@ final class Keys {
     }
 
     static List<String> log(String key) {
-        return List.of(channel(key, "seq"), channel(key, "epoch"), channel(key, "log"), channel(key, "dedup"), bus(key));
+        return List.of(channel(key, "seq"), channel(key, "epoch"), channel(key, "log"), channel(key, "dedup"), bus(key),
+                channel(key, "bytes"), channel(key, "cursors"));
     }
 
     static List<String> read(String key) {

@@ -35,11 +35,14 @@ final class RedisCursors implements Cursors {
     private final RedisClient client;
     private final RedisHealth health;
     private final RedisWriter writer;
+    private final String retentionMs;
 
-    RedisCursors(RedisClient client, RedisHealth health, RedisWriter writer) {
+    /** @param retentionMs cursors expire this long after their last write, like their channel's history (0: never) */
+    RedisCursors(RedisClient client, RedisHealth health, RedisWriter writer, long retentionMs) {
         this.client = client;
         this.health = health;
         this.writer = writer;
+        this.retentionMs = Long.toString(retentionMs);
         writer.addSource(this::due);
     }
 
@@ -105,7 +108,7 @@ final class RedisCursors implements Cursors {
 
         @Override
         public List<String> args() {
-            return List.of(key.user(), Long.toString(offset));
+            return List.of(key.user(), Long.toString(offset), retentionMs);
         }
 
         @Override

@@ -34,14 +34,23 @@ final class RedisLog implements Log {
     private final RedisWriter writer;
     private final RedisHealth health;
     private final int historySize;
+    private final long historyMaxBytes;
+    private final long retentionMs;
     /** Channels whose first entry was stored but could not be registered in {@code sb:{cluster}:channels} yet. */
     private final Set<String> firstEntries = ConcurrentHashMap.newKeySet();
 
-    RedisLog(RedisClient client, RedisWriter writer, RedisHealth health, int historySize) {
+    /**
+     * @param historyMaxBytes bytes of a channel's log (UTF-8), besides {@code historySize} frames
+     * @param retentionMs     a channel's keys expire this long after its last append (0: never)
+     */
+    RedisLog(RedisClient client, RedisWriter writer, RedisHealth health, int historySize, long historyMaxBytes,
+             long retentionMs) {
         this.client = client;
         this.writer = writer;
         this.health = health;
         this.historySize = Math.max(1, historySize);
+        this.historyMaxBytes = Math.max(1, historyMaxBytes);
+        this.retentionMs = retentionMs;
         writer.addSource(this::registerChannels);
     }
 
@@ -120,10 +129,12 @@ final class RedisLog implements Log {
 
         @Override
         public List<String> args() {
-            List<String> args = new ArrayList<>(3 + 4 * appends.size());
+            List<String> args = new ArrayList<>(5 + 4 * appends.size());
             args.add(Integer.toString(historySize));
             args.add(RedisStorage.randomId());
             args.add(Integer.toString(appends.size()));
+            args.add(Long.toString(historyMaxBytes));
+            args.add(Long.toString(retentionMs));
             for (Pending p : appends) {
                 args.add(p.head);
                 args.add(p.tail == null ? "0" : "1");

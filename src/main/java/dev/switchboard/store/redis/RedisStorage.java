@@ -8,6 +8,7 @@ import dev.switchboard.store.Log;
 import dev.switchboard.store.Presence;
 import dev.switchboard.store.PresenceEvent;
 import dev.switchboard.store.Storage;
+import dev.switchboard.store.Timing;
 
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -45,14 +46,21 @@ public final class RedisStorage implements Storage {
 
     /** Reads the settings (a bad {@code redisUrl} fails here, naming the setting); connects nothing yet. */
     public RedisStorage(Settings settings) {
+        this(settings, new Timing());
+    }
+
+    /** The same, reporting the round trip of each of the writer's pipelines to {@code roundTrips} (the metrics). */
+    public RedisStorage(Settings settings, Timing roundTrips) {
         this.client = new RedisClient(settings, nodeId);
         this.health = new RedisHealth(client.shown());
         long nodeTimeoutMs = Math.max(300, settings.getLong(Settings.Key.REDIS_NODE_TIMEOUT_MS));
         this.writer = new RedisWriter(client, health, settings.getInt(Settings.Key.REDIS_BATCH_SIZE),
-                settings.getLong(Settings.Key.REDIS_QUEUE_BYTES));
-        this.log = new RedisLog(client, writer, health, settings.getInt(Settings.Key.HISTORY_SIZE));
+                settings.getLong(Settings.Key.REDIS_QUEUE_BYTES), roundTrips);
+        long retentionMs = settings.getLong(Settings.Key.HISTORY_RETENTION_MS);
+        this.log = new RedisLog(client, writer, health, settings.getInt(Settings.Key.HISTORY_SIZE),
+                settings.getLong(Settings.Key.HISTORY_MAX_BYTES), retentionMs);
         this.bus = new RedisBus(client, health, writer, log);
-        this.cursors = new RedisCursors(client, health, writer);
+        this.cursors = new RedisCursors(client, health, writer, retentionMs);
         this.cluster = new RedisCluster(client, health, nodeId, nodeTimeoutMs);
         this.presence = new RedisPresence(client, health, nodeId, nodeTimeoutMs, cluster.beatMs(), cluster::beatSoon);
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.store.redis;
 
 import dev.switchboard.store.StoreUnavailableException;
+import dev.switchboard.store.Timing;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -75,6 +76,8 @@ final class RedisWriter implements AutoCloseable {
 
     private final RedisClient client;
     private final RedisHealth health;
+    /** Each pipeline's round trip (write to last answer), for the metrics. */
+    private final Timing roundTrips;
     private final int batchSize;
     private final long maxQueued;
     private final List<Source> sources = new CopyOnWriteArrayList<>();
@@ -86,8 +89,9 @@ final class RedisWriter implements AutoCloseable {
     private boolean closed;
     private Thread thread;
 
-    RedisWriter(RedisClient client, RedisHealth health, int batchSize, long maxQueuedChars) {
+    RedisWriter(RedisClient client, RedisHealth health, int batchSize, long maxQueuedChars, Timing roundTrips) {
         this.client = client;
+        this.roundTrips = roundTrips;
         this.health = health;
         this.batchSize = Math.max(1, batchSize);
         this.maxQueued = Math.max(1, maxQueuedChars);
@@ -238,12 +242,16 @@ final class RedisWriter implements AutoCloseable {
 
     private List<Call> send(HostAndPort node, List<Call> calls, boolean full) {
         List<Response<Object>> responses = new ArrayList<>(calls.size());
+        long start = roundTrips.on() ? System.nanoTime() : 0;
         try (Pipeline pipeline = new Pipeline(client.pooled(node), true)) {
             for (Call c : calls) {
                 responses.add(full ? c.script().resend(pipeline, c.keys(), c.args())
                         : c.script().send(pipeline, c.keys(), c.args()));
             }
             pipeline.sync();
+            if (start != 0) {
+                roundTrips.record(System.nanoTime() - start);
+            }
         } catch (JedisException e) {
             health.fail(e);
             if (client.isCluster()) {

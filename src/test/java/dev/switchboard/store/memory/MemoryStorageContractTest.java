@@ -3,6 +3,9 @@ package dev.switchboard.store.memory;
 import dev.switchboard.store.Storage;
 import dev.switchboard.store.StorageContract;
 
+import dev.switchboard.testing.Hubs;
+
+import java.time.Clock;
 import java.util.Map;
 
 /** The storage contract, one node in memory. */
@@ -10,8 +13,7 @@ class MemoryStorageContractTest extends StorageContract {
 
     @Override
     protected Storage storage(Map<String, String> settings) {
-        return new MemoryStorage(Integer.parseInt(settings.getOrDefault("historySize", "1000")),
-                Integer.parseInt(settings.getOrDefault("maxChannels", "10000")));
+        return new MemoryStorage(MemoryStorage.Limits.of(Hubs.settings(settings)), Clock.systemUTC());
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Entry;
 import dev.switchboard.store.Slice;
 import dev.switchboard.store.Template;
+import dev.switchboard.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What only the in-memory storage does: bounded channels, forgotten least-recently-used, and one node's presence. */
+/** What only the in-memory storage does: bounded channels and bytes, forgotten by memory pressure, and one node's presence. */
 class MemoryStorageTest {
 
     private final List<String> delivered = new ArrayList<>();
@@ -83,6 +84,122 @@ class MemoryStorageTest {
         Slice forgotten = storage.log().readAfter(b, 0, 10);
         assertEquals(0, forgotten.head(), "b was forgotten: a new, empty history");
         assertNotEquals(epochA, forgotten.epoch());
+    }
+
+    /** A storage with the given limits on a clock the test moves. */
+    private static MemoryStorage limited(MutableClock clock, int maxChannels, long historyMaxBytes, long storeMaxBytes,
+                                         long retentionMs) {
+        MemoryStorage s = new MemoryStorage(new MemoryStorage.Limits(1000, historyMaxBytes, maxChannels, storeMaxBytes,
+                retentionMs), clock);
+        s.start(new Bus.Listener() {
+            @Override
+            public void onEntry(ChannelId channel, Entry entry) {
+            }
+
+            @Override
+            public void onSignal(ChannelId channel, String payload, String exceptUser) {
+            }
+        }, event -> { });
+        return s;
+    }
+
+    private static void append(MemoryStorage s, ChannelId channel, String text) {
+        s.log().append(channel, new Template("{\"o\":", ",\"t\":\"" + text + "\"}"), null).toCompletableFuture().join();
+    }
+
+    @Test
+    void readingAChannelWithoutHistoryStoresNothingAndItsEpochHoldsOnceItFills() {
+        ChannelId invented = ChannelId.room("invented");
+        Slice empty = storage.log().readAfter(invented, 0, 10);
+        assertEquals(0, empty.head());
+        assertEquals(0, storage.log().channelCount(), "a read of a new name keeps nothing");
+        assertEquals(empty.epoch(), append(invented, "first", null).epoch(), "the epoch a joiner saw holds");
+    }
+
+    /** Whispers to invented names: inboxes count like rooms, and the one idle longest goes when over maxChannels. */
+    @Test
+    void inboxesCountAgainstMaxChannelsAndDeliveredOnesAreForgotten() {
+        MutableClock clock = new MutableClock();
+        MemoryStorage s = limited(clock, 100, 1 << 20, 1L << 30, 60_000);
+        for (int i = 0; i < 150; i++) {
+            ChannelId inbox = ChannelId.inbox("nobody-" + i);
+            append(s, inbox, "psst");
+            s.cursors().advance(inbox, inbox.name(), 1); // delivered: nothing owed to anyone
+        }
+        assertTrue(s.log().channelCount() <= 100, "at most maxChannels: " + s.log().channelCount());
+        assertEquals(1, s.log().readAfter(ChannelId.inbox("nobody-149"), 0, 10).head(), "the newest stay");
+    }
+
+    /** An inbox whose whispers its user has not received yet is kept within the retention, then it may go. */
+    @Test
+    void anInboxWithUndeliveredWhispersIsKeptWithinItsRetention() {
+        MutableClock clock = new MutableClock();
+        MemoryStorage s = limited(clock, 10, 1 << 20, 1L << 30, 60_000);
+        ChannelId bob = ChannelId.inbox("bob");
+        append(s, bob, "while you were away");
+        for (int i = 0; i < 30; i++) {
+            append(s, ChannelId.room("spam-" + i), "x");
+        }
+        assertEquals(1, s.log().readAfter(bob, 0, 10).entries().size(), "bob's whisper waits for him");
+        clock.advance(java.time.Duration.ofMinutes(2));
+        for (int i = 30; i < 60; i++) {
+            append(s, ChannelId.room("spam-" + i), "x");
+        }
+        assertEquals(0, s.log().readAfter(bob, 0, 10).head(), "beyond its retention it is an idle channel like others");
+    }
+
+    /** Inventing rooms cannot erase a topic's notifications within their retention, nor a room somebody is in. */
+    @Test
+    void memoryPressureForgetsIdleRoomsFirstButNeverRetainedTopicsOrOccupiedRooms() {
+        MutableClock clock = new MutableClock();
+        MemoryStorage s = limited(clock, 10_000, 1 << 20, 200_000, 3_600_000);
+        ChannelId finance = ChannelId.topic("finance");
+        ChannelId lobby = ChannelId.room("lobby");
+        ChannelId idle = ChannelId.room("idle");
+        append(s, finance, "q3");
+        append(s, lobby, "hello");
+        append(s, idle, "old news");
+        s.bus().subscribe(lobby);
+        String financeEpoch = s.log().readAfter(finance, 0, 1).epoch();
+        String text = "x".repeat(1000);
+        for (int i = 0; i < 400; i++) {
+            append(s, ChannelId.room("invented-" + i), text);
+            assertTrue(s.historyBytes() <= 200_000 + 2_000, "within the budget: " + s.historyBytes());
+        }
+        Slice kept = s.log().readAfter(finance, 0, 10);
+        assertEquals(financeEpoch, kept.epoch(), "recovered:true still possible");
+        assertEquals(1, kept.entries().size());
+        assertEquals(1, s.log().readAfter(lobby, 0, 10).entries().size());
+        assertEquals(0, s.log().readAfter(idle, 0, 10).head(), "the room idle longest went first");
+    }
+
+    /** maxChannels x historySize x maxTextChars is no bound: bytes per channel are. */
+    @Test
+    void aChannelKeepsAtMostHistoryMaxBytesNewestFirst() {
+        MemoryStorage s = limited(new MutableClock(), 100, 50_000, 1L << 30, 0);
+        ChannelId room = ChannelId.room("big");
+        String text = "y".repeat(4000);
+        for (int i = 0; i < 100; i++) {
+            append(s, room, text);
+        }
+        Slice slice = s.log().readAfter(room, 0, 1000);
+        assertEquals(100, slice.head());
+        assertEquals(100, slice.lastOffset(), "the newest is kept");
+        assertTrue(slice.entries().size() >= 10 && slice.entries().size() <= 12, "about 50 kB: " + slice.entries().size());
+        assertTrue(s.historyBytes() <= 50_000 + Sizes.CHANNEL, "counted: " + s.historyBytes());
+    }
+
+    /** With nothing left to forget, the channel being written sheds its oldest entries: the budget holds. */
+    @Test
+    void whenEverythingIsKeptTheWrittenChannelShedsItsOldestEntries() {
+        MemoryStorage s = limited(new MutableClock(), 100, 1 << 20, 100_000, 0);
+        ChannelId lobby = ChannelId.room("lobby");
+        s.bus().subscribe(lobby);
+        for (int i = 0; i < 300; i++) {
+            append(s, lobby, "z".repeat(1000));
+        }
+        assertTrue(s.historyBytes() <= 100_000, "within the budget: " + s.historyBytes());
+        assertEquals(300, s.log().readAfter(lobby, 0, 1000).lastOffset());
     }
 
     @Test

@@ -23,14 +23,14 @@ class RedisClientTest {
         RedisClient c = client("redis://ann:s3cret@10.0.0.5:6380/2");
         assertFalse(c.isCluster());
         assertEquals(new HostAndPort("10.0.0.5", 6380), c.nodeFor("room:lobby"), "every channel on the one server");
-        assertEquals("redis://***@10.0.0.5:6380/2", c.shown());
+        assertEquals("redis://ann:****@10.0.0.5:6380/2", c.shown());
     }
 
     @Test
     void aClusterUrlListsSeedsAndIsShownWithoutItsPassword() {
         RedisClient c = client("redis-cluster://:s3cret@127.0.0.1:7000, 127.0.0.1:7001");
         assertTrue(c.isCluster());
-        assertEquals("redis-cluster://***@127.0.0.1:7000, 127.0.0.1:7001", c.shown());
+        assertEquals("redis-cluster://:****@127.0.0.1:7000, 127.0.0.1:7001", c.shown());
         assertTrue(client("rediss-cluster://[::1]:7000").isCluster(), "IPv6 in brackets");
     }
 
@@ -39,7 +39,7 @@ class RedisClientTest {
         RedisClient c = client("redis-sentinel://:s3cret@127.0.0.1:26379,127.0.0.1:26380/mymaster/1");
         assertFalse(c.isCluster());
         assertTrue(c.routesChange(), "the master may fail over");
-        assertEquals("redis-sentinel://***@127.0.0.1:26379,127.0.0.1:26380/mymaster/1", c.shown());
+        assertEquals("redis-sentinel://:****@127.0.0.1:26379,127.0.0.1:26380/mymaster/1", c.shown());
     }
 
     @Test

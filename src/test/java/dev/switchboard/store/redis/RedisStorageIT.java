@@ -4,10 +4,12 @@ import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Appended;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.PresenceEvent;
+import dev.switchboard.store.Slice;
 import dev.switchboard.store.Storage;
 import dev.switchboard.store.ClusterStorageContract;
 import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.store.Template;
+import dev.switchboard.store.Timing;
 import dev.switchboard.testing.Poll;
 import dev.switchboard.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -81,7 +84,122 @@ class RedisStorageIT extends ClusterStorageContract {
             Template t = frame(text);
             List<String> keys = new ArrayList<>(Keys.log(channel.key()));
             keys.set(4, Keys.channel(channel.key(), "nowhere"));
-            Script.APPEND.run(jedis, keys, List.of("1000", "unused", "1", t.head(), "1", t.tail(), ""));
+            Script.APPEND.run(jedis, keys, List.of("1000", "unused", "1", "1048576", "0", t.head(), "1", t.tail(), ""));
+        }
+    }
+
+    /** With Redis no key used to expire: a channel's keys now live historyRetentionMs after its last append. */
+    @Test
+    void aChannelsKeysExpireAfterTheRetentionAndEachAppendRestartsTheTimer() {
+        Storage a = node(new Recorder(), "historyRetentionMs", "60000");
+        ChannelId room = ChannelId.room("fading");
+        append(a, room, "one");
+        a.cursors().advance(room, "ann", 1);
+        Poll.until(() -> {
+            try (Jedis jedis = redis.client()) {
+                return jedis.exists(Keys.channel(room.key(), "cursors"));
+            }
+        }, "the cursor written");
+        try (Jedis jedis = redis.client()) {
+            for (String part : List.of("seq", "epoch", "log", "bytes", "cursors")) {
+                long ttl = jedis.pttl(Keys.channel(room.key(), part));
+                assertTrue(ttl > 50_000 && ttl <= 60_000, part + " expires with the retention: " + ttl);
+            }
+            jedis.pexpire(Keys.channel(room.key(), "log"), 10_000);
+        }
+        append(a, room, "two");
+        try (Jedis jedis = redis.client()) {
+            assertTrue(jedis.pttl(Keys.channel(room.key(), "log")) > 50_000, "an append restarts the timer");
+        }
+        Storage forever = node(new Recorder(), "historyRetentionMs", "0");
+        ChannelId kept = ChannelId.room("kept");
+        append(forever, kept, "one");
+        try (Jedis jedis = redis.client()) {
+            assertEquals(-1, jedis.pttl(Keys.channel(kept.key(), "log")), "0: kept for good");
+            assertEquals(-1, jedis.pttl(Keys.channel(kept.key(), "epoch")));
+        }
+    }
+
+    /**
+     * Under {@code maxmemory-policy volatile-lru} Redis evicts keys with a TTL one by one: a channel whose keys were
+     * partly evicted starts a new history (new epoch, offsets from 1) instead of mixing offsets and entries, presence
+     * (no TTL) is never evicted, and appends keep working (docs/security.md, "Redis memory policy").
+     */
+    @Test
+    void underVolatileLruEvictionChannelsStayConsistentAndPresenceStays() {
+        Storage a = node(new Recorder(), "historyRetentionMs", "3600000");
+        ChannelId lobby = ChannelId.room("lobby");
+        a.presence().join(lobby, "ann");
+        String text = "v".repeat(3000);
+        try (Jedis jedis = redis.client()) {
+            jedis.configSet("maxmemory-policy", "volatile-lru");
+            jedis.configSet("maxmemory", String.valueOf(jedis.info("memory").lines()
+                    .filter(l -> l.startsWith("used_memory:")).map(l -> Long.parseLong(l.substring(12).trim()))
+                    .findFirst().orElseThrow() + 1_000_000));
+            try {
+                Map<ChannelId, String> epochs = new HashMap<>();
+                for (int round = 0; round < 5; round++) {
+                    for (int c = 0; c < 200; c++) {
+                        ChannelId room = ChannelId.room("r" + c);
+                        Appended appended = append(a, room, text);
+                        String before = epochs.put(room, appended.epoch());
+                        if (before != null && !before.equals(appended.epoch())) {
+                            assertEquals(1, appended.entry().offset(), "a new history starts at 1");
+                        }
+                    }
+                }
+                long evicted = jedis.info("stats").lines().filter(l -> l.startsWith("evicted_keys:"))
+                        .mapToLong(l -> Long.parseLong(l.substring(13).trim())).sum();
+                assertTrue(evicted > 0, "Redis evicted keys");
+                for (int c = 0; c < 200; c++) {
+                    ChannelId room = ChannelId.room("r" + c);
+                    Slice slice = a.log().readAfter(room, 0, 100);
+                    if (!slice.entries().isEmpty()) {
+                        assertEquals(slice.head(), slice.lastOffset(), room + ": the log ends at the head");
+                        assertEquals(oneTo(slice.head()).subList((int) (slice.head() - slice.entries().size()),
+                                (int) slice.head()), offsets(slice), room + ": entries are where offsets say");
+                    }
+                }
+                assertEquals(List.of("ann"), a.presence().members(lobby), "presence has no TTL: never evicted");
+            } finally {
+                jedis.configSet("maxmemory", "0");
+                jedis.configSet("maxmemory-policy", "noeviction");
+            }
+        }
+    }
+
+    /** A channel whose offset counter alone was lost starts again instead of appending behind old entries. */
+    @Test
+    void aChannelMissingItsOffsetCounterStartsANewHistory() {
+        Storage a = node(new Recorder());
+        ChannelId room = ChannelId.room("half-evicted");
+        String before = append(a, room, "one").epoch();
+        append(a, room, "two");
+        try (Jedis jedis = redis.client()) {
+            jedis.del(Keys.channel(room.key(), "seq"));
+        }
+        Appended after = append(a, room, "three");
+        assertFalse(before.equals(after.epoch()), "a new epoch");
+        assertEquals(1, after.entry().offset());
+        assertEquals(List.of(1L), offsets(a.log().readAfter(room, 0, 10)));
+    }
+
+    @Test
+    void theWritersRoundTripsAreReportedForTheMetrics() {
+        List<Long> roundTrips = new CopyOnWriteArrayList<>();
+        Timing timing = new Timing();
+        timing.to(roundTrips::add);
+        RedisStorage node = new RedisStorage(Settings.of(Map.of("redisUrl", redis.url())), timing);
+        try {
+            node.start(new Recorder(), new Recorder());
+            append(node, ChannelId.room("timed"), "one");
+            append(node, ChannelId.room("timed"), "two");
+            assertTrue(roundTrips.size() >= 1, "one pipeline at least: " + roundTrips);
+            for (long nanos : roundTrips) {
+                assertTrue(nanos > 0 && nanos < TimeUnit.SECONDS.toNanos(5), "a round trip to a local Redis: " + nanos);
+            }
+        } finally {
+            node.close();
         }
     }
 
