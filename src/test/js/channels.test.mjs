@@ -358,6 +358,29 @@ test('topics: a re-subscribe that could not recover emits the fresh part of `his
   assert.deepEqual(got, [59, 60]);
 });
 
+// A slow consumer whose pipe is full cannot be sent a close frame: the server ends the TCP connection and the
+// browser reports 1006 instead of 4001 (docs/reliability.md). The client must recover from both the same way.
+for (const code of [4001, 1006]) {
+  test(`topics: dropped as a slow consumer (${code}) after being live: reconnect with since, recovered`, () => {
+    const { live, got, ws } = liveOn(['orders']);
+    const states = [];
+    live.on('state', (s) => states.push(s.state));
+    ws.serverSend(welcome());
+    ws.reply(ws.lastOfType('subscribe'), subscribed({ offset: 2, last: note(2) }));
+    ws.serverSend(note(3));
+    mock.timers.tick(60_000); // it was up for a while, then overflowed
+    const ws2 = reconnect(code);
+    const again = ws2.sent[0];
+    assert.deepEqual(again, { type: 'subscribe', topic: 'orders', ref: again.ref, since: { offset: 3, epoch: 'E' } });
+    ws2.reply(again, subscribed({ offset: 6, recovered: true, last: note(6) }));
+    ws2.serverSend(note(4), note(5), note(6));
+    assert.deepEqual(got, [3, 4, 5, 6], 'nothing lost, nothing twice');
+    // the countdown, the attempt, open: not final, the client reconnects by itself
+    assert.deepEqual(states, ['reconnecting', 'reconnecting', 'open']);
+    assert.equal(live.channel('orders').state, ChannelState.JOINED);
+  });
+}
+
 test('database topics: subscribe with snapshot asks for the rows every time; rows are no notifications', () => {
   const live = new NotificationClient({ minReconnectDelay: 1 });
   const got = [];

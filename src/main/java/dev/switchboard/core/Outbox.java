@@ -7,9 +7,10 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The outbound queue of one connection: bounded by frames and by bytes (UTF-8), with one send in flight at a time.
+ * The outbound queue of one connection: bounded by frames and by bytes (UTF-8), with one write in flight at a time.
  * When a send completes, everything queued meanwhile goes out as one WebSocket frame (the frames joined by
  * {@code \n}, up to {@code batchMaxBytes}): a recipient that falls behind costs one write per batch, not per frame.
  *
@@ -22,20 +23,36 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>A long reply (a recovery) goes out a page at a time ({@link #whenIdle}): the next page is offered once the outbox
  * sent the previous one, so a client that reads is never closed for the size of what it asked for.
  *
- * <p>Every close of the connection goes through here ({@link #close}): a close code that drains first waits until
- * what is queued has gone out (the replies and errors that explain the close); one that does not drops the queue.
+ * <p><b>Everything this side writes to the socket goes through here, one write at a time</b>: message frames, the
+ * heartbeat's pings ({@link #ping}) and the close ({@link #close}, {@link #closeNow}). A close never reaches the
+ * transport while a write of this connection is in flight: it waits for that write's completion (a close code that
+ * {@linkplain CloseCode#drainFirst drains first} also for the rest of the queue, the replies and errors that explain
+ * the close; one that does not drops the queue but still waits for the write in flight). Containers do not reliably
+ * send a close frame behind a write in flight: Tomcat (10.1) writes the close frame blocking with a budget of 50 ms
+ * for non-1000 codes, and when the write in flight holds its send lock longer, it closes the TCP connection without a
+ * close frame, so the client saw 1006 instead of 1003, 1008, 4401... (docs/reliability.md has the evidence).
+ *
+ * <p>The wait is bounded: a close that has waited {@code closeWaitMs} for a write without any write completing
+ * (the client stopped reading: its pipe is full and no close frame can reach it) is {@linkplain Transport#abort
+ * aborted} by the housekeeping tick ({@link #expire}): the connection ends without a close frame, the client sees
+ * 1006. {@link #closeNow} waits on the calling thread, within the same bound.
  *
  * <p>Sends run on the hub's send executor, never on the thread that delivers a message to a whole room: that
  * thread only enqueues, so a room's fan-out costs one queue operation per member, and while a member's send is
  * in flight its next messages accumulate and leave together.
  *
  * <p>Locking rule: the monitor guards the queue and the flags only; {@link Transport} is never called while holding
- * it (a completion may run on the sending thread and re-enter).
+ * it (a completion may run on the sending thread and re-enter). The one exception is {@link #closeNow}'s wait, which
+ * releases the monitor while it waits.
  */
 public final class Outbox {
 
+    /** How long a close waits for a write in flight that makes no progress before the connection is aborted. */
+    public static final long CLOSE_WAIT_MS = 2000;
     private static final Logger LOG = System.getLogger(Outbox.class.getName());
     private static final long NONE = -1;
+    /** The work item "send a ping" (compared by identity). */
+    private static final Object PING = new Object();
 
     private final Transport transport;
     private final Executor sender;
@@ -43,6 +60,7 @@ public final class Outbox {
     private final int maxFrames;
     private final long maxBytes;
     private final int batchMaxBytes;
+    private final long closeWaitMs;
 
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private long queuedBytes;
@@ -50,12 +68,21 @@ public final class Outbox {
     private long inFlightBytes;
     /** Run, one at a time, whenever the outbox has nothing queued or in flight ({@link #whenIdle}). */
     private final ArrayDeque<Runnable> idleWaiters = new ArrayDeque<>();
+    /** A write (a batch or a ping) is in flight; whoever set it owns the transport until it is cleared. */
     private boolean sending;
-    /** Nothing more is taken or sent. */
+    /** The queue was dropped: nothing more is taken or sent. */
     private boolean closed;
-    /** Set by a draining {@link #close}: no more frames are taken; {@code finisher} runs once the queue is empty. */
+    /** A draining close was asked for: no more frames are taken; the close follows the queue. */
     private boolean finishing;
-    private Runnable finisher;
+    /** The close that waits for the write in flight (null: none waits). */
+    private CloseCode closeCode;
+    private String closeReason;
+    /** The tick's time when it first saw the close waiting, or since the last completed write (NONE: not yet). */
+    private long closeWaitSince = NONE;
+    /** The close was handed to the transport, or the socket is gone: the first close stands. */
+    private boolean closeStarted;
+    /** A ping asked for while a write was in flight: it goes next. */
+    private boolean pingWanted;
     /** The thread currently inside transport.send, to turn a completion on that same thread into a loop. */
     private long sendingThread = NONE; // a thread id, not a Thread: no reference store (G1 card) per send
     private boolean completedInline;
@@ -63,12 +90,18 @@ public final class Outbox {
     private volatile Object owner = "a connection";
 
     public Outbox(Transport transport, Executor sender, Stats stats, int maxFrames, long maxBytes, int batchMaxBytes) {
+        this(transport, sender, stats, maxFrames, maxBytes, batchMaxBytes, CLOSE_WAIT_MS);
+    }
+
+    Outbox(Transport transport, Executor sender, Stats stats, int maxFrames, long maxBytes, int batchMaxBytes,
+           long closeWaitMs) {
         this.transport = transport;
         this.sender = sender;
         this.stats = stats;
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
         this.batchMaxBytes = batchMaxBytes;
+        this.closeWaitMs = closeWaitMs;
     }
 
     /** Names the queue's connection in log lines. */
@@ -93,36 +126,37 @@ public final class Outbox {
     public boolean offer(Outgoing frame) {
         int length = frame.bytes();
         long pending = transport.pendingBytes(); // read before the monitor: the transport is never called under it
-        boolean start;
+        boolean overflowed = false;
         synchronized (this) {
             if (closed || finishing) {
                 return false;
             }
-            if (queue.size() >= maxFrames || queuedBytes + inFlightBytes + pending + length > maxBytes) {
-                stats.dropped.add(queue.size() + 1L);
-                dropQueue();
-                start = false;
-            } else if (sending) {
-                queue.addLast(frame);
-                queuedBytes += length;
-                return true;
-            } else {
+            if (queue.size() < maxFrames && queuedBytes + inFlightBytes + pending + length <= maxBytes) {
+                if (sending) {
+                    queue.addLast(frame);
+                    queuedBytes += length;
+                    return true;
+                }
                 // Idle: the frame goes straight to the send task, not through the queue. Besides a queue operation
                 // this saves storing a young object into this long-lived outbox's array, which under G1 dirties a
                 // card per recipient that the collector must then scan (5000 subscribers: 5000 cards a message).
                 sending = true;
                 inFlightBytes = length;
-                start = true;
+                stats.framesOut.increment();
+            } else {
+                stats.dropped.add(queue.size() + 1L);
+                dropQueue();
+                overflowed = true;
             }
         }
-        if (start) {
-            schedule(() -> drain(frame));
-            return true;
+        if (overflowed) {
+            LOG.log(Level.INFO, "{0}: outbound queue overflowed{1}; closing with 4001", owner,
+                    frame.trace() == null ? "" : " at the message of trace " + frame.trace());
+            slowConsumer();
+            return false;
         }
-        LOG.log(Level.INFO, "{0}: outbound queue overflowed{1}; closing with 4001", owner,
-                frame.trace() == null ? "" : " at the message of trace " + frame.trace());
-        overflowed();
-        return false;
+        schedule(() -> run(frame));
+        return true;
     }
 
     /**
@@ -142,7 +176,7 @@ public final class Outbox {
             stats.dropped.add(queue.size());
             dropQueue();
         }
-        overflowed();
+        slowConsumer();
         return false;
     }
 
@@ -163,7 +197,7 @@ public final class Outbox {
      */
     public void whenIdle(Runnable next) {
         synchronized (this) {
-            if (closed || finishing) {
+            if (closed || finishing || closeCode != null || closeStarted) {
                 return;
             }
             idleWaiters.addLast(next);
@@ -176,7 +210,8 @@ public final class Outbox {
         while (true) {
             Runnable next;
             synchronized (this) {
-                if (closed || finishing || sending || !queue.isEmpty() || idleWaiters.isEmpty()) {
+                if (closed || finishing || closeCode != null || closeStarted || sending || !queue.isEmpty()
+                        || idleWaiters.isEmpty()) {
                     return;
                 }
                 next = idleWaiters.pollFirst();
@@ -186,46 +221,122 @@ public final class Outbox {
     }
 
     /**
-     * Closes the connection: with a code that {@linkplain CloseCode#drainFirst drains first}, after what is queued
-     * has gone out (nothing new is taken meanwhile); otherwise at once, dropping the queue. The first close stands.
+     * Sends a WebSocket ping (the heartbeat), in turn with the frames: at once on the calling thread when nothing is
+     * in flight, else right after the write in flight. Nothing once a close was asked for.
      */
-    public void close(CloseCode code, String reason) {
-        Runnable closer = () -> transport.close(code, reason);
+    public void ping() {
         synchronized (this) {
-            if (closed || finishing) {
+            if (closed || finishing || closeCode != null || closeStarted) {
                 return;
             }
-            if (code.drainFirst()) {
-                finishing = true;
-                idleWaiters.clear();
-                if (sending || !queue.isEmpty()) {
-                    finisher = closer;
-                    return; // runs when the queue is empty
-                }
-            } else {
-                dropQueue();
+            if (sending) {
+                pingWanted = true;
+                return;
             }
+            sending = true;
         }
-        closer.run();
+        transport.ping();
+        continueAfterWrite();
     }
 
     /**
-     * Closes at once, on the calling thread, dropping what is still queued: for a client that must get nothing more
-     * and must get this code before anything else can close the socket (its login ended: the container closes such
-     * sockets itself right after, with its own code).
+     * Closes the connection after the write in flight, and with a code that {@linkplain CloseCode#drainFirst drains
+     * first} after what is queued (nothing new is taken meanwhile); otherwise the queue is dropped. The first close
+     * stands: returns false when a close was already asked for.
      */
-    public void closeNow(CloseCode code, String reason) {
+    public boolean close(CloseCode code, String reason) {
         synchronized (this) {
-            dropQueue();
-            finisher = null;
+            if (closeCode != null || closeStarted) {
+                return false;
+            }
+            pingWanted = false;
+            if (code.drainFirst() && !closed) {
+                finishing = true;
+                idleWaiters.clear();
+            } else {
+                dropQueue();
+            }
+            if (sending) { // nothing in flight means nothing queued either: an idle outbox sends at once
+                closeCode = code;
+                closeReason = reason;
+                closeWaitSince = NONE;
+                return true;
+            }
+            closeStarted = true;
         }
         transport.close(code, reason);
+        return true;
+    }
+
+    /**
+     * Closes on the calling thread, dropping what is still queued, for a client that must get nothing more and must get
+     * this code before anything else can close the socket (its login ended: the container closes such sockets itself
+     * right after, with its own code). Waits for the write in flight, at most {@code closeWaitMs}, then aborts. This
+     * code replaces one that was still waiting.
+     */
+    public void closeNow(CloseCode code, String reason) {
+        boolean stuck;
+        synchronized (this) {
+            if (closeStarted) {
+                return;
+            }
+            dropQueue();
+            pingWanted = false;
+            closeCode = null;
+            closeStarted = true; // from here on, a completion takes nothing more and starts no other close
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(closeWaitMs);
+            long left;
+            while (sending && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            stuck = sending;
+        }
+        if (stuck) {
+            transport.abort(code, reason);
+        } else {
+            transport.close(code, reason);
+        }
+    }
+
+    /**
+     * The housekeeping tick, about once a second: a close that has waited {@code closeWaitMs} for a write in flight
+     * without any write completing aborts the connection (the client does not read; no close frame can reach it).
+     */
+    public void expire(long nowMillis) {
+        CloseCode code;
+        String reason;
+        synchronized (this) {
+            if (closeCode == null) {
+                return;
+            }
+            if (closeWaitSince == NONE) {
+                closeWaitSince = nowMillis;
+                return;
+            }
+            if (nowMillis - closeWaitSince < closeWaitMs) {
+                return;
+            }
+            code = closeCode;
+            reason = closeReason;
+            closeCode = null;
+            closeStarted = true;
+            dropQueue();
+        }
+        transport.abort(code, reason);
     }
 
     /** Stops accepting frames; what is queued is discarded (the socket is gone). */
     public synchronized void shut() {
         dropQueue();
-        finisher = null;
+        closeCode = null;
+        closeStarted = true;
+        pingWanted = false;
+        notifyAll();
     }
 
     /** Frames and UTF-8 bytes waiting (not counting the send in flight). */
@@ -238,6 +349,11 @@ public final class Outbox {
         return queue.isEmpty() && !sending;
     }
 
+    /** True once a close was asked for (or the socket is gone): the connection takes nothing more. */
+    public synchronized boolean closing() {
+        return finishing || closeCode != null || closeStarted;
+    }
+
     /** Caller holds the monitor. */
     private void dropQueue() {
         closed = true;
@@ -246,9 +362,10 @@ public final class Outbox {
         idleWaiters.clear();
     }
 
-    private void overflowed() {
-        stats.slowConsumerCloses.increment();
-        transport.close(CloseCode.SLOW_CONSUMER, "slow consumer: outbound queue overflowed");
+    private void slowConsumer() {
+        if (close(CloseCode.SLOW_CONSUMER, "slow consumer: outbound queue overflowed")) {
+            stats.slowConsumerCloses.increment();
+        }
     }
 
     private void schedule(Runnable task) {
@@ -258,42 +375,45 @@ public final class Outbox {
             synchronized (this) {
                 closed = true;
                 sending = false;
+                notifyAll();
             }
         }
     }
 
     /**
-     * On the send executor: sends {@code first} (a frame that found the outbox idle and skipped the queue), else what
-     * is queued. The in-flight flag is ours.
+     * What the owner of the write-in-flight flag does next, once a write completed; caller holds the monitor. A close
+     * that waited (and, draining, found the queue empty) comes first, then a ping that waited, then the queue. Null:
+     * the outbox went idle.
      */
-    private void drain(Outgoing first) {
-        Outgoing batch;
-        Runnable then = null;
-        synchronized (this) {
-            if (first != null && !closed) {
-                stats.framesOut.increment();
-                batch = first;
-            } else {
-                batch = takeNextOrIdle();
-            }
-            if (batch == null) {
-                then = finisherIfIdle();
-            }
+    private Object next() {
+        inFlightBytes = 0; // the write completed (nextBatch sets it again)
+        if (closeCode != null && (closed || queue.isEmpty())) {
+            sending = false;
+            notifyAll();
+            return takeClose();
         }
-        if (batch != null) {
-            sendLoop(batch);
-        } else if (then != null) {
-            then.run();
-        } else {
-            runIdleWaiters();
+        if (closeCode != null) {
+            closeWaitSince = NONE; // a write completed: the client reads, the close keeps waiting for the queue
         }
+        if (pingWanted && !closed) {
+            pingWanted = false;
+            return PING;
+        }
+        if (!closed && !queue.isEmpty()) {
+            return nextBatch();
+        }
+        sending = false;
+        notifyAll();
+        return null;
     }
 
-    /** Caller holds the monitor, and the outbox just went idle. */
-    private Runnable finisherIfIdle() {
-        Runnable f = finishing && !sending ? finisher : null;
-        finisher = null;
-        return f;
+    /** Caller holds the monitor and a close waits: the close, taken to run now. */
+    private Runnable takeClose() {
+        CloseCode code = closeCode;
+        String reason = closeReason;
+        closeCode = null;
+        closeStarted = true;
+        return () -> transport.close(code, reason);
     }
 
     /** Takes everything queued, up to the batch limit, as one text; caller holds the monitor and the queue is not empty. */
@@ -301,8 +421,8 @@ public final class Outbox {
         Outgoing first = queue.pollFirst();
         int firstBytes = first.bytes();
         queuedBytes -= firstBytes;
+        stats.framesOut.increment();
         if (queue.isEmpty() || firstBytes + 1 + queue.peekFirst().bytes() > batchMaxBytes) {
-            stats.framesOut.increment();
             inFlightBytes = firstBytes;
             return first; // as it is: a shared frame stays shared
         }
@@ -324,7 +444,6 @@ public final class Outbox {
             }
             sample = sample != null ? sample : next.sample;
         }
-        stats.framesOut.increment();
         inFlightBytes = bytes;
         Outgoing batch = traced == null ? new Outgoing(out.toString())
                 : new Outgoing(out.toString(), traces, traced.bornNanos());
@@ -332,16 +451,30 @@ public final class Outbox {
         return batch;
     }
 
-    private void sendLoop(Outgoing batch) {
-        Runnable then = null;
-        while (batch != null) {
+    /**
+     * Owns the write-in-flight flag and does {@code work}: writes, and keeps going on this thread while writes
+     * complete on it (a loop, not a recursion); a write that completes later continues on the completing thread.
+     */
+    private void run(Object work) {
+        while (work != null) {
+            if (work instanceof Runnable close) {
+                close.run();
+                return;
+            }
+            if (work == PING) {
+                transport.ping();
+                synchronized (this) {
+                    work = next();
+                }
+                continue;
+            }
             synchronized (this) {
                 sendingThread = Thread.currentThread().getId();
                 completedInline = false;
             }
-            Outgoing inFlight = batch;
-            SendSamples.Sample sample = batch.sample;
-            transport.send(batch, batch.trace() == null && sample == null ? this::sent : failure -> {
+            Outgoing inFlight = (Outgoing) work;
+            SendSamples.Sample sample = inFlight.sample;
+            transport.send(inFlight, inFlight.trace() == null && sample == null ? this::sent : failure -> {
                 if (inFlight.trace() != null) {
                     TraceLog.sent(inFlight, owner, failure);
                 }
@@ -353,69 +486,60 @@ public final class Outbox {
             synchronized (this) {
                 sendingThread = NONE;
                 if (!completedInline) {
-                    return; // completes later, on another thread, which continues the loop
+                    return; // completes later, on another thread, which continues
                 }
-                batch = takeNextOrIdle();
-                if (batch == null) {
-                    then = finisherIfIdle();
-                }
+                work = next();
             }
         }
-        if (then != null) {
-            then.run();
+        runIdleWaiters(); // went idle on this thread: a long reply's next page
+    }
+
+    /** After a ping on a thread that is not the sender's (the tick): what waited goes on the send executor. */
+    private void continueAfterWrite() {
+        Object work;
+        synchronized (this) {
+            work = next();
+        }
+        if (work instanceof Runnable close) {
+            close.run();
+        } else if (work != null) {
+            schedule(() -> run(work));
         } else {
             runIdleWaiters();
         }
     }
 
     private void sent(Throwable failure) {
-        if (failure != null) {
+        if (failure == null) {
             synchronized (this) {
-                sending = false;
-                stats.dropped.add(queue.size());
-                dropQueue();
+                if (sendingThread == Thread.currentThread().getId()) {
+                    completedInline = true;
+                    return;
+                }
             }
-            // On an open socket the container refused to queue more (its write queue is bounded too): the
-            // client is not reading. On a closed one, the endpoint's close callback releases the connection.
-            if (transport.isOpen()) {
-                overflowed();
-            }
+            continueAfterWrite(); // what accumulated meanwhile goes out together, off the completing thread
             return;
         }
-        Runnable then;
-        boolean idle = false;
+        Runnable close = null;
+        boolean unexplained;
         synchronized (this) {
-            inFlightBytes = 0;
-            if (sendingThread == Thread.currentThread().getId()) {
-                completedInline = true;
-                return;
-            }
-            if (!closed && !queue.isEmpty()) {
-                then = null;
-            } else {
-                sending = false;
-                then = finisherIfIdle();
-                idle = then == null;
-            }
-        }
-        if (then != null) {
-            then.run();
-            return;
-        }
-        if (idle) {
-            runIdleWaiters();
-            return;
-        }
-        schedule(() -> drain(null)); // what accumulated meanwhile goes out together, off the completing thread
-    }
-
-    /** Caller holds the monitor. */
-    private Outgoing takeNextOrIdle() {
-        if (closed || queue.isEmpty()) {
             sending = false;
             inFlightBytes = 0;
-            return null;
+            stats.dropped.add(queue.size());
+            dropQueue();
+            pingWanted = false;
+            if (closeCode != null) {
+                close = takeClose(); // the socket may still take the close frame
+            }
+            unexplained = close == null && !closeStarted;
+            notifyAll();
         }
-        return nextBatch();
+        if (close != null) {
+            close.run();
+        } else if (unexplained && transport.isOpen()) {
+            // On an open socket the container refused to queue more (its write queue is bounded too): the client
+            // is not reading. On a closed or closing one, the endpoint's close callback releases the connection.
+            slowConsumer();
+        }
     }
 }

@@ -178,10 +178,14 @@ final class Sessions {
         c.lastSeenMillis = nowMillis;
     }
 
-    /** Closes a connection with a protocol close code, through its outbox (the code says whether it drains first). */
+    /**
+     * Closes a connection with a protocol close code, through its outbox (the code says whether it drains first); the
+     * first close stands, and only it is logged.
+     */
     void close(Connection c, CloseCode code, String reason) {
-        LOG.log(Level.INFO, "closing {0}: {1} {2}", c, Integer.toString(code.code()), reason);
-        c.close(code, reason);
+        if (c.outbox.close(code, reason)) {
+            LOG.log(Level.INFO, "closing {0}: {1} {2}", c, Integer.toString(code.code()), reason);
+        }
     }
 
     /** Closes at once, on the calling thread, dropping what is queued (see {@link Outbox#closeNow}). */
@@ -190,12 +194,16 @@ final class Sessions {
         c.outbox.closeNow(code, reason);
     }
 
-    /** Heartbeats, idle connections, expired tokens; once a second. */
+    /** Heartbeats, idle connections, expired tokens, closes that wait for a client that does not read; once a second. */
     void tick() {
         long now = clock.millis();
         Instant instant = clock.instant();
         for (Connection c : connections) {
             if (c.closed) {
+                continue;
+            }
+            if (c.outbox.closing()) {
+                c.outbox.expire(now);
                 continue;
             }
             Instant expires = c.identity().expires();
@@ -210,7 +218,7 @@ final class Sessions {
                 close(c, CloseCode.NO_HEARTBEAT, "no heartbeat");
             } else if (heartbeatMs > 0 && now - c.lastPingMillis >= heartbeatMs) {
                 c.lastPingMillis = now;
-                c.transport.ping();
+                c.outbox.ping(); // in turn with the frames: never beside a write in flight
             }
         }
     }

@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * One client socket as the core sees it; the endpoint adapter implements it over a container session. The core
- * calls {@link #send} one at a time per connection (the {@link Outbox} guarantees it), so an implementation may
- * rely on having at most one send in flight.
+ * calls {@link #send}, {@link #ping} and {@link #close} one at a time per connection (the {@link Outbox} guarantees
+ * it), so an implementation may rely on having at most one write in flight, and on no close while one is.
  */
 public interface Transport {
 
@@ -23,8 +23,20 @@ public interface Transport {
     /** Whether the socket is still open (a failed send on an open socket means the client is not reading). */
     boolean isOpen();
 
-    /** Closes the socket with a code; the reason is short, human readable, and never carries internals. */
+    /**
+     * Closes the socket with a code; the reason is short, human readable, and never carries internals. The core calls
+     * it only when none of this connection's writes is in flight ({@link Outbox}).
+     */
     void close(CloseCode code, String reason);
+
+    /**
+     * Ends a connection whose client does not read: a write is stuck in flight, so no close frame can reach it. The
+     * TCP connection must end soon (the client sees 1006); a container may still try the close frame briefly. By
+     * default, {@link #close}: for containers whose close gives up on a stuck write by itself.
+     */
+    default void abort(CloseCode code, String reason) {
+        close(code, reason);
+    }
 
     /**
      * Bytes the transport accepted for the socket by itself and has not written yet (pongs, pings, a close frame):

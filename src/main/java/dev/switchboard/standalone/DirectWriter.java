@@ -171,6 +171,26 @@ final class DirectWriter extends Writer implements FrameChannel {
         return !closing;
     }
 
+    /**
+     * Ends the TCP connection at once. Not {@link #close}: Grizzly's close is graceful, it queues behind the stuck write
+     * and would keep the connection (and its queued bytes) as long as the client does not read.
+     */
+    @Override
+    public void abort() {
+        synchronized (this) {
+            closing = true;
+        }
+        if (socket != null) {
+            socket.terminateSilently();
+            return;
+        }
+        try {
+            grizzly.close(); // TLS: Tyrus's writer is all there is
+        } catch (IOException e) {
+            // the connection is gone either way
+        }
+    }
+
     @Override
     public void close() throws IOException {
         synchronized (this) {

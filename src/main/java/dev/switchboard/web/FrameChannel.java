@@ -22,6 +22,9 @@ public interface FrameChannel {
     /** False once a close frame was written or the connection ended. */
     boolean isOpen();
 
+    /** Ends the connection at once, without a close frame (the client does not read: a write is stuck). */
+    void abort();
+
     /**
      * Bytes accepted for the socket and not written yet (message frames in flight and the server's own pongs): the
      * outbox counts them against {@code outboxMaxBytes} ({@link dev.switchboard.core.Transport#pendingBytes}).

@@ -13,6 +13,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -27,7 +28,17 @@ import java.util.function.Supplier;
  * <p>
  * Every close the socket itself starts (a refused handshake, a message too big, a binary frame, our own failure)
  * goes through {@link #end}: through the hub once the connection is open (what is queued for it goes first), else
- * straight to the session. The hub's closes arrive at {@link #close}, the one place that closes the session.
+ * straight to the session. The hub's closes arrive at {@link #close}, the one place that closes the session, and
+ * only when none of this socket's writes is in flight (the core's {@code Outbox} waits for it).
+ * <p>
+ * Tomcat (10.1) sends the close frame of a code other than 1000 blocking, within
+ * {@code org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT} (default 50 ms), and closes the TCP
+ * connection without a close frame when its send lock is not free by then. Our own closes never meet a write in
+ * flight, but the closes Tomcat starts itself on a protocol error it reads (1002 unmasked frame, 1007 invalid UTF-8)
+ * do: {@link #CONTAINER_CLOSE_WAIT_MS} gives those the time of a write to a client that reads. Tomcat also fails the
+ * write in flight with an {@link EOFException} before such a close: that failure means "the container is closing",
+ * not "the client does not read", and must not start a 4001 close that would race Tomcat's own code
+ * (docs/reliability.md).
  */
 final class SocketAdapter implements Transport {
 
@@ -42,6 +53,12 @@ final class SocketAdapter implements Transport {
      * handlers. Chat and notification frames are far shorter: they arrive whole and are decoded without a copy.
      */
     static final int TEXT_BUFFER_CHARS = 1024;
+    /** Tomcat's session property: how long its own close frame may wait for the send lock (a long, milliseconds). */
+    static final String TOMCAT_CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+    /** How long a close that Tomcat starts itself waits for a write in flight (2 s; Tomcat's default is 50 ms). */
+    static final long CONTAINER_CLOSE_WAIT_MS = 2000;
+    /** An abort must not wait: the write in flight is stuck (the client does not read). */
+    private static final long ABORT_CLOSE_WAIT_MS = 1;
 
     /**
      * What every socket of one endpoint shares: which endpoint it is, the hub, the configuration's codecs, and the
@@ -59,6 +76,8 @@ final class SocketAdapter implements Transport {
     private FrameChannel frames;
     /** A text message arriving in parts, only while it does; {@link Parts#REFUSED} while an oversize one ends. */
     private Parts parts;
+    /** The container failed a write because it is closing the session itself (Tomcat: EOFException). */
+    private volatile boolean containerClosing;
 
     SocketAdapter(Shared shared) {
         this.shared = shared;
@@ -71,6 +90,7 @@ final class SocketAdapter implements Transport {
         // Liveness is the hub's heartbeat, not the container's idle timer. Negative, not 0: Tyrus reschedules its
         // idle timer on every send unless the timeout is negative (JSR 356 reads both as "never").
         session.setMaxIdleTimeout(-1);
+        session.getUserProperties().put(TOMCAT_CLOSE_SEND_TIMEOUT, CONTAINER_CLOSE_WAIT_MS); // only Tomcat reads it
         // Taken out of the connection's properties (Tomcat copies them into the session too): nothing else reads it.
         Handshake handshake = (Handshake) config.getUserProperties().remove(Handshake.PROPERTY);
         session.getUserProperties().remove(Handshake.PROPERTY);
@@ -222,8 +242,12 @@ final class SocketAdapter implements Transport {
             return;
         }
         try {
-            session.getAsyncRemote().sendText(shared.encoder.encode(message),
-                    result -> done.accept(result.isOK() ? null : result.getException()));
+            session.getAsyncRemote().sendText(shared.encoder.encode(message), result -> {
+                if (!result.isOK() && result.getException() instanceof EOFException) {
+                    containerClosing = true; // set before the outbox asks isOpen()
+                }
+                done.accept(result.isOK() ? null : result.getException());
+            });
         } catch (RuntimeException e) {
             done.accept(e); // session already closed
         }
@@ -240,7 +264,22 @@ final class SocketAdapter implements Transport {
 
     @Override
     public boolean isOpen() {
-        return session.isOpen() && (frames == null || frames.isOpen());
+        return !containerClosing && session.isOpen() && (frames == null || frames.isOpen());
+    }
+
+    /**
+     * The client does not read and a write is stuck: the runner drops the TCP connection; in a container the session
+     * is closed with a close-frame budget of a millisecond, after which Tomcat closes the TCP connection (Tyrus-based
+     * containers queue the close frame behind the stuck write and drop the connection when it fails).
+     */
+    @Override
+    public void abort(CloseCode code, String reason) {
+        if (frames != null) {
+            frames.abort();
+            return;
+        }
+        session.getUserProperties().put(TOMCAT_CLOSE_SEND_TIMEOUT, ABORT_CLOSE_WAIT_MS);
+        close(code, reason);
     }
 
     /** Closes the session: the hub's closes, and {@link #end} before there is a connection. */

@@ -263,10 +263,15 @@ class HubTest {
         }
         assertNull(slow.socket.closedWith);
         say(fast, "busy", "overflow");
-        assertEquals(CloseCode.SLOW_CONSUMER, slow.socket.closedWith);
+        assertNull(slow.socket.closedWith, "the 4001 close waits behind the write in flight");
         say(fast, "busy", "after");
         assertEquals(13, fast.socket.unread().size(), "the fast client got every message");
         assertEquals(1, hub.stats().slowConsumerCloses.sum());
+        hub.tick(); // notes the waiting close
+        clock.advance(Duration.ofMillis(Outbox.CLOSE_WAIT_MS));
+        hub.tick();
+        assertEquals(CloseCode.SLOW_CONSUMER, slow.socket.closedWith);
+        assertTrue(slow.socket.aborted, "it never read: the connection is aborted, no close frame can reach it");
     }
 
     @Test

@@ -21,8 +21,10 @@ class OutboxTest {
 
     /** Sends run on the calling thread: the recording socket completes them at once unless stalled. */
     private Outbox outbox(int maxFrames, long maxBytes, int batchMaxBytes) {
-        return new Outbox(socket, Runnable::run, stats, maxFrames, maxBytes, batchMaxBytes);
+        return new Outbox(socket, Runnable::run, stats, maxFrames, maxBytes, batchMaxBytes, CLOSE_WAIT_MS);
     }
+
+    private static final long CLOSE_WAIT_MS = 200;
 
     @Test
     void anIdleOutboxSendsAtOnceAndASharedFrameStaysShared() {
@@ -65,10 +67,47 @@ class OutboxTest {
         assertTrue(out.offer("{\"n\":2}"));
         assertTrue(out.offer("{\"n\":3}"));
         assertFalse(out.offer("{\"n\":4}"));
-        assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith);
+        assertNull(socket.closedWith, "the close waits for the write in flight");
         assertEquals(1, stats.slowConsumerCloses.sum());
         assertEquals(3, stats.dropped.sum());
         assertFalse(out.offer("{\"n\":5}"), "closed: nothing more is taken");
+        socket.resume();
+        assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith, "then goes out behind it");
+        assertEquals(1, socket.writes.size());
+    }
+
+    @Test
+    void aCloseBehindAWriteThatNeverCompletesAbortsTheConnectionAfterTheWait() {
+        Outbox out = outbox(1, 1000, 1000);
+        socket.stall();
+        out.offer("{\"n\":1}");
+        out.offer("{\"n\":2}");
+        out.offer("{\"n\":3}"); // overflow
+        out.expire(1_000);        // the tick notes the wait
+        out.expire(1_000 + CLOSE_WAIT_MS - 1);
+        assertNull(socket.closedWith);
+        assertFalse(socket.aborted);
+        out.expire(1_000 + CLOSE_WAIT_MS);
+        assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith);
+        assertTrue(socket.aborted, "no close frame can reach a client that does not read");
+        socket.resume();
+        assertEquals(1, socket.writes.size(), "nothing more after the abort");
+    }
+
+    @Test
+    void aDrainingCloseWaitsAsLongAsWritesComplete() {
+        Outbox out = outbox(10, 1000, 1000);
+        socket.stall();
+        out.offer("{\"n\":1}");
+        out.offer("{\"n\":2}");
+        out.close(CloseCode.POLICY, "too many messages");
+        out.expire(1_000);
+        socket.completeOne(); // the client reads: the wait starts again
+        out.expire(1_000 + CLOSE_WAIT_MS);
+        assertNull(socket.closedWith, "a client that reads gets the whole queue, then the close");
+        socket.resume();
+        assertEquals(CloseCode.POLICY, socket.closedWith);
+        assertFalse(socket.aborted);
     }
 
     @Test
@@ -78,7 +117,7 @@ class OutboxTest {
         out.offer("{}"); // in flight, not queued
         assertTrue(out.offer("{\"t\":\"ééééé\"}")); // 13 chars, 18 bytes
         assertFalse(out.offer("{\"t\":\"ééééé\"}"), "36 bytes queued > 30, though 26 characters would fit");
-        assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith);
+        assertEquals(1, stats.slowConsumerCloses.sum());
     }
 
     @Test
@@ -101,25 +140,68 @@ class OutboxTest {
         socket.stall();
         out.offer("{\"n\":1}");
         out.offer("{\"n\":2}");
-        out.close(CloseCode.NO_HEARTBEAT, "no heartbeat");
-        assertEquals(CloseCode.NO_HEARTBEAT, socket.closedWith);
-        out.close(CloseCode.POLICY, "later");
-        assertEquals(CloseCode.NO_HEARTBEAT, socket.closedWith);
+        assertTrue(out.close(CloseCode.NO_HEARTBEAT, "no heartbeat"));
+        assertFalse(out.close(CloseCode.POLICY, "later"), "the first close stands");
+        assertNull(socket.closedWith, "never beside a write in flight");
         socket.resume();
+        assertEquals(CloseCode.NO_HEARTBEAT, socket.closedWith);
         assertEquals(1, socket.writes.size(), "the queued frame was dropped");
     }
 
     @Test
-    void closeNowClosesOnTheCallingThreadEvenWhileDraining() {
+    void closeNowWaitsForTheWriteInFlightOnTheCallingThreadAndItsCodeStands() throws Exception {
         Outbox out = outbox(10, 1000, 1000);
         socket.stall();
         out.offer("{\"n\":1}");
         out.offer("{\"n\":2}");
         out.close(CloseCode.GOING_AWAY, "shutting down");
+        Thread reader = new Thread(() -> {
+            try {
+                Thread.sleep(50); // the client reads a little later
+            } catch (InterruptedException e) {
+                return;
+            }
+            socket.resume();
+        });
+        reader.start();
         out.closeNow(CloseCode.UNAUTHORIZED, "logged out");
-        assertEquals(CloseCode.UNAUTHORIZED, socket.closedWith);
-        socket.resume();
+        assertEquals(CloseCode.UNAUTHORIZED, socket.closedWith, "closed when closeNow returns");
+        assertFalse(socket.aborted);
+        reader.join();
+        assertEquals(List.of("{\"n\":1}"), socket.writes, "the queue was dropped");
         assertEquals(CloseCode.UNAUTHORIZED, socket.closedWith, "the drained close does not run any more");
+    }
+
+    @Test
+    void closeNowAbortsAfterTheWaitWhenTheClientDoesNotRead() {
+        Outbox out = outbox(10, 1000, 1000);
+        socket.stall();
+        out.offer("{\"n\":1}");
+        long start = System.nanoTime();
+        out.closeNow(CloseCode.UNAUTHORIZED, "logged out");
+        long waited = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(socket.aborted);
+        assertTrue(waited >= CLOSE_WAIT_MS - 1 && waited < CLOSE_WAIT_MS + 2000, "waited " + waited + " ms");
+    }
+
+    @Test
+    void pingsGoInTurnWithTheFrames() {
+        Outbox out = outbox(10, 1000, 1000);
+        out.ping();
+        assertEquals(1, socket.pings, "idle: at once");
+        socket.stall();
+        out.offer("{\"n\":1}");
+        out.offer("{\"n\":2}");
+        out.ping();
+        assertEquals(1, socket.pings, "not beside the write in flight");
+        socket.completeOne();
+        assertEquals(2, socket.pings, "right after it, before the queue");
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), socket.writes);
+        assertEquals(List.of("send", "ping", "send"), socket.order.subList(1, 4));
+        out.close(CloseCode.NO_HEARTBEAT, "no heartbeat");
+        out.ping();
+        socket.resume();
+        assertEquals(2, socket.pings, "none after a close");
     }
 
     @Test
@@ -232,6 +314,9 @@ class OutboxTest {
         socket.stall();
         assertTrue(out.offer("{\"t\":\"" + "a".repeat(22) + "\"}")); // 30 bytes, in flight
         assertFalse(out.offer("{\"t\":\"bbb\"}"), "30 in flight + 11 > 40");
+        assertEquals(1, stats.slowConsumerCloses.sum());
+        assertNull(socket.closedWith, "the 4001 waits for the frame in flight");
+        socket.resume();
         assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith);
     }
 
@@ -259,6 +344,8 @@ class OutboxTest {
             out.offer("{\"n\":5}");
             out.offer("{\"n\":6}"); // n:3 is in flight; 4, 5, 6 wait: the queue is full
             out.offer(new Outgoing("{\"n\":7}", t1, System.nanoTime())); // over the bound
+            assertNull(socket.closedWith, "the 4001 waits for n:3 in flight");
+            socket.resume();
             assertEquals(CloseCode.SLOW_CONSUMER, socket.closedWith);
             assertEquals(List.of("connection c1 user=ann: outbound queue overflowed at the message of trace " + t1
                     + "; closing with 4001"), outbox.lines());

@@ -27,7 +27,10 @@ final class RecordingTransport implements Transport {
     private boolean stalled;
     private final List<Consumer<Throwable>> pending = new ArrayList<>();
     volatile CloseCode closedWith;
+    volatile boolean aborted;
     int pings;
+    /** "send", "ping", "close" in the order the transport saw them. */
+    final List<String> order = new ArrayList<>();
     /** What this socket claims to hold unwritten besides the outbox's frames ({@link Transport#pendingBytes}). */
     volatile long unwritten;
 
@@ -35,6 +38,7 @@ final class RecordingTransport implements Transport {
     public synchronized void send(Outgoing frame, Consumer<Throwable> done) {
         String text = frame.text();
         writes.add(text);
+        order.add("send");
         for (String line : text.split("\n")) {
             try (JsonReader r = JSON.createReader(new StringReader(line))) {
                 frames.add(r.readObject());
@@ -51,6 +55,7 @@ final class RecordingTransport implements Transport {
     @Override
     public synchronized void ping() {
         pings++;
+        order.add("ping");
     }
 
     @Override
@@ -65,7 +70,25 @@ final class RecordingTransport implements Transport {
 
     @Override
     public void close(CloseCode code, String reason) {
+        synchronized (this) {
+            order.add("close");
+        }
         closedWith = code;
+    }
+
+    @Override
+    public void abort(CloseCode code, String reason) {
+        aborted = true;
+        close(code, reason);
+    }
+
+    /** Completes the oldest stalled send and stays stalled (the client read one frame). */
+    void completeOne() {
+        Consumer<Throwable> first;
+        synchronized (this) {
+            first = pending.remove(0);
+        }
+        first.accept(null);
     }
 
     /** From now on, sends do not complete (a client that stopped reading). */

@@ -2,7 +2,6 @@ package dev.switchboard.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +38,7 @@ public final class Nginx implements AutoCloseable {
      */
     public static Nginx start(String name, String httpBody, String serverBody) throws IOException {
         Path dir = Files.createDirectories(Path.of("target", "nginx", name).toAbsolutePath());
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = RedisServer.freePort();
         String conf = """
                 daemon off;
                 master_process off;

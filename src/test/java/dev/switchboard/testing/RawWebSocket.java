@@ -388,7 +388,8 @@ public final class RawWebSocket implements AutoCloseable {
      *
      * @param kind what happened
      * @param code close code of the server's close frame (1005 when it had no code, -1 without a frame)
-     * @param reason close reason of the server's close frame ("" otherwise)
+     * @param reason close reason of the server's close frame; without one, what ended the connection (e.g.
+     *               "end of stream inside a frame": the server stopped in the middle of a frame)
      * @param tcpAfterClose for {@code CLOSE_FRAME}: how the TCP connection then ended within the wait
      *                      ({@code EOF}, {@code RESET}, or {@code TIMEOUT} when the server kept it open)
      * @param skipped data messages and frames that arrived before the close and were skipped
@@ -401,7 +402,8 @@ public final class RawWebSocket implements AutoCloseable {
             return kind == EndKind.CLOSE_FRAME
                     ? "CloseResult[close frame " + code + (reason.isEmpty() ? "" : " \"" + reason + "\"")
                       + ", then TCP " + tcpAfterClose + (skipped.isEmpty() ? "" : ", skipped " + skipped) + "]"
-                    : "CloseResult[" + kind + " without close frame" + (skipped.isEmpty() ? "" : ", skipped " + skipped) + "]";
+                    : "CloseResult[" + kind + " without close frame" + (reason.isEmpty() ? "" : " (" + reason + ")")
+                      + (skipped.isEmpty() ? "" : ", skipped " + skipped) + "]";
         }
     }
 
@@ -767,7 +769,8 @@ public final class RawWebSocket implements AutoCloseable {
         if (cf != null) {
             return new CloseResult(EndKind.CLOSE_FRAME, cf.closeCode(), cf.closeReason(), end.kind(), List.copyOf(skipped));
         }
-        return new CloseResult(end.kind(), -1, "", tcp, List.copyOf(skipped));
+        return new CloseResult(end.kind(), -1, end.cause() == null ? "" : String.valueOf(end.cause().getMessage()), tcp,
+                List.copyOf(skipped));
     }
 
     private Event poll(Duration timeout) throws InterruptedException {

@@ -9,11 +9,13 @@ import redis.clients.jedis.exceptions.JedisException;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -62,10 +64,30 @@ public final class RedisServer implements AutoCloseable {
         return false;
     }
 
+    /** Below Linux's ephemeral range (32768-60999 by default): connect() never takes these. */
+    private static final int PORTS_FROM = 20_000;
+    private static final int PORTS_TO = 32_767;
+
+    /**
+     * A loopback port that is free now, for a child process to bind a few seconds later. Not {@code new
+     * ServerSocket(0)}: that hands out a port of the ephemeral range, from which every outgoing connection on the
+     * machine takes its local port, and while a container boots (seconds) the tests and builds running beside it open
+     * thousands of connections: the child then failed to bind, or its port answered for someone else (the
+     * MixedContainerClusterIT "port" flakes). A random port below that range collides only with another probe.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(PORTS_FROM, PORTS_TO + 1);
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(false);
+                probe.bind(new InetSocketAddress("0.0.0.0", port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in " + PORTS_FROM + "-" + PORTS_TO);
     }
 
     private void launch() throws IOException {

@@ -1,0 +1,46 @@
+package dev.switchboard.standalone;
+
+import dev.switchboard.settings.Settings;
+import dev.switchboard.testing.CloseCodeLoops;
+import dev.switchboard.testing.CloseCodeLoops.Offence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every server-initiated close delivers its code on the standalone runner, idle and while streaming (see the loops). */
+class CloseCodeLoopTest {
+
+    private static Runner runner;
+    private static CloseCodeLoops loops;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runner = Runner.start(Settings.of(CloseCodeLoops.SETTINGS), "127.0.0.1", 0, null);
+        loops = new CloseCodeLoops(runner.baseUri());
+    }
+
+    @AfterAll
+    static void stop() {
+        runner.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Offence.class)
+    void idle(Offence offence) throws Exception {
+        loops.loop(offence, false, CloseCodeLoops.iterations());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Offence.class)
+    void streaming(Offence offence) throws Exception {
+        loops.loop(offence, true, CloseCodeLoops.iterations());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void tokenExpiry(boolean streaming) throws Exception {
+        loops.tokenExpiry(streaming, CloseCodeLoops.iterations(), 30);
+    }
+}
