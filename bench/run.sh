@@ -16,8 +16,12 @@ usage: bench/run.sh [options]
                        url=ws://127.0.0.1:PORT[/ctx][,pid=N][,label=NAME]   an already running server (not restarted)
                        cmd=LABEL@ws://127.0.0.1:PORT[/ctx]@COMMAND            started with COMMAND (bash -c), stopped after each run
                      default: node standalone tomcat
-  --scenarios LIST   comma-separated: fanout,fanout@150k,rooms,notify,capacity,storm (default: all of them), and db
+  --scenarios LIST   comma-separated: fanout,fanout@150k,rooms,notify,capacity,storm (default: all of them), and db, chat, cluster, cluster-split
                      (database topics: a throwaway PostgreSQL on \$SB_PG_PORT, 8432; Switchboard targets only)
+                     chat: 1000 clients in 500 rooms of 2, everyone sending 40-char texts, --chat-rates messages/s in
+                     cluster: chat through two runner nodes sharing one redis-server (started on \$SB_REDIS_PORT), all
+                       clients on node A (B idle); cluster-split: one member of each room on A, the other on B;
+                       --cluster-rates; only for the standalone target (node runs the same chat alone, as the reference)
   --reps N           repetitions, servers alternated within each (default 3)
   --mode M           unpinned | pinned | both (default unpinned); pinned: server on CPU 0, load generator on CPU 1
   --quick            smoke test: a few hundred connections, a few seconds per scenario, strict counting
@@ -25,10 +29,13 @@ usage: bench/run.sh [options]
   --max-minutes N    stop starting new runs after N minutes (default 240)
   --capacity-conns N connections held in the capacity scenario (default 20000, capped by ulimit -Hn)
   --rates LIST       offered deliveries/s of the sweeps (default 50k,100k,150k,200k,300k,400k,600k,800k)
+  --chat-rates LIST  messages/s IN of the chat scenario (default 5k,10k,20k; every step is measured, no stop)
+  --cluster-rates L  messages/s IN of the cluster scenarios (default 2.5k,5k,10k)
+  --prewarm S        unrecorded load at the first rate before each sweep (default 20 s)
   --loadgen-args S   extra arguments for every load generator run (e.g. "--measure 10")
   --nice N           run servers and load generator under nice -n N (e.g. -10 on a shared machine; see README)
   -h, --help
-environment: SB_REPO, SB_STANDALONE_CMD, SB_STANDALONE_PORT (8180), SB_MAIN_CLASS, SB_WAR, SB_TOMCAT_VERSION (10.1.60),
+environment: SB_REPO, SB_STANDALONE_CMD, SB_STANDALONE_PORT (8180), SB_STANDALONE_PORT_B (8181), SB_REDIS_PORT (6390), SB_MAIN_CLASS, SB_WAR, SB_TOMCAT_VERSION (10.1.60),
   SB_TOMCAT_PORT (8280), SB_TOMCAT_CONNECTOR (extra <Connector> attributes, e.g. 'socket.appReadBufSize="2048"'),
   SB_JAVA_OPTS ("-Xms1g -Xmx1g"), NODE_PORT (8190), SB_PUBLISHER_KEY (bench-key), SB_PG_PORT (8432),
   LOADGEN_JAVA_OPTS ("-Xms1g -Xmx1g"), SWITCHBOARD_* (passed to Switchboard; see README)
@@ -44,6 +51,9 @@ OUT=""
 MAX_MINUTES=240
 CAP_CONNS=20000
 RATES="50k,100k,150k,200k,300k,400k,600k,800k"
+CHAT_RATES="5k,10k,20k"
+CLUSTER_RATES="2.5k,5k,10k"
+PREWARM=20
 EXTRA=""
 NICE=""
 NICE_N=""
@@ -59,6 +69,9 @@ while [ $# -gt 0 ]; do
     --max-minutes) MAX_MINUTES="$2"; shift 2 ;;
     --capacity-conns) CAP_CONNS="$2"; shift 2 ;;
     --rates) RATES="$2"; shift 2 ;;
+    --chat-rates) CHAT_RATES="$2"; shift 2 ;;
+    --cluster-rates) CLUSTER_RATES="$2"; shift 2 ;;
+    --prewarm) PREWARM="$2"; shift 2 ;;
     --loadgen-args) EXTRA="$2"; shift 2 ;;
     --nice) NICE="nice -n $2"; NICE_N="$2"
             # others may use the idle CPU at lower priority: do not wait for quiet, do not reject steps for it
@@ -73,6 +86,8 @@ case "$MODE" in unpinned) MODES=(unpinned) ;; pinned) MODES=(pinned) ;; both) MO
 
 SB_REPO="${SB_REPO:-$(cd "$BENCH/.." && pwd)}"
 SB_STANDALONE_PORT="${SB_STANDALONE_PORT:-8180}"
+SB_STANDALONE_PORT_B="${SB_STANDALONE_PORT_B:-8181}"
+SB_REDIS_PORT="${SB_REDIS_PORT:-6390}"
 SB_MAIN_CLASS="${SB_MAIN_CLASS:-dev.switchboard.standalone.Runner}"
 SB_TOMCAT_VERSION="${SB_TOMCAT_VERSION:-10.1.60}"
 SB_TOMCAT_PORT="${SB_TOMCAT_PORT:-8280}"
@@ -88,6 +103,11 @@ export SWITCHBOARD_PUBLISHER_KEY="${SWITCHBOARD_PUBLISHER_KEY:-$SB_PUBLISHER_KEY
 export SWITCHBOARD_RATE_PER_SECOND="${SWITCHBOARD_RATE_PER_SECOND:-1000000}"
 export SWITCHBOARD_RATE_BURST="${SWITCHBOARD_RATE_BURST:-1000000}"
 export SWITCHBOARD_MAX_CONNECTIONS_PER_ADDRESS="${SWITCHBOARD_MAX_CONNECTIONS_PER_ADDRESS:-1000000}"
+# issue 13's limits, also per address: every bench client comes from 127.0.0.1 and opens its room (500 new
+# channels in chat) and its handshake (256 at a time) within seconds
+export SWITCHBOARD_MAX_PENDING_CONNECTIONS_PER_ADDRESS="${SWITCHBOARD_MAX_PENDING_CONNECTIONS_PER_ADDRESS:-1000000}"
+export SWITCHBOARD_NEW_CHANNELS_PER_MINUTE="${SWITCHBOARD_NEW_CHANNELS_PER_MINUTE:-1000000}"
+export SWITCHBOARD_NEW_CHANNELS_PER_MINUTE_PER_ADDRESS="${SWITCHBOARD_NEW_CHANNELS_PER_MINUTE_PER_ADDRESS:-1000000}"
 
 OUT="${OUT:-$BENCH/results/$(date +%Y%m%d-%H%M%S)$([ "$QUICK" = 1 ] && echo -quick)}"
 mkdir -p "$OUT/logs"
@@ -281,6 +301,32 @@ start_target() {
   return 0
 }
 
+# ------------------------------------------------------------------ cluster: redis-server and node B
+# start_cluster MODE LOGPREFIX: a fresh redis-server and runner node B on it; exports SWITCHBOARD_REDIS_URL so that
+# node A (started next by start_target) joins them. Sets CL_ARGS (load generator) and CL_GROUPS (to stop).
+CL_ARGS=""; CL_GROUPS=()
+start_cluster() {
+  local mode="$1" lp="$2" i rpid
+  command -v redis-server > /dev/null || { log "cluster: redis-server is not installed"; return 1; }
+  if [ -n "$(listener_pid "$SB_REDIS_PORT")" ]; then log "cluster: port $SB_REDIS_PORT is already in use"; return 1; fi
+  setsid redis-server --port "$SB_REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no > "$lp-redis.log" 2>&1 < /dev/null &
+  CL_GROUPS=($!); STARTED+=($!); prioritize "$!"
+  for i in $(seq 1 100); do redis-cli -p "$SB_REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+  rpid=$(listener_pid "$SB_REDIS_PORT")
+  export SWITCHBOARD_REDIS_URL="redis://127.0.0.1:$SB_REDIS_PORT"
+  local a_port="$SB_STANDALONE_PORT"
+  SB_STANDALONE_PORT="$SB_STANDALONE_PORT_B"
+  if ! start_target standalone "$mode" "$lp-node-b.log"; then SB_STANDALONE_PORT="$a_port"; return 1; fi
+  SB_STANDALONE_PORT="$a_port"
+  CL_GROUPS+=("$PGID")
+  CL_ARGS="--url-b $URL --server-pid-b ${PID:--1} --redis-pid ${rpid:--1}"
+}
+stop_cluster() {
+  local g
+  for g in "${CL_GROUPS[@]:-}"; do [ -n "$g" ] && stop_group "$g"; done
+  CL_GROUPS=(); CL_ARGS=""; unset SWITCHBOARD_REDIS_URL
+}
+
 # ------------------------------------------------------------------ scenarios
 scenario_args() { # $1 scenario -> loadgen arguments
   if [ "$QUICK" = 1 ]; then
@@ -292,18 +338,25 @@ scenario_args() { # $1 scenario -> loadgen arguments
       notify) echo "notify --clients 300 --rates 10k,20k $q" ;;
       capacity) echo "capacity --clients 500 --strict" ;;
       storm) echo "storm --clients 300 --rooms 6 --strict" ;;
+      chat) echo "chat --clients 200 --room-size 2 --rates 1k,2k $q" ;;
+      cluster) echo "chat --name cluster --place a --clients 200 --room-size 2 --rates 1k $q" ;;
+      cluster-split) echo "chat --name cluster-split --place split --clients 200 --room-size 2 --rates 1k $q" ;;
       db) echo "db --clients 200 --rates 2k,4k --topic table:bench_commits --db-url jdbc:postgresql://127.0.0.1:$SB_PG_PORT/bench $q" ;;
     esac
     return
   fi
-  local sweep="--rates $RATES --prewarm 20 --warmup 2 --measure 5 --drain 10"
+  local sweep="--rates $RATES --prewarm $PREWARM --warmup 2 --measure 5 --drain 10"
   case "$1" in
     fanout) echo "fanout --clients 1000 --senders 10 $sweep" ;;
-    fanout@150k) echo "fanout --name fanout@150k --clients 1000 --senders 10 --rates 150k --prewarm 20 --warmup 3 --measure 10 --no-stop" ;;
+    fanout@150k) echo "fanout --name fanout@150k --clients 1000 --senders 10 --rates 150k --prewarm $PREWARM --warmup 3 --measure 10 --no-stop" ;;
     rooms) echo "rooms --clients 5000 --rooms 100 --senders 2 $sweep" ;;
     notify) echo "notify --clients 5000 $sweep" ;;
     capacity) echo "capacity --clients $CAP_CONNS --room-size 50" ;;
     storm) echo "storm --clients 5000 --rooms 50 --history 20 --missed 10" ;;
+    chat) echo "chat --clients 1000 --room-size 2 --text-chars 40 --rates $CHAT_RATES --prewarm $PREWARM --warmup 2 --measure 5 --drain 10 --no-stop" ;;
+    cluster|cluster-split)
+      local place=a; [ "$1" = cluster-split ] && place=split
+      echo "chat --name $1 --place $place --clients 1000 --room-size 2 --text-chars 40 --rates $CLUSTER_RATES --prewarm $PREWARM --warmup 2 --measure 5 --drain 10 --no-stop" ;;
     # deliveries/s = commits/s x 1000 clients: 50k = 50 commits/s
     db) echo "db --clients 1000 --topic table:bench_commits --db-url jdbc:postgresql://127.0.0.1:$SB_PG_PORT/bench $sweep" ;;
   esac
@@ -331,7 +384,14 @@ for mode in "${MODES[@]}"; do
         else
           unset SWITCHBOARD_DB_URL SWITCHBOARD_DB_USER SWITCHBOARD_DB_WATCH
         fi
-        if ! start_target "$t" "$mode" "$OUT/logs/server-$tag.log"; then FAILS=$((FAILS + 1)); continue; fi
+        if [ "${sc#cluster}" != "$sc" ]; then
+          case "$t" in
+            standalone) if ! start_cluster "$mode" "$OUT/logs/server-$tag"; then stop_cluster; FAILS=$((FAILS + 1)); continue; fi ;;
+            node) ;;  # the reference: the same chat on one Node process
+            *) log "$t: $sc is for the standalone target only; skipped"; continue ;;
+          esac
+        fi
+        if ! start_target "$t" "$mode" "$OUT/logs/server-$tag.log"; then stop_cluster; FAILS=$((FAILS + 1)); continue; fi
         args=$(scenario_args "$sc")
         pin=""; threads=""
         if [ "$mode" = pinned ]; then pin="taskset -c 1"; threads="--threads 1"; fi
@@ -344,12 +404,12 @@ for mode in "${MODES[@]}"; do
         # shellcheck disable=SC2086
         setsid bash -c "timeout --foreground --kill-after=10 $limit $NICE $pin java $LOADGEN_JAVA_OPTS -jar '$LOADGEN' $args $threads $EXTRA \
           --url '$URL' --server-pid '${PID:--1}' --label '$LABEL' --mode $mode --rep $rep --out '$RESULTS' \
-          --key '$SB_PUBLISHER_KEY' --max-seconds $((limit - 20)) > '$lglog' 2>&1; echo \$? > '$OUT/.rc'" < /dev/null &
+          $CL_ARGS --key '$SB_PUBLISHER_KEY' --max-seconds $((limit - 20)) > '$lglog' 2>&1; echo \$? > '$OUT/.rc'" < /dev/null &
         lg=$!
         STARTED+=("$lg")
         prioritize "$lg"
         tail -n +1 -F --pid="$lg" "$lglog" 2>/dev/null \
-          | grep --line-buffered -E '\] (fanout|rooms|notify|db|capacity|storm|stop|noisy|FAILED|setup: [0-9]+ conn)' &
+          | grep --line-buffered -E '\] (fanout|rooms|chat|cluster|notify|db|capacity|storm|stop|noisy|FAILED|setup: [0-9]+ conn)' &
         tp=$!
         wait "$lg" || true
         wait "$tp" || true
@@ -360,6 +420,7 @@ for mode in "${MODES[@]}"; do
           if ! kill -0 "$PGID" 2>/dev/null; then log "  $LABEL died during the run (log: $OUT/logs/server-$tag.log)"; FAILS=$((FAILS + 1)); fi
           stop_group "$PGID"
         fi
+        stop_cluster
       done
     done
   done

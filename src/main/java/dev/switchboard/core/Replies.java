@@ -9,6 +9,7 @@ import dev.switchboard.store.Entry;
 import dev.switchboard.store.Template;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -54,10 +55,25 @@ final class Replies {
         return id;
     }
 
-    /** The server's timestamp for a stored frame: ISO-8601 in UTC with milliseconds. */
+    /**
+     * The server's timestamp for a stored frame: ISO-8601 in UTC with milliseconds. Formatted once per millisecond
+     * (the last one is kept): formatting it for every message showed in the profile of small rooms (issue 15).
+     */
     String now() {
-        return TS.format(clock.instant());
+        long millis = clock.millis();
+        Stamp last = lastStamp;
+        if (last.millis == millis) {
+            return last.text;
+        }
+        String text = TS.format(Instant.ofEpochMilli(millis));
+        lastStamp = new Stamp(millis, text);
+        return text;
     }
+
+    /** A formatted timestamp; replaced whole (one volatile write), so a reader never sees half of one. */
+    private record Stamp(long millis, String text) {}
+
+    private volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, "");
 
     long millis() {
         return clock.millis();

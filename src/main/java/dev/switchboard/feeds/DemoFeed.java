@@ -2,7 +2,7 @@ package dev.switchboard.feeds;
 
 import dev.switchboard.core.Hub;
 
-import jakarta.json.Json;
+import dev.switchboard.protocol.Json;
 
 import java.util.concurrent.ThreadLocalRandom;
 

@@ -6,7 +6,7 @@ import dev.switchboard.store.ChannelId;
 
 import dev.switchboard.core.Hub;
 
-import jakarta.json.Json;
+import dev.switchboard.protocol.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;

@@ -1,7 +1,6 @@
 package dev.switchboard.protocol;
 
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -45,6 +44,14 @@ public final class Wire {
     }
 
     public static String encode(ServerMessage message) {
+        if (message instanceof ServerMessage.Message m && FrameWriter.writes(m)) {
+            return FrameWriter.message(m); // every chat message: written by hand, exactly as JSON-B writes it
+        }
+        return encodeWithJsonb(message);
+    }
+
+    /** {@link #encode} by JSON-B alone (and {@code FrameWriterTest}'s reference). */
+    static String encodeWithJsonb(ServerMessage message) {
         return JSONB.toJson(message); // the runtime type: with the interface type Yasson writes {}
     }
 
@@ -59,6 +66,12 @@ public final class Wire {
 
     /** Decodes a client frame; never throws (see class comment). */
     public static ClientMessage decode(String text) {
+        ClientMessage plain = ClientFrameReader.read(text); // the usual form, without reflection; else JSON-B decides
+        return plain != null ? plain : decodeWithJsonb(text);
+    }
+
+    /** {@link #decode} by JSON-B alone: every frame the plain reader leaves alone (and its test's reference). */
+    static ClientMessage decodeWithJsonb(String text) {
         try {
             ClientMessage message = JSONB.fromJson(text, ClientMessage.class);
             if (message == null) {

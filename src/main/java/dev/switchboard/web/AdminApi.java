@@ -8,7 +8,7 @@ import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Wire;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.StoreUnavailableException;
-import jakarta.json.Json;
+import dev.switchboard.protocol.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;

@@ -11,7 +11,7 @@ import dev.switchboard.Switchboard;
 import dev.switchboard.core.Trace;
 import dev.switchboard.protocol.Wire;
 import dev.switchboard.LiveDatabase;
-import jakarta.json.Json;
+import dev.switchboard.protocol.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObjectBuilder;

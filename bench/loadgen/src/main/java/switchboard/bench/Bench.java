@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
 final class Bench {
     final InetSocketAddress addr;
     final String host;        // Host header
+    /** Cluster: the second node (same context path), or null. */
+    InetSocketAddress addrB;
+    String hostB;
     final String basePath;    // context path, "" or "/switchboard"
     final URI httpBase;       // http://host:port/ctx
     final InetAddress[] srcAddrs; // empty: let the kernel choose
@@ -51,6 +54,13 @@ final class Bench {
         this.nonce = Long.toString(System.currentTimeMillis() % 100_000_000L, 36).getBytes(StandardCharsets.US_ASCII);
         this.textChars = textChars;
         this.topic = topic;
+    }
+
+    /** Cluster: connections placed on {@code url} get there instead (its context path must equal the first's). */
+    void secondNode(URI url) {
+        int port = url.getPort() > 0 ? url.getPort() : 80;
+        this.addrB = new InetSocketAddress(url.getHost(), port);
+        this.hostB = url.getHost() + ":" + port;
     }
 
     void setRooms(int n) {

@@ -22,6 +22,7 @@ final class Conn {
     final int senderLocal;  // index among its room's senders, or -1 for a pure receiver
     final long[] lastSeq;   // per room sender: the last seq received (chat only)
     final boolean feeder;   // storm: stays connected while the others drop
+    boolean onB;            // cluster: connects to the second node
 
     // connection state
     int state = NEW;

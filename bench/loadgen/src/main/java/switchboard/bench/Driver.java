@@ -25,6 +25,9 @@ final class Driver {
     final Bench bench;
     final Loop[] loops;
     final long pid;
+    /** Cluster: the second node's and Redis's pids (-1: none), and where clients go: a (all on the first), split. */
+    final long pidB, pidRedis;
+    final String placement;
     final Results results;
     final String scenario;
     final boolean strict;
@@ -41,7 +44,15 @@ final class Driver {
         int srcN = o.i("src-addrs", clients > 8000 ? (clients + 7999) / 8000 : 0);
         InetAddress[] src = new InetAddress[srcN];
         for (int i = 0; i < srcN; i++) src[i] = InetAddress.getByName("127.0.0." + (2 + i));
-        this.bench = new Bench(url, src, o.i("text-chars", 48), o.str("topic", "bench"));
+        this.bench = new Bench(url, src, o.i("text-chars", "chat".equals(scenario) ? 40 : 48), o.str("topic", "bench"));
+        if (o.has("url-b")) {
+            URI b = URI.create(o.str("url-b", ""));
+            if (!InetAddress.getByName(b.getHost()).isLoopbackAddress()) throw new IllegalArgumentException("load goes to loopback addresses only, not " + b.getHost());
+            bench.secondNode(b);
+        }
+        this.pidB = o.l("server-pid-b", -1);
+        this.pidRedis = o.l("redis-pid", -1);
+        this.placement = o.str("place", "a");
         int threads = o.i("threads", Math.max(1, Runtime.getRuntime().availableProcessors()));
         this.loops = new Loop[threads];
         for (int i = 0; i < threads; i++) { loops[i] = new Loop(bench, i); loops[i].start(); }
@@ -109,6 +120,7 @@ final class Driver {
                 int room = i % rooms, inRoom = i / rooms;
                 int sl = !feeders && inRoom < senders ? inRoom : -1;
                 c = new Conn(i, l, true, room, sl, feeders ? 1 : senders, false);
+                c.onB = bench.addrB != null && "split".equals(placement) && inRoom % 2 == 1;
             } else {
                 c = new Conn(i, l, true, i - clients, 0, 1, true);
             }
@@ -190,6 +202,24 @@ final class Driver {
         sweep(clients, rooms, totalSenders, null, clients / rooms);
     }
 
+    /**
+     * Chat as it mostly is: {@code clients} in rooms of {@code roomSize}, every member sending. Here the cost of
+     * receiving a message is not spread over many deliveries, so the figure is server CPU per incoming message;
+     * {@code --rates} are messages/s in (each gives roomSize deliveries).
+     */
+    void sweepSmallRooms(int clients, int roomSize) throws Exception {
+        if (roomSize < 1 || clients % roomSize != 0) throw new IllegalArgumentException("--clients must be a multiple of --room-size");
+        int rooms = clients / roomSize;
+        setupChat(clients, rooms, roomSize, false);
+        settle();
+        gcServer();
+        perIncoming = true;
+        sweep(clients, rooms, clients, null, roomSize);
+    }
+
+    /** Rates are messages in per second (chat), not deliveries. */
+    private boolean perIncoming;
+
     void sweepNotify(int subs) throws Exception {
         setupNotify(subs);
         settle();
@@ -213,7 +243,8 @@ final class Driver {
     }
 
     private void sweep(int clients, int rooms, int totalSenders, Source pub, int perMsg) throws Exception {
-        long[] rates = o.rates("rates", "50k,100k,150k,200k,300k,400k,600k,800k");
+        long[] rates = o.rates("rates", perIncoming ? "5k,10k,20k" : "50k,100k,150k,200k,300k,400k,600k,800k");
+        if (perIncoming) for (int i = 0; i < rates.length; i++) rates[i] *= perMsg; // messages in -> deliveries
         double slo = o.d("slo-ms", 50);
         boolean stopOnFail = !o.flag("no-stop", false);
         int retries = o.i("noisy-retries", 2);
@@ -273,10 +304,10 @@ final class Driver {
             for (Loop l : loops) l.submit(() -> l.planSends(id, period, t0, me, totalSenders, true));
         }
         parkUntil(ms);
-        long s0 = Proc.cpuNs(pid), c0 = Proc.cpuNs(Proc.SELF), gc0 = Proc.selfGcMs();
+        long s0 = Proc.cpuNs(pid), c0 = Proc.cpuNs(Proc.SELF), gc0 = Proc.selfGcMs(), b0 = Proc.cpuNs(pidB), rd0 = Proc.cpuNs(pidRedis);
         long[] m0 = Proc.machineNs();
         parkUntil(me);
-        long s1 = Proc.cpuNs(pid), c1 = Proc.cpuNs(Proc.SELF), gc1 = Proc.selfGcMs();
+        long s1 = Proc.cpuNs(pid), c1 = Proc.cpuNs(Proc.SELF), gc1 = Proc.selfGcMs(), b1 = Proc.cpuNs(pidB), rd1 = Proc.cpuNs(pidRedis);
         long[] m1 = Proc.machineNs();
         long rss = Proc.rssKb(pid);
         long winRecv = sum(RECV_WIN) - win0;
@@ -333,7 +364,12 @@ final class Driver {
             r.put("p999_ms", lat.getValueAtPercentile(99.9) / 1000.0);
             r.put("max_ms", lat.getMaxValue() / 1000.0);
         }
-        cpu(r, s0, s1, c0, c1, m0, m1, win, winRecv);
+        // cluster: the second node and Redis count as server CPU too (and are no longer "other processes")
+        long extra = (b0 >= 0 && b1 >= 0 ? b1 - b0 : 0) + (rd0 >= 0 && rd1 >= 0 ? rd1 - rd0 : 0);
+        cpu(r, s0, s1 + extra, c0, c1, m0, m1, win, winRecv);
+        if (b0 >= 0 && b1 >= 0) { r.put("node_a_cpu_pct", 100.0 * (s1 - s0) / (win * 1e9)); r.put("node_b_cpu_pct", 100.0 * (b1 - b0) / (win * 1e9)); }
+        if (rd0 >= 0 && rd1 >= 0) r.put("redis_cpu_pct", 100.0 * (rd1 - rd0) / (win * 1e9));
+        if (perIncoming && s0 >= 0 && s1 >= 0 && winRecv > 0) r.put("srv_us_per_msg", (s1 + extra - s0) / 1000.0 / ((double) winRecv / perMsg));
         r.put("cli_gc_ms", gc1 - gc0);
         r.put("srv_rss_mb", rss > 0 ? rss / 1024.0 : null);
         r.put("send_lag_p99_ms", lag.getTotalCount() > 0 ? lag.getValueAtPercentile(99) / 1000.0 : null);
@@ -355,6 +391,7 @@ final class Driver {
             return r;
         }
         results.write(r);
+        if (perIncoming) log("%-10s %7.2fk msg/s in: server CPU %s us per incoming message", scenario, msgRate / 1000.0, Results.fmt(r.get("srv_us_per_msg")));
         log("%-10s %7.0fk/s offered  delivered %7.0fk/s  p50 %7.2f  p99 %7.2f  p99.9 %7.2f ms  sent %d expected %d received %d lost %d dups %d gaps %d dropped %d errors %d  srv %s%% %s us/dlv  rss %s MB  cli %s%% %s us/dlv  other %s%%  %s",
                 scenario, rate / 1000.0, winRecv / win / 1000.0, pct(lat, 50), pct(lat, 99), pct(lat, 99.9), sent, expected, recv, lost, dups, gaps + offGaps, dropped, errors,
                 Results.fmt(r.get("srv_cpu_pct")), Results.fmt(r.get("srv_us_per_dlv")), Results.fmt(r.get("srv_rss_mb")),

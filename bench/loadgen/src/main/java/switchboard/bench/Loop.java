@@ -163,7 +163,7 @@ final class Loop extends Thread {
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 ch.bind(new InetSocketAddress(bench.srcAddrs[c.id % bench.srcAddrs.length], 0));
             }
-            if (ch.connect(bench.addr)) {
+            if (ch.connect(c.onB ? bench.addrB : bench.addr)) {
                 c.key = ch.register(sel, SelectionKey.OP_READ, c);
                 onConnected(c);
             } else {
@@ -182,7 +182,7 @@ final class Loop extends Thread {
         String key = Base64.getEncoder().encodeToString(k);
         c.expectAccept = Base64.getEncoder().encodeToString(sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
         String path = bench.basePath + (c.chat ? "/ws/chat" : "/ws/notifications") + "?name=b" + c.id;
-        String req = "GET " + path + " HTTP/1.1\r\nHost: " + bench.host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        String req = "GET " + path + " HTTP/1.1\r\nHost: " + (c.onB ? bench.hostB : bench.host) + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: switchboard.v1\r\n\r\n";
         byte[] r = req.getBytes(StandardCharsets.US_ASCII);
         write(c, r, 0, r.length);

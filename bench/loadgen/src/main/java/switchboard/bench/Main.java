@@ -8,7 +8,7 @@ public final class Main {
     private Main() {}
 
     static final String USAGE = """
-            usage: java -jar loadgen.jar SCENARIO [options]      SCENARIO: fanout | rooms | notify | db | capacity | storm
+            usage: java -jar loadgen.jar SCENARIO [options]      SCENARIO: fanout | rooms | chat | notify | db | capacity | storm
                    java -jar loadgen.jar report --in results.csv [--out-dir DIR] [--baseline node]
             common:   --url ws://127.0.0.1:8090 (base incl. context path)  --server-pid PID  --out results.csv
                       --label NAME --mode unpinned|pinned --rep N --name SCENARIO_LABEL  --threads N
@@ -16,6 +16,10 @@ public final class Main {
             sweeps:   --rates 50k,100k,...  --prewarm 0 --warmup 2 --measure 5 --drain 10 (s)  --slo-ms 50  --no-stop
                       --gc-after-setup true   (jcmd GC.run once the connections are up, Java servers only)
             fanout:   --clients 1000 --rooms 1 --senders 10        rooms: --clients 5000 --rooms 100 --senders 2 (per room)
+            chat:     --clients 1000 --room-size 2 (every member sends) --text-chars 40; --rates are messages/s IN
+                      (5k,10k,20k), reported with server CPU per incoming message
+            cluster:  chat --name cluster --url-b ws://127.0.0.1:8181 --server-pid-b PID --redis-pid PID --place a|split
+                      (a: every client on --url; split: one member of each room on --url-b); CPU of A + B + Redis
             notify:   --clients 5000 --key bench-key --topic bench --http-inflight 64
             db:       --clients 1000 --topic table:bench_commits --db-url jdbc:postgresql://127.0.0.1:8432/bench
                       --db-user postgres --db-table bench_commits --db-writers 8   (rates: deliveries/s = commits/s x clients)
@@ -33,7 +37,7 @@ public final class Main {
         }
         int clients;
         switch (sc) {
-            case "fanout": clients = o.i("clients", 1000); break;
+            case "fanout": case "chat": clients = o.i("clients", 1000); break;
             case "rooms": case "notify": case "storm": clients = o.i("clients", 5000); break;
             case "db": clients = o.i("clients", 1000); break;
             case "capacity": clients = o.i("clients", 20000); break;
@@ -62,6 +66,7 @@ public final class Main {
             switch (sc) {
                 case "fanout": d.sweepChat(clients, o.i("rooms", 1), o.i("senders", 10)); break;
                 case "rooms": d.sweepChat(clients, o.i("rooms", 100), o.i("senders", 2)); break;
+                case "chat": d.sweepSmallRooms(clients, o.i("room-size", 2)); break;
                 case "notify": d.sweepNotify(clients); break;
                 case "db": d.sweepDb(clients); break;
                 case "capacity": d.capacity(clients, o.i("room-size", 50)); break;

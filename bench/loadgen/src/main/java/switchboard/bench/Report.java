@@ -59,6 +59,28 @@ final class Report {
                     put(data, new Metric(sc, "loadgen CPU us/delivery", mode, false), label, num(r, "cli_us_per_dlv"));
                     put(data, new Metric(sc, "p99 ms", mode, false), label, num(r, "p99_ms"));
                     put(data, new Metric(sc, "clean (1 = nothing lost, p99 in SLO)", mode, true), label, "true".equals(r.get("ok")) ? 1 : 0);
+                } else if (run.stream().anyMatch(r -> !r.getOrDefault("srv_us_per_msg", "").isEmpty())) {
+                    // chat (small rooms): the cost of each incoming message, at every offered rate
+                    double best = 0;
+                    boolean cleanSoFar = true;
+                    for (Map<String, String> r : run) {
+                        cleanSoFar &= "true".equals(r.get("ok"));
+                        if (cleanSoFar) best = num(r, "msg_rate");
+                    }
+                    put(data, new Metric(sc, "max clean rate, k msg/s in", mode, true), label, best / 1000);
+                    for (Map<String, String> r : run) {
+                        String at = " @ " + java.math.BigDecimal.valueOf(Math.round(num(r, "msg_rate") / 10) / 100.0).stripTrailingZeros().toPlainString() + "k msg/s";
+                        put(data, new Metric(sc, "server CPU us per incoming msg" + at, mode, false), label, num(r, "srv_us_per_msg"));
+                        put(data, new Metric(sc, "server CPU %" + at, mode, false), label, num(r, "srv_cpu_pct"));
+                        put(data, new Metric(sc, "p99 ms" + at, mode, false), label, num(r, "p99_ms"));
+                        put(data, new Metric(sc, "clean (1 = nothing lost, p99 in SLO)" + at, mode, true), label, "true".equals(r.get("ok")) ? 1 : 0);
+                        put(data, new Metric(sc, "other processes' CPU %" + at, mode, false), label, num(r, "other_cpu_pct"));
+                        if (!r.getOrDefault("node_b_cpu_pct", "").isEmpty()) { // cluster: where the CPU went
+                            put(data, new Metric(sc, "node A CPU %" + at, mode, false), label, num(r, "node_a_cpu_pct"));
+                            put(data, new Metric(sc, "node B CPU %" + at, mode, false), label, num(r, "node_b_cpu_pct"));
+                            put(data, new Metric(sc, "Redis CPU %" + at, mode, false), label, num(r, "redis_cpu_pct"));
+                        }
+                    }
                 } else {
                     double best = 0, p99 = Double.NaN, cli = Double.NaN, srv = Double.NaN;
                     for (Map<String, String> r : run) {

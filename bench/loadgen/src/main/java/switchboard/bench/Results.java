@@ -17,7 +17,7 @@ final class Results {
         "time", "label", "mode", "rep", "scenario", "step", "offered_dps", "clients", "rooms", "senders", "msg_rate",
         "sent", "expected", "received", "lost", "dups", "gaps", "offset_gaps", "stale", "dropped", "errors",
         "delivered_dps", "p50_ms", "p99_ms", "p999_ms", "max_ms", "samples",
-        "srv_cpu_pct", "srv_us_per_dlv", "srv_rss_mb", "cli_cpu_pct", "cli_us_per_dlv", "cli_gc_ms", "other_cpu_pct",
+        "srv_cpu_pct", "srv_us_per_dlv", "srv_us_per_msg", "node_a_cpu_pct", "node_b_cpu_pct", "redis_cpu_pct", "srv_rss_mb", "cli_cpu_pct", "cli_us_per_dlv", "cli_gc_ms", "other_cpu_pct",
         "send_lag_p99_ms", "lag_skips",
         "conns", "setup_s", "rss_before_mb", "rss_after_mb", "rss_kb_per_conn", "heap_before_mb", "heap_after_mb", "heap_kb_per_conn",
         "recover_all_s", "recover_p50_ms", "recover_p99_ms", "recovered_true", "recovered_false", "replayed", "expected_replayed",
