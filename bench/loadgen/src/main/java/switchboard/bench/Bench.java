@@ -24,6 +24,8 @@ final class Bench {
     final byte[] nonce;       // makes every ref of this run unique (servers de-duplicate by ref)
     final long base = System.nanoTime();
     final int textChars;
+    /** Chat: every member reports reading ({@code read}, chat 1.1) after this many messages received; 0: never. */
+    volatile int readEvery;
     final String topic;
     byte[][] roomNames = new byte[0][];
 

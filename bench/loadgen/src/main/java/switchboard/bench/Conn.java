@@ -46,6 +46,7 @@ final class Conn {
 
     // protocol state
     long seq;               // messages this connection has sent
+    int unread;             // messages received since this connection last sent read (--read-every)
     long nextSendAt;
     long lastOffset = -1;
     byte[] epoch;

@@ -45,6 +45,7 @@ final class Driver {
         InetAddress[] src = new InetAddress[srcN];
         for (int i = 0; i < srcN; i++) src[i] = InetAddress.getByName("127.0.0." + (2 + i));
         this.bench = new Bench(url, src, o.i("text-chars", "chat".equals(scenario) ? 40 : 48), o.str("topic", "bench"));
+        bench.readEvery = o.i("read-every", 0);
         if (o.has("url-b")) {
             URI b = URI.create(o.str("url-b", ""));
             if (!InetAddress.getByName(b.getHost()).isLoopbackAddress()) throw new IllegalArgumentException("load goes to loopback addresses only, not " + b.getHost());

@@ -39,7 +39,8 @@ final class Loop extends Thread {
     static final long MAX_LATENCY_US = 3_600_000_000L;
 
     private static final byte[] SAY_A = Json.b("{\"type\":\"say\",\"room\":\""), SAY_B = Json.b("\",\"text\":\""),
-            SAY_C = Json.b("\",\"ref\":\""), END = Json.b("\"}"), PING = Json.b("{\"type\":\"ping\"}");
+            SAY_C = Json.b("\",\"ref\":\""), END = Json.b("\"}"), PING = Json.b("{\"type\":\"ping\"}"),
+            READ_A = Json.b("{\"type\":\"read\",\"room\":\""), READ_B = Json.b("\",\"offset\":"), READ_END = Json.b("}");
 
     final Bench bench;
     final int idx;
@@ -388,6 +389,17 @@ final class Loop extends Thread {
         sendFrame(c, 0x81, p, 0, n);
     }
 
+    /** Chat 1.1: the member has read up to {@code offset} (what a page sends as its user reads; --read-every). */
+    private void sendRead(Conn c, long offset) {
+        byte[] p = pay;
+        int n = Tag.put(p, 0, READ_A);
+        n = Tag.put(p, n, bench.roomNames[c.room]);
+        n = Tag.put(p, n, READ_B);
+        n = Tag.putLong(p, n, offset);
+        n = Tag.put(p, n, READ_END);
+        sendFrame(c, 0x81, p, 0, n);
+    }
+
     // ---------------------------------------------------------------- I/O
 
     private void onKey(SelectionKey k) {
@@ -588,6 +600,10 @@ final class Loop extends Thread {
                 if (offset != last + 1) ctr[OFF_GAPS] += offset - last - 1;
             }
             c.lastOffset = offset;
+            if (c.chat && !replay && bench.readEvery > 0 && ++c.unread >= bench.readEvery) {
+                c.unread = 0;
+                sendRead(c, offset);
+            }
         }
         if (c.lastSeq != null) { // chat: each sender's messages arrive once and in order
             int si = t.sender;

@@ -16,7 +16,8 @@ public final class Main {
             sweeps:   --rates 50k,100k,...  --prewarm 0 --warmup 2 --measure 5 --drain 10 (s)  --slo-ms 50  --no-stop
                       --gc-after-setup true   (jcmd GC.run once the connections are up, Java servers only)
             fanout:   --clients 1000 --rooms 1 --senders 10        rooms: --clients 5000 --rooms 100 --senders 2 (per room)
-            chat:     --clients 1000 --room-size 2 (every member sends) --text-chars 40; --rates are messages/s IN
+            chat:     --clients 1000 --room-size 2 (every member sends) --text-chars 40; --rates are messages/s IN;
+                      --read-every N: each member sends a chat 1.1 read after every N messages it receives
                       (5k,10k,20k), reported with server CPU per incoming message
             cluster:  chat --name cluster --url-b ws://127.0.0.1:8181 --server-pid-b PID --redis-pid PID --place a|split
                       (a: every client on --url; split: one member of each room on --url-b); CPU of A + B + Redis
