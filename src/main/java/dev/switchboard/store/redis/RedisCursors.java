@@ -48,13 +48,16 @@ final class RedisCursors implements Cursors {
 
     @Override
     public long get(ChannelId channel, String user) {
+        // pending first: a position is removed from pending only once Redis has it, so reading Redis first could miss
+        // a position written (and removed from pending) between the two reads
+        long waiting = pending.getOrDefault(new Key(channel.key(), user), 0L);
         String stored;
         try {
             stored = client.commands().hget(Keys.channel(channel.key(), "cursors"), user);
         } catch (JedisException e) {
             throw health.unavailable("read the cursor of " + user + " in " + channel.key(), e);
         }
-        return Math.max(stored == null ? 0 : Long.parseLong(stored), pending.getOrDefault(new Key(channel.key(), user), 0L));
+        return Math.max(stored == null ? 0 : Long.parseLong(stored), waiting);
     }
 
     @Override
