@@ -12,7 +12,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Commits rows to a watched table, paced open-loop: {@code INSERT INTO <table> (id, b) VALUES (?, ?)}, one commit
@@ -54,25 +53,13 @@ final class DbWriter extends Source implements AutoCloseable {
     }
 
     @Override
-    void run(long periodNs, long start, long end) {
-        long next = start;
-        while (next < end) {
-            long now = System.nanoTime();
-            if (now < next) { LockSupport.parkNanos(next - now); continue; }
-            if (now - next > 100_000_000L) { // far behind: skip rather than burst
-                long k = (now - next) / periodNs;
-                skipped.addAndGet(k);
-                next += k * periodNs;
-                if (next >= end) break;
-            }
-            inFlight.incrementAndGet();
-            if (queue.offer(ids.incrementAndGet())) {
-                sent.incrementAndGet();
-            } else {
-                inFlight.decrementAndGet();
-                skipped.incrementAndGet(); // every writer busy and the queue full: the database is the limit here
-            }
-            next += periodNs;
+    void sendOne(long now) {
+        inFlight.incrementAndGet();
+        if (queue.offer(ids.incrementAndGet())) {
+            sent.incrementAndGet();
+        } else {
+            inFlight.decrementAndGet();
+            skipped.incrementAndGet(); // every writer busy and the queue full: the database is the limit here
         }
     }
 

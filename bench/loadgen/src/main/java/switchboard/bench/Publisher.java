@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Publishes notifications with {@code POST /api/topics/{topic}}, paced open-loop, a bounded number
@@ -19,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Publisher extends Source {
     private final Bench bench;
+    /** The body being built (one sender thread); copied into each request. */
+    private final byte[] body;
     private final HttpClient http;
     private final URI uri;
     private final String auth;
@@ -29,6 +30,7 @@ final class Publisher extends Source {
 
     Publisher(Bench bench, String key, int maxInFlight) {
         this.bench = bench;
+        this.body = new byte[256 + bench.textChars];
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .executor(Executors.newSingleThreadExecutor(r -> { Thread t = new Thread(r, "http"); t.setDaemon(true); return t; }))
                 .build();
@@ -38,41 +40,29 @@ final class Publisher extends Source {
         this.window = new Semaphore(maxInFlight);
     }
 
-    /** Publishes one message per {@code periodNs} from {@code start} until {@code end}, on the calling thread. */
+    /** Publishes one message now, unless the window of answers in flight is full. */
     @Override
-    void run(long periodNs, long start, long end) {
-        byte[] p = new byte[256 + bench.textChars];
-        long next = start;
-        while (next < end) {
-            long now = System.nanoTime();
-            if (now < next) { LockSupport.parkNanos(next - now); continue; }
-            if (now - next > 100_000_000L) { // far behind: skip rather than burst
-                long k = (now - next) / periodNs;
-                skipped.addAndGet(k);
-                next += k * periodNs;
-                if (next >= end) break;
-            }
-            if (!window.tryAcquire()) {
-                skipped.incrementAndGet(); // the server is not answering fast enough: counted, not queued
-            } else {
-                int n = Tag.put(p, 0, "{\"b\":\"".getBytes(StandardCharsets.US_ASCII));
-                n = Tag.write(p, n, bench.step, now >= bench.measureStart ? (byte) 'M' : (byte) 'W', 0, ++seq, now - bench.base, bench.textChars);
-                p[n++] = '"';
-                p[n++] = '}';
-                HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                        .header("Authorization", auth).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(p, n))).build(); // the client reads it later
-                sent.incrementAndGet();
-                http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, ex) -> {
-                    if (ex == null && r.statusCode() / 100 == 2) accepted.incrementAndGet();
-                    else {
-                        failed.incrementAndGet();
-                        bench.countError(ex != null ? "http:" + ex.getClass().getSimpleName() : "http:" + r.statusCode());
-                    }
-                    window.release();
-                });
-            }
-            next += periodNs;
+    void sendOne(long now) {
+        byte[] p = body;
+        if (!window.tryAcquire()) {
+            skipped.incrementAndGet(); // the server is not answering fast enough: counted, not queued
+        } else {
+            int n = Tag.put(p, 0, "{\"b\":\"".getBytes(StandardCharsets.US_ASCII));
+            n = Tag.write(p, n, bench.step, now >= bench.measureStart ? (byte) 'M' : (byte) 'W', 0, ++seq, now - bench.base, bench.textChars);
+            p[n++] = '"';
+            p[n++] = '}';
+            HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", auth).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(p, n))).build(); // the client reads it later
+            sent.incrementAndGet();
+            http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, ex) -> {
+                if (ex == null && r.statusCode() / 100 == 2) accepted.incrementAndGet();
+                else {
+                    failed.incrementAndGet();
+                    bench.countError(ex != null ? "http:" + ex.getClass().getSimpleName() : "http:" + r.statusCode());
+                }
+                window.release();
+            });
         }
     }
 
