@@ -127,6 +127,18 @@ public final class Hub {
         return t;
     }
 
+    /**
+     * Runs {@code task} on the housekeeping thread after {@code delayMs} (at once, here, once the hub is shut down).
+     * The task must be short and must not block.
+     */
+    public void later(Runnable task, long delayMs) {
+        try {
+            scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
     /** Connects the storage and starts the housekeeping tick. */
     public Hub start() {
         listen();

@@ -57,6 +57,8 @@ final class SocketAdapter implements Transport {
     static final String TOMCAT_CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
     /** How long a close that Tomcat starts itself waits for a write in flight (2 s; Tomcat's default is 50 ms). */
     static final long CONTAINER_CLOSE_WAIT_MS = 2000;
+    /** How long after {@code onOpen} a socket refused there is closed in a container ({@link #refuse}). */
+    static final long REFUSAL_CLOSE_DELAY_MS = 200;
     /** An abort must not wait: the write in flight is stuck (the client does not read). */
     private static final long ABORT_CLOSE_WAIT_MS = 1;
 
@@ -76,6 +78,8 @@ final class SocketAdapter implements Transport {
     private FrameChannel frames;
     /** A text message arriving in parts, only while it does; {@link Parts#REFUSED} while an oversize one ends. */
     private Parts parts;
+    /** Opened by the runner (no servlet upgrade request under this socket; see {@link #refuse}). */
+    private boolean onRunner;
     /** The container failed a write because it is closing the session itself (Tomcat: EOFException). */
     private volatile boolean containerClosing;
 
@@ -95,10 +99,11 @@ final class SocketAdapter implements Transport {
         Handshake handshake = (Handshake) config.getUserProperties().remove(Handshake.PROPERTY);
         session.getUserProperties().remove(Handshake.PROPERTY);
         if (handshake == null) {
-            end(CloseCode.UNAUTHORIZED, "no identity"); // not configured by HandshakeConfigurator
+            refuse(CloseCode.UNAUTHORIZED, "no identity"); // not configured by HandshakeConfigurator
             return;
         }
         Supplier<FrameChannel> offered = handshake.frames();
+        onRunner = offered != null;
         // With an extension (permessage-deflate) the container must transform each frame itself.
         this.frames = offered != null && session.getNegotiatedExtensions().isEmpty() ? offered.get() : null;
         Admission.Decision decision = handshake.decision();
@@ -107,7 +112,7 @@ final class SocketAdapter implements Transport {
             LOG.log(Level.INFO, "refused {0} from {1}: {2}", shared.kind, LogSafe.text(address),
                     LogSafe.text(decision.reason()));
             shared.hub.stats().refused(decision.closeCode());
-            end(decision.closeCode(), decision.reason());
+            refuse(decision.closeCode(), decision.reason());
             return;
         }
         try {
@@ -120,7 +125,26 @@ final class SocketAdapter implements Transport {
                 login = shared.logins.track(handshake.httpSession(), connection, shared.hub);
             }
         } catch (Refusal r) {
-            end(r.code(), r.getMessage());
+            refuse(r.code(), r.getMessage());
+        }
+    }
+
+    /**
+     * Closes a socket refused while it opens. Not from here, inside {@code onOpen}: a servlet container calls it from
+     * {@code HttpUpgradeHandler.init}, while the upgrade request is still being processed, and Payara (Grizzly, Tyrus'
+     * servlet upgrade) recycles that request's objects when the connection closes under it: its own post-processing
+     * then fails (NullPointerException in {@code HttpServerFilter.afterService} and in the read-listener callbacks)
+     * and another client's connection, which was handed the recycled objects, stops being read (about 1 in 500 under
+     * load, found by a loop of refused and admitted connections; {@code RefusalLoopIT}). The close is run on the
+     * hub's housekeeping thread {@value #REFUSAL_CLOSE_DELAY_MS} ms later, when the request thread has long finished
+     * (microseconds of work after {@code init} returns, even on a busy machine); frames the refused client sends
+     * meanwhile are dropped ({@link #text}: no connection). The runner has no such request and closes at once.
+     */
+    private void refuse(CloseCode code, String reason) {
+        if (onRunner) {
+            close(code, reason);
+        } else {
+            shared.hub.later(() -> close(code, reason), REFUSAL_CLOSE_DELAY_MS);
         }
     }
 

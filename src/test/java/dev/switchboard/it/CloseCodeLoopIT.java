@@ -67,6 +67,11 @@ class CloseCodeLoopIT {
     }
 
     @Test
+    void refusalsBesideOthers() throws Exception {
+        loops().refusalsBesideOthers(CloseCodeLoops.iterations(), 3);
+    }
+
+    @Test
     void tokenExpiry() throws Exception {
         loops().tokenExpiry(false, CloseCodeLoops.iterations(), 30);
         loops().tokenExpiry(true, CloseCodeLoops.iterations(), 30);

@@ -5,6 +5,7 @@ import dev.switchboard.testing.CloseCodeLoops;
 import dev.switchboard.testing.CloseCodeLoops.Offence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,6 +37,11 @@ class CloseCodeLoopTest {
     @EnumSource(Offence.class)
     void streaming(Offence offence) throws Exception {
         loops.loop(offence, true, CloseCodeLoops.iterations());
+    }
+
+    @Test
+    void refusalsBesideOthers() throws Exception {
+        loops.refusalsBesideOthers(CloseCodeLoops.iterations(), 3);
     }
 
     @ParameterizedTest

@@ -11,6 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -138,6 +141,49 @@ public final class CloseCodeLoops {
             done += size;
         }
         tally.assertAllExpected();
+    }
+
+    /**
+     * Refusals at open (a token that fails: 4401) beside admitted guests, on {@code parallel} threads, {@code n} rounds
+     * each: every refused socket gets 4401 and every admitted one is welcomed and answers a ping. Payara (Grizzly, Tyrus'
+     * servlet upgrade) stopped reading another client's socket about once in 500 rounds when a refused socket was
+     * closed inside {@code onOpen} (see {@code SocketAdapter.refuse}).
+     */
+    public void refusalsBesideOthers(int n, int parallel) throws Exception {
+        String badToken = Authenticator.sign("not-the-" + SECRET, "mallory", Instant.now().plusSeconds(600));
+        ExecutorService threads = Executors.newFixedThreadPool(parallel);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int t = 0; t < parallel; t++) {
+                String name = "beside" + t;
+                results.add(threads.submit(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    for (int i = 0; i < n && wrong.size() < 3; i++) {
+                        try (RawWebSocket refused = RawWebSocket.open(uri(false, "?token=" + badToken), T);
+                             RawWebSocket admitted = RawWebSocket.open(uri(false, "?name=" + name), T)) {
+                            String welcome = admitted.awaitLine(T);
+                            admitted.sendText("{\"type\":\"ping\",\"ref\":\"r" + i + "\"}");
+                            String pong = admitted.awaitLine(T);
+                            RawWebSocket.CloseResult closed = refused.awaitClose(T);
+                            if (!welcome.contains("\"welcome\"") || !pong.contains("\"pong\"")
+                                    || !closed.closeFrame() || closed.code() != 4401) {
+                                wrong.add(i + ": " + welcome + " / " + pong + " / " + closed);
+                            }
+                        } catch (IOException | AssertionError e) {
+                            wrong.add(i + ": " + e);
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            List<String> wrong = new ArrayList<>();
+            for (Future<List<String>> r : results) {
+                wrong.addAll(r.get());
+            }
+            assertEquals(List.of(), wrong, "refusals must close only the refused socket");
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     private URI uri(boolean streaming, String query) {

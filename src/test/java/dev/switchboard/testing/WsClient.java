@@ -43,6 +43,8 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile String closeReason;
+    /** What ended the connection when it was not a close frame (onError), for failure messages. */
+    private volatile Throwable error;
     private volatile boolean paused;
     private volatile long received;
     private WebSocket socket;
@@ -135,7 +137,7 @@ public final class WsClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("send failed: " + e, e);
+            throw new AssertionError("send failed: " + e + state(), e);
         }
         return this;
     }
@@ -165,7 +167,7 @@ public final class WsClient implements AutoCloseable {
         try {
             JsonObject frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (frame == null) {
-                fail("no frame within " + timeout + (closed.isDone() ? " (closed " + closeCode() + ")" : ""));
+                fail("no frame within " + timeout + state());
             }
             return frame;
         } catch (InterruptedException e) {
@@ -261,6 +263,15 @@ public final class WsClient implements AutoCloseable {
         return closed.isDone();
     }
 
+    /** How the connection stands, for failure messages: open, or closed with which code and reason, or the error. */
+    private String state() {
+        if (!closed.isDone()) {
+            return " (open)";
+        }
+        Throwable e = error;
+        return " (closed " + closeCode() + (e != null ? " by " + e : " \"" + closeReason + "\"") + ")";
+    }
+
     private int closeCode() {
         try {
             return closed.getNow(new int[] {-1})[0];
@@ -344,6 +355,7 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
+            WsClient.this.error = error;
             closed.complete(new int[] {-1});
         }
     }
