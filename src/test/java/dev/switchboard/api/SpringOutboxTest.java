@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.Connection;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -68,13 +70,9 @@ class SpringOutboxTest {
     @Test
     void aCommittedPublishGoesThroughTheTransactionsOwnConnectionAndIsPublishedOnce() throws Exception {
         TransactionTemplate tx = transactions(true);
-        CompletionStage<Appended> stage = tx.execute(status -> {
-            insertOrder(1);
-            CompletionStage<Appended> published = Notifications.publish("orders", Map.of("id", 1));
-            assertEquals(1, outboxRowsInTransaction(), "in the transaction");
+        CompletionStage<Appended> stage = order(tx, 1, status -> {
             assertEquals(0, outboxRowsElsewhere(), "nobody else sees it before the commit");
             assertEquals(0, switchboard.hub().head("orders"), "nothing published before the commit");
-            return published;
         });
         Appended appended = stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertTrue(appended.entry().json().contains("{\"id\":1}"), appended.entry().json());
@@ -85,13 +83,7 @@ class SpringOutboxTest {
     @Test
     void aRolledBackPublishLeavesNoRowAndItsStageSaysSo() throws Exception {
         TransactionTemplate tx = transactions(true);
-        CompletionStage<Appended> stage = tx.execute(status -> {
-            insertOrder(2);
-            CompletionStage<Appended> published = Notifications.publish("orders", Map.of("id", 2));
-            assertEquals(1, outboxRowsInTransaction());
-            status.setRollbackOnly();
-            return published;
-        });
+        CompletionStage<Appended> stage = order(tx, 2, TransactionStatus::setRollbackOnly);
         ExecutionException failed = assertThrows(ExecutionException.class,
                 () -> stage.toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertInstanceOf(Notifications.RolledBackException.class, failed.getCause());
@@ -135,6 +127,20 @@ class SpringOutboxTest {
         DatabaseSetupException twice = assertThrows(DatabaseSetupException.class,
                 () -> Switchboard.start(both, dataSource));
         assertTrue(twice.getMessage().contains("dbUseAppDataSource=true and dbUrl are both set"), twice.getMessage());
+    }
+
+    /**
+     * Inserts order {@code id} and publishes its notification in one transaction of {@code tx}, checks that the
+     * outbox row is in that transaction, then runs {@code then} in it.
+     */
+    private CompletionStage<Appended> order(TransactionTemplate tx, long id, Consumer<TransactionStatus> then) {
+        return tx.execute(status -> {
+            insertOrder(id);
+            CompletionStage<Appended> published = Notifications.publish("orders", Map.of("id", id));
+            assertEquals(1, outboxRowsInTransaction(), "the row is in the transaction");
+            then.accept(status);
+            return published;
+        });
     }
 
     private void insertOrder(long id) {
