@@ -3,6 +3,7 @@ package dev.switchboard;
 import dev.switchboard.core.Hub;
 import dev.switchboard.core.TableSource;
 import dev.switchboard.db.Database;
+import dev.switchboard.db.DatabaseSetupException;
 import dev.switchboard.db.DbConfig;
 import dev.switchboard.db.Outbox;
 import dev.switchboard.db.Snapshot;
@@ -11,6 +12,7 @@ import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Appended;
 import jakarta.json.JsonValue;
 
+import javax.sql.DataSource;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -23,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * The database wired into a running Switchboard (issue 16): the relay publishes through the hub's topic logs with
  * de-duplication keys ({@link TopicSink}), relays only while this node holds the cluster's lease {@code db-relay},
  * and the hub takes its watched tables and snapshots from here ({@link TableSource}). Started by {@link Switchboard}
- * when {@code dbUrl} or {@code dbDataSource} is set.
+ * when {@code dbUrl} or {@code dbDataSource} is set, or the application's DataSource with {@code dbUseAppDataSource}.
  */
 public final class LiveDatabase implements TableSource, AutoCloseable {
 
@@ -35,12 +37,15 @@ public final class LiveDatabase implements TableSource, AutoCloseable {
 
     private final Hub hub;
     private final Database database;
+    /** The application's DataSource when it is Switchboard's database ({@code dbUseAppDataSource}); else null. */
+    private final DataSource appDataSource;
     private final int snapshotLimit;
     private final OutboxLookups lookups;
 
-    private LiveDatabase(Hub hub, Database database, int snapshotLimit, int historySize) {
+    private LiveDatabase(Hub hub, Database database, DataSource appDataSource, int snapshotLimit, int historySize) {
         this.hub = hub;
         this.database = database;
+        this.appDataSource = appDataSource;
         this.snapshotLimit = snapshotLimit;
         this.lookups = new OutboxLookups(hub, database, historySize);
     }
@@ -49,9 +54,10 @@ public final class LiveDatabase implements TableSource, AutoCloseable {
      * Starts the database side (install, relay) when one is configured, else returns null; throws
      * {@link dev.switchboard.db.DatabaseSetupException} saying why it cannot.
      */
-    static LiveDatabase start(Settings settings, Hub hub) {
+    static LiveDatabase start(Settings settings, Hub hub, DataSource appDataSource) {
         DbConfig config = DbConfig.from(settings);
-        if (!config.enabled()) {
+        DataSource own = appDataSource(settings, config, appDataSource);
+        if (!config.enabled() && own == null) {
             return null;
         }
         long leaseMs = leaseMs(config.pollMs());
@@ -66,11 +72,33 @@ public final class LiveDatabase implements TableSource, AutoCloseable {
                 return hub.head(topic);
             }
         };
-        Database database = Database.start(config, sink, new Lease(hub, leaseMs));
-        LiveDatabase live = new LiveDatabase(hub, database, config.snapshotLimit(),
+        Database database = Database.start(config, own, sink, new Lease(hub, leaseMs));
+        LiveDatabase live = new LiveDatabase(hub, database, own, config.snapshotLimit(),
                 settings.getInt(Settings.Key.HISTORY_SIZE));
         hub.tables(live);
         return live;
+    }
+
+    /**
+     * The application's DataSource as Switchboard's database, where {@code dbUseAppDataSource} asks for it (and
+     * nothing else names a database: two would be ambiguous); null where it does not.
+     *
+     * @throws DatabaseSetupException asked for without a DataSource (outside Spring Boot), or with dbUrl/dbDataSource
+     */
+    static DataSource appDataSource(Settings settings, DbConfig config, DataSource appDataSource) {
+        if (!settings.getBoolean(Settings.Key.DB_USE_APP_DATA_SOURCE)) {
+            return null;
+        }
+        if (config.enabled()) {
+            throw new DatabaseSetupException("dbUseAppDataSource=true and " + (config.url().isEmpty() ? "dbDataSource"
+                    : "dbUrl") + " are both set: Switchboard uses one database; leave one of them out");
+        }
+        if (appDataSource == null) {
+            throw new DatabaseSetupException("dbUseAppDataSource=true needs the application's DataSource, which only "
+                    + "the Spring Boot auto-configuration hands over (an application with one DataSource bean, or a "
+                    + "@Primary one); elsewhere use dbUrl or dbDataSource");
+        }
+        return appDataSource;
     }
 
     /**
@@ -112,6 +140,14 @@ public final class LiveDatabase implements TableSource, AutoCloseable {
      */
     public boolean enlists() {
         return database.usesDataSource();
+    }
+
+    /**
+     * The application's DataSource where it is Switchboard's database ({@code dbUseAppDataSource}), else null: a
+     * Spring transaction that holds a connection of it can carry an outbox row.
+     */
+    public DataSource appDataSource() {
+        return appDataSource;
     }
 
     /** Writes a notification into the outbox on a connection of dbDataSource (in the caller's JTA transaction). */

@@ -16,6 +16,7 @@ import dev.switchboard.store.memory.MemoryStorage;
 import dev.switchboard.store.redis.RedisStorage;
 import jakarta.json.JsonValue;
 
+import javax.sql.DataSource;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -45,7 +46,7 @@ public final class Switchboard implements AutoCloseable {
     private final Admission admission;
     private final Hub hub;
     private final Feeds feeds;
-    /** The database (table topics, outbox) when dbUrl or dbDataSource is set; else null. */
+    /** The database (table topics, outbox) when dbUrl, dbDataSource or dbUseAppDataSource is set; else null. */
     private volatile LiveDatabase database;
     private final SwitchboardMetrics metrics;
     private volatile boolean closed;
@@ -72,10 +73,20 @@ public final class Switchboard implements AutoCloseable {
 
     /** Starts Switchboard with these settings (throws with a message naming the setting when one is invalid). */
     public static Switchboard start(Settings settings) {
+        return start(settings, null);
+    }
+
+    /**
+     * As {@link #start(Settings)}, given the application's DataSource, which becomes Switchboard's database where
+     * {@code dbUseAppDataSource} is true (the Spring Boot auto-configuration hands over the application's one); null,
+     * or the setting false: dbUrl/dbDataSource as usual.
+     */
+    public static Switchboard start(Settings settings, DataSource appDataSource) {
         Switchboard sb = new Switchboard(settings);
         sb.hub.start();
         try {
-            sb.database = LiveDatabase.start(settings, sb.hub); // after the hub: its relay publishes at once
+            // after the hub: its relay publishes at once
+            sb.database = LiveDatabase.start(settings, sb.hub, appDataSource);
         } catch (RuntimeException e) {
             sb.hub.shutdown(0);
             throw e;

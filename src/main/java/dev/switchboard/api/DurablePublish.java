@@ -11,10 +11,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@link Notifications#publish(String, JsonValue)} inside a JTA transaction where {@code dbDataSource} is set: the
- * notification goes into the outbox on a connection of that DataSource, which the container enlists in the
- * transaction, so it is delivered after the commit exactly once, also when this node dies right after the commit;
- * after a rollback, never. The stage completes with the stored entry after the commit (or fails with
+ * {@link Notifications#publish(String, JsonValue)} inside a transaction that can carry the outbox row (see
+ * {@link Transactions#outboxWrite}: a Spring transaction holding a connection of the application's DataSource where
+ * {@code dbUseAppDataSource} is set, or a JTA transaction where {@code dbDataSource} is set): the notification goes
+ * into the outbox in that transaction, so it is delivered after the commit exactly once, also when this node dies
+ * right after the commit; after a rollback, never. The stage completes with the stored entry after the commit (or fails with
  * {@link dev.switchboard.OffsetUnknownException} when that cannot be learned; the notification is delivered anyway),
  * or fails with {@link Notifications.RolledBackException}.
  */
@@ -23,13 +24,18 @@ final class DurablePublish {
     private DurablePublish() {
     }
 
-    static CompletionStage<Appended> publish(Switchboard switchboard, LiveDatabase db, String topic, JsonValue data) {
+    /** Writes the outbox row in the caller's transaction (not committed); returns its id. */
+    interface Write {
+        long row() throws SQLException;
+    }
+
+    static CompletionStage<Appended> publish(Switchboard switchboard, LiveDatabase db, String topic, JsonValue data,
+                                             Write write) {
         long id;
         try {
-            id = db.writeInTransaction(topic, data);
+            id = write.row();
         } catch (SQLException e) {
-            throw new IllegalStateException("could not write the notification to the outbox (dbDataSource): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("could not write the notification to the outbox: " + e.getMessage(), e);
         }
         CompletableFuture<Appended> done = new CompletableFuture<>();
         // the topic's head before the commit: the relay cannot have published the row before it (see OutboxLookups)

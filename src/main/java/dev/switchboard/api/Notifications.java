@@ -20,9 +20,11 @@ import java.util.concurrent.CompletionStage;
  * Notifications.publishToUser("ann", new OrderShipped(42));   // any JSON-B-serialisable object
  * }</pre>
  * Inside a transaction (Spring's {@code @Transactional}, or JTA where the container has it), the notification is
- * delivered only after the transaction commits, and never when it rolls back; outside one, at once. With
- * {@code dbDataSource} set, a JTA publish goes through the database's outbox in the same transaction, so it survives a
- * crash right after the commit; without it, it is held in memory until the commit.
+ * delivered only after the transaction commits, and never when it rolls back; outside one, at once. Where the
+ * transaction writes to Switchboard's database, the publish goes through the database's outbox in the same
+ * transaction, so it survives a crash right after the commit: a Spring transaction holding a connection of the
+ * application's DataSource with {@code dbUseAppDataSource} (Spring Boot), a JTA one with {@code dbDataSource}.
+ * Otherwise it is held in memory until the commit.
  * {@link #publish(Connection, String, Object)} writes to the outbox in a JDBC transaction of the caller's (Spring's
  * {@code DataSourceUtils.getConnection} included). Where the application has the OpenTelemetry API, the current span's
  * trace context travels with the notification as {@code "trace"} (docs/tracing.md). The returned stage completes with the
@@ -52,8 +54,9 @@ public final class Notifications {
             throw new IllegalArgumentException(Names.TABLE_RULE);
         }
         LiveDatabase db = switchboard.database();
-        if (db != null && db.enlists() && Transactions.active()) {
-            return DurablePublish.publish(switchboard, db, topic, data);
+        DurablePublish.Write write = db == null ? null : Transactions.outboxWrite(db, topic, data);
+        if (write != null) {
+            return DurablePublish.publish(switchboard, db, topic, data, write);
         }
         Trace trace = Trace.accepted(traceparent, topic, "java"); // now, not after commit: the caller's context
         CompletableFuture<Appended> done = new CompletableFuture<>();

@@ -1,12 +1,17 @@
 package dev.switchboard.api;
 
+import dev.switchboard.LiveDatabase;
+import jakarta.json.JsonValue;
+
+import javax.sql.DataSource;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
 /**
  * Finds the caller's transaction: Spring's, where the application runs on Spring ({@code @Transactional}, also over
  * JTA), else JTA's, where the container has it (Payara, GlassFish, WildFly; not Tomcat). Their classes are touched only
- * inside {@link SpringSynchronization} and {@link JtaSynchronization}, each loaded only when they exist.
+ * inside {@link SpringSynchronization}, {@link SpringOutbox} and {@link JtaSynchronization}, each loaded only when
+ * they exist.
  */
 final class Transactions {
 
@@ -14,6 +19,9 @@ final class Transactions {
     private static final boolean JTA_PRESENT = present("jakarta.transaction.TransactionSynchronizationRegistry");
     private static final boolean SPRING_PRESENT =
             present("org.springframework.transaction.support.TransactionSynchronizationManager");
+    /** Spring's JDBC support too (DataSourceUtils): the outbox row through a Spring transaction's connection. */
+    private static final boolean SPRING_JDBC_PRESENT = SPRING_PRESENT
+            && present("org.springframework.jdbc.datasource.DataSourceUtils");
 
     private Transactions() {
     }
@@ -49,6 +57,30 @@ final class Transactions {
             LOG.log(Level.DEBUG, "no JTA transaction available: {0}", e.toString());
             return false;
         }
+    }
+
+    /**
+     * How to write the outbox row of a publish in the caller's transaction, so that it commits or rolls back with it;
+     * null where the caller's transaction cannot carry it (then the publish waits for the commit in memory), or there
+     * is none. A Spring transaction that holds a connection of the application's DataSource where that is
+     * Switchboard's database ({@code dbUseAppDataSource}); else a JTA transaction where {@code dbDataSource} is set
+     * (the container enlists its connections).
+     */
+    static DurablePublish.Write outboxWrite(LiveDatabase db, String topic, JsonValue data) {
+        DataSource app = db.appDataSource();
+        if (app != null && SPRING_JDBC_PRESENT) {
+            try {
+                if (SpringOutbox.carries(app)) {
+                    return () -> SpringOutbox.write(app, db.outbox(), topic, data);
+                }
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.DEBUG, "no Spring transaction of the application's DataSource: {0}", e.toString());
+            }
+        }
+        if (db.enlists() && active()) {
+            return () -> db.writeInTransaction(topic, data);
+        }
+        return null;
     }
 
     /** Whether the caller is in an active JTA transaction. */

@@ -1,5 +1,7 @@
 package dev.switchboard.db;
 
+import dev.switchboard.settings.Settings;
+
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
@@ -11,20 +13,32 @@ import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
-/** Opens connections: from the container's DataSource ({@code dbDataSource}, looked up once) or from {@code dbUrl}. */
+/**
+ * Opens connections: from a DataSource handed over by the application ({@code dbUseAppDataSource}: Spring Boot's), from
+ * the container's DataSource ({@code dbDataSource}, looked up once) or from {@code dbUrl}.
+ */
 final class Connector {
 
     private static volatile boolean driversLoaded;
 
     private final DbConfig config;
+    /** Handed over, or looked up in JNDI on first use (guarded by this). */
     private DataSource dataSource;
+    private final boolean given;
 
     Connector(DbConfig config) {
+        this(config, null);
+    }
+
+    /** {@code given}: the application's DataSource, used instead of dbUrl/dbDataSource; null: those. */
+    Connector(DbConfig config, DataSource given) {
         this.config = config;
+        this.dataSource = given;
+        this.given = given != null;
     }
 
     Connection open() throws SQLException {
-        if (!config.dataSource().isEmpty()) {
+        if (given || !config.dataSource().isEmpty()) {
             return dataSource().getConnection();
         }
         Properties properties = new Properties();
@@ -58,6 +72,12 @@ final class Connector {
             }
             driversLoaded = true;
         }
+    }
+
+    /** Where connections come from, for messages (never a password). */
+    String describe() {
+        return given ? "the application's DataSource" : config.dataSource().isEmpty()
+                ? "dbUrl " + Settings.maskUrl(config.url()) : "dbDataSource " + config.dataSource();
     }
 
     private synchronized DataSource dataSource() throws SQLException {

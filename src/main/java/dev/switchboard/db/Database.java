@@ -1,7 +1,6 @@
 package dev.switchboard.db;
 
-import dev.switchboard.settings.Settings;
-
+import javax.sql.DataSource;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -56,7 +55,16 @@ public final class Database implements AutoCloseable {
      * without primary key, the database unreachable, no privilege to install).
      */
     public static Database start(DbConfig config, TopicSink sink, BooleanSupplier isRelay) {
-        Connector connector = new Connector(config);
+        return start(config, null, sink, isRelay);
+    }
+
+    /**
+     * As {@link #start(DbConfig, TopicSink, BooleanSupplier)}, with connections from {@code dataSource} (the
+     * application's, {@code dbUseAppDataSource}) instead of {@code config}'s dbUrl/dbDataSource; null: those.
+     */
+    public static Database start(DbConfig config, DataSource dataSource, TopicSink sink,
+                                 BooleanSupplier isRelay) {
+        Connector connector = new Connector(config, dataSource);
         try (Connection c = connector.open()) {
             Dialect dialect = Dialect.of(c);
             String schema = c.getSchema();
@@ -76,8 +84,8 @@ public final class Database implements AutoCloseable {
                     dialect.product(), names, outboxTable.outbox());
             return db;
         } catch (SQLException e) {
-            throw new DatabaseSetupException("Cannot use the database (" + (config.dataSource().isEmpty()
-                    ? "dbUrl " + Settings.maskUrl(config.url()) : "dbDataSource " + config.dataSource()) + "): " + e.getMessage(), e);
+            throw new DatabaseSetupException("Cannot use the database (" + connector.describe() + "): " + e.getMessage(),
+                    e);
         }
     }
 

@@ -75,6 +75,7 @@ public final class Settings {
         DB_USER("dbUser", "", "Database user for dbUrl."),
         DB_PASSWORD("dbPassword", "", "Database password for dbUrl."),
         DB_DATA_SOURCE("dbDataSource", "", "JNDI name of a DataSource to use instead of dbUrl in a container (e.g. java:comp/env/jdbc/app)."),
+        DB_USE_APP_DATA_SOURCE("dbUseAppDataSource", "false", "Spring Boot only: true makes the application's DataSource bean Switchboard's database (instead of dbUrl/dbDataSource), so that a publish inside @Transactional goes through the outbox in the transaction's own connection (docs/integration.md)."),
         DB_WATCH("dbWatch", "", "Tables whose committed changes are published on topic table:NAME, comma-separated (schema.table allowed)."),
         DB_POLL_MS("dbPollMs", "500", "How often the relay looks for committed changes when nothing woke it (PostgreSQL's LISTEN/NOTIFY wakes it at once)."),
         DB_INSTALL("dbInstall", "true", "Create the change-log tables and triggers at start; false prints the SQL for an administrator to run instead."),

@@ -7,16 +7,20 @@ import dev.switchboard.settings.Settings;
 import dev.switchboard.web.SwitchboardInitializer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.websocket.server.ServerContainer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnNotWarDeployment;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+
+import javax.sql.DataSource;
 
 /**
  * Switchboard in a Spring Boot 3 web application on its embedded server: adding the classes jar is enough. Spring
@@ -29,7 +33,8 @@ import org.springframework.core.env.Environment;
  *
  * <p>Beans: the {@link Settings} (from {@code switchboard.*} in the Spring environment, {@link SpringSettings}), the
  * running {@link Switchboard}, a {@link Notifier} to inject (publishing inside {@code @Transactional} waits for the
- * commit, see {@code dev.switchboard.api.Notifications}), and, where Micrometer is there, Switchboard's meters as a
+ * commit, see {@code dev.switchboard.api.Notifications}; with {@code switchboard.db-use-app-data-source=true} it goes
+ * through the outbox in the transaction's own connection, durable), and, where Micrometer is there, Switchboard's meters as a
  * {@link MeterBinder}, which Spring Boot binds into its registry (Actuator's {@code /actuator/prometheus}).
  *
  * <p>Identity: the handshake's principal, which Spring Security's filter chain provides. This initializer runs first
@@ -41,7 +46,7 @@ import org.springframework.core.env.Environment;
  * ({@code @ConditionalOnNotWarDeployment}): there the container runs {@code SwitchboardInitializer} from the jar as
  * in any web application. {@code switchboard.enabled=false} switches the auto-configuration off.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnNotWarDeployment
 @ConditionalOnClass({ServerContainer.class, ServletContextInitializer.class})
@@ -54,11 +59,25 @@ public class SwitchboardAutoConfiguration {
         return SpringSettings.from(environment);
     }
 
-    /** Started here, handed to the web layer when the servlet context initialises; closed with the application. */
+    /**
+     * Started here, handed to the web layer when the servlet context initialises; closed with the application. With
+     * {@code switchboard.db-use-app-data-source=true} the application's DataSource (the only one, or the
+     * {@code @Primary} one) is Switchboard's database; started after the application's database initialisation
+     * (schema.sql, Flyway, Liquibase), so that the tables of {@code dbWatch} exist by then.
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Switchboard switchboard(Settings switchboardSettings) {
-        return Switchboard.start(switchboardSettings);
+    @DependsOnDatabaseInitialization
+    public Switchboard switchboard(Settings switchboardSettings, ObjectProvider<DataSource> dataSources) {
+        DataSource app = null;
+        if (switchboardSettings.getBoolean(Settings.Key.DB_USE_APP_DATA_SOURCE)) {
+            app = dataSources.getIfUnique();
+            if (app == null) {
+                throw new IllegalStateException("switchboard.db-use-app-data-source=true needs one DataSource bean "
+                        + "(or one @Primary among several); this application has " + dataSources.stream().count());
+            }
+        }
+        return Switchboard.start(switchboardSettings, app);
     }
 
     @Bean

@@ -3,9 +3,11 @@ package dev.switchboard.browser;
 import dev.switchboard.testing.FormLogin;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Poll;
+import dev.switchboard.testing.PostgresServer;
 import dev.switchboard.testing.PrometheusText;
 import dev.switchboard.testing.Processes;
 import dev.switchboard.testing.WsClient;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,10 +19,16 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,14 +37,17 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Switchboard in a real Spring Boot 3 application (src/test/spring-app: web, Spring Security's form login, JDBC on H2,
- * Actuator), built here with the build's own Maven from Spring Boot's artifacts and this build's classes jar, and
- * started as Boot's executable jar on a free port: the auto-configuration alone switches Switchboard on, settings
- * come from application.properties, the chat name is the Spring Security login, {@code Notifier} publishes from a
- * {@code @Transactional} service after the commit only, and the meters reach Actuator's /actuator/prometheus.
+ * Switchboard in a real Spring Boot 3 application (src/test/spring-app: web, Spring Security's form login, JDBC on a
+ * real PostgreSQL server started here, Actuator), built here with the build's own Maven from Spring Boot's artifacts
+ * and this build's classes jar, and started as Boot's executable jar on a free port: the auto-configuration alone
+ * switches Switchboard on, settings come from application.properties, the chat name is the Spring Security login,
+ * {@code Notifier} publishes from a {@code @Transactional} service through the outbox in the order's own transaction
+ * ({@code db-use-app-data-source}): after the commit only, once, also when the node dies right after the commit; and
+ * the meters reach Actuator's /actuator/prometheus.
  *
  * <p>A Failsafe execution of its own (it-spring): it needs the packaged classes jar; about 30-60 s here, most of it
  * building and starting the application.
@@ -45,12 +56,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SpringBootIT {
 
     private static final String METRICS_KEY = "shop-metrics-key"; // the application's application.properties
+    private static final String PUBLISHER_KEY = "shop-publisher-key";
+    private static PostgresServer postgres;
+    private static String dbUrl;
     private static Path build;
     private static Process app;
+    private static int port;
     private static URI base;
 
     @BeforeAll
     static void buildAndStart() throws Exception {
+        postgres = PostgresServer.start();
+        dbUrl = postgres.createDatabase();
         Path appDir = Path.of(System.getProperty("spring.app.dir", "src/test/spring-app")).toAbsolutePath();
         build = Path.of(System.getProperty("spring.app.build", "target/spring-app")).toAbsolutePath();
         Path classesJar = Path.of(System.getProperty("switchboard.classesJar", "target/switchboard-classes.jar"))
@@ -80,17 +97,22 @@ class SpringBootIT {
         }
         assertEquals(0, maven.exitValue(), () -> "building the Spring Boot application failed: " + tail(buildLog.toPath()));
 
-        int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
         base = URI.create("http://127.0.0.1:" + port + "/");
+        startApp();
+    }
+
+    /** Starts the built application (again, after a crash: same port, same database) and waits until it answers. */
+    private static void startApp() throws IOException {
         File appLog = build.resolve("app.log").toFile();
         // C1 only and the serial collector: a quicker start on a small machine (2 cores shared by the whole build)
         app = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
                 build.resolve("shop.jar").toString(),
-                "--server.port=" + port, "--server.address=127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(appLog).start();
+                "--server.port=" + port, "--server.address=127.0.0.1",
+                "--spring.datasource.url=" + dbUrl, "--spring.datasource.username=postgres")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(appLog)).start();
         try {
             Poll.until(() -> {
                 assertTrue(app.isAlive(), () -> "the application stopped: " + tail(appLog.toPath()));
@@ -106,6 +128,9 @@ class SpringBootIT {
         if (app != null) {
             app.destroy(); // SIGTERM: Spring Boot closes the context, Switchboard closes its sockets with 1001
             Processes.awaitExit(app);
+        }
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
@@ -152,6 +177,91 @@ class SpringBootIT {
 
             bobsLogin.springLogout(); // Spring Security invalidates the session: the login's sockets end
             assertEquals(4401, bob.awaitClose());
+        }
+    }
+
+    @Test
+    void anOrderPublishedInItsTransactionArrivesOnceWithItsOffsetAndADeclinedOneNever() {
+        FormLogin alice = FormLogin.spring(base, "alice", "alice-password");
+        try (WsClient bob = WsClient.connect(URI.create(ws("switchboard/ws/notifications")),
+                FormLogin.spring(base, "bob", "bob-password").cookieHeader())) {
+            bob.send("type", "subscribe", "topic", "orders");
+            bob.expect("subscribed");
+
+            JsonObject placed = order(alice, "item=teacup");
+            assertTrue(placed.containsKey("id"), placed.toString());
+            JsonObject declined = order(alice, "item=saucer&declined=true");
+            assertEquals("payment declined", declined.getString("error"));
+            assertEquals("RolledBackException", declined.getString("published"), "the stage says it was not sent");
+            assertFalse(declined.containsKey("offset"), declined.toString());
+            JsonObject last = order(alice, "item=spoon");
+
+            List<JsonObject> arrived = new ArrayList<>();
+            while (arrived.isEmpty() || !"spoon".equals(item(arrived.get(arrived.size() - 1)))) {
+                arrived.add(bob.expect("notification"));
+            }
+            assertEquals(List.of("teacup", "spoon"), arrived.stream().map(SpringBootIT::item).toList(),
+                    "each committed order once, in order; the declined one never");
+            assertEquals(placed.getJsonNumber("offset").longValue(), arrived.get(0).getJsonNumber("offset").longValue(),
+                    "the stage completed with the offset the subscriber got");
+            assertEquals(last.getJsonNumber("offset").longValue(), arrived.get(1).getJsonNumber("offset").longValue());
+        }
+        assertEquals(0, count("SELECT COUNT(*) FROM orders WHERE item = 'saucer'"), "the declined order rolled back");
+        Poll.until(() -> count("SELECT COUNT(*) FROM switchboard_outbox") == 0, "the relay empties the outbox");
+    }
+
+    /**
+     * The node dies right after the order's commit, before anything in it learns of the commit (the application halts
+     * its JVM in an afterCommit callback), and while the test holds the database's relay lock, so that no relay can
+     * have published the notification before: it is in the outbox, committed with the order, and the restarted node
+     * delivers it, once.
+     */
+    @Test
+    void anOrderCommittedRightBeforeTheNodeDiesIsPublishedOnceAfterTheRestart() throws Exception {
+        FormLogin alice = FormLogin.spring(base, "alice", "alice-password");
+        try (Connection relayLock = DriverManager.getConnection(dbUrl, "postgres", "");
+             Statement s = relayLock.createStatement()) {
+            relayLock.setAutoCommit(false);
+            s.executeQuery("SELECT state FROM switchboard_relay WHERE name = 'lock' FOR UPDATE").close();
+
+            assertThrows(AssertionError.class, () -> alice.post("orders?item=kettle&crash=true"),
+                    "the node dies before it answers");
+            assertTrue(app.waitFor(30, TimeUnit.SECONDS), "the application halted");
+            assertEquals(3, app.exitValue(), "halted by the order's afterCommit callback");
+            assertEquals(1, count("SELECT COUNT(*) FROM orders WHERE item = 'kettle'"), "the order committed");
+            assertEquals(1, count("SELECT COUNT(*) FROM switchboard_outbox WHERE topic = 'orders' "
+                    + "AND data::text LIKE '%kettle%'"), "its notification committed with it, not yet published");
+            relayLock.rollback();
+        }
+
+        startApp();
+        Poll.until(() -> count("SELECT COUNT(*) FROM switchboard_outbox") == 0,
+                "the restarted node publishes the outbox", Duration.ofSeconds(30));
+        Http.Reply history = Http.get(base.resolve("switchboard/api/topics/orders?since=0"), PUBLISHER_KEY);
+        assertEquals(200, history.status(), history.body());
+        List<String> items = Json.createReader(new StringReader(history.body())).readObject()
+                .getJsonArray("notifications").stream().map(n -> item(n.asJsonObject())).toList();
+        assertEquals(List.of("kettle"), items, "delivered after the restart, once");
+    }
+
+    private static JsonObject order(FormLogin customer, String query) {
+        java.net.http.HttpResponse<String> reply = customer.post("orders?" + query);
+        assertEquals(200, reply.statusCode(), reply.body());
+        return Json.createReader(new StringReader(reply.body())).readObject();
+    }
+
+    private static String item(JsonObject notification) {
+        return notification.getJsonObject("data").getString("item");
+    }
+
+    private static long count(String sql) {
+        try (Connection c = DriverManager.getConnection(dbUrl, "postgres", "");
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        } catch (SQLException e) {
+            throw new AssertionError(sql + ": " + e, e);
         }
     }
 

@@ -86,6 +86,11 @@ public final class FormLogin {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
+    /** A POST without a body, as this login (no CSRF token: for paths the application exempts). */
+    public HttpResponse<String> post(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** {@code Cookie: JSESSIONID=…} for a WebSocket handshake, as a browser sends it. */
     public Map<String, String> cookieHeader() {
         StringBuilder header = new StringBuilder();
