@@ -60,7 +60,7 @@ final class Subscription {
 
     /** Returns true when the entry was handed to the outbox; {@code frame} is its text, shared by the members. */
     boolean deliver(Entry entry, Outgoing frame) {
-        if (!live && hold(entry, frame)) {
+        if (!live && hold(new Held(entry, frame), frame)) {
             return false;
         }
         return sendEntry(entry, frame);
@@ -164,10 +164,10 @@ final class Subscription {
         LAST_OFFSET.setRelease(this, upTo);
         List<Entry> flushed = List.of();
         for (Object pending : buffer) {
-            if (pending instanceof Entry entry) {
-                if (sendEntry(entry, new Outgoing(entry.json()))) {
+            if (pending instanceof Held held) {
+                if (sendEntry(held.entry, held.frame)) {
                     flushed = flushed.isEmpty() ? new ArrayList<>() : flushed;
-                    flushed.add(entry);
+                    flushed.add(held.entry);
                 }
             } else {
                 connection.outbox.offer((Outgoing) pending);
@@ -177,6 +177,12 @@ final class Subscription {
         live = true;
         return flushed;
     }
+
+    /**
+     * An entry that arrived while syncing, with the frame all members share: it keeps that frame's trace and
+     * publish-to-send sample (a frame made anew from the entry lost both for a member that was joining).
+     */
+    private record Held(Entry entry, Outgoing frame) {}
 
     /** The member left before the subscription went live: nothing is sent any more. */
     synchronized void cancel() {
