@@ -31,7 +31,8 @@ final class Batches {
             queue.inFlight(firstBytes);
             return first;
         }
-        StringBuilder out = new StringBuilder((int) Math.min(batchMaxBytes, queue.bytes() + firstBytes + queue.size() + 1));
+        int capacity = (int) Math.min(batchMaxBytes, queue.bytes() + firstBytes + queue.size() + 1);
+        StringBuilder out = new StringBuilder(capacity);
         out.append(first.text());
         int bytes = firstBytes;
         Outgoing traced = first.trace() != null ? first : null;

@@ -97,8 +97,8 @@ final class CloseState {
 
     /**
      * The housekeeping tick, about once a second: the first tick that sees a close waiting starts its clock; once it
-     * has run {@code closeWaitMs} without a write completing, the close is taken to be aborted (returned). Null: nothing
-     * to abort yet.
+     * has run {@code closeWaitMs} without a write completing, the close is taken to be aborted (returned). Null:
+     * nothing to abort yet.
      */
     Close expire(long nowMillis) {
         if (waiting == null) {

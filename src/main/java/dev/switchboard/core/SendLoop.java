@@ -19,10 +19,11 @@ import java.util.concurrent.RejectedExecutionException;
  * completing thread, which hands the next batch to the executor.
  *
  * <p>Locking: the outbox's monitor ({@link #lock}, the outbox itself: one lock for the whole outbox, shared with its
- * {@link FrameQueue} and {@link CloseState}) guards the flags here; the send path takes it twice per write and no
- * other lock. {@link Transport} is never called while holding it (a completion may run on the sending thread and
- * re-enter), and neither are the idle waiters. Every change of {@link #sending} to false notifies the monitor:
- * {@link Outbox#closeNow} waits on it for the write in flight.
+ * {@link FrameQueue} and {@link CloseState}) guards the flags here; the send path takes it for a few field updates
+ * around each write (before the send, on its completion, after the send returns) and takes no other lock.
+ * {@link Transport} is never called while holding it (a completion may run on the sending thread and re-enter), and
+ * neither are the idle waiters. Every change of {@link #sending} to false notifies the monitor: {@link Outbox#closeNow}
+ * waits on it for the write in flight.
  */
 final class SendLoop {
 

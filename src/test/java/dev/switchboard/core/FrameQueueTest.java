@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A connection's waiting frames: bounded in frames and in UTF-8 bytes, counting the write in flight and the transport's. */
+/** A connection's waiting frames, bounded in frames and in UTF-8 bytes (in flight and the transport's counted). */
 class FrameQueueTest {
 
     private static Outgoing frame(String text) {
