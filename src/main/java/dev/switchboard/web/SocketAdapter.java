@@ -19,6 +19,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -57,8 +58,8 @@ final class SocketAdapter implements Transport {
     static final String TOMCAT_CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
     /** How long a close that Tomcat starts itself waits for a write in flight (2 s; Tomcat's default is 50 ms). */
     static final long CONTAINER_CLOSE_WAIT_MS = 2000;
-    /** How long after {@code onOpen} a socket refused there is closed in a container ({@link #refuse}). */
-    static final long REFUSAL_CLOSE_DELAY_MS = 200;
+    /** How long after {@code onOpen} a container's socket is closed at the earliest ({@link #close}). */
+    static final long SETTLE_MS = 200;
     /** An abort must not wait: the write in flight is stuck (the client does not read). */
     private static final long ABORT_CLOSE_WAIT_MS = 1;
 
@@ -78,8 +79,10 @@ final class SocketAdapter implements Transport {
     private FrameChannel frames;
     /** A text message arriving in parts, only while it does; {@link Parts#REFUSED} while an oversize one ends. */
     private Parts parts;
-    /** Opened by the runner (no servlet upgrade request under this socket; see {@link #refuse}). */
+    /** Opened by the runner (no servlet upgrade request under this socket; see {@link #close}). */
     private boolean onRunner;
+    /** When {@code onOpen} began ({@link System#nanoTime}). */
+    private long openedNanos;
     /** The container failed a write because it is closing the session itself (Tomcat: EOFException). */
     private volatile boolean containerClosing;
 
@@ -88,6 +91,7 @@ final class SocketAdapter implements Transport {
     }
 
     void open(Session session, EndpointConfig config) {
+        this.openedNanos = System.nanoTime();
         this.session = session;
         session.setMaxTextMessageBufferSize(TEXT_BUFFER_CHARS);
         session.setMaxBinaryMessageBufferSize(MAX_BINARY_BYTES);
@@ -99,7 +103,7 @@ final class SocketAdapter implements Transport {
         Handshake handshake = (Handshake) config.getUserProperties().remove(Handshake.PROPERTY);
         session.getUserProperties().remove(Handshake.PROPERTY);
         if (handshake == null) {
-            refuse(CloseCode.UNAUTHORIZED, "no identity"); // not configured by HandshakeConfigurator
+            close(CloseCode.UNAUTHORIZED, "no identity"); // not configured by HandshakeConfigurator
             return;
         }
         Supplier<FrameChannel> offered = handshake.frames();
@@ -112,7 +116,7 @@ final class SocketAdapter implements Transport {
             LOG.log(Level.INFO, "refused {0} from {1}: {2}", shared.kind, LogSafe.text(address),
                     LogSafe.text(decision.reason()));
             shared.hub.stats().refused(decision.closeCode());
-            refuse(decision.closeCode(), decision.reason());
+            close(decision.closeCode(), decision.reason());
             return;
         }
         try {
@@ -125,26 +129,7 @@ final class SocketAdapter implements Transport {
                 login = shared.logins.track(handshake.httpSession(), connection, shared.hub);
             }
         } catch (Refusal r) {
-            refuse(r.code(), r.getMessage());
-        }
-    }
-
-    /**
-     * Closes a socket refused while it opens. Not from here, inside {@code onOpen}: a servlet container calls it from
-     * {@code HttpUpgradeHandler.init}, while the upgrade request is still being processed, and Payara (Grizzly, Tyrus'
-     * servlet upgrade) recycles that request's objects when the connection closes under it: its own post-processing
-     * then fails (NullPointerException in {@code HttpServerFilter.afterService} and in the read-listener callbacks)
-     * and another client's connection, which was handed the recycled objects, stops being read (about 1 in 500 under
-     * load, found by a loop of refused and admitted connections; {@code RefusalLoopIT}). The close is run on the
-     * hub's housekeeping thread {@value #REFUSAL_CLOSE_DELAY_MS} ms later, when the request thread has long finished
-     * (microseconds of work after {@code init} returns, even on a busy machine); frames the refused client sends
-     * meanwhile are dropped ({@link #text}: no connection). The runner has no such request and closes at once.
-     */
-    private void refuse(CloseCode code, String reason) {
-        if (onRunner) {
-            close(code, reason);
-        } else {
-            shared.hub.later(() -> close(code, reason), REFUSAL_CLOSE_DELAY_MS);
+            close(r.code(), r.getMessage());
         }
     }
 
@@ -306,7 +291,6 @@ final class SocketAdapter implements Transport {
         close(code, reason);
     }
 
-    /** Closes the session: the hub's closes, and {@link #end} before there is a connection. */
     /** What the runner's writer holds unwritten (0 in containers: their queues are out of sight). */
     @Override
     public long pendingBytes() {
@@ -314,8 +298,30 @@ final class SocketAdapter implements Transport {
         return f == null ? 0 : f.pendingBytes();
     }
 
+    /**
+     * Closes the session: the hub's closes, and {@link #end} before there is a connection. In a container, not within
+     * {@value #SETTLE_MS} ms of {@code onOpen} (then later, on the hub's housekeeping thread): a servlet container calls
+     * {@code onOpen} from {@code HttpUpgradeHandler.init} while the upgrade request is still being processed, and
+     * Payara (Grizzly, Tyrus' servlet upgrade) recycles that request's objects when the connection closes under it.
+     * Its own post-processing then fails (NullPointerException in {@code HttpServerFilter.afterService} and in the
+     * read-listener callbacks); another client's connection that was handed the recycled objects stopped being read
+     * (about 1 in 500 rounds of a refused and an admitted socket under load:
+     * {@code CloseCodeLoops.refusalsBesideOthers}), and a socket closed by the tick right after it opened (its token
+     * expired) lost its 101 response. That request thread has long finished after 200 ms (microseconds of work after
+     * {@code init} returns, even on a busy machine). Meanwhile frames from a refused client are dropped
+     * ({@link #text}: no connection). The runner has no such request and closes at once.
+     */
     @Override
     public void close(CloseCode code, String reason) {
+        long early = onRunner ? 0 : SETTLE_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos);
+        if (early > 0) {
+            shared.hub.later(() -> closeSession(code, reason), early);
+        } else {
+            closeSession(code, reason);
+        }
+    }
+
+    private void closeSession(CloseCode code, String reason) {
         try {
             if (session.isOpen()) {
                 session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code.code()), fit(reason)));
