@@ -58,6 +58,8 @@ final class SocketAdapter implements Transport {
     static final String TOMCAT_CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
     /** How long a close that Tomcat starts itself waits for a write in flight (2 s; Tomcat's default is 50 ms). */
     static final long CONTAINER_CLOSE_WAIT_MS = 2000;
+    /** Tomcat's classes: its sessions close at once ({@link #close}). */
+    private static final String TOMCAT_PACKAGE = "org.apache.tomcat.";
     /** How long after {@code onOpen} a container's socket is closed at the earliest ({@link #close}). */
     static final long SETTLE_MS = 200;
     /** An abort must not wait: the write in flight is stuck (the client does not read). */
@@ -79,8 +81,8 @@ final class SocketAdapter implements Transport {
     private FrameChannel frames;
     /** A text message arriving in parts, only while it does; {@link Parts#REFUSED} while an oversize one ends. */
     private Parts parts;
-    /** Opened by the runner (no servlet upgrade request under this socket; see {@link #close}). */
-    private boolean onRunner;
+    /** Closes at once: on the runner (no servlet upgrade request under this socket) and Tomcat; see {@link #close}. */
+    private boolean closesAtOnce;
     /** When {@code onOpen} began ({@link System#nanoTime}). */
     private long openedNanos;
     /** The container failed a write because it is closing the session itself (Tomcat: EOFException). */
@@ -107,7 +109,7 @@ final class SocketAdapter implements Transport {
             return;
         }
         Supplier<FrameChannel> offered = handshake.frames();
-        onRunner = offered != null;
+        closesAtOnce = offered != null || session.getClass().getName().startsWith(TOMCAT_PACKAGE);
         // With an extension (permessage-deflate) the container must transform each frame itself.
         this.frames = offered != null && session.getNegotiatedExtensions().isEmpty() ? offered.get() : null;
         Admission.Decision decision = handshake.decision();
@@ -309,11 +311,12 @@ final class SocketAdapter implements Transport {
      * {@code CloseCodeLoops.refusalsBesideOthers}), and a socket closed by the tick right after it opened (its token
      * expired) lost its 101 response. That request thread has long finished after 200 ms (microseconds of work after
      * {@code init} returns, even on a busy machine). Meanwhile frames from a refused client are dropped
-     * ({@link #text}: no connection). The runner has no such request and closes at once.
+     * ({@link #text}: no connection). The runner has no such request, and Tomcat has finished with the upgrade request
+     * when it calls {@code init} (its close loops lose nothing): both close at once. Other containers settle, as Payara.
      */
     @Override
     public void close(CloseCode code, String reason) {
-        long early = onRunner ? 0 : SETTLE_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos);
+        long early = closesAtOnce ? 0 : SETTLE_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos);
         if (early > 0) {
             shared.hub.later(() -> closeSession(code, reason), early);
         } else {
