@@ -89,13 +89,19 @@ public final class HttpSessions implements HttpSessionListener, HttpSessionIdLis
         }
     }
 
-    private record Tracked(Connection connection, Hub hub) {}
+    /** {@code atOnce}: makes the socket's close immediate (the container closes it anyway: ours must come first). */
+    private record Tracked(Connection connection, Hub hub, Runnable atOnce) {}
 
     /**
      * Ties a connection to the login session its handshake carried; returns its {@link Login} (for {@link #untrack}),
      * or null when the connection is not a container login's (a token, a guest) or there was no session.
      */
     Login track(Object httpSession, Connection connection, Hub hub) {
+        return track(httpSession, connection, hub, () -> { });
+    }
+
+    /** As {@link #track(Object, Connection, Hub)}; {@code atOnce} runs before the socket is closed for its login. */
+    Login track(Object httpSession, Connection connection, Hub hub, Runnable atOnce) {
         if (!(httpSession instanceof HttpSession session) || connection.identity().source() != Identity.Source.PRINCIPAL) {
             return null;
         }
@@ -103,7 +109,7 @@ public final class HttpSessions implements HttpSessionListener, HttpSessionIdLis
         long now = clock.millis();
         Login login = byId.compute(id, (k, existing) -> {
             Login l = existing != null ? existing : new Login(session, k);
-            l.sockets.add(new Tracked(connection, hub));
+            l.sockets.add(new Tracked(connection, hub, atOnce));
             l.touch(now); // the handshake was a request of the session
             return l;
         });
@@ -156,6 +162,7 @@ public final class HttpSessions implements HttpSessionListener, HttpSessionIdLis
         List<Tracked> sockets = List.copyOf(login.sockets);
         for (Tracked t : sockets) {
             try {
+                t.atOnce.run();
                 t.hub.closeNow(t.connection, CloseCode.UNAUTHORIZED, reason);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "could not close " + t.connection + " (" + reason + ")", e);

@@ -81,8 +81,12 @@ final class SocketAdapter implements Transport {
     private FrameChannel frames;
     /** A text message arriving in parts, only while it does; {@link Parts#REFUSED} while an oversize one ends. */
     private Parts parts;
-    /** Closes at once: on the runner (no servlet upgrade request under this socket) and Tomcat; see {@link #close}. */
-    private boolean closesAtOnce;
+    /**
+     * Closes at once: on the runner (no servlet upgrade request under this socket) and Tomcat; see {@link #close}. Also
+     * when its login ends ({@link HttpSessions}): the container closes the socket itself then (Payara's Tyrus with
+     * 1008 right after the logout), so the 4401 must go first, on the logging-out thread.
+     */
+    private volatile boolean closesAtOnce;
     /** When {@code onOpen} began ({@link System#nanoTime}). */
     private long openedNanos;
     /** The container failed a write because it is closing the session itself (Tomcat: EOFException). */
@@ -128,7 +132,7 @@ final class SocketAdapter implements Transport {
                 frames.watchPings(bytes -> shared.hub.controlFrame(opened, bytes));
             }
             if (shared.logins != null && handshake.httpSession() != null) {
-                login = shared.logins.track(handshake.httpSession(), connection, shared.hub);
+                login = shared.logins.track(handshake.httpSession(), connection, shared.hub, () -> closesAtOnce = true);
             }
         } catch (Refusal r) {
             close(r.code(), r.getMessage());
