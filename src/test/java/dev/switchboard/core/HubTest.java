@@ -75,6 +75,21 @@ class HubTest {
         c.send(new ClientMessage.Say(room, text, null), hub);
     }
 
+    /** {@code later}: on the housekeeping thread, not before its delay; at once, on the caller, after shutdown. */
+    @Test
+    void laterRunsATaskAfterItsDelayAndAtOnceAfterShutdown() throws Exception {
+        java.util.concurrent.CompletableFuture<String> ran = new java.util.concurrent.CompletableFuture<>();
+        long start = System.nanoTime();
+        hub.later(() -> ran.complete(Thread.currentThread().getName()), 100);
+        assertEquals("switchboard-housekeeping", ran.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - start >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100), "not early");
+        hub.shutdown(0);
+        String[] after = new String[1];
+        hub.later(() -> after[0] = Thread.currentThread().getName(), 100_000);
+        assertEquals(Thread.currentThread().getName(), after[0]);
+        hub = hub(Map.of());
+    }
+
     @Test
     void presenceIsOncePerUserAcrossTabs() throws Exception {
         Client watcher = user("watcher");
