@@ -4,6 +4,8 @@ import dev.switchboard.auth.Identity;
 import dev.switchboard.auth.Refusal;
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.Since;
+import dev.switchboard.settings.Settings;
+import dev.switchboard.store.memory.MemoryStorage;
 import dev.switchboard.testing.Hubs;
 import dev.switchboard.testing.MutableClock;
 import jakarta.json.JsonObject;
@@ -22,9 +24,13 @@ final class ChatHub implements AutoCloseable {
 
     final MutableClock clock = new MutableClock();
     final Hub hub;
+    /** The hub's storage: a test can play another node on it. */
+    final MemoryStorage storage;
 
     ChatHub(Map<String, String> settings) {
-        hub = Hubs.inMemory(Hubs.settings(settings), clock, new Stats(), Runnable::run);
+        Settings s = Hubs.settings(settings);
+        storage = new MemoryStorage(MemoryStorage.Limits.of(s), clock);
+        hub = Hubs.on(storage, s, clock, new Stats(), Runnable::run);
     }
 
     /** A chat connection of {@code user}, its {@code welcome} (and any replay) read. */

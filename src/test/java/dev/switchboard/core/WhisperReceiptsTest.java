@@ -1,6 +1,7 @@
 package dev.switchboard.core;
 
 import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.store.ChannelId;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,27 @@ class WhisperReceiptsTest {
         assertEquals(live, ann.expect("delivered").getString("whisper"), "after the sender's copy");
         assertEquals(live, bob.expect("whisper").getString("id"));
         ann.nothingMore();
+        bob.nothingMore();
+    }
+
+    /**
+     * A node died with bob's connection: until it is declared dead its connection stays in presence, so bob's new
+     * connection here is not his "first"; it still gets what was whispered meanwhile (bench/soak.sh lost these).
+     */
+    @Test
+    void aReconnectGetsWhatNoConnectionWasSentAlsoWhileADeadNodeStillCountsTheUser() {
+        chat.user("bob").close();
+        chat.storage.presence().join(ChannelId.inbox("bob"), "bob"); // bob's connection on the node that died
+        ChatHub.Client ann = chat.user("ann");
+        ann.send(new ClientMessage.Whisper("bob", "while you were away", null));
+        String id = ann.expect("whisper").getString("id");
+        ann.nothingMore();
+
+        ChatHub.Client bob = chat.user("bob");
+        assertEquals(id, bob.expect("whisper").getString("id"), "replayed although bob still counted elsewhere");
+        assertEquals(id, ann.expect("delivered").getString("whisper"));
+        ChatHub.Client bobPhone = chat.user("bob");
+        bobPhone.nothingMore(); // sent to a connection of his already: not replayed again
         bob.nothingMore();
     }
 

@@ -23,8 +23,12 @@ public final class Hubs {
 
     /** {@code sender} null: the hub's own send pool; {@code Runnable::run}: sends complete before hub calls return. */
     public static Hub inMemory(Settings settings, Clock clock, Stats stats, Executor sender) {
-        Hub hub = new Hub(settings, new MemoryStorage(MemoryStorage.Limits.of(settings), clock),
-                new Authenticator(settings, clock), clock, stats, sender);
+        return on(new MemoryStorage(MemoryStorage.Limits.of(settings), clock), settings, clock, stats, sender);
+    }
+
+    /** As {@link #inMemory}, on the given storage (a test that plays another node on it too). */
+    public static Hub on(MemoryStorage storage, Settings settings, Clock clock, Stats stats, Executor sender) {
+        Hub hub = new Hub(settings, storage, new Authenticator(settings, clock), clock, stats, sender);
         hub.listen();
         return hub;
     }
