@@ -16,6 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -46,6 +50,16 @@ final class RedisBus implements Bus {
     private final RedisHealth health;
     private final RedisWriter writer;
     private final RedisDelivery delivery;
+    /**
+     * Times out subscriptions Redis does not confirm. Our own thread, stopped by {@link #close}: not
+     * {@code CompletableFuture.orTimeout}, whose JDK-wide delay thread is started by the first caller and keeps that
+     * caller's class loader (Tomcat reported it as a thread the WAR started and did not stop; found by bench/soak.sh).
+     */
+    private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-redis-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
     private boolean closed;
 
     RedisBus(RedisClient client, RedisHealth health, RedisWriter writer, RedisLog log) {
@@ -83,12 +97,24 @@ final class RedisBus implements Bus {
             return CompletableFuture.completedFuture(null);
         }
         long timeoutMs = 2L * client.timeoutMs();
-        return i.subscribed.copy().orTimeout(timeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+        return withTimeout(i.subscribed.copy(), timeoutMs).exceptionallyCompose(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             return CompletableFuture.failedFuture(cause instanceof TimeoutException
                     ? new StoreUnavailableException("cannot subscribe to " + channel.key() + ": Redis at "
                     + client.shown() + " did not confirm it within " + timeoutMs + " ms", null) : cause);
         });
+    }
+
+    /** {@code stage}, failed with a {@link TimeoutException} when it has not completed within {@code ms}. */
+    private CompletableFuture<Void> withTimeout(CompletableFuture<Void> stage, long ms) {
+        try {
+            ScheduledFuture<?> timer = timeouts.schedule(() -> stage.completeExceptionally(new TimeoutException()), ms,
+                    TimeUnit.MILLISECONDS);
+            stage.whenComplete((done, failed) -> timer.cancel(false));
+        } catch (RejectedExecutionException closed) {
+            stage.completeExceptionally(new StoreUnavailableException("the Redis store is closed", null));
+        }
+        return stage;
     }
 
     /** Under the lock: hands the interest to the subscriber of {@code node}, started on first use. */
@@ -244,5 +270,6 @@ final class RedisBus implements Bus {
         }
         all.forEach(RedisSubscriber::close);
         delivery.close();
+        timeouts.shutdownNow();
     }
 }
