@@ -143,12 +143,14 @@ rm -f "$OUT/node-a.pgid"
 cp -r "$base/logs" "$OUT/logs/tomcat" 2>/dev/null || true
 bad='SEVERE|\((Native Method|Unknown Source|[A-Za-z0-9_$]+\.java:[0-9]+)\)\s*$|^Caused by:|Exception in thread'  # any stack frame
 logs=("$OUT/logs/node-a.log" "$OUT/logs/node-b.log" "$OUT/logs/tomcat")
-problems=$(grep -rnE "$bad" "${logs[@]}" 2>/dev/null | head -40 || true)
+problems=$(grep -rnE "$bad" "${logs[@]}" 2>/dev/null || true)
 echo
 log "server logs: $(cat "$OUT/logs/node-a.log" "$OUT/logs/node-b.log" | grep -c 'WARNING') WARNING lines, most frequent: $(grep -h 'WARNING' "$OUT/logs/node-a.log" "$OUT/logs/node-b.log" | sed 's/.*WARNING[]: ]*//' | cut -c1-100 | sort | uniq -c | sort -rn | head -5 | tr '\n' ';')"
 if [ -n "$problems" ]; then
   log "server logs: $(grep -rhcE "$bad" "${logs[@]}" | awk '{s+=$1} END {print s}') lines with SEVERE or a stack frame:"
-  echo "$problems" | sed 's/^/    /' | tee -a "$OUT/run.log"
+  # each stack trace's own line (the one before its first frame), then the first frames
+  grep -rhE -B1 "$bad" "${logs[@]}" | grep -vE "$bad|^--$" | sort | uniq -c | sed 's/^/    /' | tee -a "$OUT/run.log"
+  echo "$problems" | head -12 | sed 's/^/    /' | tee -a "$OUT/run.log"
 else
   log "server logs: no SEVERE line, no exception, no stack trace"
 fi
