@@ -47,6 +47,14 @@ free_port() { # a free TCP port below the ephemeral range (20000-32767), as the 
   return 1
 }
 
+bench_defaults() { # what both scripts start from unless the environment says otherwise
+  SB_REPO="${SB_REPO:-$(cd "$BENCH/.." && pwd)}"
+  SB_MAIN_CLASS="${SB_MAIN_CLASS:-dev.switchboard.standalone.Runner}"
+  SB_TOMCAT_VERSION="${SB_TOMCAT_VERSION:-10.1.60}"
+  SB_TOMCAT_CONNECTOR="${SB_TOMCAT_CONNECTOR:-}"
+  SB_PUBLISHER_KEY="${SB_PUBLISHER_KEY:-bench-key}"
+}
+
 bench_limits_env() {
   # Switchboard's protective limits would otherwise throttle the load itself: 10 senders at 80 messages/s
   # each, 5000+ connections from one address. The benchmark measures the relay, not the limits.

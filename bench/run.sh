@@ -86,17 +86,13 @@ done
 case "$MODE" in unpinned) MODES=(unpinned) ;; pinned) MODES=(pinned) ;; both) MODES=(unpinned pinned) ;; *) echo "bad --mode $MODE" >&2; exit 2 ;; esac
 [ "$QUICK" = 1 ] && REPS=1
 
-SB_REPO="${SB_REPO:-$(cd "$BENCH/.." && pwd)}"
+bench_defaults
 SB_STANDALONE_PORT="${SB_STANDALONE_PORT:-8180}"
 SB_STANDALONE_PORT_B="${SB_STANDALONE_PORT_B:-8181}"
 SB_REDIS_PORT="${SB_REDIS_PORT:-6390}"
-SB_MAIN_CLASS="${SB_MAIN_CLASS:-dev.switchboard.standalone.Runner}"
-SB_TOMCAT_VERSION="${SB_TOMCAT_VERSION:-10.1.60}"
 SB_TOMCAT_PORT="${SB_TOMCAT_PORT:-8280}"
-SB_TOMCAT_CONNECTOR="${SB_TOMCAT_CONNECTOR:-}"
 SB_JAVA_OPTS="${SB_JAVA_OPTS:--Xms1g -Xmx1g}"
 NODE_PORT="${NODE_PORT:-8190}"
-SB_PUBLISHER_KEY="${SB_PUBLISHER_KEY:-bench-key}"
 SB_PG_PORT="${SB_PG_PORT:-8432}"
 LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms1g -Xmx1g}"
 bench_limits_env

@@ -60,12 +60,8 @@ done
 short=$(awk -v m="$MINUTES" 'BEGIN { print (m < 10) ? 1 : 0 }')
 if [ "$short" = 1 ]; then FAULT_EVERY="${FAULT_EVERY:-20}"; WARMUP=15; HEAP_WINDOW=60; else FAULT_EVERY="${FAULT_EVERY:-90}"; WARMUP=60; HEAP_WINDOW=300; fi
 
-SB_REPO="${SB_REPO:-$(cd "$BENCH/.." && pwd)}"
-SB_MAIN_CLASS="${SB_MAIN_CLASS:-dev.switchboard.standalone.Runner}"
-SB_TOMCAT_VERSION="${SB_TOMCAT_VERSION:-10.1.60}"
-SB_TOMCAT_CONNECTOR="${SB_TOMCAT_CONNECTOR:-}"
+bench_defaults
 SB_JAVA_OPTS="${SB_JAVA_OPTS:--Xmx512m}"
-SB_PUBLISHER_KEY="${SB_PUBLISHER_KEY:-bench-key}"
 SB_MVN_FLAGS="${SB_MVN_FLAGS:--o}"
 LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xmx256m}"
 bench_limits_env

@@ -431,19 +431,28 @@ final class Loop extends Thread {
         byte[] p = pay;
         int n = Tag.put(p, 0, SAY_A);
         n = Tag.put(p, n, bench.roomNames[c.room]);
-        n = Tag.put(p, n, SAY_B);
-        n = Tag.write(p, n, bench.step, measured ? (byte) 'M' : (byte) 'W', c.senderLocal, seq, now - bench.base,
-                c.textChars > 0 ? c.textChars : bench.textChars);
-        n = Tag.put(p, n, SAY_C);
-        n = Tag.put(p, n, bench.nonce);
-        p[n++] = '-';
-        n = Tag.putLong(p, n, c.id);
-        p[n++] = '-';
-        n = Tag.putLong(p, n, seq);
-        n = Tag.put(p, n, END);
+        n = textAndRef(p, n, measured ? (byte) 'M' : (byte) 'W', c.senderLocal, seq, now, c.textChars > 0 ? c.textChars : bench.textChars,
+                "", c.id);
         ctr[SENT]++;
         ctr[EXPECTED] += bench.roomMembers[c.room];
         sendFrame(c, 0x81, p, 0, n);
+    }
+
+    /**
+     * Writes {@code ","text":"<marker>","ref":"<run>-<kind><conn>-<seq>"}} at {@code n} (the end of a say or a whisper);
+     * returns the new end. The ref is unique in the run: a resent one would be taken for the same message.
+     */
+    private int textAndRef(byte[] p, int n, byte phase, int sender, long seq, long now, int chars, String kind, int id) {
+        n = Tag.put(p, n, SAY_B);
+        n = Tag.write(p, n, bench.step, phase, sender, seq, now - bench.base, chars);
+        n = Tag.put(p, n, SAY_C);
+        n = Tag.put(p, n, bench.nonce);
+        p[n++] = '-';
+        for (int i = 0; i < kind.length(); i++) p[n++] = (byte) kind.charAt(i);
+        n = Tag.putLong(p, n, id);
+        p[n++] = '-';
+        n = Tag.putLong(p, n, seq);
+        return Tag.put(p, n, END);
     }
 
     /** Soak: a whisper to user u&lt;whisperTo&gt;, its marker's sender = this connection's whisperer slot. */
@@ -452,16 +461,7 @@ final class Loop extends Thread {
         byte[] p = pay;
         int n = Tag.put(p, 0, WHISPER_A);
         n = Tag.putLong(p, n, c.whisperTo);
-        n = Tag.put(p, n, SAY_B);
-        n = Tag.write(p, n, bench.step, (byte) 'M', c.whisperSlot, seq, now - bench.base, bench.textChars);
-        n = Tag.put(p, n, SAY_C);
-        n = Tag.put(p, n, bench.nonce);
-        p[n++] = '-';
-        p[n++] = 'w';
-        n = Tag.putLong(p, n, c.id);
-        p[n++] = '-';
-        n = Tag.putLong(p, n, seq);
-        n = Tag.put(p, n, END);
+        n = textAndRef(p, n, (byte) 'M', c.whisperSlot, seq, now, bench.textChars, "w", c.id);
         ctr[W_SENT]++;
         sendFrame(c, 0x81, p, 0, n);
     }
@@ -644,7 +644,11 @@ final class Loop extends Thread {
             return;
         }
         int si = t.sender;
-        if (t.seq <= c.wLast[si]) { ctr[W_DUPS]++; return; }
+        if (t.seq <= c.wLast[si]) {
+            if (ctr[W_DUPS]++ < 20) Driver.log("duplicate whisper: connection %d (on %s%s) got whisperer %d's %d again, sent %.3f s after start",
+                    c.id, c.onB ? "B" : "A", c.whisperSlot == si ? ", its own copy" : "", si, t.seq, t.t / 1e9);
+            return;
+        }
         if (t.seq != c.wLast[si] + 1) {
             if (ctr[W_GAPS] < 40) Driver.log("whisper gap: connection %d (on %s%s) missed whisperer %d's %d..%d; got %d, sent %.3f s after start; connected since %.3f s",
                     c.id, c.onB ? "B" : "A", c.whisperSlot == si ? ", its own copies" : "", si, c.wLast[si] + 1, t.seq - 1, t.seq, t.t / 1e9,

@@ -107,8 +107,8 @@ final class SoakStats {
         for (Publisher p : s.publishers) { published += p.accepted.get(); pubFailed += p.failed.get(); pubSkipped += p.skipped.get(); }
         Driver.log("messages: %d room messages sent (%d never stored: sent into a fault), %d whispers, %d notifications published (2xx; %d failed, %d not sent: one in flight per topic)",
                 sent, check.unstored(), d.sum(W_SENT), published, pubFailed, pubSkipped);
-        Driver.log("received: %d deliveries (messages + notifications), duplicates %d, offset gaps %d, sequence gaps %d (whispers %d): gaps are messages never stored, the same for every member",
-                recv, dups, offGaps, d.sum(GAPS), d.sum(W_GAPS));
+        Driver.log("received: %d deliveries (messages + notifications), duplicates %d (whispers %d), offset gaps %d, sequence gaps %d (whispers %d): gaps are messages never stored, the same for every member",
+                recv, dups, d.sum(W_DUPS), offGaps, d.sum(GAPS), d.sum(W_GAPS));
         Driver.log("recovery: %d reconnects, %d with since answered recovered:true, %d recovered:false, %d failed attempts retried; unacknowledged at a drop %d",
                 d.sum(RECONNECTS), d.sum(REC_TRUE), d.sum(REC_FALSE), d.sum(RETRIES), d.sum(UNACKED));
         Driver.log("close codes: %s; error frames: %s; slow consumers closed %d times",
