@@ -6,6 +6,8 @@
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+. "$BENCH/lib.sh"
 usage() {
   cat <<EOF
 usage: bench/run.sh [options]
@@ -84,30 +86,16 @@ done
 case "$MODE" in unpinned) MODES=(unpinned) ;; pinned) MODES=(pinned) ;; both) MODES=(unpinned pinned) ;; *) echo "bad --mode $MODE" >&2; exit 2 ;; esac
 [ "$QUICK" = 1 ] && REPS=1
 
-SB_REPO="${SB_REPO:-$(cd "$BENCH/.." && pwd)}"
+bench_defaults
 SB_STANDALONE_PORT="${SB_STANDALONE_PORT:-8180}"
 SB_STANDALONE_PORT_B="${SB_STANDALONE_PORT_B:-8181}"
 SB_REDIS_PORT="${SB_REDIS_PORT:-6390}"
-SB_MAIN_CLASS="${SB_MAIN_CLASS:-dev.switchboard.standalone.Runner}"
-SB_TOMCAT_VERSION="${SB_TOMCAT_VERSION:-10.1.60}"
 SB_TOMCAT_PORT="${SB_TOMCAT_PORT:-8280}"
-SB_TOMCAT_CONNECTOR="${SB_TOMCAT_CONNECTOR:-}"
 SB_JAVA_OPTS="${SB_JAVA_OPTS:--Xms1g -Xmx1g}"
 NODE_PORT="${NODE_PORT:-8190}"
-SB_PUBLISHER_KEY="${SB_PUBLISHER_KEY:-bench-key}"
 SB_PG_PORT="${SB_PG_PORT:-8432}"
 LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms1g -Xmx1g}"
-# Switchboard's protective limits would otherwise throttle the load itself: 10 senders at 80 messages/s
-# each, 5000+ connections from one address. The benchmark measures the relay, not the limits.
-export SWITCHBOARD_PUBLISHER_KEY="${SWITCHBOARD_PUBLISHER_KEY:-$SB_PUBLISHER_KEY}"
-export SWITCHBOARD_RATE_PER_SECOND="${SWITCHBOARD_RATE_PER_SECOND:-1000000}"
-export SWITCHBOARD_RATE_BURST="${SWITCHBOARD_RATE_BURST:-1000000}"
-export SWITCHBOARD_MAX_CONNECTIONS_PER_ADDRESS="${SWITCHBOARD_MAX_CONNECTIONS_PER_ADDRESS:-1000000}"
-# issue 13's limits, also per address: every bench client comes from 127.0.0.1 and opens its room (500 new
-# channels in chat) and its handshake (256 at a time) within seconds
-export SWITCHBOARD_MAX_PENDING_CONNECTIONS_PER_ADDRESS="${SWITCHBOARD_MAX_PENDING_CONNECTIONS_PER_ADDRESS:-1000000}"
-export SWITCHBOARD_NEW_CHANNELS_PER_MINUTE="${SWITCHBOARD_NEW_CHANNELS_PER_MINUTE:-1000000}"
-export SWITCHBOARD_NEW_CHANNELS_PER_MINUTE_PER_ADDRESS="${SWITCHBOARD_NEW_CHANNELS_PER_MINUTE_PER_ADDRESS:-1000000}"
+bench_limits_env
 
 OUT="${OUT:-$BENCH/results/$(date +%Y%m%d-%H%M%S)$([ "$QUICK" = 1 ] && echo -quick)}"
 mkdir -p "$OUT/logs"
@@ -116,7 +104,6 @@ WORK="$BENCH/.work"
 mkdir -p "$WORK"
 RESULTS="$OUT/results.csv"
 START_TS=$(date +%s)
-log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$OUT/run.log"; }
 
 # ------------------------------------------------------------------ cleanup: whatever we started goes
 STARTED=()   # process group ids
@@ -131,27 +118,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-stop_group() { # $1 = process group id (the leader's pid): TERM, then KILL after 15 s
-  local pg=$1 i p keep=()
-  for p in "${STARTED[@]:-}"; do [ "$p" != "$pg" ] && [ -n "$p" ] && keep+=("$p"); done
-  STARTED=("${keep[@]:-}")
-  kill -TERM -- "-$pg" 2>/dev/null || return 0
-  for i in $(seq 1 150); do kill -0 -- "-$pg" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL -- "-$pg" 2>/dev/null || true
-}
-
-prioritize() { # $1 = session leader started with setsid: with autogroup scheduling, nice is relative to the
-  # session, so the session's own autogroup gets the niceness (needs CAP_SYS_NICE for negative values)
-  [ -n "$NICE_N" ] || return 0
-  local i
-  for i in $(seq 1 50); do [ "$(ps -o sid= -p "$1" 2>/dev/null | tr -d ' ')" = "$1" ] && break; sleep 0.02; done  # setsid done
-  if [ -w "/proc/$1/autogroup" ]; then echo "$NICE_N" > "/proc/$1/autogroup" 2>/dev/null || log "note: cannot set autogroup nice $NICE_N"; fi
-}
-
-listener_pid() { # pid listening on TCP port $1
-  ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1
-}
 
 # ------------------------------------------------------------------ the db scenario's PostgreSQL
 # A throwaway cluster (Debian's postgresql package), as the tests start one: initdb into bench/.work, the postgres
@@ -181,20 +147,6 @@ pg_reset() { # a new database "bench" with the watched table, for a fresh server
     && $psql -d bench -c "CREATE TABLE bench_commits (id bigint PRIMARY KEY, b text NOT NULL)" > /dev/null
 }
 
-port_of() { local u="${1#*://}"; u="${u%%/*}"; echo "${u##*:}"; }
-http_of() { local u="$1"; u="${u/ws:\/\//http://}"; echo "${u%/}"; }
-
-wait_ready() { # $1 url (ws://host:port/ctx) $2 timeout s $3 pgid: HTTP /api/health answers
-  local health; health="$(http_of "$1")/api/health"
-  local deadline=$(( $(date +%s) + $2 ))
-  while [ "$(date +%s)" -lt "$deadline" ]; do
-    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then return 1; fi  # the group leader exited
-    curl -sf -o /dev/null --max-time 2 "$health" && return 0
-    sleep 0.3
-  done
-  return 1
-}
-
 # ------------------------------------------------------------------ builds
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 NOFILE=$(ulimit -n)
@@ -214,30 +166,8 @@ if needs node; then
   (cd "$BENCH/node-relay" && npm install --no-audit --no-fund --loglevel=error) > "$OUT/logs/npm.log" 2>&1 || { cat "$OUT/logs/npm.log"; exit 1; }
 fi
 
-if needs standalone && [ -z "${SB_STANDALONE_CMD:-}" ]; then
-  [ -f "$SB_REPO/pom.xml" ] || { echo "standalone: no pom.xml in SB_REPO=$SB_REPO; set SB_REPO or SB_STANDALONE_CMD" >&2; exit 2; }
-  log "building Switchboard (standalone runner) in $SB_REPO"
-  mvn -q -f "$SB_REPO/pom.xml" -DskipTests compile dependency:build-classpath -Dmdep.includeScope=test \
-      -Dmdep.outputFile="$WORK/sb.classpath" > "$OUT/logs/build-switchboard.log" 2>&1 \
-    || { tail -30 "$OUT/logs/build-switchboard.log"; exit 1; }
-  SB_STANDALONE_CMD="cd '$SB_REPO' && exec java $SB_JAVA_OPTS -cp '$SB_REPO/target/classes:$(cat "$WORK/sb.classpath")' $SB_MAIN_CLASS"
-fi
-
-if needs tomcat; then
-  if [ -z "${SB_WAR:-}" ]; then  # always rebuilt (incremental), so the WAR matches the sources
-    [ -f "$SB_REPO/pom.xml" ] || { echo "tomcat: no pom.xml in SB_REPO=$SB_REPO; set SB_REPO or SB_WAR" >&2; exit 2; }
-    log "building Switchboard's WAR in $SB_REPO"
-    mvn -q -f "$SB_REPO/pom.xml" -DskipTests package > "$OUT/logs/build-war.log" 2>&1 || { tail -30 "$OUT/logs/build-war.log"; exit 1; }
-    SB_WAR=$(ls -t "$SB_REPO"/target/*.war | head -1)
-  fi
-  TOMCAT_HOME="$WORK/apache-tomcat-$SB_TOMCAT_VERSION"
-  if [ ! -x "$TOMCAT_HOME/bin/catalina.sh" ]; then
-    log "fetching Tomcat $SB_TOMCAT_VERSION from Maven Central"
-    mvn -q dependency:copy -Dartifact="org.apache.tomcat:tomcat:$SB_TOMCAT_VERSION:zip" -DoutputDirectory="$WORK" > "$OUT/logs/tomcat-fetch.log" 2>&1 \
-      || { cat "$OUT/logs/tomcat-fetch.log"; exit 1; }
-    (cd "$WORK" && rm -rf "apache-tomcat-$SB_TOMCAT_VERSION" && python3 -m zipfile -e "tomcat-$SB_TOMCAT_VERSION.zip" . && chmod +x "apache-tomcat-$SB_TOMCAT_VERSION"/bin/*.sh)
-  fi
-fi
+needs standalone && [ -z "${SB_STANDALONE_CMD:-}" ] && build_runner
+needs tomcat && { build_war; fetch_tomcat; }
 
 {
   echo "date: $(date -Is)"; echo "host: $(uname -a)"; echo "cpus: $(nproc)"; echo "java: $(java -version 2>&1 | head -1)"
@@ -264,12 +194,7 @@ start_target() {
     tomcat)
       LABEL=tomcat; URL="ws://127.0.0.1:$SB_TOMCAT_PORT/switchboard"
       local base="$WORK/tomcat-base"
-      rm -rf "$base"; mkdir -p "$base"/{logs,temp,work,webapps}
-      cp -r "$TOMCAT_HOME/conf" "$base/"
-      sed -i -e "s/<Server port=\"8005\"/<Server port=\"-1\"/" \
-             -e "s/port=\"8080\" protocol=\"HTTP\/1.1\"/port=\"$SB_TOMCAT_PORT\" protocol=\"org.apache.coyote.http11.Http11NioProtocol\" address=\"127.0.0.1\" maxConnections=\"100000\" acceptCount=\"4096\" ${SB_TOMCAT_CONNECTOR//\//\\/}/" \
-             "$base/conf/server.xml"
-      cp "$SB_WAR" "$base/webapps/switchboard.war"
+      tomcat_base "$base" "$SB_TOMCAT_PORT"
       cmd="export CATALINA_HOME='$TOMCAT_HOME' CATALINA_BASE='$base' CATALINA_PID='' CATALINA_OPTS='$SB_JAVA_OPTS'; exec $pin '$TOMCAT_HOME/bin/catalina.sh' run" ;;
     url=*)
       local spec="${t#url=}"; URL="${spec%%,*}"; LABEL="url:$(port_of "$URL")"

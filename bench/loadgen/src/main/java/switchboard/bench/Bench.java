@@ -17,7 +17,7 @@ final class Bench {
     final String host;        // Host header
     /** Cluster: the second node (same context path), or null. */
     InetSocketAddress addrB;
-    String hostB;
+    String hostB, basePathB;
     final String basePath;    // context path, "" or "/switchboard"
     final URI httpBase;       // http://host:port/ctx
     final InetAddress[] srcAddrs; // empty: let the kernel choose
@@ -39,6 +39,13 @@ final class Bench {
     volatile int connectWindow = 256; // per loop
     volatile long retryDeadline;      // reconnect retries (storm) stop after this nanoTime
 
+    /** Soak: a connection the server closed or lost reconnects (with backoff) and recovers with {@code since}. */
+    volatile boolean reconnect;
+    /** Soak: topic names by index (a notification connection's {@code room}); empty: every subscriber takes {@link #topic}. */
+    String[] topicNames = new String[0];
+    /** Soak: a whisperer sends one whisper after every this many of its room messages. */
+    volatile int whisperEvery = 1;
+
     final Map<String, LongAdder> errorCodes = new ConcurrentHashMap<>();
     final Map<Integer, LongAdder> closeCodes = new ConcurrentHashMap<>();
     volatile Throwable fatal;
@@ -48,9 +55,7 @@ final class Bench {
         int port = url.getPort() > 0 ? url.getPort() : ("wss".equals(url.getScheme()) ? 443 : 80);
         this.addr = new InetSocketAddress(h, port);
         this.host = h + ":" + port;
-        String p = url.getPath() == null ? "" : url.getPath();
-        while (p.endsWith("/")) p = p.substring(0, p.length() - 1);
-        this.basePath = p;
+        this.basePath = contextPath(url);
         this.httpBase = URI.create("http://" + host + basePath);
         this.srcAddrs = srcAddrs;
         this.nonce = Long.toString(System.currentTimeMillis() % 100_000_000L, 36).getBytes(StandardCharsets.US_ASCII);
@@ -58,11 +63,23 @@ final class Bench {
         this.topic = topic;
     }
 
-    /** Cluster: connections placed on {@code url} get there instead (its context path must equal the first's). */
+    /** Cluster: connections placed on {@code url} get there instead (a WAR's context path, or none). */
     void secondNode(URI url) {
         int port = url.getPort() > 0 ? url.getPort() : 80;
         this.addrB = new InetSocketAddress(url.getHost(), port);
         this.hostB = url.getHost() + ":" + port;
+        this.basePathB = contextPath(url);
+    }
+
+    /** http://host:port/ctx of the second node. */
+    URI httpBaseB() {
+        return URI.create("http://" + hostB + basePathB);
+    }
+
+    private static String contextPath(URI url) {
+        String p = url.getPath() == null ? "" : url.getPath();
+        while (p.endsWith("/")) p = p.substring(0, p.length() - 1);
+        return p;
     }
 
     void setRooms(int n) {

@@ -20,9 +20,21 @@ final class Conn {
     final boolean chat;     // /ws/chat (join a room) or /ws/notifications (subscribe to the topic)
     final int room;         // room index (chat) or -1
     final int senderLocal;  // index among its room's senders, or -1 for a pure receiver
-    final long[] lastSeq;   // per room sender: the last seq received (chat only)
+    long[] lastSeq;         // per room sender: the last seq received (chat; soak: also per topic publisher)
     final boolean feeder;   // storm: stays connected while the others drop
     boolean onB;            // cluster: connects to the second node
+    // soak (set before the connection is handed to its loop)
+    String query;           // handshake query (a token), or null for ?name=b<id>
+    int whisperTo = -1;     // the connection (user u<id>) this one whispers to, or -1
+    int whisperSlot = -1;   // this connection's index among the whisperers
+    boolean slow;           // pauses reading on the driver's command (a slow consumer)
+    int speed = 1;          // sends this many messages per period
+    int textChars;          // its texts' length, 0: the run's --text-chars
+    int drops;              // times the server closed it or the connection broke
+    /** Per room sender (or publisher): deliveries counted and the sum of their seqs; all members must agree. */
+    long[] count, seqSum;
+    /** Whispers received (own copies included), per whisperer slot: last seq, count, sum of seqs. */
+    long[] wLast, wCount, wSum;
 
     // connection state
     int state = NEW;
@@ -46,6 +58,9 @@ final class Conn {
 
     // protocol state
     long seq;               // messages this connection has sent
+    long wSeq;              // whispers this connection has sent
+    long pausedUntil;       // reading paused until this nanoTime (slow consumer), 0: reading
+    long readyAt;           // nanoTime this connection last became ready: what was sent before is catch-up, not live
     int unread;             // messages received since this connection last sent read (--read-every)
     long nextSendAt;
     long lastOffset = -1;
@@ -63,6 +78,14 @@ final class Conn {
         this.senderLocal = senderLocal;
         this.lastSeq = chat ? new long[Math.max(1, sendersInRoom)] : null;
         this.feeder = feeder;
+    }
+
+    /** Soak: per-sender tallies (and per-publisher order for a subscriber), whisper tallies for {@code whisperers}. */
+    void tally(int senders, int whisperers) {
+        if (lastSeq == null) lastSeq = new long[Math.max(1, senders)];
+        count = new long[lastSeq.length];
+        seqSum = new long[lastSeq.length];
+        if (whisperers > 0) { wLast = new long[whisperers]; wCount = new long[whisperers]; wSum = new long[whisperers]; }
     }
 
     void append(byte[] b, int off, int n) {
@@ -113,5 +136,6 @@ final class Conn {
         sinceOffset = lastOffset;
         recoveredFlag = false;
         recoveryDone = false;
+        pausedUntil = 0;
     }
 }

@@ -73,12 +73,12 @@ final class Driver {
         return s;
     }
 
-    private void check() {
+    void check() {
         if (bench.fatal != null) throw new IllegalStateException("selector thread failed", bench.fatal);
     }
 
     /** Runs {@code task} on every loop and waits until each has run it. */
-    private void onLoops(java.util.function.Consumer<Loop> task) throws InterruptedException {
+    void onLoops(java.util.function.Consumer<Loop> task) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(loops.length);
         for (Loop l : loops) l.submit(() -> { try { task.accept(l); } finally { done.countDown(); } });
         if (!done.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("selector threads do not answer");
@@ -139,7 +139,7 @@ final class Driver {
         return connect(per, subs);
     }
 
-    private double connect(List<List<Conn>> per, int total) throws Exception {
+    double connect(List<List<Conn>> per, int total) throws Exception {
         long fdLimit = Proc.maxOpenFiles();
         if (fdLimit > 0 && total + 64 > fdLimit)
             throw new IllegalStateException(total + " connections need more open files than this process may have (" + fdLimit + "): raise ulimit -n");

@@ -19,7 +19,7 @@ final class Json {
 
     static final byte[] T_MESSAGE = b("message"), T_NOTIFICATION = b("notification"), T_JOINED = b("joined"),
             T_SUBSCRIBED = b("subscribed"), T_WELCOME = b("welcome"), T_PONG = b("pong"), T_ERROR = b("error"),
-            T_PRESENCE = b("presence");
+            T_PRESENCE = b("presence"), T_WHISPER = b("whisper");
 
     static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

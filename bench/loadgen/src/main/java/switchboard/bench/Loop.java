@@ -32,7 +32,9 @@ final class Loop extends Thread {
     static final int OPENED = 0, READY = 1, CONNECT_FAIL = 2, HANDSHAKE_FAIL = 3, DROPPED = 4, SENT = 5,
             EXPECTED = 6, RECV = 7, RECV_WIN = 8, DUPS = 9, GAPS = 10, OFF_GAPS = 11, STALE = 12, FOREIGN = 13,
             ERRORS = 14, PONGS = 15, FRAMES = 16, BYTES = 17, REC_TRUE = 18, REC_FALSE = 19, REC_DONE = 20,
-            LAG_SKIPS = 21, REPLAYED = 22, RETRIES = 23, BAD = 24, SEND_DONE = 25, N = 26;
+            LAG_SKIPS = 21, REPLAYED = 22, RETRIES = 23, BAD = 24, SEND_DONE = 25,
+            // soak: whispers sent, duplicated, skipped; own messages not yet echoed when the connection dropped; reconnects
+            W_SENT = 26, W_DUPS = 27, W_GAPS = 28, UNACKED = 29, RECONNECTS = 30, N = 31;
 
     static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     static final long MAX_FRAME = 64L << 20;
@@ -40,7 +42,8 @@ final class Loop extends Thread {
 
     private static final byte[] SAY_A = Json.b("{\"type\":\"say\",\"room\":\""), SAY_B = Json.b("\",\"text\":\""),
             SAY_C = Json.b("\",\"ref\":\""), END = Json.b("\"}"), PING = Json.b("{\"type\":\"ping\"}"),
-            READ_A = Json.b("{\"type\":\"read\",\"room\":\""), READ_B = Json.b("\",\"offset\":"), READ_END = Json.b("}");
+            READ_A = Json.b("{\"type\":\"read\",\"room\":\""), READ_B = Json.b("\",\"offset\":"), READ_END = Json.b("}"),
+            WHISPER_A = Json.b("{\"type\":\"whisper\",\"to\":\"u");
 
     final Bench bench;
     final int idx;
@@ -50,6 +53,7 @@ final class Loop extends Thread {
     private final List<Conn> senders = new ArrayList<>();
     private final ArrayDeque<Conn> connectQueue = new ArrayDeque<>();
     private final List<Conn> retries = new ArrayList<>();
+    private final List<Conn> paused = new ArrayList<>();
     private int inflight;
 
     private final long[] ctr = new long[N];
@@ -118,6 +122,7 @@ final class Loop extends Thread {
                 long wait = 100_000_000L;
                 if (sending) wait = Math.min(wait, doSends(now) - System.nanoTime());
                 if (!retries.isEmpty()) wait = Math.min(wait, 5_000_000L);
+                if (!paused.isEmpty()) wait = Math.min(wait, resumeReading(now) - now);
                 pub = pub + 1; // publishes the counters written so far
                 if (wait <= 0) sel.selectNow(onKey);
                 else sel.select(onKey, Math.max(1, (wait + 999_999) / 1_000_000));
@@ -160,6 +165,7 @@ final class Loop extends Thread {
             c.state = Conn.CONNECTING;
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (c.slow) ch.setOption(StandardSocketOptions.SO_RCVBUF, 4096); // a small window: its pipe fills soon
             if (bench.srcAddrs.length > 0) {
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 ch.bind(new InetSocketAddress(bench.srcAddrs[c.id % bench.srcAddrs.length], 0));
@@ -182,7 +188,7 @@ final class Loop extends Thread {
         for (int i = 0; i < 16; i++) k[i] = (byte) next();
         String key = Base64.getEncoder().encodeToString(k);
         c.expectAccept = Base64.getEncoder().encodeToString(sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
-        String path = bench.basePath + (c.chat ? "/ws/chat" : "/ws/notifications") + "?name=b" + c.id;
+        String path = (c.onB ? bench.basePathB : bench.basePath) + (c.chat ? "/ws/chat" : "/ws/notifications") + "?" + (c.query != null ? c.query : "name=b" + c.id);
         String req = "GET " + path + " HTTP/1.1\r\nHost: " + (c.onB ? bench.hostB : bench.host) + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: switchboard.v1\r\n\r\n";
         byte[] r = req.getBytes(StandardCharsets.US_ASCII);
@@ -220,11 +226,11 @@ final class Loop extends Thread {
 
     private void sendOpen(Conn c) {
         String s;
-        if (!c.chat) s = "{\"type\":\"subscribe\",\"topic\":\"" + bench.topic + "\"}";
-        else if (c.rejoining && c.sinceOffset >= 0 && c.epoch != null)
-            s = "{\"type\":\"join\",\"room\":\"r" + c.room + "\",\"since\":{\"offset\":" + c.sinceOffset + ",\"epoch\":\""
-                    + new String(c.epoch, StandardCharsets.UTF_8) + "\"}}";
-        else s = "{\"type\":\"join\",\"room\":\"r" + c.room + "\"}";
+        String head = c.chat ? "{\"type\":\"join\",\"room\":\"r" + c.room
+                : "{\"type\":\"subscribe\",\"topic\":\"" + (bench.topicNames.length > 0 ? bench.topicNames[c.room] : bench.topic);
+        if (c.rejoining && c.sinceOffset >= 0 && c.epoch != null)
+            s = head + "\",\"since\":{\"offset\":" + c.sinceOffset + ",\"epoch\":\"" + new String(c.epoch, StandardCharsets.UTF_8) + "\"}}";
+        else s = head + "\"}";
         byte[] p = s.getBytes(StandardCharsets.UTF_8);
         sendFrame(c, 0x81, p, 0, p.length);
     }
@@ -232,6 +238,7 @@ final class Loop extends Thread {
     private void ready(Conn c) {
         if (c.ready) return;
         c.ready = true;
+        c.readyAt = System.nanoTime();
         ctr[READY]++;
         if (c.inflight) {
             c.inflight = false;
@@ -250,14 +257,19 @@ final class Loop extends Thread {
         long now = System.nanoTime();
         if (c.rejoining && now < bench.retryDeadline) {
             ctr[RETRIES]++;
-            c.attempts++;
-            long backoff = Math.min(2_000_000_000L, 50_000_000L << Math.min(6, c.attempts));
-            int keepAttempts = c.attempts;
-            c.resetForReconnect();
-            c.attempts = keepAttempts;
-            c.retryAt = now + backoff / 2 + (next() & Long.MAX_VALUE) % (backoff / 2);
-            retries.add(c);
+            retryLater(c, now);
         }
+    }
+
+    /** Reconnects {@code c} after a jittered backoff (100 ms doubling to 2 s), joining with since = its last offset. */
+    private void retryLater(Conn c, long now) {
+        c.attempts++;
+        long backoff = Math.min(2_000_000_000L, 50_000_000L << Math.min(6, c.attempts));
+        int keepAttempts = c.attempts;
+        c.resetForReconnect();
+        c.attempts = keepAttempts;
+        c.retryAt = now + backoff / 2 + (next() & Long.MAX_VALUE) % (backoff / 2);
+        retries.add(c);
     }
 
     /** The server closed or the socket broke. */
@@ -269,7 +281,17 @@ final class Loop extends Thread {
         }
         bench.countClose(code);
         ctr[DROPPED]++;
+        c.drops++;
+        lose(c);
+    }
+
+    /** Closes the socket; in the soak the connection then comes back with since, as a client would. */
+    private void lose(Conn c) {
         closeQuietly(c);
+        if (!bench.reconnect) return;
+        if (c.chat && c.senderLocal >= 0) ctr[UNACKED] += c.seq - c.lastSeq[c.senderLocal];
+        ctr[RECONNECTS]++;
+        retryLater(c, System.nanoTime());
     }
 
     private void closeQuietly(Conn c) {
@@ -303,6 +325,37 @@ final class Loop extends Thread {
         }
         connectQueue.addAll(list);
         pumpConnects();
+    }
+
+    /** Soak: drops {@code c} as a network would (no close frame), then it reconnects like any dropped connection. */
+    void cut(Conn c) {
+        if (c.state == Conn.OPEN && c.ready) lose(c);
+    }
+
+    /** Soak: stops reading {@code c} until {@code until} (nanoTime): a consumer that does not keep up. */
+    void pauseReading(Conn c, long until) {
+        if (c.state != Conn.OPEN || c.key == null || !c.key.isValid()) return;
+        c.pausedUntil = until;
+        c.key.interestOps(c.out != null ? SelectionKey.OP_WRITE : 0);
+        paused.add(c);
+    }
+
+    /** Resumes the paused connections that are due; returns when the next one is due. */
+    private long resumeReading(long now) {
+        long next = now + 100_000_000L;
+        for (int i = paused.size() - 1; i >= 0; i--) {
+            Conn c = paused.get(i);
+            if (c.pausedUntil == 0 || c.state != Conn.OPEN) { paused.remove(i); continue; }
+            if (c.pausedUntil > now) { next = Math.min(next, c.pausedUntil); continue; }
+            paused.remove(i);
+            c.pausedUntil = 0;
+            try {
+                c.key.interestOps(SelectionKey.OP_READ | (c.out != null ? SelectionKey.OP_WRITE : 0));
+            } catch (CancelledKeyException e) {
+                drop(c, -1);
+            }
+        }
+        return next;
     }
 
     void pingAll() {
@@ -357,8 +410,11 @@ final class Loop extends Thread {
                     behind = now - c.nextSendAt;
                 }
                 sendLag.recordValue(Math.min(MAX_LATENCY_US, behind / 1000));
-                if (c.state == Conn.OPEN && c.ready) sendSay(c, now, now >= ms);
-                c.nextSendAt += period;
+                if (c.state == Conn.OPEN && c.ready) {
+                    sendSay(c, now, now >= ms);
+                    if (c.whisperTo >= 0 && c.seq % bench.whisperEvery == 0) sendWhisper(c, now);
+                }
+                c.nextSendAt += period / c.speed;
             }
             if (c.nextSendAt < sendEnd && c.nextSendAt < next) next = c.nextSendAt;
         }
@@ -375,17 +431,38 @@ final class Loop extends Thread {
         byte[] p = pay;
         int n = Tag.put(p, 0, SAY_A);
         n = Tag.put(p, n, bench.roomNames[c.room]);
+        n = textAndRef(p, n, measured ? (byte) 'M' : (byte) 'W', c.senderLocal, seq, now, c.textChars > 0 ? c.textChars : bench.textChars,
+                "", c.id);
+        ctr[SENT]++;
+        ctr[EXPECTED] += bench.roomMembers[c.room];
+        sendFrame(c, 0x81, p, 0, n);
+    }
+
+    /**
+     * Writes {@code ","text":"<marker>","ref":"<run>-<kind><conn>-<seq>"}} at {@code n} (the end of a say or a whisper);
+     * returns the new end. The ref is unique in the run: a resent one would be taken for the same message.
+     */
+    private int textAndRef(byte[] p, int n, byte phase, int sender, long seq, long now, int chars, String kind, int id) {
         n = Tag.put(p, n, SAY_B);
-        n = Tag.write(p, n, bench.step, measured ? (byte) 'M' : (byte) 'W', c.senderLocal, seq, now - bench.base, bench.textChars);
+        n = Tag.write(p, n, bench.step, phase, sender, seq, now - bench.base, chars);
         n = Tag.put(p, n, SAY_C);
         n = Tag.put(p, n, bench.nonce);
         p[n++] = '-';
-        n = Tag.putLong(p, n, c.id);
+        for (int i = 0; i < kind.length(); i++) p[n++] = (byte) kind.charAt(i);
+        n = Tag.putLong(p, n, id);
         p[n++] = '-';
         n = Tag.putLong(p, n, seq);
-        n = Tag.put(p, n, END);
-        ctr[SENT]++;
-        ctr[EXPECTED] += bench.roomMembers[c.room];
+        return Tag.put(p, n, END);
+    }
+
+    /** Soak: a whisper to user u&lt;whisperTo&gt;, its marker's sender = this connection's whisperer slot. */
+    private void sendWhisper(Conn c, long now) {
+        long seq = ++c.wSeq;
+        byte[] p = pay;
+        int n = Tag.put(p, 0, WHISPER_A);
+        n = Tag.putLong(p, n, c.whisperTo);
+        n = textAndRef(p, n, (byte) 'M', c.whisperSlot, seq, now, bench.textChars, "w", c.id);
+        ctr[W_SENT]++;
         sendFrame(c, 0x81, p, 0, n);
     }
 
@@ -525,16 +602,10 @@ final class Loop extends Thread {
             return;
         }
         int ts = f.typeS, te = f.typeE;
-        if (Json.eq(b, ts, te, Json.T_MESSAGE)) {
-            onDelivery(c, b, f.textS, f.textE, f.hasOffset, f.offset, now, false);
-        } else if (Json.eq(b, ts, te, Json.T_NOTIFICATION)) {
-            long v = f.dataS < 0 ? -1 : Json.findString(b, f.dataS, f.dataE, Json.B);
-            if (v < 0 && f.dataS >= 0) { // a database change: the marker is a column of data.row
-                long row = Json.findValue(b, f.dataS, f.dataE, Json.ROW);
-                if (row >= 0) v = Json.findString(b, (int) (row >>> 32), (int) row, Json.B);
-            }
-            if (v < 0) ctr[FOREIGN]++;
-            else onDelivery(c, b, (int) (v >>> 32), (int) v, f.hasOffset, f.offset, now, false);
+        if (deliver(c, b, f, now, false)) {
+            return;
+        } else if (Json.eq(b, ts, te, Json.T_WHISPER)) {
+            onWhisper(c, b, f.textS, f.textE, now);
         } else if (Json.eq(b, ts, te, Json.T_JOINED) || Json.eq(b, ts, te, Json.T_SUBSCRIBED)) {
             onJoined(c, b, f, now);
         } else if (Json.eq(b, ts, te, Json.T_PONG)) {
@@ -544,6 +615,63 @@ final class Loop extends Thread {
             bench.countError(Json.str(b, f.codeS, f.codeE));
         }
         // welcome, presence, typing, left ...: nothing to check
+    }
+
+    /** A message or a notification (live, or replayed in joined/subscribed history); false for any other type. */
+    private boolean deliver(Conn c, byte[] b, Json.Fields f, long now, boolean replay) {
+        int ts = f.typeS, te = f.typeE;
+        if (Json.eq(b, ts, te, Json.T_MESSAGE)) {
+            onDelivery(c, b, f.textS, f.textE, f.hasOffset, f.offset, now, replay);
+        } else if (Json.eq(b, ts, te, Json.T_NOTIFICATION)) {
+            long v = f.dataS < 0 ? -1 : Json.findString(b, f.dataS, f.dataE, Json.B);
+            if (v < 0 && f.dataS >= 0) { // a database change: the marker is a column of data.row
+                long row = Json.findValue(b, f.dataS, f.dataE, Json.ROW);
+                if (row >= 0) v = Json.findString(b, (int) (row >>> 32), (int) row, Json.B);
+            }
+            if (v < 0) ctr[FOREIGN]++;
+            else onDelivery(c, b, (int) (v >>> 32), (int) v, f.hasOffset, f.offset, now, replay);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** Soak: every whisper (and the sender's own copy) arrives once, in order per whisperer. */
+    private void onWhisper(Conn c, byte[] b, int ts, int te, long now) {
+        Tag t = tag;
+        if (ts < 0 || !t.parse(b, ts, te) || c.wLast == null || t.sender < 0 || t.sender >= c.wLast.length) {
+            ctr[FOREIGN]++;
+            return;
+        }
+        int si = t.sender;
+        if (t.seq <= c.wLast[si]) {
+            if (ctr[W_DUPS]++ < 20) Driver.log("duplicate whisper: connection %d (on %s%s) got whisperer %d's %d again, sent %.3f s after start",
+                    c.id, c.onB ? "B" : "A", c.whisperSlot == si ? ", its own copy" : "", si, t.seq, t.t / 1e9);
+            return;
+        }
+        if (t.seq != c.wLast[si] + 1) {
+            if (ctr[W_GAPS] < 40) Driver.log("whisper gap: connection %d (on %s%s) missed whisperer %d's %d..%d; got %d, sent %.3f s after start; connected since %.3f s",
+                    c.id, c.onB ? "B" : "A", c.whisperSlot == si ? ", its own copies" : "", si, c.wLast[si] + 1, t.seq - 1, t.seq, t.t / 1e9,
+                    (c.readyAt - bench.base) / 1e9);
+            ctr[W_GAPS] += t.seq - c.wLast[si] - 1;
+        }
+        c.wLast[si] = t.seq;
+        c.wCount[si]++;
+        c.wSum[si] += t.seq;
+        if (live(c, t)) recordLatency(now, t);
+    }
+
+    /**
+     * Whether a delivery counts for latency: not to a connection told to stop reading (soak), not one sent before the
+     * connection (re)joined (catch-up after a reconnect: its "latency" is the outage).
+     */
+    private boolean live(Conn c, Tag t) {
+        return !c.slow && t.t >= c.readyAt - bench.base;
+    }
+
+    private void recordLatency(long now, Tag t) {
+        long us = (now - bench.base - t.t) / 1000;
+        latency.recordValue(us < 0 ? 0 : Math.min(us, MAX_LATENCY_US));
     }
 
     private void onJoined(Conn c, byte[] b, Json.Fields f, long now) {
@@ -580,9 +708,7 @@ final class Loop extends Thread {
             if (b[i] == ',') { i++; continue; }
             int ve = Json.skipValue(b, i, he);
             if (ve < 0) break;
-            if (Json.scan(b, i, ve, f2) && f2.typeS >= 0 && Json.eq(b, f2.typeS, f2.typeE, Json.T_MESSAGE)) {
-                onDelivery(c, b, f2.textS, f2.textE, f2.hasOffset, f2.offset, now, true);
-            }
+            if (Json.scan(b, i, ve, f2) && f2.typeS >= 0) deliver(c, b, f2, now, true);
             i = ve;
         }
     }
@@ -596,7 +722,7 @@ final class Loop extends Thread {
         if (hasOffset) {
             long last = c.lastOffset;
             if (last >= 0) {
-                if (offset <= last) { ctr[DUPS]++; return; }
+                if (offset <= last) { duplicate(c, "offset", offset, last, t); return; }
                 if (offset != last + 1) ctr[OFF_GAPS] += offset - last - 1;
             }
             c.lastOffset = offset;
@@ -609,22 +735,29 @@ final class Loop extends Thread {
             int si = t.sender;
             if (si >= c.lastSeq.length) { ctr[FOREIGN]++; return; }
             long last = c.lastSeq[si];
-            if (t.seq <= last) { ctr[DUPS]++; return; }
+            if (t.seq <= last) { duplicate(c, "seq", t.seq, last, t); return; }
             if (t.seq != last + 1) ctr[GAPS] += t.seq - last - 1;
             c.lastSeq[si] = t.seq;
+            if (c.count != null) { c.count[si]++; c.seqSum[si] += t.seq; }
         }
         if (c.rejoining) ctr[REPLAYED]++;
         if (t.step == bench.step) {
             ctr[RECV]++;
             if (now >= bench.measureStart && now < bench.measureEnd) ctr[RECV_WIN]++;
-            if (t.phase == 'M' && !replay) {
-                long us = (now - bench.base - t.t) / 1000;
-                latency.recordValue(us < 0 ? 0 : Math.min(us, MAX_LATENCY_US));
-            }
+            if (t.phase == 'M' && !replay && live(c, t)) recordLatency(now, t);
         } else {
             ctr[STALE]++;
         }
         if (c.rejoining && c.recoveredFlag && !c.recoveryDone) checkRecovered(c, now);
+    }
+
+    /** Counts a duplicate; the first few are described (which connection, where, what), to find their cause. */
+    private void duplicate(Conn c, String what, long got, long last, Tag t) {
+        if (ctr[DUPS]++ < 20) {
+            Driver.log("duplicate: connection %d (%s on %s, %s) got %s %d after %d: sender %d seq %d, sent %.3f s after start%s",
+                    c.id, c.chat ? "room r" + c.room : "topic " + c.room, c.onB ? "B" : "A", c.rejoining ? "reconnected" : "first connection",
+                    what, got, last, t.sender, t.seq, t.t / 1e9, c.readyAt - bench.base > t.t ? " (before it became ready)" : "");
+        }
     }
 
     private void checkRecovered(Conn c, long now) {

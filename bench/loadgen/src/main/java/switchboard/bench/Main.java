@@ -25,6 +25,11 @@ public final class Main {
             db:       --clients 1000 --topic table:bench_commits --db-url jdbc:postgresql://127.0.0.1:8432/bench
                       --db-user postgres --db-table bench_commits --db-writers 8   (rates: deliveries/s = commits/s x clients)
             capacity: --clients 20000 --room-size 50
+            soak:     --url A --url-b B --server-pid-b PID --fault-cmd CMD (CMD kill-a | CMD redis-pause S) --minutes 30
+                      --token-secret S --fault-every 90 --warmup 60 --send-rate 1 (per sender) --publish-rate 2 (per topic)
+                      --rooms 12 --room-size 4 --big-room 40 --big-senders 4 --big-speed 5 --big-text-chars 1000 --slow 2
+                      --slow-pause 30 --topics 3 --subscribers 10 --whisper-pairs 6 --whisper-every 2 --cut 12
+                      --redis-pause 5 --heap-every 60 --heap-window 300 --drain 60   (see bench/README.md)
             storm:    --clients 5000 --rooms 50 --history 20 --missed 10 --storm-concurrency 0 (0 = all at once)
                       --storm-timeout 60 --storm-rst
             """;
@@ -42,6 +47,7 @@ public final class Main {
             case "rooms": case "notify": case "storm": clients = o.i("clients", 5000); break;
             case "db": clients = o.i("clients", 1000); break;
             case "capacity": clients = o.i("clients", 20000); break;
+            case "soak": clients = 0; break;
             default:
                 System.out.print(USAGE);
                 System.exit("help".equals(sc) || "--help".equals(sc) ? 0 : 2);
@@ -72,6 +78,7 @@ public final class Main {
                 case "db": d.sweepDb(clients); break;
                 case "capacity": d.capacity(clients, o.i("room-size", 50)); break;
                 case "storm": d.storm(clients, o.i("rooms", 50)); break;
+                case "soak": { Soak soak = new Soak(d, o); soak.setup(); if (!soak.run()) d.failed = true; break; }
                 default: throw new IllegalStateException();
             }
             if (d.failed) rc = 1;

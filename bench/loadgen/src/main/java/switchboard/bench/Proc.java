@@ -101,17 +101,22 @@ final class Proc {
         return t;
     }
 
+    /** Runs {@code cmd}; its output, or null when it failed or did not end within {@code timeoutSec}. */
     static String run(long timeoutSec, String... cmd) {
+        Path out = null;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
+            out = Files.createTempFile("loadgen-run", ".out");
+            // output to a file, not a pipe: reading a pipe would wait for the command however long it takes
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
             if (!p.waitFor(timeoutSec, TimeUnit.SECONDS)) { p.destroyForcibly(); return null; }
-            return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
+            return p.exitValue() == 0 ? Files.readString(out) : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        } finally {
+            if (out != null) try { Files.deleteIfExists(out); } catch (IOException ignored) { }
         }
     }
 

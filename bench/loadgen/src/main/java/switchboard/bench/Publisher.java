@@ -21,7 +21,8 @@ final class Publisher extends Source {
     /** The body being built (one sender thread); copied into each request. */
     private final byte[] body;
     private final HttpClient http;
-    private final URI uri;
+    private final URI[] uris; // round-robin (soak: both nodes of a cluster)
+    private int next;
     private final String auth;
     private final Semaphore window;
     private final int maxInFlight;
@@ -29,12 +30,18 @@ final class Publisher extends Source {
     private long seq;
 
     Publisher(Bench bench, String key, int maxInFlight) {
+        this(bench, key, maxInFlight, bench.topic, bench.httpBase);
+    }
+
+    /** Publishes to {@code topic}, each request to the next of {@code bases} (http://host:port/ctx). */
+    Publisher(Bench bench, String key, int maxInFlight, String topic, URI... bases) {
         this.bench = bench;
         this.body = new byte[256 + bench.textChars];
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .executor(Executors.newSingleThreadExecutor(r -> { Thread t = new Thread(r, "http"); t.setDaemon(true); return t; }))
                 .build();
-        this.uri = URI.create(bench.httpBase + "/api/topics/" + bench.topic);
+        this.uris = new URI[bases.length];
+        for (int i = 0; i < bases.length; i++) uris[i] = URI.create(bases[i] + "/api/topics/" + topic);
         this.auth = "Bearer " + key;
         this.maxInFlight = maxInFlight;
         this.window = new Semaphore(maxInFlight);
@@ -51,7 +58,7 @@ final class Publisher extends Source {
             n = Tag.write(p, n, bench.step, now >= bench.measureStart ? (byte) 'M' : (byte) 'W', 0, ++seq, now - bench.base, bench.textChars);
             p[n++] = '"';
             p[n++] = '}';
-            HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+            HttpRequest req = HttpRequest.newBuilder(uris[next++ % uris.length]).timeout(Duration.ofSeconds(30))
                     .header("Authorization", auth).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(p, n))).build(); // the client reads it later
             sent.incrementAndGet();
