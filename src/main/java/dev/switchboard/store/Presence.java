@@ -21,7 +21,10 @@ public interface Presence {
     /** Counts one connection less; true when it was the user's last anywhere. */
     boolean leave(ChannelId channel, String user);
 
-    /** Users present in the channel, in the order they came. */
+    /**
+     * Users present in the channel, in the order they came; after the shared store lost its data (a Redis restart
+     * without persistence), in the order the nodes wrote their members back.
+     */
     List<String> members(ChannelId channel);
 
     /** Registers one more connection of {@code user}; returns the user's connection count, cluster-wide, after it. */
