@@ -5,9 +5,6 @@ import dev.switchboard.auth.Identity;
 import dev.switchboard.auth.Refusal;
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.CloseCode;
-import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.Names;
-import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.Wire;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Appended;
@@ -31,10 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the adapters talk to: opens and closes connections ({@link Sessions}) and routes each client frame to the part
- * that owns it — {@link Rooms}, {@link Topics}, {@link Whispers}, and for chat 1.1 {@link Edits}, {@link ReadState},
- * {@link WhisperReceipts} — after the checks every frame passes (rate limit,
- * unreadable frames, {@code ref} length). One hub per running Switchboard.
+ * What the adapters talk to: builds the core's parts, opens and closes connections ({@link Sessions}), hands each
+ * client frame to the {@link Router}, offers the Java publish API ({@link Topics}) and runs the housekeeping tick.
+ * One hub per running Switchboard.
  *
  * <p>Threads: {@link #receive} runs on the container's thread for that connection (one frame at a time per
  * connection); the bus delivers on its own thread ({@link Channels}); the housekeeping tick on the hub's scheduler;
@@ -51,7 +47,6 @@ public final class Hub {
     private final Storage storage;
     private final Stats stats;
     private final Replies replies;
-    private final RateLimit rateLimit;
     private final Sessions sessions;
     private final Channels channels;
     private final Rooms rooms;
@@ -59,8 +54,7 @@ public final class Hub {
     private final TableSnapshots tables;
     private final Whispers whispers;
     private final Edits edits;
-    private final ReadState reads;
-    private final WhisperReceipts whisperReceipts;
+    private final Router router;
     private final NewChannels newChannels;
     private final Admin admin;
     private final ScheduledExecutorService scheduler;
@@ -77,7 +71,7 @@ public final class Hub {
         this.storage = storage;
         this.stats = stats;
         this.replies = new Replies(stats, clock);
-        this.rateLimit = new RateLimit(settings.getInt(Settings.Key.RATE_PER_SECOND),
+        RateLimit rateLimit = new RateLimit(settings.getInt(Settings.Key.RATE_PER_SECOND),
                 settings.getInt(Settings.Key.RATE_BURST), settings.getInt(Settings.Key.RATE_STRIKES));
         this.ownSender = sender != null ? null : pool(Math.max(2, Runtime.getRuntime().availableProcessors()), "send");
         this.ownWorker = sender != null ? null : pool(2, "store");
@@ -104,7 +98,6 @@ public final class Hub {
                 settings.getInt(Settings.Key.MAX_ROOMS_PER_CONNECTION), historyPage,
                 settings.getLong(Settings.Key.PRESENCE_GRACE_MS));
         this.edits = new Edits(scan, storage.log(), texts, replies);
-        this.reads = reads;
         // a snapshot's rows may take half of a connection's outbox: the reply must fit beside what is queued
         this.tables = new TableSnapshots(membership, storage.log(), settings.getLong(Settings.Key.OUTBOX_MAX_BYTES) / 2);
         this.topics = new Topics(membership, tables, appends, replies, stats,
@@ -112,8 +105,9 @@ public final class Hub {
                 Identity.patterns(settings.getList(Settings.Key.STATS_SUBSCRIBERS)));
         this.whispers = new Whispers(channels, storage.log(), storage.bus(), storage.presence(), storage.cursors(),
                 replies, texts, whisperReceipts, newChannels, historySize);
-        this.whisperReceipts = whisperReceipts;
         this.admin = new Admin(storage.cluster().nodeId(), sessions, channels, rooms, edits);
+        this.router = new Router(sessions, replies, stats, rateLimit, rooms, topics, whispers, edits, reads,
+                whisperReceipts);
     }
 
     private static ExecutorService pool(int threads, String name) {
@@ -211,24 +205,10 @@ public final class Hub {
 
     /**
      * A ping the client sent, which the server answers by itself with {@code answerBytes} (out of sight of
-     * {@link #receive}): it counts against the rate limit like any client frame (no error frame: past
-     * {@code rateStrikes} the connection is closed 1008), and its answer against the outbox's byte limit (4001), so a
-     * client that floods pings and never reads holds no more memory than a slow reader. False when the connection is
-     * closed (or being closed) for it.
+     * {@link #receive}); see {@link Router#controlFrame}. False when the connection is closed (or being closed) for it.
      */
     public boolean controlFrame(Connection c, int answerBytes) {
-        if (c.closed) {
-            return false;
-        }
-        RateLimit.Verdict verdict = rateLimit.take(c.rate, replies.millis());
-        if (verdict == RateLimit.Verdict.CLOSE) {
-            limited(c, verdict);
-            return false;
-        }
-        if (verdict == RateLimit.Verdict.REFUSE) {
-            stats.rateLimited.increment();
-        }
-        return c.outbox.admitTransportBytes(answerBytes);
+        return router.controlFrame(c, answerBytes);
     }
 
     /** Closes a connection with a protocol close code; what is queued goes first where the code says so. */
@@ -241,86 +221,9 @@ public final class Hub {
         sessions.closeNow(c, code, reason);
     }
 
-    // ------------------------------------------------------------------------------------------ requests
-
-    /** One decoded client frame. */
+    /** One decoded client frame; see {@link Router}. */
     public void receive(Connection c, ClientMessage message) {
-        if (c.closed) {
-            return;
-        }
-        long now = replies.millis();
-        sessions.seen(c, now);
-        stats.messagesIn.increment();
-        RateLimit.Verdict verdict = rateLimit.take(c.rate, now);
-        if (verdict != RateLimit.Verdict.PASS) {
-            limited(c, verdict);
-        } else if (message instanceof ClientMessage.Unreadable u) {
-            replies.error(c, u.code(), u.message(), u.ref());
-        } else if (message.ref() != null && message.ref().length() > Names.MAX_REF_CHARS) {
-            replies.error(c, ErrorCode.INVALID, "ref is longer than " + Names.MAX_REF_CHARS + " characters", null);
-        } else if (message instanceof ClientMessage.Ping p) {
-            c.send(Wire.encode(new ServerMessage.Pong(p.ref())));
-        } else if (c.endpoint() == Connection.Endpoint.CHAT) {
-            receiveChat(c, message);
-        } else {
-            receiveNotifications(c, message);
-        }
-    }
-
-    private void limited(Connection c, RateLimit.Verdict verdict) {
-        stats.rateLimited.increment();
-        if (verdict == RateLimit.Verdict.CLOSE) {
-            stats.abuseCloses.increment();
-            LOG.log(Level.WARNING, "closing {0}: sustained flood", c);
-            close(c, CloseCode.POLICY, "too many messages");
-        } else {
-            replies.error(c, ErrorCode.RATE_LIMITED, "slow down: at most " + (long) rateLimit.perSecond()
-                    + " frames per second", null);
-        }
-    }
-
-    private void receiveChat(Connection c, ClientMessage message) {
-        if (message instanceof ClientMessage.Say say) {
-            rooms.say(c, say);
-        } else if (message instanceof ClientMessage.Join join) {
-            rooms.join(c, join);
-        } else if (message instanceof ClientMessage.Leave leave) {
-            rooms.leave(c, leave);
-        } else if (message instanceof ClientMessage.Typing typing) {
-            rooms.typing(c, typing);
-        } else if (message instanceof ClientMessage.Whisper whisper) {
-            whispers.whisper(c, whisper);
-        } else if (message instanceof ClientMessage.History history) {
-            rooms.history(c, history);
-        } else if (message instanceof ClientMessage.Read read) {
-            reads.read(c, read);
-        } else if (message instanceof ClientMessage.Edit edit) {
-            edits.edit(c, edit);
-        } else if (message instanceof ClientMessage.Delete delete) {
-            edits.delete(c, delete);
-        } else if (message instanceof ClientMessage.React react) {
-            edits.react(c, react);
-        } else if (message instanceof ClientMessage.Seen seen) {
-            whisperReceipts.seen(c, seen);
-        } else {
-            wrongEndpoint(c, message, "/ws/notifications");
-        }
-    }
-
-    private void receiveNotifications(Connection c, ClientMessage message) {
-        if (message instanceof ClientMessage.Subscribe subscribe) {
-            topics.subscribe(c, subscribe);
-        } else if (message instanceof ClientMessage.Unsubscribe unsubscribe) {
-            topics.unsubscribe(c, unsubscribe);
-        } else {
-            wrongEndpoint(c, message, "/ws/chat");
-        }
-    }
-
-    private void wrongEndpoint(Connection c, ClientMessage message, String where) {
-        String type = Wire.encode(message).replaceFirst("^\\{\"type\":\"([a-z]+)\".*", "$1");
-        replies.error(c, ErrorCode.UNKNOWN_TYPE, "\"" + type + "\" is not available on this endpoint; use " + where,
-                message.ref());
+        router.receive(c, message);
     }
 
     // ------------------------------------------------------------------------------------------ Java API
