@@ -25,14 +25,19 @@ final class LocalChannel {
 
     /**
      * Hands the entry to every member as {@code frame}, its text (one for all members: encoded and framed at most
-     * once); returns how many outboxes took it.
+     * once); returns how many outboxes took it. The sends of idle members leave in a few tasks ({@link Starts}).
      */
     int deliver(Entry entry, Outgoing frame) {
         int delivered = 0;
-        for (Subscription s : members) {
-            if (s.deliver(entry, frame)) {
-                delivered++;
+        Starts starts = new Starts(members.size());
+        try {
+            for (Subscription s : members) {
+                if (s.deliver(entry, frame, starts)) {
+                    delivered++;
+                }
             }
+        } finally {
+            starts.flush();
         }
         return delivered;
     }
@@ -40,20 +45,30 @@ final class LocalChannel {
     /** A user's {@code read} position and frame, to that user's members only (see {@link UserSignal}). */
     void signal(UserSignal signal) {
         Outgoing frame = new Outgoing(signal.frame());
-        for (Subscription s : members) {
-            if (signal.user().equals(s.connection.user())) {
-                s.raiseRead(signal.position());
-                s.signal(frame);
+        Starts starts = new Starts(4);
+        try {
+            for (Subscription s : members) {
+                if (signal.user().equals(s.connection.user())) {
+                    s.raiseRead(signal.position());
+                    s.signal(frame, starts);
+                }
             }
+        } finally {
+            starts.flush();
         }
     }
 
     void signal(String json, String exceptUser) {
         Outgoing frame = new Outgoing(json);
-        for (Subscription s : members) {
-            if (exceptUser == null || !exceptUser.equals(s.connection.user())) {
-                s.signal(frame);
+        Starts starts = new Starts(members.size());
+        try {
+            for (Subscription s : members) {
+                if (exceptUser == null || !exceptUser.equals(s.connection.user())) {
+                    s.signal(frame, starts);
+                }
             }
+        } finally {
+            starts.flush();
         }
     }
 }

@@ -83,6 +83,14 @@ public final class Outbox {
 
     /** Queues one frame that may be queued for other connections too (a room's message). */
     public boolean offer(Outgoing frame) {
+        return offer(frame, null);
+    }
+
+    /**
+     * {@link #offer(Outgoing)} within a fan-out: when the outbox is idle its send is collected in {@code starts}, which
+     * the fan-out flushes once for all members (null: handed to the send executor at once).
+     */
+    boolean offer(Outgoing frame, Starts starts) {
         int length = frame.bytes();
         long pending = transport.pendingBytes(); // read before the monitor: the transport is never called under it
         boolean overflowed = false;
@@ -108,7 +116,11 @@ public final class Outbox {
             slowConsumer();
             return false;
         }
-        loop.start(frame);
+        if (starts != null) {
+            starts.add(loop, loop.sender(), frame);
+        } else {
+            loop.start(frame);
+        }
         return true;
     }
 

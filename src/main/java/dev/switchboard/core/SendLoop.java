@@ -83,6 +83,24 @@ final class SendLoop {
         schedule(() -> run(frame));
     }
 
+    /** Sends the frame {@link #claim} claimed the write for, on this thread (a send-executor task of {@link Starts}). */
+    void runClaimed(Outgoing frame) {
+        run(frame);
+    }
+
+    /** The executor {@link #start} uses. */
+    Executor sender() {
+        return sender;
+    }
+
+    /** A send that threw instead of reporting its failure: handled as a failed write (the queue is dropped). */
+    void failed(RuntimeException e) {
+        synchronized (lock) {
+            sendingThread = NONE;
+        }
+        sent(e);
+    }
+
     /** Drops the queue and the idle waiters: nothing more goes out but a close. Caller holds the monitor. */
     void drop() {
         queue.drop();
@@ -146,12 +164,17 @@ final class SendLoop {
     private void schedule(Runnable task) {
         try {
             sender.execute(task);
-        } catch (RejectedExecutionException e) { // the hub is stopping: nothing more goes out
-            synchronized (lock) {
-                queue.close();
-                sending = false;
-                lock.notifyAll();
-            }
+        } catch (RejectedExecutionException e) {
+            rejected();
+        }
+    }
+
+    /** The send executor refused a task of this loop: the hub is stopping, nothing more goes out. */
+    void rejected() {
+        synchronized (lock) {
+            queue.close();
+            sending = false;
+            lock.notifyAll();
         }
     }
 

@@ -59,11 +59,11 @@ final class Subscription {
     }
 
     /** Returns true when the entry was handed to the outbox; {@code frame} is its text, shared by the members. */
-    boolean deliver(Entry entry, Outgoing frame) {
+    boolean deliver(Entry entry, Outgoing frame, Starts starts) {
         if (!live && hold(new Held(entry, frame), frame)) {
             return false;
         }
-        return sendEntry(entry, frame);
+        return sendEntry(entry, frame, starts);
     }
 
     /**
@@ -93,12 +93,12 @@ final class Subscription {
         return true;
     }
 
-    private boolean sendEntry(Entry entry, Outgoing frame) {
+    private boolean sendEntry(Entry entry, Outgoing frame, Starts starts) {
         if (entry.offset() <= lastOffset) { // the writing thread's own value: a plain read
             return false;
         }
         LAST_OFFSET.setRelease(this, entry.offset());
-        return connection.outbox.offer(frame);
+        return connection.outbox.offer(frame, starts);
     }
 
     /** The highest offset this connection was sent (0 while it syncs): what its user can have read here. */
@@ -122,11 +122,11 @@ final class Subscription {
         return readMark;
     }
 
-    void signal(Outgoing frame) {
+    void signal(Outgoing frame, Starts starts) {
         if (!live && hold(frame, frame)) {
             return;
         }
-        connection.outbox.offer(frame);
+        connection.outbox.offer(frame, starts);
     }
 
     /**
@@ -165,7 +165,7 @@ final class Subscription {
         List<Entry> flushed = List.of();
         for (Object pending : buffer) {
             if (pending instanceof Held held) {
-                if (sendEntry(held.entry, held.frame)) {
+                if (sendEntry(held.entry, held.frame, null)) {
                     flushed = flushed.isEmpty() ? new ArrayList<>() : flushed;
                     flushed.add(held.entry);
                 }

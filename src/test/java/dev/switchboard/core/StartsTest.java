@@ -1,0 +1,149 @@
+package dev.switchboard.core;
+
+import dev.switchboard.protocol.CloseCode;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A fan-out's sends to idle outboxes leave in a few executor tasks, and one member's failure costs no other anything. */
+class StartsTest {
+
+    private final Stats stats = new Stats();
+    /** Holds tasks until {@link #runAll}: what a fan-out handed over can be counted before it runs. */
+    private final List<Runnable> tasks = new ArrayList<>();
+    private final Executor held = tasks::add;
+
+    private Outbox outbox(Transport socket, Executor sender) {
+        return new Outbox(socket, sender, stats, 10, 10_000, 10_000, 200);
+    }
+
+    private void runAll() {
+        List<Runnable> now = new ArrayList<>(tasks);
+        tasks.clear();
+        now.forEach(Runnable::run);
+    }
+
+    @Test
+    void aFanOutToManyIdleOutboxesHandsOverAFewTasksAndEveryMemberGetsTheFrame() {
+        List<RecordingTransport> sockets = new ArrayList<>();
+        Starts starts = new Starts(100);
+        Outgoing frame = new Outgoing("{\"type\":\"message\",\"n\":1}");
+        for (int i = 0; i < 100; i++) {
+            RecordingTransport socket = new RecordingTransport();
+            sockets.add(socket);
+            assertTrue(outbox(socket, held).offer(frame, starts));
+        }
+        assertTrue(tasks.isEmpty(), "nothing is handed over before the fan-out flushes");
+        starts.flush();
+        assertEquals(Starts.TASKS, tasks.size(), "one task per send thread, not one per member");
+        runAll();
+        for (RecordingTransport socket : sockets) {
+            assertEquals(List.of(frame.text()), socket.writes);
+        }
+    }
+
+    @Test
+    void aSmallFanOutIsOneTask() {
+        Starts starts = new Starts(2);
+        RecordingTransport a = new RecordingTransport();
+        RecordingTransport b = new RecordingTransport();
+        Outgoing frame = new Outgoing("{\"n\":1}");
+        outbox(a, held).offer(frame, starts);
+        outbox(b, held).offer(frame, starts);
+        starts.flush();
+        assertEquals(1, tasks.size());
+        runAll();
+        assertEquals(List.of("{\"n\":1}"), a.writes);
+        assertEquals(List.of("{\"n\":1}"), b.writes);
+    }
+
+    @Test
+    void whatArrivesBeforeTheFlushQueuesBehindTheClaimedSendInOrder() {
+        RecordingTransport socket = new RecordingTransport();
+        Outbox out = outbox(socket, held);
+        Starts starts = new Starts(1);
+        out.offer(new Outgoing("{\"n\":1}"), starts);
+        out.offer(new Outgoing("{\"n\":2}")); // the write is claimed: this one queues
+        starts.flush();
+        runAll();
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), socket.writes, "in order, the second behind the first");
+        assertTrue(out.idle());
+    }
+
+    @Test
+    void aSendThatThrowsDropsOnlyItsOwnOutbox() {
+        Starts starts = new Starts(3);
+        RecordingTransport before = new RecordingTransport();
+        RecordingTransport after = new RecordingTransport();
+        Throwing broken = new Throwing();
+        Outgoing frame = new Outgoing("{\"n\":1}");
+        Outbox first = outbox(before, Runnable::run);
+        Outbox failing = outbox(broken, Runnable::run);
+        Outbox last = outbox(after, Runnable::run);
+        first.offer(frame, starts);
+        failing.offer(frame, starts);
+        last.offer(frame, starts);
+        starts.flush(); // one task, run at once: the middle send throws
+        assertEquals(List.of("{\"n\":1}"), before.writes);
+        assertEquals(List.of("{\"n\":1}"), after.writes, "the member after the failing one still got its frame");
+        assertTrue(first.idle());
+        assertTrue(last.idle());
+        assertFalse(failing.offer(new Outgoing("{\"n\":2}")), "the failed outbox takes nothing more");
+        assertEquals(CloseCode.SLOW_CONSUMER, broken.closedWith, "it is closed like a connection whose write failed");
+    }
+
+    @Test
+    void aStoppedExecutorClosesTheClaimedOutboxes() {
+        RecordingTransport socket = new RecordingTransport();
+        Outbox out = outbox(socket, task -> {
+            throw new RejectedExecutionException("stopped");
+        });
+        Starts starts = new Starts(1);
+        assertTrue(out.offer(new Outgoing("{\"n\":1}"), starts));
+        starts.flush();
+        assertTrue(socket.writes.isEmpty());
+        assertFalse(out.offer(new Outgoing("{\"n\":2}")), "nothing more goes out once the hub stops");
+    }
+
+    /** A socket whose send throws instead of reporting the failure to its callback. */
+    private static final class Throwing implements Transport {
+        volatile CloseCode closedWith;
+
+        @Override
+        public void send(Outgoing frame, Consumer<Throwable> done) {
+            throw new IllegalStateException("broken socket");
+        }
+
+        @Override
+        public void ping() {
+        }
+
+        @Override
+        public long pendingBytes() {
+            return 0;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return closedWith == null;
+        }
+
+        @Override
+        public void close(CloseCode code, String reason) {
+            closedWith = code;
+        }
+
+        @Override
+        public void abort(CloseCode code, String reason) {
+            close(code, reason);
+        }
+    }
+}
