@@ -8,12 +8,8 @@ import dev.switchboard.protocol.Since;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Bus;
 import dev.switchboard.store.ChannelId;
-import dev.switchboard.store.Cluster;
-import dev.switchboard.store.Cursors;
-import dev.switchboard.store.Log;
-import dev.switchboard.store.Presence;
-import dev.switchboard.store.Storage;
 import dev.switchboard.store.memory.MemoryStorage;
+import dev.switchboard.testing.DelegatingStorage;
 import dev.switchboard.testing.Hubs;
 import dev.switchboard.testing.MutableClock;
 import jakarta.json.JsonObject;
@@ -114,7 +110,7 @@ class MembershipTest {
     }
 
     /** The in-memory storage, except that subscribing to a channel completes when the test says so. */
-    private final class SlowBusStorage implements Storage {
+    private final class SlowBusStorage extends DelegatingStorage {
         private final Bus bus = new Bus() {
             @Override
             public CompletionStage<Void> subscribe(ChannelId channel) {
@@ -134,39 +130,13 @@ class MembershipTest {
             }
         };
 
-        @Override
-        public Log log() {
-            return memory.log();
+        SlowBusStorage() {
+            super(memory);
         }
 
         @Override
         public Bus bus() {
             return bus;
-        }
-
-        @Override
-        public Presence presence() {
-            return memory.presence();
-        }
-
-        @Override
-        public Cursors cursors() {
-            return memory.cursors();
-        }
-
-        @Override
-        public Cluster cluster() {
-            return memory.cluster();
-        }
-
-        @Override
-        public void start(Bus.Listener busListener, Presence.Listener presenceListener) {
-            memory.start(busListener, presenceListener);
-        }
-
-        @Override
-        public void close() {
-            memory.close();
         }
     }
 
