@@ -36,8 +36,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Outcomes: each call ends in exactly one of {@link Call#succeed} (answered), {@link Call#fail} (it did not run:
  * never sent, or refused) and {@link Call#unknown} (sent, no answer). A timeout is not a refusal: a paused or slow
  * Redis runs what waited in its socket buffer when it resumes, after the writer gave up on it. So a call whose outcome
- * is unknown must be treated as one that may have run; and, as its connection is dropped and the next batch goes out
- * on another, it may even run after that batch (the per-channel order above then holds only among answered calls).
+ * is unknown must be treated as one that may have run. Its connection is dropped, and the idle ones too, so the next
+ * batch waits for a new connection: a paused Redis runs the old one's buffered calls first, but a merely slow one may
+ * run them after that batch (the per-channel order above then holds only among answered calls).
  *
  * <p>Bounds: the queue holds at most {@code redisQueueBytes} characters of writes; {@link #submit} refuses beyond
  * that (the caller fails at once: Redis is too slow or gone, and memory must not grow). Threads: callers only lock
@@ -316,8 +317,14 @@ final class RedisWriter implements AutoCloseable {
         return again;
     }
 
+    /**
+     * A connection broke: the idle ones are dropped too. After Redis stopped they are all closed by it, and each would
+     * take one more batch into the unknown (a write on a connection the server closed gets end-of-stream, as one that
+     * ran and then lost its server would); a new connection is refused before anything is sent: "did not run".
+     */
     private void broken(JedisException e) {
         health.fail(e);
+        client.clearIdle();
         if (client.isCluster()) {
             refreshSlots(); // the node may have failed over
         }
