@@ -1,11 +1,9 @@
 package dev.switchboard.core;
 
-import dev.switchboard.auth.Authenticator;
 import dev.switchboard.auth.Identity;
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.Since;
-import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Bus;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.memory.MemoryStorage;
@@ -38,10 +36,7 @@ class MembershipTest {
     private final Hub hub;
 
     MembershipTest() {
-        Settings settings = Hubs.settings(Map.of());
-        hub = new Hub(settings, new SlowBusStorage(), new Authenticator(settings, clock), clock, new Stats(),
-                Runnable::run);
-        hub.listen();
+        hub = Hubs.on(new SlowBusStorage(), Hubs.settings(Map.of()), clock, new Stats(), Runnable::run);
     }
 
     @AfterEach

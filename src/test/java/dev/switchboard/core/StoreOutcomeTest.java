@@ -1,9 +1,7 @@
 package dev.switchboard.core;
 
-import dev.switchboard.auth.Authenticator;
 import dev.switchboard.auth.Identity;
 import dev.switchboard.protocol.ClientMessage;
-import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Appended;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Log;
@@ -40,10 +38,7 @@ class StoreOutcomeTest {
     private final Hub hub;
 
     StoreOutcomeTest() {
-        Settings settings = Hubs.settings(Map.of());
-        hub = new Hub(settings, new FailingLogStorage(), new Authenticator(settings, clock), clock, new Stats(),
-                Runnable::run);
-        hub.listen();
+        hub = Hubs.on(new FailingLogStorage(), Hubs.settings(Map.of()), clock, new Stats(), Runnable::run);
     }
 
     @AfterEach

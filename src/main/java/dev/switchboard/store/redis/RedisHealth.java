@@ -64,7 +64,7 @@ final class RedisHealth {
                 + rootMessage(e) + ")", e);
     }
 
-    /** Records the failure and makes the exception for a write sent without an answer: it may have run, or run later. */
+    /** Records the failure and makes the exception for a write sent without an answer: it may run, or have run. */
     StoreOutcomeUnknownException unknown(String what, RuntimeException e) {
         if (e instanceof JedisException je) {
             fail(je);

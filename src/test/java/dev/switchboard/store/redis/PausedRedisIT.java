@@ -46,7 +46,11 @@ class PausedRedisIT {
 
     private final List<Storage> started = new ArrayList<>();
     private final ChannelId room = ChannelId.room("paused");
+    private final Recorder ra = new Recorder();
+    private final Recorder rb = new Recorder();
     private RedisServer redis;
+    private Storage a;
+    private Storage b;
 
     @BeforeEach
     void startRedis() {
@@ -60,7 +64,22 @@ class PausedRedisIT {
         redis.close();
     }
 
-    /** A node whose writes time out after {@code timeoutMs}; its subscriptions are never closed as silent here. */
+    /**
+     * Nodes a and b subscribed to the room, whose writes time out after {@code timeoutMs}. A signal and an entry are
+     * sent and delivered on both: Redis knows both scripts (a script it does not know would be refused with NOSCRIPT
+     * when it resumes, not run), and a's writer connection waits idle in the pool for the next write, which is
+     * therefore sent before the writer times out.
+     */
+    private void twoNodes(int timeoutMs) {
+        a = node(ra, timeoutMs);
+        b = node(rb, timeoutMs);
+        a.bus().signal(room, WARM, null);
+        await(a.log().append(room, frame("before"), null));
+        Poll.until(() -> ra.offsets(room).size() == 1 && rb.offsets(room).size() == 1
+                && count(ra.signals, WARM) == 1 && count(rb.signals, WARM) == 1, "signal and entry 1 delivered");
+    }
+
+    /** A node whose subscriptions are never closed as silent here. */
     private Storage node(Recorder recorder, int timeoutMs) {
         Storage node = new RedisStorage(Settings.of(Map.of("redisUrl", redis.url(),
                 "redisTimeoutMs", Integer.toString(timeoutMs), "redisNodeTimeoutMs", "60000")));
@@ -92,23 +111,22 @@ class PausedRedisIT {
         return signals.stream().filter(s -> s.contains(payload)).count();
     }
 
-    /**
-     * A signal and an entry sent and delivered on both nodes: Redis knows both scripts (a script it does not know
-     * would be refused with NOSCRIPT when it resumes, not run), and the writer's connection waits idle in the pool
-     * for the next write, which is therefore sent before the writer times out.
-     */
-    private void appendBefore(Storage a, Recorder ra, Recorder rb) {
-        a.bus().signal(room, WARM, null);
-        await(a.log().append(room, frame("before"), null));
-        Poll.until(() -> ra.offsets(room).size() == 1 && rb.offsets(room).size() == 1
-                && count(ra.signals, WARM) == 1 && count(rb.signals, WARM) == 1, "signal and entry 1 delivered");
+    /** Stops Redis, runs {@code first} on a, appends "during" on a with {@code dedupKey}, resumes: the failure. */
+    private Throwable appendWhilePaused(Runnable first, String dedupKey) {
+        redis.pause();
+        try {
+            first.run();
+            return failure(a.log().append(room, frame("during"), dedupKey));
+        } finally {
+            redis.resume();
+        }
     }
 
     /**
      * A signal published after the one under test (through Redis on both nodes): once both nodes have it, any copy
      * of the earlier signal has arrived too (one subscriber connection per node delivers in Redis's order).
      */
-    private void marker(Storage from, Recorder ra, Recorder rb) {
+    private void marker(Storage from) {
         from.bus().signal(room, MARKER, null);
         Poll.until(() -> count(ra.signals, MARKER) > 0 && count(rb.signals, MARKER) > 0, "the marker delivered",
                 Duration.ofSeconds(10));
@@ -116,22 +134,11 @@ class PausedRedisIT {
 
     @Test
     void aSignalSentWhileRedisIsPausedIsNotDeliveredTwiceWhenItResumes() {
-        Recorder ra = new Recorder();
-        Recorder rb = new Recorder();
-        Storage a = node(ra, 500);
-        node(rb, 500);
-        appendBefore(a, ra, rb);
-
-        Throwable failed;
-        redis.pause();
-        try {
-            a.bus().signal(room, TYPING, null); // sent on the idle connection; Redis runs it when it resumes
-            // the writer has given up on the signal when this fails (same batch, or the one after)
-            failed = failure(a.log().append(room, frame("during"), null));
-        } finally {
-            redis.resume();
-        }
-        marker(a, ra, rb);
+        twoNodes(500);
+        // the signal is sent on the idle connection, Redis runs it when it resumes; the writer has given up on it
+        // when the append fails (same batch, or the one after)
+        Throwable failed = appendWhilePaused(() -> a.bus().signal(room, TYPING, null), null);
+        marker(a);
 
         assertEquals(1, count(ra.signals, TYPING), "the sending node's members get the signal once: " + ra.signals);
         assertTrue(count(rb.signals, TYPING) <= 1, "the other node's at most once: " + rb.signals);
@@ -142,19 +149,8 @@ class PausedRedisIT {
 
     @Test
     void anAppendSentWhileRedisIsPausedIsReportedAsUnknownStoredOnceAndDeliveredOnce() {
-        Recorder ra = new Recorder();
-        Recorder rb = new Recorder();
-        Storage a = node(ra, 500);
-        node(rb, 500);
-        appendBefore(a, ra, rb);
-
-        Throwable failed;
-        redis.pause();
-        try {
-            failed = failure(a.log().append(room, frame("during"), "ann\u0000d-1"));
-        } finally {
-            redis.resume();
-        }
+        twoNodes(500);
+        Throwable failed = appendWhilePaused(() -> { }, "ann\u0000d-1");
         Poll.until(() -> ra.offsets(room).size() == 2 && rb.offsets(room).size() == 2,
                 "the append that timed out is stored and delivered when Redis resumes");
         assertInstanceOf(StoreOutcomeUnknownException.class, failed,
@@ -177,19 +173,14 @@ class PausedRedisIT {
      */
     @Test
     void aSignalDeliveredLocallyWhileTheSubscriptionWasDownIsNotDeliveredAgainByRedis() {
-        Recorder ra = new Recorder();
-        Recorder rb = new Recorder();
-        Storage a = node(ra, 10_000);
-        Storage b = node(rb, 10_000);
-        appendBefore(a, ra, rb);
-
+        twoNodes(10_000);
         try (Jedis jedis = redis.client()) {
             jedis.clientPause(2000, ClientPauseMode.WRITE); // scripts wait; SSUBSCRIBE and CLIENT SETNAME do not
         }
         ((RedisBus) a.bus()).check(0); // a's subscription is "silent": closed; it re-subscribes after 25-50 ms
         a.bus().signal(room, TYPING, null);
         Poll.until(() -> count(ra.signals, TYPING) == 1, "delivered on a at once", Duration.ofSeconds(5));
-        marker(b, ra, rb); // b's subscription stayed up: its marker is published after a's signal
+        marker(b); // b's subscription stayed up: its marker is published after a's signal
 
         assertEquals(1, count(ra.signals, TYPING), "once on a: " + ra.signals);
         assertEquals(1, count(rb.signals, TYPING), "once on b: " + rb.signals);
