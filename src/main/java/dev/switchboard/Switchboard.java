@@ -11,6 +11,7 @@ import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Appended;
 import dev.switchboard.store.Health;
 import dev.switchboard.store.Storage;
+import dev.switchboard.store.StoreOutcomeUnknownException;
 import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.store.memory.MemoryStorage;
 import dev.switchboard.store.redis.RedisStorage;
@@ -193,7 +194,9 @@ public final class Switchboard implements AutoCloseable {
      * Publishes a notification to a topic and waits until it is stored (at most {@code redisTimeoutMs} beyond the
      * store's own timeout).
      *
-     * @throws StoreUnavailableException when it could not be stored
+     * @throws StoreUnavailableException when it could not be stored; {@link StoreOutcomeUnknownException} (a subclass)
+     *                                   when it was sent to the store but not confirmed in time: it may still be stored
+     *                                   and delivered
      */
     public Appended publish(String topic, JsonValue data) {
         return publish(topic, data, null);
@@ -207,11 +210,11 @@ public final class Switchboard implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new StoreUnavailableException(e.getMessage(), e);
-        } catch (TimeoutException e) {
-            throw new StoreUnavailableException("the notification was not stored in time", e);
+        } catch (TimeoutException e) { // still on its way: it may yet be stored
+            throw new StoreOutcomeUnknownException("the notification was not confirmed in time", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while storing the notification", e);
+            throw new StoreOutcomeUnknownException("interrupted while storing the notification", e);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.store.Appended;
 import dev.switchboard.store.ChannelId;
 import dev.switchboard.store.Log;
+import dev.switchboard.store.StoreOutcomeUnknownException;
 import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.store.Template;
 
@@ -39,9 +40,15 @@ final class Texts {
         return true;
     }
 
+    /** The error's text when the store took the message but did not answer in time: the truth, and what to do. */
+    static final String UNKNOWN = "the store did not answer in time: the message may still be stored and delivered; "
+            + "send it again with the same ref to have it stored once";
+
     /**
      * Appends a client's frame. The stage completes with the stored entry (a repeat: the original, which is sent to
-     * the sender again), or with null when it could not be stored (the sender got an error).
+     * the sender again), or with null when it could not be stored (the sender got an error) or the store did not
+     * answer in time (the sender got an error that says it may still be delivered: it then comes like any message,
+     * once; never "not sent" for a message that may be).
      */
     CompletionStage<Appended> store(Connection c, ChannelId id, Template frame, String ref) {
         String dedupKey = ref == null ? null : c.user() + '\u0000' + ref;
@@ -52,8 +59,8 @@ final class Texts {
                 if (!(cause instanceof StoreUnavailableException)) {
                     throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
                 }
-                replies.error(c, ErrorCode.UNAVAILABLE, "the message could not be stored and was not sent; try again",
-                        ref);
+                replies.error(c, ErrorCode.UNAVAILABLE, cause instanceof StoreOutcomeUnknownException
+                        ? UNKNOWN : "the message could not be stored and was not sent; try again", ref);
                 return null;
             }
             if (appended.duplicate()) {

@@ -10,7 +10,11 @@ public enum ErrorCode {
     FORBIDDEN("forbidden"),
     NOT_JOINED("not_joined"),
     NOT_FOUND("not_found"),
-    /** Extension: the message could not be stored (e.g. the shared store is unreachable); nothing was delivered. */
+    /**
+     * Extension: the message could not be stored (e.g. the shared store is unreachable); nothing was delivered. Or,
+     * when the error's text says so, the store did not answer in time: the message may still be stored and delivered
+     * (once); a resend with the same ref is stored at most once.
+     */
     UNAVAILABLE("unavailable");
 
     private final String wire;

@@ -6,6 +6,7 @@ import dev.switchboard.store.Entry;
 import dev.switchboard.protocol.Names;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Slice;
+import dev.switchboard.store.StoreOutcomeUnknownException;
 import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.Switchboard;
 import dev.switchboard.core.Trace;
@@ -187,6 +188,9 @@ public final class HttpApi {
                 answer.add("trace", trace.traceparent()); // validated: tells the caller it was carried
             }
             return new Response(202, answer.build().toString());
+        } catch (StoreOutcomeUnknownException e) {
+            return error(503, "unavailable", "the notification may still be stored and sent (the store did not "
+                    + "answer in time): " + e.getMessage());
         } catch (StoreUnavailableException e) {
             return error(503, "unavailable", "the notification could not be stored and was not sent: " + e.getMessage());
         }

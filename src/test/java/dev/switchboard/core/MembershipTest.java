@@ -1,19 +1,13 @@
 package dev.switchboard.core;
 
-import dev.switchboard.auth.Authenticator;
 import dev.switchboard.auth.Identity;
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.Since;
-import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Bus;
 import dev.switchboard.store.ChannelId;
-import dev.switchboard.store.Cluster;
-import dev.switchboard.store.Cursors;
-import dev.switchboard.store.Log;
-import dev.switchboard.store.Presence;
-import dev.switchboard.store.Storage;
 import dev.switchboard.store.memory.MemoryStorage;
+import dev.switchboard.testing.DelegatingStorage;
 import dev.switchboard.testing.Hubs;
 import dev.switchboard.testing.MutableClock;
 import jakarta.json.JsonObject;
@@ -42,10 +36,7 @@ class MembershipTest {
     private final Hub hub;
 
     MembershipTest() {
-        Settings settings = Hubs.settings(Map.of());
-        hub = new Hub(settings, new SlowBusStorage(), new Authenticator(settings, clock), clock, new Stats(),
-                Runnable::run);
-        hub.listen();
+        hub = Hubs.on(new SlowBusStorage(), Hubs.settings(Map.of()), clock, new Stats(), Runnable::run);
     }
 
     @AfterEach
@@ -114,7 +105,7 @@ class MembershipTest {
     }
 
     /** The in-memory storage, except that subscribing to a channel completes when the test says so. */
-    private final class SlowBusStorage implements Storage {
+    private final class SlowBusStorage extends DelegatingStorage {
         private final Bus bus = new Bus() {
             @Override
             public CompletionStage<Void> subscribe(ChannelId channel) {
@@ -134,39 +125,13 @@ class MembershipTest {
             }
         };
 
-        @Override
-        public Log log() {
-            return memory.log();
+        SlowBusStorage() {
+            super(memory);
         }
 
         @Override
         public Bus bus() {
             return bus;
-        }
-
-        @Override
-        public Presence presence() {
-            return memory.presence();
-        }
-
-        @Override
-        public Cursors cursors() {
-            return memory.cursors();
-        }
-
-        @Override
-        public Cluster cluster() {
-            return memory.cluster();
-        }
-
-        @Override
-        public void start(Bus.Listener busListener, Presence.Listener presenceListener) {
-            memory.start(busListener, presenceListener);
-        }
-
-        @Override
-        public void close() {
-            memory.close();
         }
     }
 

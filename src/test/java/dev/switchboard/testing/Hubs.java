@@ -4,6 +4,7 @@ import dev.switchboard.auth.Authenticator;
 import dev.switchboard.core.Hub;
 import dev.switchboard.core.Stats;
 import dev.switchboard.settings.Settings;
+import dev.switchboard.store.Storage;
 import dev.switchboard.store.memory.MemoryStorage;
 
 import java.time.Clock;
@@ -26,8 +27,8 @@ public final class Hubs {
         return on(new MemoryStorage(MemoryStorage.Limits.of(settings), clock), settings, clock, stats, sender);
     }
 
-    /** As {@link #inMemory}, on the given storage (a test that plays another node on it too). */
-    public static Hub on(MemoryStorage storage, Settings settings, Clock clock, Stats stats, Executor sender) {
+    /** As {@link #inMemory}, on the given storage (a test that plays another node on it, or changes a part of it). */
+    public static Hub on(Storage storage, Settings settings, Clock clock, Stats stats, Executor sender) {
         Hub hub = new Hub(settings, storage, new Authenticator(settings, clock), clock, stats, sender);
         hub.listen();
         return hub;

@@ -32,6 +32,7 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private Process process;
+    private boolean paused;
 
     private RedisServer(int port, Path dir) {
         this.port = port;
@@ -124,6 +125,37 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * Pauses the server process (SIGSTOP), as a stalled host or a long fork would: connections stay open, what
+     * clients send waits in the socket buffers and runs when it {@link #resume}s. Always resume it (close does).
+     */
+    public void pause() {
+        signal("-STOP");
+        paused = true;
+    }
+
+    /** Lets a {@link #pause}d server run again (SIGCONT). */
+    public void resume() {
+        if (paused) {
+            signal("-CONT");
+            paused = false;
+        }
+    }
+
+    private void signal(String which) {
+        try {
+            Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill " + which + " of redis-server " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /**
      * Stops the server; with {@code keepData} it writes its data first, for {@link #restart()} to load; without, any
      * snapshot written before is deleted too, so that the restarted server is empty.
      */
@@ -131,6 +163,7 @@ public final class RedisServer implements AutoCloseable {
         if (process == null || !process.isAlive()) {
             return;
         }
+        resume(); // a paused server would not answer SHUTDOWN
         try (Jedis jedis = client()) {
             jedis.sendCommand(Protocol.Command.SHUTDOWN, keepData ? "SAVE" : "NOSAVE");
         } catch (JedisException e) {

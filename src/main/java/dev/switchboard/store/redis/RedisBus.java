@@ -32,9 +32,23 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>{@link #subscribe}'s stage completes (on the bus thread: continuations must not block) once Redis confirmed the
  * subscription and the channel's head was read; it fails after twice {@code redisTimeoutMs} when Redis does not
- * answer, while the subscription stays wanted (it is made when Redis is back). Signals are published by the writer
- * thread; one this node cannot publish, or whose copy it would not receive (its subscriber is down), is delivered to
- * this node's subscribers directly.
+ * answer, while the subscription stays wanted (it is made when Redis is back).
+ *
+ * <p>Signals (not stored: typing, receipts, presence, a whisper's copy to its sender) are published by the writer
+ * thread and reach every node, this one included, through Redis. This node's members get a signal exactly once when
+ * Redis publishes it, and at most once otherwise:
+ * <ul>
+ *   <li>its subscriber is down when the signal is sent (its copy would not come back): delivered here at once, and
+ *       published marked with this bus's {@link #origin}, so that a copy that comes back anyway (the subscriber
+ *       re-subscribed before Redis ran the publish) is dropped here;</li>
+ *   <li>the write surely did not run (the writer's queue was full, no connection could be had, Redis refused it):
+ *       delivered here, as nothing else will;</li>
+ *   <li>the write was sent but not answered in time ({@link RedisWriter.Call#unknown}): NOT delivered here. Redis
+ *       may still run it (a paused Redis runs what waited in its socket buffer when it resumes) and its copy is then
+ *       delivered through the subscription; delivering it here as well counted as duplicates after a Redis pause
+ *       (docs/reliability.md). If Redis never runs it, or the subscription is down by then, it is lost: a signal is
+ *       not worth a second delivery.</li>
+ * </ul>
  *
  * <p>Locking: {@code lock} guards the subscribers, their channels and writes to their connections; {@link #interests}
  * is a concurrent map (read by the bus thread without the lock, changed under it). No listener is called under it.
@@ -60,13 +74,15 @@ final class RedisBus implements Bus {
         t.setDaemon(true);
         return t;
     });
+    /** Marks the signals this bus delivered itself before publishing them (unique per bus, so per node). */
+    private final String origin = RedisStorage.randomId();
     private boolean closed;
 
     RedisBus(RedisClient client, RedisHealth health, RedisWriter writer, RedisLog log) {
         this.client = client;
         this.health = health;
         this.writer = writer;
-        this.delivery = new RedisDelivery(log, interests::get);
+        this.delivery = new RedisDelivery(log, interests::get, origin);
     }
 
     void start(Listener listener) {
@@ -166,10 +182,10 @@ final class RedisBus implements Bus {
         }
     }
 
+    /** See the class comment for who delivers a signal to this node's members, and when. */
     @Override
     public void signal(ChannelId channel, String payload, String exceptUser) {
         String oneLine = payload.indexOf('\n') < 0 ? payload : payload.replace('\n', ' ');
-        String message = "s\n" + oneLine + (exceptUser == null ? "" : "\n" + exceptUser);
         boolean ownCopyLost;
         synchronized (lock) {
             Interest i = interests.get(channel.key());
@@ -178,6 +194,7 @@ final class RedisBus implements Bus {
         if (ownCopyLost) {
             delivery.local(channel, oneLine, exceptUser);
         }
+        String message = RedisDelivery.signalMessage(ownCopyLost ? origin : null, oneLine, exceptUser);
         SignalWrite write = new SignalWrite(channel, oneLine, exceptUser, message, !ownCopyLost);
         if (!writer.submit(write)) {
             write.fail(new StoreUnavailableException("the Redis writer is full", null));
@@ -239,11 +256,17 @@ final class RedisBus implements Bus {
         public void succeed(Object reply) {
         }
 
+        /** It did not run: no copy will come through Redis. */
         @Override
         public void fail(RuntimeException e) {
             if (deliverLocallyOnFailure) {
                 delivery.local(channel, payload, exceptUser);
             }
+        }
+
+        /** It may still run, and its copy then comes through Redis: delivering it here too would be a duplicate. */
+        @Override
+        public void unknown(RuntimeException e) {
         }
     }
 

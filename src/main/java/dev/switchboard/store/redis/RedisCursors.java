@@ -126,5 +126,10 @@ final class RedisCursors implements Cursors {
         public void fail(RuntimeException e) {
             // stays pending: the heartbeat pokes the writer once Redis answers again
         }
+
+        @Override
+        public void unknown(RuntimeException e) {
+            fail(e); // cursor.lua only raises a position: writing it again is harmless
+        }
     }
 }

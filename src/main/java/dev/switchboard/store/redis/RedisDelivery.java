@@ -34,7 +34,8 @@ import java.util.function.Function;
  * <p>Bus message format (published by {@code append.lua} and {@code signal.lua} on {@code sb:{K}}):
  * {@code e\nEPOCH\nFIRST\nJSON\nJSON…} carries entries FIRST, FIRST+1, … of one script call;
  * {@code s\nPAYLOAD} or {@code s\nPAYLOAD\nEXCEPT} a signal (payloads never hold a newline; the except user, which
- * may, comes last).
+ * may, comes last); {@code l\nORIGIN\nPAYLOAD[\nEXCEPT]} a signal the bus {@code ORIGIN} delivered to its own node
+ * already (see {@link RedisBus}): dropped there, delivered everywhere else.
  *
  * <p>The queue is bounded ({@value #CAPACITY} messages): when the listener falls behind, subscribers stop reading,
  * Redis buffers and at worst drops the connection, and the catch-up repairs it; memory does not grow.
@@ -49,13 +50,22 @@ final class RedisDelivery {
     private final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final RedisLog log;
     private final Function<String, Interest> interests;
+    /** This node's bus: signals marked with it were delivered here before they were published. */
+    private final String origin;
     private volatile Bus.Listener listener;
     private volatile boolean closed;
     private Thread thread;
 
-    RedisDelivery(RedisLog log, Function<String, Interest> interests) {
+    RedisDelivery(RedisLog log, Function<String, Interest> interests, String origin) {
         this.log = log;
         this.interests = interests;
+        this.origin = origin;
+    }
+
+    /** A signal's bus message; {@code deliveredAt} (a bus's origin, or null) delivered it to its own node already. */
+    static String signalMessage(String deliveredAt, String oneLinePayload, String exceptUser) {
+        return (deliveredAt == null ? "s\n" : "l\n" + deliveredAt + "\n") + oneLinePayload
+                + (exceptUser == null ? "" : "\n" + exceptUser);
     }
 
     void start(Bus.Listener listener) {
@@ -158,10 +168,20 @@ final class RedisDelivery {
                 from = to + 1;
             }
         } else if (payload.startsWith("s\n")) {
+            signal(i.channel, payload, 2);
+        } else if (payload.startsWith("l\n")) {
             int a = payload.indexOf('\n', 2);
-            signal(i.channel, a < 0 ? payload.substring(2) : payload.substring(2, a),
-                    a < 0 ? null : payload.substring(a + 1));
+            if (a > 0 && !payload.substring(2, a).equals(origin)) { // at its origin it was delivered already
+                signal(i.channel, payload, a + 1);
+            }
         }
+    }
+
+    /** The signal {@code PAYLOAD[\nEXCEPT]} that starts at {@code from} of a bus message. */
+    private void signal(ChannelId channel, String message, int from) {
+        int a = message.indexOf('\n', from);
+        signal(channel, a < 0 ? message.substring(from) : message.substring(from, a),
+                a < 0 ? null : message.substring(a + 1));
     }
 
     /** One live entry; false when the channel went stale (the rest of the message waits for the catch-up). */

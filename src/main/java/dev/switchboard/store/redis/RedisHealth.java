@@ -1,6 +1,7 @@
 package dev.switchboard.store.redis;
 
 import dev.switchboard.store.Health;
+import dev.switchboard.store.StoreOutcomeUnknownException;
 import dev.switchboard.store.StoreUnavailableException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -61,6 +62,15 @@ final class RedisHealth {
         }
         return new StoreUnavailableException("cannot " + what + ": Redis at " + shown + " is unavailable ("
                 + rootMessage(e) + ")", e);
+    }
+
+    /** Records the failure and makes the exception for a write sent without an answer: it may run, or have run. */
+    StoreOutcomeUnknownException unknown(String what, RuntimeException e) {
+        if (e instanceof JedisException je) {
+            fail(je);
+        }
+        return new StoreOutcomeUnknownException("Redis at " + shown + " did not answer in time to " + what + " ("
+                + rootMessage(e) + "): it may have been done, or be done when Redis resumes", e);
     }
 
     void close() {

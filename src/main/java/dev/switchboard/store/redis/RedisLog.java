@@ -23,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * are queued for the {@link RedisWriter}, which sends a channel's queued appends as one script call that takes
  * consecutive offsets, completes each template, stores, trims and publishes them all in one atomic step; each stage
  * completes on the writer thread with its offset and epoch (or the original entry of a repeated de-duplication key,
- * or {@link StoreUnavailableException}). Reads are one blocking script call each, on the caller's thread.
+ * or {@link StoreUnavailableException}: {@link dev.switchboard.store.StoreOutcomeUnknownException} when the call was
+ * sent but not answered in time, so that it may still be stored and delivered). Reads are one blocking script call
+ * each, on the caller's thread.
  *
  * <p>A stored frame must not hold a raw newline (the bus message separates frames by newlines): JSON never needs one
  * outside strings, where it is plain whitespace, so one is replaced by a space.
@@ -175,6 +177,17 @@ final class RedisLog implements Log {
             StoreUnavailableException failure = health.unavailable("store to " + key, e);
             appends.forEach(p -> p.result.completeExceptionally(failure));
         }
+
+        /**
+         * Not a failure: Redis may store (and publish) these appends when it resumes. Their stages say so, and the
+         * bus delivers them like any other entry if they are stored: once, by offset. Not sent again here: a resend
+         * without a de-duplication key could store them twice (the caller may resend with its key).
+         */
+        @Override
+        public void unknown(RuntimeException e) {
+            StoreUnavailableException unknown = health.unknown("store to " + key, e);
+            appends.forEach(p -> p.result.completeExceptionally(unknown));
+        }
     }
 
     /** On the writer thread: records a channel that got its first entry (rare: one round trip per channel, ever). */
@@ -217,6 +230,11 @@ final class RedisLog implements Log {
             @Override
             public void fail(RuntimeException e) {
                 firstEntries.addAll(keys); // the next round tries again
+            }
+
+            @Override
+            public void unknown(RuntimeException e) {
+                fail(e); // SADD again is harmless
             }
         });
     }

@@ -2,6 +2,7 @@ package dev.switchboard.store.redis;
 
 import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.store.Timing;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -31,6 +32,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * sent only once every answer of this one arrived. So a channel's appends are stored, published and completed in
  * the order they were submitted, and a script that did not run (NOSCRIPT, MOVED) can be sent again without
  * overtaking anything of its channel.
+ *
+ * <p>Outcomes: each call ends in exactly one of {@link Call#succeed} (answered), {@link Call#fail} (it did not run:
+ * never sent, or refused) and {@link Call#unknown} (sent, no answer). A timeout is not a refusal: a paused or slow
+ * Redis runs what waited in its socket buffer when it resumes, after the writer gave up on it. So a call whose outcome
+ * is unknown must be treated as one that may have run. Its connection is dropped, and the idle ones too, so the next
+ * batch waits for a new connection: a paused Redis runs the old one's buffered calls first, but a merely slow one may
+ * run them after that batch (the per-channel order above then holds only among answered calls).
  *
  * <p>Bounds: the queue holds at most {@code redisQueueBytes} characters of writes; {@link #submit} refuses beyond
  * that (the caller fails at once: Redis is too slow or gone, and memory must not grow). Threads: callers only lock
@@ -65,8 +73,16 @@ final class RedisWriter implements AutoCloseable {
 
         void succeed(Object reply);
 
-        /** Redis could not be reached or refused; the call may or may not have run. */
+        /** It did not run: never sent (no connection to its node), or Redis refused it. */
         void fail(RuntimeException e);
+
+        /**
+         * Sent, but no answer came (a timeout, a broken connection): it may have run, or may still run, e.g. when a
+         * paused Redis resumes and executes what waited in its socket buffer. Only an idempotent call may treat this
+         * like {@link #fail}; any other must not act as if it had not run (deliver a copy itself, tell a client
+         * nothing was stored): that made duplicates (docs/reliability.md, "duplicate deliveries").
+         */
+        void unknown(RuntimeException e);
     }
 
     /** Calls that become due without a queued write (cursors to write); asked once per batch, and on {@link #poke}. */
@@ -172,16 +188,16 @@ final class RedisWriter implements AutoCloseable {
                     execute(calls);
                 } catch (RuntimeException e) { // a bug: nothing may wait for ever, and the writer must go on
                     LOG.log(Level.ERROR, "the Redis writer failed", e);
-                    failAll(calls, e);
+                    unknownAll(calls, e); // some may have been sent
                 }
             }
         }
     }
 
-    private static void failAll(List<Call> calls, RuntimeException e) {
+    private static void unknownAll(List<Call> calls, RuntimeException e) {
         for (Call c : calls) {
             try {
-                c.fail(e);
+                c.unknown(e);
             } catch (RuntimeException again) {
                 // completed already
             }
@@ -240,10 +256,23 @@ final class RedisWriter implements AutoCloseable {
         return again;
     }
 
+    /**
+     * One pipeline to {@code node}. What happened to each call decides what its caller may do: answered
+     * ({@link Call#succeed}), refused or never sent ({@link Call#fail}: it did not run), or sent without an answer
+     * ({@link Call#unknown}: a timeout does not stop Redis from running it later).
+     */
     private List<Call> send(HostAndPort node, List<Call> calls, boolean full) {
         List<Response<Object>> responses = new ArrayList<>(calls.size());
         long start = roundTrips.on() ? System.nanoTime() : 0;
-        try (Pipeline pipeline = new Pipeline(client.pooled(node), true)) {
+        Connection connection;
+        try {
+            connection = client.pooled(node); // nothing is sent before this returns (a new one only says its name)
+        } catch (JedisException e) {
+            broken(e);
+            calls.forEach(c -> c.fail(e));
+            return List.of();
+        }
+        try (Pipeline pipeline = new Pipeline(connection, true)) {
             for (Call c : calls) {
                 responses.add(full ? c.script().resend(pipeline, c.keys(), c.args())
                         : c.script().send(pipeline, c.keys(), c.args()));
@@ -253,16 +282,15 @@ final class RedisWriter implements AutoCloseable {
                 roundTrips.record(System.nanoTime() - start);
             }
         } catch (JedisException e) {
-            health.fail(e);
-            if (client.isCluster()) {
-                refreshSlots(); // the node may have failed over
-            }
+            broken(e);
             for (int i = 0; i < calls.size(); i++) {
                 Object reply = i < responses.size() ? answer(responses.get(i)) : null;
-                if (reply == null) {
-                    calls.get(i).fail(e); // unknown whether it ran
-                } else {
+                if (reply != null) {
                     calls.get(i).succeed(reply); // answered before the connection broke
+                } else if (i <= responses.size()) {
+                    calls.get(i).unknown(e); // written (or partly: the one being queued when it broke), not answered
+                } else {
+                    calls.get(i).fail(e); // never written
                 }
             }
             return List.of();
@@ -287,6 +315,19 @@ final class RedisWriter implements AutoCloseable {
             refreshSlots();
         }
         return again;
+    }
+
+    /**
+     * A connection broke: the idle ones are dropped too. After Redis stopped they are all closed by it, and each would
+     * take one more batch into the unknown (a write on a connection the server closed gets end-of-stream, as one that
+     * ran and then lost its server would); a new connection is refused before anything is sent: "did not run".
+     */
+    private void broken(JedisException e) {
+        health.fail(e);
+        client.clearIdle();
+        if (client.isCluster()) {
+            refreshSlots(); // the node may have failed over
+        }
     }
 
     private void refreshSlots() {

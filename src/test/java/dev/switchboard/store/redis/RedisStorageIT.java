@@ -321,9 +321,15 @@ class RedisStorageIT extends ClusterStorageContract {
         }
         assertTrue(a.cluster().health().toString().startsWith("DEGRADED: "), a.cluster().health().toString());
         assertTrue(a.cluster().health().problem().contains(redis.url()), a.cluster().health().problem());
-        ExecutionException e = assertThrows(ExecutionException.class,
+        // The first write may go out on a pooled connection that Redis closed as it stopped: end of stream, which the
+        // writer cannot tell from a Redis that ran it and then died, so it may be "unknown" (PausedRedisIT). The
+        // writer then drops the idle connections, so the next write needs a new one, which is refused: not sent.
+        ExecutionException first = assertThrows(ExecutionException.class,
                 () -> a.log().append(room, frame("lost?"), null).toCompletableFuture().get(10, TimeUnit.SECONDS));
-        assertInstanceOf(StoreUnavailableException.class, e.getCause());
+        assertInstanceOf(StoreUnavailableException.class, first.getCause());
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> a.log().append(room, frame("lost"), null).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals(StoreUnavailableException.class, e.getCause().getClass(), "not sent: " + e.getCause());
         assertTrue(e.getCause().getMessage().startsWith("cannot store to room:outage: Redis at " + redis.url()),
                 e.getCause().getMessage());
         assertThrows(StoreUnavailableException.class, () -> b.log().readAfter(room, 0, 10));
