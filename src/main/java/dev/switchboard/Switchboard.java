@@ -140,6 +140,11 @@ public final class Switchboard implements AutoCloseable {
         return closed;
     }
 
+    /** See {@link Storage#inProcess()}: whether no call of the core waits on the network. */
+    public boolean inProcess() {
+        return storage.inProcess();
+    }
+
     public Settings settings() {
         return settings;
     }

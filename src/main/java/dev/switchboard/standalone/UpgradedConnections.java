@@ -69,7 +69,7 @@ final class UpgradedConnections {
         };
     }
 
-    private static boolean upgraded(Connection<?> connection) {
+    static boolean upgraded(Connection<?> connection) {
         return TyrusInternals.tyrusConnection(connection) != null && TyrusInternals.taskProcessor(connection) != null;
     }
 

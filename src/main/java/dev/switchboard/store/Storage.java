@@ -17,6 +17,14 @@ public interface Storage extends AutoCloseable {
 
     Cluster cluster();
 
+    /**
+     * Whether every call answers from this process, without a network round trip or a wait on another process (the
+     * in-memory store). The runner then processes WebSocket frames on its selector threads, as they arrive.
+     */
+    default boolean inProcess() {
+        return false;
+    }
+
     /** Connects (a cluster store fails here, naming its setting, when it cannot); called once, before anything else. */
     void start(Bus.Listener bus, Presence.Listener presence);
 

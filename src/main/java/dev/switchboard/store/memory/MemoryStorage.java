@@ -62,6 +62,11 @@ public final class MemoryStorage implements Storage, Cluster {
     }
 
     @Override
+    public boolean inProcess() {
+        return true;
+    }
+
+    @Override
     public void start(Bus.Listener busListener, Presence.Listener presenceListener) {
         bus.start(busListener); // one node: no presence changes happen elsewhere
     }
