@@ -19,14 +19,15 @@ import java.util.concurrent.atomic.AtomicReference;
  *     session itself ({@code CLOSING}, after a protocol error it read: 1002, 1007) or for us ({@code OUTPUT_CLOSING}),
  *     and {@code getAsyncRemote()} still takes messages then; {@link Socket#closing} tells, so that nothing of ours
  *     is sent while Tomcat's close frame waits for its send lock (docs/reliability.md).</li>
- * <li>Tyrus in a servlet container (Payara, GlassFish): the Grizzly TCP connection under the upgrade
- *     ({@code TyrusRemoteEndpoint.webSocket} → {@code TyrusWebSocket.protocolHandler} →
- *     {@code ProtocolHandler.writer} ({@code TyrusServletWriter}) → {@code tyrusHttpUpgradeHandler} → {@code wc} ({@code WebConnectionImpl}) →
- *     {@code request} → {@code getCoyoteRequest().getConnection()}), and the servlet writer's own frame queue.
- *     Tyrus answers pings itself and queues what the servlet output stream does not take at once (pongs to a client
- *     that does not read) in that unbounded queue; {@link Socket#pendingBytes} makes it visible to the outbox. And a
- *     close does not end such a connection while a write of it is stuck (the close frame queues behind it, and the
- *     servlet connection's close waits for it): {@link Socket#terminate} ends the TCP connection at once.</li>
+ * <li>Tyrus in a servlet container (Payara, GlassFish): the servlet writer ({@code TyrusRemoteEndpoint.webSocket} →
+ *     {@code TyrusWebSocket.protocolHandler} → {@code ProtocolHandler.writer}, a {@code TyrusServletWriter}) with its
+ *     own frame queue, and the Grizzly TCP connection under the upgrade (the writer's upgrade handler →
+ *     {@code getWebConnection()} → its output stream's {@code ob.grizzlyOutputBuffer.connection}, else its request's
+ *     {@code getCoyoteRequest().getConnection()}), looked up on use until found (by the handler's getter: Payara
+ *     hands Tyrus a CDI proxy of the handler, whose own fields stay empty). Tyrus answers pings itself; the pongs a client does not read queue in Grizzly's write queue or in
+ *     the writer's, both without bound, and {@link Socket#pendingBytes} makes them visible to the outbox. A close does
+ *     not end such a connection while a write of it is stuck (the close frame queues behind it, and the servlet
+ *     connection's close flushes through it): {@link Socket#terminate} ends the TCP connection at once.</li>
  * </ul>
  */
 final class ContainerInternals {
@@ -78,6 +79,8 @@ final class ContainerInternals {
      * 6-byte header); a queued message frame of ours counts in the outbox already (in flight).
      */
     static final long QUEUED_FRAME_BYTES = 131;
+    /** How often a socket looks for its TCP connection before it does without (each send and tick may look). */
+    private static final int MAX_TRIES = 100;
 
     private static final String TOMCAT_SESSION = "org.apache.tomcat.websocket.WsSession";
     private static final String TYRUS_SERVLET_WRITER = "org.glassfish.tyrus.servlet.TyrusServletWriter";
@@ -130,12 +133,15 @@ final class ContainerInternals {
     private static Socket tyrusServlet(Object writer) throws ReflectiveOperationException {
         Collection<?> queue = read(writer, "queue") instanceof Collection<?> q ? q : null;
         return new Socket() {
-            /** Found once the upgrade handler has its {@code WebConnection} (Payara sets it after {@code onOpen}). */
+            /** Found once the upgrade handler gives its {@code WebConnection}. */
             private volatile Tcp tcp;
+            /** Lookups left: one that never succeeds must not cost every send a reflective call and an exception. */
+            private volatile int tries = MAX_TRIES;
 
             private Tcp tcp() {
                 Tcp t = tcp;
-                if (t == null) {
+                if (t == null && tries > 0) {
+                    tries--;
                     try {
                         // Its getter, not its field: Payara hands Tyrus a CDI proxy of the upgrade handler, whose own
                         // fields stay empty.

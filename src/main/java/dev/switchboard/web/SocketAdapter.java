@@ -72,6 +72,11 @@ final class SocketAdapter implements Transport {
     static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
     /** The budget of Tomcat's blocking writes: a pong or ping to a client that reads takes microseconds. */
     static final long BLOCKING_SEND_MS = 2000;
+    /**
+     * Tomcat's session property: how long after its close frame Tomcat waits for the client's (30 s by default), reading
+     * and dropping whatever else comes, pings included: a ping flooder could go on that long after its close.
+     */
+    static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
     /** How long after {@code onOpen} a container's socket is closed at the earliest ({@link #close}). */
     static final long SETTLE_MS = 200;
     /** An abort must not wait: the write in flight is stuck (the client does not read). */
@@ -120,6 +125,7 @@ final class SocketAdapter implements Transport {
         session.setMaxIdleTimeout(-1);
         session.getUserProperties().put(TOMCAT_CLOSE_SEND_TIMEOUT, CONTAINER_CLOSE_WAIT_MS); // only Tomcat reads these
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, BLOCKING_SEND_MS);
+        session.getUserProperties().put(TOMCAT_SESSION_CLOSE_TIMEOUT, CONTAINER_CLOSE_WAIT_MS);
         // Taken out of the connection's properties (Tomcat copies them into the session too): nothing else reads it.
         Handshake handshake = (Handshake) config.getUserProperties().remove(Handshake.PROPERTY);
         session.getUserProperties().remove(Handshake.PROPERTY);
