@@ -141,6 +141,8 @@ public final class Outbox {
             stats.dropped.add(queue.size());
             loop.drop();
         }
+        LOG.log(Level.INFO, "{0}: {1} bytes unwritten in the transport (pongs to a client that does not read?); "
+                + "closing with 4001", owner, Long.toString(pending));
         slowConsumer();
         return false;
     }

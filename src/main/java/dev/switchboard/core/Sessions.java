@@ -206,6 +206,11 @@ final class Sessions {
                 c.outbox.expire(now);
                 continue;
             }
+            // What the transport holds unwritten by itself counts against the outbox even when nothing is sent: pongs
+            // that a Tyrus-based container queues for a client that floods pings and does not read (4001 past it).
+            if (!c.outbox.admitTransportBytes(0)) {
+                continue;
+            }
             Instant expires = c.identity().expires();
             if (expires != null && !instant.isBefore(expires)) {
                 stats.tokenExpiredCloses.increment();

@@ -39,7 +39,15 @@ import java.util.function.Supplier;
  * do: {@link #CONTAINER_CLOSE_WAIT_MS} gives those the time of a write to a client that reads. Tomcat also fails the
  * write in flight with an {@link EOFException} before such a close: that failure means "the container is closing",
  * not "the client does not read", and must not start a 4001 close that would race Tomcat's own code
- * (docs/reliability.md).
+ * (docs/reliability.md). While Tomcat closes, {@code isOpen()} still says open: {@link ContainerInternals} tells, and
+ * nothing more of ours is sent then.
+ * <p>
+ * Tomcat writes its pongs, and our heartbeat pings ({@code sendPing} is a blocking write there, on the housekeeping
+ * thread), within {@code org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT} (20 s by default): a client that floods
+ * pings and does not read stops being read and held the thread that pings everybody for 20 s. {@link #BLOCKING_SEND_MS}
+ * makes that 2 s, after which Tomcat drops the connection. Tyrus in a servlet container (Payara) queues the pongs it
+ * cannot write at once without bound: they count against the outbox ({@link #pendingBytes}), and a close that has not
+ * ended such a connection within {@value #CONTAINER_CLOSE_WAIT_MS} ms ends its TCP connection ({@link #closeSession}).
  */
 final class SocketAdapter implements Transport {
 
@@ -60,6 +68,15 @@ final class SocketAdapter implements Transport {
     static final long CONTAINER_CLOSE_WAIT_MS = 2000;
     /** Tomcat's classes: its sessions close at once ({@link #close}). */
     private static final String TOMCAT_PACKAGE = "org.apache.tomcat.";
+    /** Tomcat's session property: how long a blocking write (a pong, our ping) may take (a long, milliseconds). */
+    static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    /** The budget of Tomcat's blocking writes: a pong or ping to a client that reads takes microseconds. */
+    static final long BLOCKING_SEND_MS = 2000;
+    /**
+     * Tomcat's session property: how long after its close frame Tomcat waits for the client's (30 s by default), reading
+     * and dropping whatever else comes, pings included: a ping flooder could go on that long after its close.
+     */
+    static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
     /** How long after {@code onOpen} a container's socket is closed at the earliest ({@link #close}). */
     static final long SETTLE_MS = 200;
     /** An abort must not wait: the write in flight is stuck (the client does not read). */
@@ -91,6 +108,8 @@ final class SocketAdapter implements Transport {
     private long openedNanos;
     /** The container failed a write because it is closing the session itself (Tomcat: EOFException). */
     private volatile boolean containerClosing;
+    /** What the container offers below the API for this socket ({@link ContainerInternals}). */
+    private volatile ContainerInternals.Socket container = ContainerInternals.NONE;
 
     SocketAdapter(Shared shared) {
         this.shared = shared;
@@ -104,7 +123,9 @@ final class SocketAdapter implements Transport {
         // Liveness is the hub's heartbeat, not the container's idle timer. Negative, not 0: Tyrus reschedules its
         // idle timer on every send unless the timeout is negative (JSR 356 reads both as "never").
         session.setMaxIdleTimeout(-1);
-        session.getUserProperties().put(TOMCAT_CLOSE_SEND_TIMEOUT, CONTAINER_CLOSE_WAIT_MS); // only Tomcat reads it
+        session.getUserProperties().put(TOMCAT_CLOSE_SEND_TIMEOUT, CONTAINER_CLOSE_WAIT_MS); // only Tomcat reads these
+        session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, BLOCKING_SEND_MS);
+        session.getUserProperties().put(TOMCAT_SESSION_CLOSE_TIMEOUT, CONTAINER_CLOSE_WAIT_MS);
         // Taken out of the connection's properties (Tomcat copies them into the session too): nothing else reads it.
         Handshake handshake = (Handshake) config.getUserProperties().remove(Handshake.PROPERTY);
         session.getUserProperties().remove(Handshake.PROPERTY);
@@ -116,6 +137,9 @@ final class SocketAdapter implements Transport {
         closesAtOnce = offered != null || session.getClass().getName().startsWith(TOMCAT_PACKAGE);
         // With an extension (permessage-deflate) the container must transform each frame itself.
         this.frames = offered != null && session.getNegotiatedExtensions().isEmpty() ? offered.get() : null;
+        if (offered == null) {
+            container = ContainerInternals.of(session);
+        }
         Admission.Decision decision = handshake.decision();
         String address = handshake.address() == null ? "unknown" : handshake.address();
         if (!decision.admitted()) {
@@ -249,11 +273,19 @@ final class SocketAdapter implements Transport {
         LOG.log(level, "WebSocket error on {0}: {1}", connection, root.toString());
     }
 
-    /** Sends through the server's frame path where it offered one, else the encoded text through the session. */
+    /**
+     * Sends through the server's frame path where it offered one, else the encoded text through the session; not once
+     * the container closes the session itself (its close frame must not wait behind ours).
+     */
     @Override
     public void send(Outgoing message, Consumer<Throwable> done) {
         if (frames != null) {
             frames.send(message, done);
+            return;
+        }
+        if (container.closing()) {
+            containerClosing = true;
+            done.accept(new EOFException("the container is closing the session"));
             return;
         }
         try {
@@ -279,13 +311,14 @@ final class SocketAdapter implements Transport {
 
     @Override
     public boolean isOpen() {
-        return !containerClosing && session.isOpen() && (frames == null || frames.isOpen());
+        return !containerClosing && !container.closing() && session.isOpen() && (frames == null || frames.isOpen());
     }
 
     /**
-     * The client does not read and a write is stuck: the runner drops the TCP connection; in a container the session
-     * is closed with a close-frame budget of a millisecond, after which Tomcat closes the TCP connection (Tyrus-based
-     * containers queue the close frame behind the stuck write and drop the connection when it fails).
+     * The client does not read and a write is stuck: the runner drops the TCP connection, and so does a Tyrus-based
+     * container (Payara: its close would queue the close frame behind the stuck write, and its connection's close waits
+     * for that write); then the session is closed, so that the container releases it. Tomcat closes the session with
+     * a close-frame budget of a millisecond, after which it closes the TCP connection.
      */
     @Override
     public void abort(CloseCode code, String reason) {
@@ -293,15 +326,20 @@ final class SocketAdapter implements Transport {
             frames.abort();
             return;
         }
+        LOG.log(Level.INFO, "{0}: a write is stuck, ending the connection; {1}", connection, container.describe());
+        container.terminate();
         session.getUserProperties().put(TOMCAT_CLOSE_SEND_TIMEOUT, ABORT_CLOSE_WAIT_MS);
         close(code, reason);
     }
 
-    /** What the runner's writer holds unwritten (0 in containers: their queues are out of sight). */
+    /**
+     * What the server holds for the socket unwritten: the runner's writer; in Tyrus-based containers the frames Tyrus
+     * queued (its pongs) and the TCP connection's write queue; 0 in Tomcat (it writes pongs blocking).
+     */
     @Override
     public long pendingBytes() {
         FrameChannel f = frames;
-        return f == null ? 0 : f.pendingBytes();
+        return f != null ? f.pendingBytes() : container.pendingBytes();
     }
 
     /**
@@ -328,6 +366,12 @@ final class SocketAdapter implements Transport {
         }
     }
 
+    /**
+     * Closes the session. Where the container's TCP connection is in reach (Tyrus in a servlet container), it is ended
+     * if it is still there {@value #CONTAINER_CLOSE_WAIT_MS} ms later: to a client that reads, the close frame goes out
+     * and the container closes the connection within milliseconds; one whose close frame is stuck behind a write (the
+     * client does not read, or Tyrus never completes the write) would otherwise stay open (docs/reliability.md).
+     */
     private void closeSession(CloseCode code, String reason) {
         try {
             if (session.isOpen()) {
@@ -335,6 +379,16 @@ final class SocketAdapter implements Transport {
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "close failed: {0}", e.toString());
+        }
+        ContainerInternals.Socket tcp = container;
+        if (tcp.reachesTcp() && tcp.connected()) {
+            shared.hub.later(() -> {
+                if (tcp.connected()) {
+                    LOG.log(Level.INFO, "{0}: still connected {1} ms after its close, ending it; {2}", connection,
+                            CONTAINER_CLOSE_WAIT_MS, tcp.describe());
+                    tcp.terminate();
+                }
+            }, CONTAINER_CLOSE_WAIT_MS);
         }
     }
 

@@ -324,6 +324,22 @@ class HubTest {
         assertEquals(CloseCode.NO_HEARTBEAT, ann.socket.closedWith);
     }
 
+    /**
+     * Pongs a Tyrus-based container queues by itself for a client that floods pings and does not read: nothing of ours
+     * is sent, yet the tick closes the connection with 4001 once they pass the outbox's byte limit (issue 13, item 6).
+     */
+    @Test
+    void whatTheTransportHoldsBeyondTheOutboxLimitClosesWith4001OnTheTick() throws Exception {
+        Client flooder = user("flooder");
+        Client other = user("other");
+        hub.tick();
+        assertNull(flooder.socket.closedWith, "nothing held yet");
+        flooder.socket.unwritten = flooder.connection.outbox.maxBytes() + 1;
+        hub.tick();
+        assertEquals(CloseCode.SLOW_CONSUMER, flooder.socket.closedWith);
+        assertNull(other.socket.closedWith);
+    }
+
     @Test
     void aConnectionThatNeverJoinsIsClosedWhenIdle() throws Exception {
         Client idle = user("idle");

@@ -37,31 +37,36 @@ class CloseCodeLoopIT {
     }
 
     /**
-     * The offences this container closes for: Tyrus-based ones accept unmasked frames (README, Conformance). On Tomcat
-     * only the closes Switchboard makes (1003, 1008, 1009; 4401 below): the ones Tomcat makes itself on what it reads
-     * (1007 invalid UTF-8, 1002 unmasked) still end without a close frame about once in 500, idle or streaming, an
-     * open item of docs/reliability.md (HostileInputIT still checks each once). On Payara not the flood (1008): 3 in
-     * 1000 were lost, two of them with no close at all within 15 s (a close behind a write whose completion did not
-     * come), also an open item there.
+     * The offences this container closes for (all but unmasked frames on Tyrus-based containers, which accept them:
+     * README, Conformance), or those {@code -Dswitchboard.closeOffences} names. Not on Tomcat while streaming: the
+     * closes Tomcat makes itself on what it reads (1007 invalid UTF-8, 1002 unmasked) reuse the frame header buffer of a
+     * write of ours still in progress, and about 1 in 100 reaches the client as a corrupt frame and an end of stream
+     * (a Tomcat bug, docs/reliability.md; HostileInputIT still checks each once, idle). Not the flood (1008) on
+     * Tyrus-based containers: under heavy load a close there still ends neither with a close frame nor with the TCP
+     * connection within 15 s, about 2 in 60 (an open item of docs/reliability.md).
      */
-    private List<Offence> offences() {
+    private List<Offence> offences(boolean streaming) {
+        List<String> tyrus = List.of("payara", "glassfish");
         return List.of(Offence.values()).stream()
-                .filter(o -> o != Offence.UNMASKED || !List.of("payara", "glassfish").contains(CONTAINER))
-                .filter(o -> !"tomcat".equals(CONTAINER) || (o != Offence.UNMASKED && o != Offence.INVALID_UTF8))
-                .filter(o -> !"payara".equals(CONTAINER) || o != Offence.FLOOD)
+                .filter(o -> o != Offence.UNMASKED || !tyrus.contains(CONTAINER))
+                .filter(o -> o != Offence.FLOOD || !tyrus.contains(CONTAINER) // unless named: an acceptance run
+                        || !System.getProperty("switchboard.closeOffences", "").isBlank())
+                .filter(o -> !streaming || !"tomcat".equals(CONTAINER)
+                        || (o != Offence.UNMASKED && o != Offence.INVALID_UTF8))
+                .filter(CloseCodeLoops::selected)
                 .toList();
     }
 
     @Test
     void idle() throws Exception {
-        for (Offence offence : offences()) {
+        for (Offence offence : offences(false)) {
             loops().loop(offence, false, CloseCodeLoops.iterations());
         }
     }
 
     @Test
     void streaming() throws Exception {
-        for (Offence offence : offences()) {
+        for (Offence offence : offences(true)) {
             loops().loop(offence, true, CloseCodeLoops.iterations());
         }
     }

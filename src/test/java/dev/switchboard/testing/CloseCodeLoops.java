@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -95,6 +96,15 @@ public final class CloseCodeLoops {
 
     public static int iterations() {
         return Integer.getInteger("switchboard.closeLoops", CI_ITERATIONS);
+    }
+
+    /**
+     * Whether {@code offence} is to be run: all unless {@code -Dswitchboard.closeOffences=FLOOD,UNMASKED} names some
+     * (for an acceptance run of a few cases).
+     */
+    public static boolean selected(Offence offence) {
+        String only = System.getProperty("switchboard.closeOffences", "").trim();
+        return only.isEmpty() || List.of(only.toUpperCase(Locale.ROOT).split("\\s*,\\s*")).contains(offence.name());
     }
 
     /** Opens, (streaming: subscribes and waits for the stream), offends at once, expects the code; n times. */

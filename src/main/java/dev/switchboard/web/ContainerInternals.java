@@ -1,0 +1,345 @@
+package dev.switchboard.web;
+
+import jakarta.websocket.Session;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Everything the WAR takes from a container below the WebSocket API, in one place (the runner's twin is
+ * {@code standalone/TyrusInternals}). Nothing here is API: each piece is found by name, once per socket, and where a
+ * container or version has it otherwise, the socket behaves as without it ({@link #NONE}). Reflection only: the WAR
+ * must load in every container, and none of these classes is on its compile path.
+ * <ul>
+ * <li>Tomcat (10.1, 11): {@code WsSession.state}. {@code Session.isOpen()} is still true while Tomcat closes the
+ *     session itself ({@code CLOSING}, after a protocol error it read: 1002, 1007) or for us ({@code OUTPUT_CLOSING}),
+ *     and {@code getAsyncRemote()} still takes messages then; {@link Socket#closing} tells, so that nothing of ours
+ *     is sent while Tomcat's close frame waits for its send lock (docs/reliability.md).</li>
+ * <li>Tyrus in a servlet container (Payara, GlassFish): the servlet writer ({@code TyrusRemoteEndpoint.webSocket} →
+ *     {@code TyrusWebSocket.protocolHandler} → {@code ProtocolHandler.writer}, a {@code TyrusServletWriter}) with its
+ *     own frame queue, and the Grizzly TCP connection under the upgrade (the writer's upgrade handler →
+ *     {@code getWebConnection()} → its output stream's {@code ob.grizzlyOutputBuffer.connection}, else its request's
+ *     {@code getCoyoteRequest().getConnection()}), looked up on use until found (by the handler's getter: Payara
+ *     hands Tyrus a CDI proxy of the handler, whose own fields stay empty). Tyrus answers pings itself; the pongs a client does not read queue in Grizzly's write queue or in
+ *     the writer's, both without bound, and {@link Socket#pendingBytes} makes them visible to the outbox. A close does
+ *     not end such a connection while a write of it is stuck (the close frame queues behind it, and the servlet
+ *     connection's close flushes through it): {@link Socket#terminate} ends the TCP connection at once.</li>
+ * </ul>
+ */
+final class ContainerInternals {
+
+    /** What a socket's container offers below the API; every method a no-op where nothing was found. */
+    interface Socket {
+
+        /** True once the container itself is closing the session although {@code isOpen()} may still say open. */
+        default boolean closing() {
+            return false;
+        }
+
+        /** Bytes the container holds for the socket unwritten, counted by frames (0 where it cannot be seen). */
+        default long pendingBytes() {
+            return 0;
+        }
+
+        /** Whether {@link #terminate} and {@link #connected} reach the TCP connection. */
+        default boolean reachesTcp() {
+            return false;
+        }
+
+        /** Ends the TCP connection at once, without a close frame; false where the container offers no way. */
+        default boolean terminate() {
+            return false;
+        }
+
+        /** False once the TCP connection ended (true where it cannot be seen). */
+        default boolean connected() {
+            return true;
+        }
+
+        /** The container's write state of the socket, for a log line when a write is stuck (unlocked reads). */
+        default String describe() {
+            return "";
+        }
+    }
+
+    /** Something read for {@link Socket#describe}, which may fail. */
+    private interface Reading {
+        Object read() throws ReflectiveOperationException;
+    }
+
+    /** A container with none of the above. */
+    static final Socket NONE = new Socket() {};
+
+    /**
+     * What a frame in Tyrus's servlet writer queue counts as: the largest control frame (125 bytes of payload and a
+     * 6-byte header); a queued message frame of ours counts in the outbox already (in flight).
+     */
+    static final long QUEUED_FRAME_BYTES = 131;
+    /** How often a socket looks for its TCP connection before it does without (each send and tick may look). */
+    private static final int MAX_TRIES = 100;
+
+    private static final String TOMCAT_SESSION = "org.apache.tomcat.websocket.WsSession";
+    private static final String TYRUS_SERVLET_WRITER = "org.glassfish.tyrus.servlet.TyrusServletWriter";
+    /** Fields found so far, by class and name. */
+    private static final ClassValue<Map<String, Field>> FIELDS = new ClassValue<>() {
+        @Override
+        protected Map<String, Field> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    private ContainerInternals() {
+    }
+
+    /** What the container of {@code session} offers; {@link #NONE} for anything not recognised. */
+    static Socket of(Session session) {
+        try {
+            if (isA(session.getClass(), TOMCAT_SESSION)) {
+                return tomcat(session);
+            }
+            Object remote = session.getAsyncRemote();
+            Object webSocket = read(remote, "webSocket");
+            Object writer = read(read(webSocket, "protocolHandler"), "writer");
+            if (writer != null && writer.getClass().getName().equals(TYRUS_SERVLET_WRITER)) {
+                return tyrusServlet(writer);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return NONE;
+        }
+        return NONE;
+    }
+
+    private static Socket tomcat(Session session) throws ReflectiveOperationException {
+        if (!(read(session, "state") instanceof AtomicReference<?> state)) {
+            return NONE;
+        }
+        return new Socket() {
+            @Override
+            public boolean closing() {
+                return state.get() instanceof Enum<?> s && !"OPEN".equals(s.name());
+            }
+
+            @Override
+            public String describe() {
+                return "Tomcat session " + state.get();
+            }
+        };
+    }
+
+    private static Socket tyrusServlet(Object writer) throws ReflectiveOperationException {
+        Collection<?> queue = read(writer, "queue") instanceof Collection<?> q ? q : null;
+        return new Socket() {
+            /** Found once the upgrade handler gives its {@code WebConnection}. */
+            private volatile Tcp tcp;
+            /** Lookups left: one that never succeeds must not cost every send a reflective call and an exception. */
+            private volatile int tries = MAX_TRIES;
+
+            private Tcp tcp() {
+                Tcp t = tcp;
+                if (t == null && tries > 0) {
+                    tries--;
+                    try {
+                        // Its getter, not its field: Payara hands Tyrus a CDI proxy of the upgrade handler, whose own
+                        // fields stay empty.
+                        Object handler = read(writer, "tyrusHttpUpgradeHandler");
+                        Object grizzly = grizzlyConnection(callDeclared(handler, "getWebConnection"));
+                        t = tcp = grizzly == null ? null : new Tcp(grizzly);
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        return null;
+                    }
+                }
+                return t;
+            }
+
+            @Override
+            public long pendingBytes() {
+                Tcp t = tcp();
+                long queued = queue == null ? 0 : queue.size() * QUEUED_FRAME_BYTES; // size(): a field, no lock
+                return queued + (t == null ? 0 : t.pendingBytes());
+            }
+
+            @Override
+            public boolean reachesTcp() {
+                return tcp() != null;
+            }
+
+            @Override
+            public boolean terminate() {
+                Tcp t = tcp();
+                return t != null && t.terminate();
+            }
+
+            @Override
+            public boolean connected() {
+                Tcp t = tcp();
+                return t == null || t.open();
+            }
+
+            @Override
+            public String describe() {
+                Tcp t = tcp();
+                return "Tyrus servlet writer: " + (queue == null ? "?" : queue.size())
+                        + " frames queued, write listener " + text(() -> read(writer, "isListenerSet"))
+                        + "; servlet output ready " + text(() -> read(output(writer), "prevIsReady"))
+                        + ", its write handler " + text(() -> read(output(writer), "writeHandler") != null)
+                        + "; Grizzly output waits to notify "
+                        + text(() -> read(grizzlyOutput(writer), "handler") != null)
+                        + ", closed " + text(() -> read(grizzlyOutput(writer), "closed"))
+                        + "; TCP " + (t == null ? "not found" : t.pendingBytes() + " bytes queued, open " + t.open());
+            }
+        };
+    }
+
+    /**
+     * The Grizzly connection under a servlet upgrade's {@code WebConnection} (Payara's {@code WebConnectionImpl}): the
+     * one its output stream writes to ({@code CoyoteOutputStream.ob.grizzlyOutputBuffer.connection}), else the request's.
+     */
+    static Object grizzlyConnection(Object webConnection) throws ReflectiveOperationException {
+        Object viaOutput = read(read(read(read(webConnection, "outputStream"), "ob"), "grizzlyOutputBuffer"),
+                "connection");
+        if (viaOutput != null) {
+            return viaOutput;
+        }
+        Object request = read(webConnection, "request");
+        return request == null ? null : call(call(request, "getCoyoteRequest"), "getConnection");
+    }
+
+    /** The servlet output buffer under Tyrus's writer (Payara: {@code CoyoteOutputStream.ob}). */
+    private static Object output(Object writer) throws ReflectiveOperationException {
+        return read(read(writer, "servletOutputStream"), "ob");
+    }
+
+    /** Grizzly's output buffer under the servlet one. */
+    private static Object grizzlyOutput(Object writer) throws ReflectiveOperationException {
+        return read(output(writer), "grizzlyOutputBuffer");
+    }
+
+    private static String text(Reading reading) {
+        try {
+            return String.valueOf(reading.read());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /** A Grizzly connection ({@code org.glassfish.grizzly.Connection}), by its public methods. */
+    private static final class Tcp {
+        private final Object connection;
+        private final Method terminate;
+        private final Method isOpen;
+        /** The connection's asynchronous write queue (one per connection) and its byte count; null if not found. */
+        private final Object writeQueue;
+        private final Method queuedBytes;
+
+        Tcp(Object connection) throws ReflectiveOperationException {
+            this.connection = connection;
+            this.terminate = method(connection, "terminateSilently");
+            this.isOpen = method(connection, "isOpen");
+            Object queue = null;
+            Method bytes = null;
+            try {
+                queue = call(connection, "getAsyncWriteQueue");
+                bytes = queue == null ? null : method(queue, "spaceInBytes");
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                queue = null;
+            }
+            this.writeQueue = queue;
+            this.queuedBytes = bytes;
+        }
+
+        boolean terminate() {
+            try {
+                terminate.invoke(connection);
+                return true;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        boolean open() {
+            try {
+                return !(isOpen.invoke(connection) instanceof Boolean b) || b;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return true;
+            }
+        }
+
+        /** Bytes in Grizzly's asynchronous write queue ({@code TaskQueue.spaceInBytes()}: an atomic counter). */
+        long pendingBytes() {
+            try {
+                return queuedBytes != null && queuedBytes.invoke(writeQueue) instanceof Number n ? n.longValue() : 0;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return 0;
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------- lookups
+
+    private static boolean isA(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The value of the field {@code name} declared by the class of {@code owner} or a superclass; null owner: null. */
+    static Object read(Object owner, String name) throws ReflectiveOperationException {
+        if (owner == null) {
+            return null;
+        }
+        Map<String, Field> fields = FIELDS.get(owner.getClass());
+        Field field = fields.get(name);
+        if (field == null) {
+            field = find(owner.getClass(), name);
+            fields.put(name, field);
+        }
+        return field.get(owner);
+    }
+
+    private static Field find(Class<?> type, String name) throws NoSuchFieldException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f;
+            } catch (NoSuchFieldException e) {
+                // a superclass may declare it
+            }
+        }
+        throw new NoSuchFieldException(type.getName() + "." + name);
+    }
+
+    private static Method method(Object owner, String name) throws NoSuchMethodException {
+        Method m = owner.getClass().getMethod(name);
+        m.setAccessible(true); // a public method of a class that may not be public itself
+        return m;
+    }
+
+    /** A method without parameters that the class of {@code owner} or a superclass declares, whatever its access. */
+    private static Object callDeclared(Object owner, String name) throws ReflectiveOperationException {
+        if (owner == null) {
+            return null;
+        }
+        for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Method m = c.getDeclaredMethod(name);
+                m.setAccessible(true);
+                return m.invoke(owner);
+            } catch (NoSuchMethodException e) {
+                // a superclass may declare it
+            }
+        }
+        throw new NoSuchMethodException(owner.getClass().getName() + "." + name + "()");
+    }
+
+    private static Object call(Object owner, String name) throws ReflectiveOperationException {
+        return owner == null ? null : method(owner, name).invoke(owner);
+    }
+}
