@@ -98,6 +98,7 @@ final class Sessions {
         Connection c = new Connection(Ids.session(), who, addr, endpoint, transport, outbox, now,
                 rateLimit.bucket(now));
         outbox.owner(c);
+        transport.opened(c);
         connections.add(c);
         stats.connections.incrementAndGet();
         stats.connectionsOpened.increment();

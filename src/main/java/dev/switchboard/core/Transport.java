@@ -17,6 +17,14 @@ public interface Transport {
      */
     void send(Outgoing frame, Consumer<Throwable> done);
 
+    /**
+     * The connection this transport belongs to now exists; called once, before anything is sent on it (the
+     * {@code welcome} goes out right after). An adapter that watches frames the container answers by itself (pings)
+     * starts counting them here: a client may send them as soon as it sees {@code welcome}.
+     */
+    default void opened(Connection connection) {
+    }
+
     /** Sends a WebSocket ping frame (heartbeat). Failures are ignored: a dead socket shows up as a missing pong. */
     void ping();
 

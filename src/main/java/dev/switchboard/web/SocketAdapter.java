@@ -150,11 +150,7 @@ final class SocketAdapter implements Transport {
             return;
         }
         try {
-            connection = shared.hub.open(decision.identity(), address, shared.kind, this);
-            Connection opened = connection;
-            if (frames != null) {
-                frames.watchPings(bytes -> shared.hub.controlFrame(opened, bytes));
-            }
+            connection = shared.hub.open(decision.identity(), address, shared.kind, this); // calls opened first
             if (shared.logins != null && handshake.httpSession() != null) {
                 login = shared.logins.track(handshake.httpSession(), connection, shared.hub, () -> closesAtOnce = true);
             }
@@ -277,6 +273,19 @@ final class SocketAdapter implements Transport {
      * Sends through the server's frame path where it offered one, else the encoded text through the session; not once
      * the container closes the session itself (its close frame must not wait behind ours).
      */
+    /**
+     * Before the {@code welcome} goes out: from here on every ping the client sends counts against its rate limit and
+     * its pong against the outbox (the runner; a client may flood as soon as it has seen {@code welcome}, and the
+     * runner reads its frames on another thread than this one).
+     */
+    @Override
+    public void opened(Connection opened) {
+        connection = opened;
+        if (frames != null) {
+            frames.watchPings(bytes -> shared.hub.controlFrame(opened, bytes));
+        }
+    }
+
     @Override
     public void send(Outgoing message, Consumer<Throwable> done) {
         if (frames != null) {

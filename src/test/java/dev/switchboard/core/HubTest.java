@@ -77,6 +77,13 @@ class HubTest {
 
     /** {@code later}: on the housekeeping thread, not before its delay; at once, on the caller, after shutdown. */
     @Test
+    void theTransportLearnsItsConnectionBeforeTheWelcomeGoesOut() throws Refusal {
+        // a client may flood pings as soon as it has the welcome: the adapter must count them from before it
+        Client ann = user("ann");
+        assertEquals(List.of("opened", "send"), ann.socket.order, "opened, then the welcome");
+    }
+
+    @Test
     void laterRunsATaskAfterItsDelayAndAtOnceAfterShutdown() throws Exception {
         java.util.concurrent.CompletableFuture<String> ran = new java.util.concurrent.CompletableFuture<>();
         long start = System.nanoTime();

@@ -53,6 +53,11 @@ final class RecordingTransport implements Transport {
     }
 
     @Override
+    public synchronized void opened(Connection connection) {
+        order.add("opened");
+    }
+
+    @Override
     public synchronized void ping() {
         pings++;
         order.add("ping");
