@@ -330,5 +330,23 @@ public final class Hub {
             ownSender.shutdown();
             ownWorker.shutdown();
         }
+        // Ended, not just told to end: a servlet container checks right after an undeploy that no thread the web
+        // application started is still alive (Tomcat reported switchboard-store-2 in a soak run) and keeps warning.
+        awaitEnd(scheduler);
+        awaitEnd(ownSender);
+        awaitEnd(ownWorker);
+    }
+
+    private static void awaitEnd(ExecutorService pool) {
+        if (pool == null) {
+            return;
+        }
+        try {
+            if (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "a Switchboard thread pool did not stop within 2 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
