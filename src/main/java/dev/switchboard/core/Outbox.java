@@ -117,7 +117,7 @@ public final class Outbox {
             return false;
         }
         if (starts != null) {
-            starts.add(loop, loop.sender(), frame);
+            starts.add(loop, frame);
         } else {
             loop.start(frame);
         }

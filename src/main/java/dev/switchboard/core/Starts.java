@@ -26,7 +26,6 @@ final class Starts {
     /** Fewer sends than this per task are not worth another hand-off. */
     static final int MIN_PER_TASK = 16;
 
-    private Executor executor;
     private SendLoop[] loops;
     private Outgoing[] frames;
     private int size;
@@ -38,12 +37,11 @@ final class Starts {
     }
 
     /** A frame {@code loop} claimed its write for; sent by {@link #flush}. */
-    void add(SendLoop loop, Executor sender, Outgoing frame) {
+    void add(SendLoop loop, Outgoing frame) {
         if (size == loops.length) {
             loops = Arrays.copyOf(loops, size * 2);
             frames = Arrays.copyOf(frames, size * 2);
         }
-        executor = sender;
         loops[size] = loop;
         frames[size] = frame;
         size++;
@@ -58,6 +56,7 @@ final class Starts {
         int per = (size + tasks - 1) / tasks;
         SendLoop[] l = loops;
         Outgoing[] f = frames;
+        Executor executor = l[0].sender(); // the same for all (class comment)
         for (int from = 0; from < size; from += per) {
             int start = from;
             int end = Math.min(size, from + per);

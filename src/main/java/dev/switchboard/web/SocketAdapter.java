@@ -270,10 +270,6 @@ final class SocketAdapter implements Transport {
     }
 
     /**
-     * Sends through the server's frame path where it offered one, else the encoded text through the session; not once
-     * the container closes the session itself (its close frame must not wait behind ours).
-     */
-    /**
      * Before the {@code welcome} goes out: from here on every ping the client sends counts against its rate limit and
      * its pong against the outbox (the runner; a client may flood as soon as it has seen {@code welcome}, and the
      * runner reads its frames on another thread than this one).
@@ -286,6 +282,10 @@ final class SocketAdapter implements Transport {
         }
     }
 
+    /**
+     * Sends through the server's frame path where it offered one, else the encoded text through the session; not once
+     * the container closes the session itself (its close frame must not wait behind ours).
+     */
     @Override
     public void send(Outgoing message, Consumer<Throwable> done) {
         if (frames != null) {
