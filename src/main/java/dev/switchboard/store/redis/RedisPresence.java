@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * slot; connect.lua, claim.lua, disconnect.lua in the {@code {cluster}} slot) while this node is registered. When a
  * write fails, or Redis says this node is not registered (presumed dead, or Redis lost its data), the node stops
  * writing, answers from the mirror (local first/last, local guest names) and the next heartbeat {@linkplain #sync
- * hands over}: a new incarnation is registered with the whole mirror, and the old one is retired into the dead set,
- * where its share is taken back like a dead node's. Redis thus holds the mirror again, and the difference is reported
- * to the listener (who joined or left meanwhile).
+ * hands over}: a new incarnation is registered with the whole mirror, and then the old one is retired into the dead
+ * set, where its share is taken back like a dead node's. Redis thus holds the mirror again, and the difference is
+ * reported to the listener (who joined or left meanwhile).
  *
  * <p>Takeover: the heartbeat ({@code beat.lua}) moves incarnations whose heartbeat is older than
  * {@code redisNodeTimeoutMs} to the dead set and returns it with each one's channels; {@link #reap} takes back their
@@ -317,9 +317,12 @@ final class RedisPresence implements Presence {
     }
 
     /**
-     * Hands over (see the class comment): registers a new incarnation holding the mirror, retires the old one into
-     * the dead set, writes the new share into each channel. Returns who is present now that was not. Throws when
-     * Redis fails midway (the next heartbeat starts again with another incarnation).
+     * Hands over (see the class comment): registers a new incarnation holding the mirror, writes the new share into
+     * each channel, and only then retires the old one into the dead set (so the old share is taken back, by any node,
+     * only where the new one is in place already: a user present on this node all along never seems to leave and
+     * come back). Returns who is present now that was not. Throws when Redis fails midway: the next heartbeat starts
+     * again with another incarnation; an old one that was not retired stops beating and is presumed dead by the
+     * node timeout.
      */
     List<PresenceEvent> sync() {
         synchronized (state) {
@@ -328,9 +331,10 @@ final class RedisPresence implements Presence {
             }
             long sentAt = System.nanoTime();
             String fresh = nodeId + "." + (++generation);
+            String old = incarnation;
             List<String> args = new ArrayList<>();
             args.add(fresh);
-            args.add(incarnation);
+            args.add("");
             args.add(Integer.toString(mirror.size()));
             mirror.keySet().forEach(c -> args.add(c.key()));
             args.add(Integer.toString(connections.size()));
@@ -343,6 +347,9 @@ final class RedisPresence implements Presence {
             List<PresenceEvent> events = new ArrayList<>();
             for (Map.Entry<ChannelId, LinkedHashMap<String, Integer>> e : mirror.entrySet()) {
                 events.addAll(share(e.getKey(), fresh, e.getValue()));
+            }
+            if (!old.isEmpty()) { // only now: a node that took the old share back earlier would make users flap
+                Script.HANDOVER.run(client.commands(), List.of(Keys.NODES), List.of("", old, "0", "0"));
             }
             registered = true;
             leaseEnd = sentAt + leaseNanos;

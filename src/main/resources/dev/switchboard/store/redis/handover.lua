@@ -1,9 +1,11 @@
 -- KEYS nodes; ARGV new incarnation ('' = none: the node stops), old incarnation ('' = none), n, n x channel key,
 -- m, m x (user, connections).
--- Registers the new incarnation with the channels it holds presence in and its connection counts, and retires the
+-- Registers the new incarnation with the channels it holds presence in and its connection counts, and/or retires the
 -- old one: its connection counts are taken back here, its presence (in the channels' slots) goes to the dead set,
--- to be taken back like a dead node's. The node writes the new incarnation's presence into each channel afterwards;
--- should it stop midway, the new incarnation's heartbeat stops too and what it wrote is taken back as a dead node's.
+-- to be taken back like a dead node's. A node hands over in two calls: it registers the new incarnation, writes its
+-- presence into each channel, and only then retires the old one (retired first, another node could take the old
+-- share back before the new one is in place: users would seem to leave and come back). Should it stop midway, both
+-- incarnations' heartbeats stop, and what each holds is taken back as a dead node's.
 local p = 'sb:{cluster}:'
 local function adjust(user, delta)
   if redis.call('HINCRBY', p .. 'conns', user, delta) <= 0 then
