@@ -4,7 +4,7 @@
 // sessionStorage (this tab only, never in the URL); every request sends it as a bearer token. Text
 // goes in through textContent only (h()).
 
-import { h, clear, timeOf, dateTimeOf } from './dom.js';
+import { h, timeOf, dateTimeOf } from './dom.js';
 import { person, personText } from './people.js';
 
 const KEY_STORAGE = 'switchboard.adminKey';
@@ -212,10 +212,9 @@ export class AdminView {
     this.#el.messagesBox.hidden = !this.#room;
     if (!this.#room) return;
     this.#el.messagesTitle.textContent = `Latest messages in ${this.#room}`;
-    clear(this.#el.messages);
-    if (this.#messages.length === 0) this.#el.messages.append(h('li', { class: 'muted' }, 'No messages.'));
+    const items = this.#messages.length === 0 ? [h('li', { class: 'muted' }, 'No messages.')] : [];
     for (const m of this.#messages) {
-      this.#el.messages.append(h('li', {
+      items.push(h('li', {
         class: `admin-message${m.deleted ? ' deleted' : ''}`,
         dataset: { testid: 'admin-message', id: m.id, ...(m.deleted ? { deleted: 'true' } : {}) },
       },
@@ -224,6 +223,7 @@ export class AdminView {
       h('span', { class: 'admin-message-text', dataset: { testid: 'admin-message-text' } }, m.deleted ? 'deleted' : (m.text ?? '')),
       m.deleted ? null : this.#action('remove', m.id, 'Remove', 'Remove this message for everyone?', 'Remove this message')));
     }
+    keepUnchanged(this.#el.messages, items);
   }
 
   /** A button that asks first: "Close" → "Close ann's connection? [Yes] [Cancel]". */
@@ -240,12 +240,30 @@ export class AdminView {
   }
 }
 
-/** Fills a <table> with a header row and body rows (or one row saying `empty`). */
+/**
+ * Fills a <table> with a header row and body rows (or one row saying `empty`). A refresh keeps every row that did not
+ * change as the element it was: a button keeps the keyboard focus and a click aimed at it is not lost to the refresh.
+ */
 function table(el, headings, rows, empty) {
   const body = rows.filter(Boolean);
-  el.replaceChildren(
-    h('thead', {}, h('tr', {}, ...headings.map((text) => h('th', { scope: 'col' }, text)))),
-    h('tbody', {}, ...(body.length ? body : [h('tr', {}, h('td', { class: 'muted', colspan: headings.length }, empty))])));
+  const fresh = body.length ? body : [h('tr', {}, h('td', { class: 'muted', colspan: headings.length }, empty))];
+  const head = h('thead', {}, h('tr', {}, ...headings.map((text) => h('th', { scope: 'col' }, text))));
+  if (!el.tHead || !el.tBodies[0]) {
+    el.replaceChildren(head, h('tbody', {}, ...fresh));
+    return;
+  }
+  if (!el.tHead.isEqualNode(head)) el.tHead.replaceWith(head);
+  keepUnchanged(el.tBodies[0], fresh);
+}
+
+/** Makes `parent`'s children equal to `fresh`, replacing only those that differ (see `table`). */
+function keepUnchanged(parent, fresh) {
+  const old = [...parent.children];
+  fresh.forEach((child, i) => {
+    if (i >= old.length) parent.append(child);
+    else if (!old[i].isEqualNode(child)) old[i].replaceWith(child);
+  });
+  old.slice(fresh.length).forEach((child) => child.remove());
 }
 
 function format(n) {

@@ -53,18 +53,28 @@ class AdminBrowserTest extends PageTest {
             assertEquals(PageServer.ADMIN_KEY, admin.script("return sessionStorage.getItem('switchboard.adminKey');"));
             admin.screenshot("admin-overview");
 
+            // A refresh keeps a row that did not change: a keyboard user's focus stays on its button.
+            By annClose = By.cssSelector(annRow + " [data-testid=\"admin-close\"]");
+            WebElement close = admin.driver.findElement(annClose);
+            admin.script("arguments[0].focus();", close);
+            String shownAt = admin.byTestId("admin-updated").getDomAttribute("title");
+            admin.await("refreshed", d -> !shownAt.equals(admin.byTestId("admin-updated").getDomAttribute("title")));
+            assertEquals(close, admin.driver.switchTo().activeElement(), "the same button, still focused");
+
             // Remove a message: it disappears for the others.
             bob.say("this one has to go");
             ann.awaitText("this one has to go");
-            admin.driver.findElement(By.cssSelector("[data-testid=\"admin-room\"][data-name=\"" + room + "\"] "
-                    + "[data-testid=\"admin-room-messages\"]")).click();
+            admin.click(By.cssSelector("[data-testid=\"admin-room\"][data-name=\"" + room + "\"] "
+                    + "[data-testid=\"admin-room-messages\"]"));
             String messageRow = "[data-testid=\"admin-message\"]:not([data-deleted])";
             admin.await("the message listed", d -> rows(admin, messageRow).stream()
                     .anyMatch(r -> r.getText().contains("this one has to go")));
-            WebElement message = rows(admin, messageRow).stream()
-                    .filter(r -> r.getText().contains("this one has to go")).findFirst().orElseThrow();
-            message.findElement(By.cssSelector("[data-testid=\"admin-remove\"]")).click();
-            admin.byTestId("admin-confirm").click();
+            String messageId = rows(admin, messageRow).stream()
+                    .filter(r -> r.getText().contains("this one has to go")).findFirst().orElseThrow()
+                    .getDomAttribute("data-id");
+            admin.click(By.cssSelector("[data-testid=\"admin-message\"][data-id=\"" + messageId + "\"] "
+                    + "[data-testid=\"admin-remove\"]"));
+            admin.click(By.cssSelector("[data-testid=\"admin-confirm\"]"));
             for (ChatPage page : List.of(ann, bob)) {
                 page.await("the message removed", d -> !page.texts().contains("this one has to go")
                         && !page.allByTestId("message-deleted").isEmpty()
@@ -75,9 +85,9 @@ class AdminBrowserTest extends PageTest {
             ann.screenshot("admin-removed-message");
 
             // Close ann's chat connection: her page says so and does not reconnect; bob sees her leave.
-            admin.driver.findElement(By.cssSelector(annRow + " [data-testid=\"admin-close\"]")).click();
+            admin.click(annClose);
             assertTrue(admin.byTestId("admin-confirm").getText().contains("close"), "asks before it closes");
-            admin.byTestId("admin-confirm").click();
+            admin.click(By.cssSelector("[data-testid=\"admin-confirm\"]"));
             ann.await("ann's chat closed by an administrator", d -> "closed".equals(ann.state("chat"))
                     && ann.stateText("chat").equals("offline (closed by an administrator)"));
             bob.await("ann left", d -> !bob.members().contains(annId));

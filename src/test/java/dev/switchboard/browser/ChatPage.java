@@ -4,6 +4,7 @@ package dev.switchboard.browser;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -259,6 +260,21 @@ final class ChatPage {
         await(view + " view shown", d -> byTestId(view + "-view").isDisplayed());
     }
 
+    /**
+     * Clicks what {@code by} finds, as a user clicks what is on screen: found again when the page replaced it between
+     * finding and clicking (a refresh that changed it).
+     */
+    void click(By by) {
+        await("clickable: " + by, d -> {
+            try {
+                d.findElement(by).click();
+                return true;
+            } catch (StaleElementReferenceException e) {
+                return false;
+            }
+        });
+    }
+
     WebElement byTestId(String id) {
         return driver.findElement(By.cssSelector("[data-testid=\"" + id + "\"]"));
     }
@@ -276,10 +292,14 @@ final class ChatPage {
         return await(what, TIMEOUT, condition);
     }
 
-    /** On a timeout, saves a screenshot named after the failed expectation and adds the console to the message. */
+    /**
+     * On a timeout, saves a screenshot named after the failed expectation and adds the console to the message. A
+     * condition that met an element the page replaced meanwhile is asked again.
+     */
     <T> T await(String what, Duration timeout, Function<WebDriver, T> condition) {
         try {
-            return new WebDriverWait(driver, timeout).withMessage(what).until((ExpectedCondition<T>) condition::apply);
+            return new WebDriverWait(driver, timeout).withMessage(what)
+                    .ignoring(StaleElementReferenceException.class).until((ExpectedCondition<T>) condition::apply);
         } catch (TimeoutException e) {
             Path shot = screenshot("FAILED-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
             throw new TimeoutException(e.getMessage() + "\nscreenshot: " + shot + "\nconsole: " + consoleErrors(), e);
