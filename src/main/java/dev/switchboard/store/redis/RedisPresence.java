@@ -26,10 +26,7 @@ import java.util.concurrent.TimeUnit;
  * reported to the listener (who joined or left meanwhile).
  *
  * <p>Takeover: the heartbeat ({@code beat.lua}) moves incarnations whose heartbeat is older than
- * {@code redisNodeTimeoutMs} to the dead set and returns it with each one's channels; {@link #reap} takes back their
- * share one channel at a time ({@code share.lua} with an empty share: idempotent, so two nodes reaping at once report
- * each leave once) and then forgets the channels ({@code reaped.lua}). A node that stops midway leaves the rest in the
- * dead set for the next heartbeat of any node.
+ * {@code redisNodeTimeoutMs} to the dead set, and any node takes their shares back ({@link RedisShares#reap}).
  *
  * <p>Fencing: this node writes its share only within a lease ({@link #leaseNanos}) counted from its last registered
  * heartbeat, shorter than the time after which the others presume it dead; so a node that paused does not write
@@ -50,6 +47,7 @@ final class RedisPresence implements Presence {
     private final long leaseNanos;
     private final Runnable beatSoon;
     private final RedisKnownUsers known;
+    private final RedisShares shares;
     private volatile Listener listener;
 
     private final Object state = new Object();
@@ -72,6 +70,7 @@ final class RedisPresence implements Presence {
         this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(nodeTimeoutMs - beatMs / 2);
         this.beatSoon = beatSoon;
         this.known = new RedisKnownUsers(client, health);
+        this.shares = new RedisShares(client);
     }
 
     void start(Listener listener) {
@@ -346,7 +345,7 @@ final class RedisPresence implements Presence {
             incarnation = fresh;
             List<PresenceEvent> events = new ArrayList<>();
             for (Map.Entry<ChannelId, LinkedHashMap<String, Integer>> e : mirror.entrySet()) {
-                events.addAll(share(e.getKey(), fresh, e.getValue()));
+                events.addAll(shares.set(e.getKey(), fresh, e.getValue()));
             }
             if (!old.isEmpty()) { // only now: a node that took the old share back earlier would make users flap
                 Script.HANDOVER.run(client.commands(), List.of(Keys.NODES), List.of("", old, "0", "0"));
@@ -357,43 +356,9 @@ final class RedisPresence implements Presence {
         }
     }
 
-    /** Sets {@code owner}'s share of the channel to {@code users}; the presence changes it caused. */
-    private List<PresenceEvent> share(ChannelId channel, String owner, Map<String, Integer> users) {
-        List<String> args = new ArrayList<>(1 + 2 * users.size());
-        args.add(Integer.toString(users.size()));
-        users.forEach((user, count) -> {
-            args.add(user);
-            args.add(Integer.toString(count));
-        });
-        List<?> changed = (List<?>) Script.SHARE.run(client.commands(), Keys.presence(channel.key(), owner), args);
-        List<PresenceEvent> events = new ArrayList<>();
-        for (Object user : (List<?>) changed.get(0)) {
-            events.add(new PresenceEvent(channel, (String) user, true));
-        }
-        for (Object user : (List<?>) changed.get(1)) {
-            events.add(new PresenceEvent(channel, (String) user, false));
-        }
-        return events;
-    }
-
-    /**
-     * Takes back the presence of dead incarnations ({@code [[incarnation, [channel key, …]], …]} from beat.lua), one
-     * channel at a time; returns who is present nowhere now. Not under state: it never touches this incarnation.
-     */
+    /** Takes back the presence of dead incarnations (see {@link RedisShares#reap}); not under state. */
     List<PresenceEvent> reap(List<?> dead) {
-        List<PresenceEvent> events = new ArrayList<>();
-        for (Object item : dead) {
-            List<?> pair = (List<?>) item;
-            String owner = (String) pair.get(0);
-            List<String> done = new ArrayList<>();
-            done.add(owner);
-            for (Object key : (List<?>) pair.get(1)) {
-                events.addAll(share(ChannelId.parse((String) key), owner, Map.of()));
-                done.add((String) key);
-            }
-            Script.REAPED.run(client.commands(), List.of(Keys.DEAD), done);
-        }
-        return events;
+        return shares.reap(dead);
     }
 
     /** This node stops: its share leaves the cluster at once. Returns who is present nowhere now. */
@@ -409,7 +374,7 @@ final class RedisPresence implements Presence {
                 List<String> done = new ArrayList<>();
                 done.add(incarnation);
                 for (ChannelId channel : mirror.keySet()) {
-                    events.addAll(share(channel, incarnation, Map.of()));
+                    events.addAll(shares.set(channel, incarnation, Map.of()));
                     done.add(channel.key());
                 }
                 Script.REAPED.run(client.commands(), List.of(Keys.DEAD), done);
