@@ -3,6 +3,7 @@ package dev.switchboard.core;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * The one write in flight of an {@link Outbox}: whoever sets {@link #sending} owns the transport until it is cleared,
@@ -11,10 +12,10 @@ import java.util.concurrent.RejectedExecutionException;
  * backlog as one batch ({@link Batches}); when there is none, the outbox is idle and its idle waiters run (a long
  * reply's next page, {@link Outbox#whenIdle}).
  *
- * <p>Sends run on the send executor, never on the thread that delivers a message to a whole room: that thread only
+ * <p>Sends run on the send executor, not on the thread that delivers a message to a whole room: that thread only
  * enqueues (or, when the outbox is idle, claims the write and hands the frame straight to the executor), so a room's
  * fan-out costs one queue operation per member, and while a member's send is in flight its next messages accumulate
- * and leave together. A write that completes on the thread that is still inside {@link Transport#send} (a fast
+ * and leave together. A small fan-out writes its claimed frames itself ({@link #sendClaimedHere}: the write alone). A write that completes on the thread that is still inside {@link Transport#send} (a fast
  * socket) continues in the loop of {@link #run}, not by recursion; one that completes later continues on the
  * completing thread, which hands the next batch to the executor.
  *
@@ -88,6 +89,59 @@ final class SendLoop {
         run(frame);
     }
 
+    /**
+     * Writes the frame {@link #claim} claimed the write for on this thread, which delivers a small fan-out and may
+     * hold locks (a channel log's monitor) that nothing after the write may run under: the write alone happens here
+     * (the transport's send does not block: it queues what the socket does not take at once). Whatever follows (the
+     * next batch, a ping, a close, idle waiters, a failed write's consequences) goes to the send executor, unless the
+     * write completed here and nothing follows: the outbox is idle again without any hand-off (a chat's common case).
+     */
+    void sendClaimedHere(Outgoing frame) {
+        long me = Thread.currentThread().getId();
+        synchronized (lock) {
+            sendingThread = me;
+            completedInline = false;
+        }
+        transport.send(frame, callback(frame, failure -> {
+            if (failure == null) {
+                sent(null);
+            } else if (Thread.currentThread().getId() == me) {
+                schedule(() -> sent(failure)); // closing, reporting a slow consumer: not under the caller's locks
+            } else {
+                sent(failure);
+            }
+        }));
+        Object work;
+        synchronized (lock) {
+            sendingThread = NONE;
+            if (!completedInline) {
+                return; // completes later, on another thread, which continues; or failed, and handed over
+            }
+            work = next();
+            if (work == null && idleWaiters.isEmpty()) {
+                return; // idle again
+            }
+        }
+        schedule(work == null ? this::runIdleWaiters : () -> run(work));
+    }
+
+    /** The completion callback of a write of {@code inFlight}: traces and samples it, then {@code done}. */
+    private Consumer<Throwable> callback(Outgoing inFlight, Consumer<Throwable> done) {
+        SendSamples.Sample sample = inFlight.sample;
+        if (inFlight.trace() == null && sample == null) {
+            return done;
+        }
+        return failure -> {
+            if (inFlight.trace() != null) {
+                TraceLog.sent(inFlight, lock.owner(), failure);
+            }
+            if (sample != null && failure == null) {
+                sample.sent();
+            }
+            done.accept(failure);
+        };
+    }
+
     /** The executor {@link #start} uses. */
     Executor sender() {
         return sender;
@@ -99,6 +153,14 @@ final class SendLoop {
             sendingThread = NONE;
         }
         sent(e);
+    }
+
+    /** {@link #failed} for a send that threw in {@link #sendClaimedHere}: its consequences go to the executor. */
+    void failedHere(RuntimeException e) {
+        synchronized (lock) {
+            sendingThread = NONE;
+        }
+        schedule(() -> sent(e));
     }
 
     /** Drops the queue and the idle waiters: nothing more goes out but a close. Caller holds the monitor. */
@@ -226,16 +288,7 @@ final class SendLoop {
                 completedInline = false;
             }
             Outgoing inFlight = (Outgoing) work;
-            SendSamples.Sample sample = inFlight.sample;
-            transport.send(inFlight, inFlight.trace() == null && sample == null ? this::sent : failure -> {
-                if (inFlight.trace() != null) {
-                    TraceLog.sent(inFlight, lock.owner(), failure);
-                }
-                if (sample != null && failure == null) {
-                    sample.sent();
-                }
-                sent(failure);
-            });
+            transport.send(inFlight, callback(inFlight, this::sent));
             synchronized (lock) {
                 sendingThread = NONE;
                 if (!completedInline) {

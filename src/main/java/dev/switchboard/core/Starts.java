@@ -10,9 +10,10 @@ import java.util.concurrent.RejectedExecutionException;
  * The sends one fan-out claimed on idle outboxes ({@link Outbox#offer(Outgoing, Starts)}), handed to the send
  * executor in a few tasks instead of one task per member. A task hand-off wakes a parked pool thread (a futex call on
  * each side); one per member was the largest single cost of a room's fan-out in the profile (13 % of the runner's CPU
- * samples at 50 k deliveries/s in rooms of 50). The sends still run on the send executor, never on the delivering
- * thread, and each outbox still has one write in flight: a claimed outbox queues what comes next until its send here
- * completes.
+ * samples at 50 k deliveries/s in rooms of 50). Those sends run on the send executor; a fan-out of at most
+ * {@link #INLINE} members writes on the delivering thread instead, the write alone (what follows it still goes to the
+ * executor, {@link SendLoop#sendClaimedHere}). Each outbox still has one write in flight: a claimed outbox queues what
+ * comes next until its send here completes.
  *
  * <p>One instance per fan-out, used by one thread; every outbox it collects must share one send executor (those of one
  * hub do). {@link #flush} must follow the last {@code add}, also when a delivery throws: a claimed outbox whose start is
@@ -25,6 +26,12 @@ final class Starts {
     static final int TASKS = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** Fewer sends than this per task are not worth another hand-off. */
     static final int MIN_PER_TASK = 16;
+    /**
+     * Fan-outs this small write on the delivering thread: a hand-off (waking a pool thread, a futex call on each side)
+     * costs more than the writes themselves. In rooms of 2 with everyone sending this saved 12-25 % of the runner's
+     * CPU per message (docs/performance.md).
+     */
+    static final int INLINE = 4;
 
     private SendLoop[] loops;
     private Outgoing[] frames;
@@ -47,9 +54,24 @@ final class Starts {
         size++;
     }
 
-    /** Hands what was added to the send executor, in at most {@link #TASKS} tasks. */
+    /**
+     * Sends what was added: a fan-out of at most {@link #INLINE} sends writes them on this thread (the write alone,
+     * {@link SendLoop#sendClaimedHere}), a larger one hands them to the send executor in at most {@link #TASKS} tasks.
+     */
     void flush() {
         if (size == 0) {
+            return;
+        }
+        if (size <= INLINE) {
+            for (int i = 0; i < size; i++) {
+                try {
+                    loops[i].sendClaimedHere(frames[i]);
+                } catch (RuntimeException e) { // one member's failure must not leave the others' outboxes claimed
+                    LOG.log(Level.ERROR, "a send failed", e);
+                    loops[i].failedHere(e);
+                }
+            }
+            size = 0;
             return;
         }
         int tasks = Math.max(1, Math.min(TASKS, size / MIN_PER_TASK));

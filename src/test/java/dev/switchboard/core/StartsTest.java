@@ -51,18 +51,74 @@ class StartsTest {
     }
 
     @Test
-    void aSmallFanOutIsOneTask() {
+    void aFanOutAboveTheInlineSizeIsOneTask() {
+        List<RecordingTransport> sockets = new ArrayList<>();
+        Starts starts = new Starts(Starts.INLINE + 1);
+        Outgoing frame = new Outgoing("{\"n\":1}");
+        for (int i = 0; i <= Starts.INLINE; i++) {
+            RecordingTransport socket = new RecordingTransport();
+            sockets.add(socket);
+            outbox(socket, held).offer(frame, starts);
+        }
+        starts.flush();
+        assertEquals(1, tasks.size());
+        assertTrue(sockets.get(0).writes.isEmpty(), "written by the send executor, not the delivering thread");
+        runAll();
+        for (RecordingTransport socket : sockets) {
+            assertEquals(List.of("{\"n\":1}"), socket.writes);
+        }
+    }
+
+    @Test
+    void aSmallFanOutWritesOnTheDeliveringThreadWithoutAHandOff() {
         Starts starts = new Starts(2);
         RecordingTransport a = new RecordingTransport();
         RecordingTransport b = new RecordingTransport();
         Outgoing frame = new Outgoing("{\"n\":1}");
-        outbox(a, held).offer(frame, starts);
-        outbox(b, held).offer(frame, starts);
+        Outbox outA = outbox(a, held);
+        Outbox outB = outbox(b, held);
+        outA.offer(frame, starts);
+        outB.offer(frame, starts);
         starts.flush();
-        assertEquals(1, tasks.size());
-        runAll();
         assertEquals(List.of("{\"n\":1}"), a.writes);
         assertEquals(List.of("{\"n\":1}"), b.writes);
+        assertTrue(tasks.isEmpty(), "no task: the writes completed and nothing followed them");
+        assertTrue(outA.idle() && outB.idle());
+        Starts next = new Starts(1);
+        assertTrue(outA.offer(new Outgoing("{\"n\":2}"), next), "idle again: the next frame claims the write");
+        next.flush();
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), a.writes);
+    }
+
+    @Test
+    void aWriteThatCompletesLaterContinuesOnTheCompletingThread() {
+        RecordingTransport socket = new RecordingTransport();
+        socket.stall();
+        Outbox out = outbox(socket, held);
+        Starts starts = new Starts(1);
+        out.offer(new Outgoing("{\"n\":1}"), starts);
+        starts.flush();
+        out.offer(new Outgoing("{\"n\":2}"));
+        assertEquals(List.of("{\"n\":1}"), socket.writes, "one write in flight");
+        socket.resume(); // the completion, on this thread as a container's would be: the queued frame goes next
+        runAll();
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), socket.writes);
+        assertTrue(out.idle());
+    }
+
+    @Test
+    void aWriteThatFailsOnTheDeliveringThreadIsHandledOnTheExecutor() {
+        Throwing broken = new Throwing();
+        broken.reportInstead = true;
+        Outbox out = outbox(broken, held);
+        Starts starts = new Starts(1);
+        out.offer(new Outgoing("{\"n\":1}"), starts);
+        starts.flush();
+        assertEquals(null, broken.closedWith, "the delivering thread may hold a channel's lock: no close under it");
+        assertEquals(1, tasks.size());
+        runAll();
+        assertEquals(CloseCode.SLOW_CONSUMER, broken.closedWith, "closed like a connection whose write failed");
+        assertFalse(out.offer(new Outgoing("{\"n\":2}")));
     }
 
     @Test
@@ -103,22 +159,32 @@ class StartsTest {
     @Test
     void aStoppedExecutorClosesTheClaimedOutboxes() {
         RecordingTransport socket = new RecordingTransport();
-        Outbox out = outbox(socket, task -> {
+        Executor stopped = task -> {
             throw new RejectedExecutionException("stopped");
-        });
-        Starts starts = new Starts(1);
+        };
+        Outbox out = outbox(socket, stopped);
+        Starts starts = new Starts(Starts.INLINE + 1);
         assertTrue(out.offer(new Outgoing("{\"n\":1}"), starts));
+        for (int i = 0; i < Starts.INLINE; i++) {
+            outbox(new RecordingTransport(), stopped).offer(new Outgoing("{\"n\":1}"), starts);
+        }
         starts.flush();
         assertTrue(socket.writes.isEmpty());
         assertFalse(out.offer(new Outgoing("{\"n\":2}")), "nothing more goes out once the hub stops");
     }
 
-    /** A socket whose send throws instead of reporting the failure to its callback. */
+    /** A socket whose send throws instead of reporting the failure to its callback (or reports it at once). */
     private static final class Throwing implements Transport {
         volatile CloseCode closedWith;
+        /** Reports the failure to the callback, on the sending thread, instead of throwing. */
+        boolean reportInstead;
 
         @Override
         public void send(Outgoing frame, Consumer<Throwable> done) {
+            if (reportInstead) {
+                done.accept(new java.io.IOException("broken pipe"));
+                return;
+            }
             throw new IllegalStateException("broken socket");
         }
 
