@@ -207,7 +207,11 @@ final class SendLoop {
         }
     }
 
-    /** See {@link Outbox#ping}: at once on the calling thread when nothing is in flight, else right after the write. */
+    /**
+     * See {@link Outbox#ping}: at once when nothing is in flight, else right after the write; on the send executor,
+     * never on the calling thread (the hub's housekeeping, which pings every connection in turn): a container's ping
+     * may block until written (Tomcat's and Jetty's API do), and one client that does not read must not hold it.
+     */
     void ping() {
         synchronized (lock) {
             if (!open()) {
@@ -219,8 +223,7 @@ final class SendLoop {
             }
             sending = true;
         }
-        transport.ping();
-        continueAfterWrite();
+        schedule(() -> run(PING));
     }
 
     private void schedule(Runnable task) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.switchboard.testing.LogCapture;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 
@@ -202,6 +203,24 @@ class OutboxTest {
         out.ping();
         socket.resume();
         assertEquals(2, socket.pings, "none after a close");
+    }
+
+    @Test
+    void aPingIsSentOnTheSendExecutorNeverOnTheCallingThread() {
+        List<Runnable> tasks = new ArrayList<>();
+        Outbox out = new Outbox(socket, tasks::add, stats, 10, 1000, 1000, CLOSE_WAIT_MS);
+        out.ping();
+        assertEquals(0, socket.pings, "the housekeeping thread does not write (a container's ping may block)");
+        assertEquals(1, tasks.size());
+        assertTrue(out.offer("{\"n\":1}"));
+        assertTrue(socket.writes.isEmpty(), "the ping holds the write: the frame waits");
+        tasks.remove(0).run();
+        assertEquals(1, socket.pings);
+        while (!tasks.isEmpty()) {
+            tasks.remove(0).run();
+        }
+        assertEquals(List.of("{\"n\":1}"), socket.writes, "then the frame");
+        assertTrue(out.idle());
     }
 
     @Test
