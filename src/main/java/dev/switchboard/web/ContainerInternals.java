@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *     the writer's, both without bound, and {@link Socket#pendingBytes} makes them visible to the outbox. A close does
  *     not end such a connection while a write of it is stuck (the close frame queues behind it, and the servlet
  *     connection's close flushes through it): {@link Socket#terminate} ends the TCP connection at once.</li>
+ * <li>Jetty 12: pings and closes that do not block, and an abort ({@link JettyInternals}).</li>
  * </ul>
  */
 final class ContainerInternals {
@@ -43,6 +44,16 @@ final class ContainerInternals {
         /** Bytes the container holds for the socket unwritten, counted by frames (0 where it cannot be seen). */
         default long pendingBytes() {
             return 0;
+        }
+
+        /** Sends a ping without waiting for its write; false where the container offers no way (then the API's). */
+        default boolean ping() {
+            return false;
+        }
+
+        /** Starts the close handshake without waiting for the close frame's write; false: use the API's close. */
+        default boolean close(int code, String reason) {
+            return false;
         }
 
         /** Whether {@link #terminate} and {@link #connected} reach the TCP connection. */
@@ -100,6 +111,10 @@ final class ContainerInternals {
         try {
             if (isA(session.getClass(), TOMCAT_SESSION)) {
                 return tomcat(session);
+            }
+            Socket jetty = JettyInternals.of(session);
+            if (jetty != null) {
+                return jetty;
             }
             Object remote = session.getAsyncRemote();
             Object webSocket = read(remote, "webSocket");

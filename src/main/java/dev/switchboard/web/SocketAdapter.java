@@ -311,6 +311,9 @@ final class SocketAdapter implements Transport {
 
     @Override
     public void ping() {
+        if (container.ping()) {
+            return;
+        }
         try {
             session.getAsyncRemote().sendPing(NO_DATA.duplicate());
         } catch (IOException | RuntimeException e) {
@@ -383,7 +386,7 @@ final class SocketAdapter implements Transport {
      */
     private void closeSession(CloseCode code, String reason) {
         try {
-            if (session.isOpen()) {
+            if (session.isOpen() && !container.close(code.code(), fit(reason))) {
                 session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code.code()), fit(reason)));
             }
         } catch (IOException | RuntimeException e) {

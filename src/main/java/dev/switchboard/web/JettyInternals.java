@@ -1,0 +1,106 @@
+package dev.switchboard.web;
+
+import jakarta.websocket.Session;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+
+/**
+ * Jetty (12, ee10/ee11) below the WebSocket API, for {@link ContainerInternals}: the session's {@code CoreSession},
+ * through its public methods. Jetty's {@code RemoteEndpoint.sendPing} and {@code Session.close} block until the frame
+ * is written, with no bound while the idle timeout is off (as ours is): a client that floods pings and does not read
+ * would hold the heartbeat's thread for good. Here a ping and a close are handed to the core session without waiting
+ * ({@code sendFrame}, {@code close} with a no-op callback), and {@link ContainerInternals.Socket#terminate} aborts the
+ * connection.
+ */
+final class JettyInternals {
+
+    private static final byte PING = 0x9;
+
+    private JettyInternals() {
+    }
+
+    /** The core session's socket, or null when {@code session} is not a Jetty session with one. */
+    static ContainerInternals.Socket of(Session session) throws ReflectiveOperationException {
+        Method getCore;
+        try {
+            getCore = session.getClass().getMethod("getCoreSession");
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+        Object core = getCore.invoke(session);
+        if (core == null) {
+            return null;
+        }
+        ClassLoader loader = core.getClass().getClassLoader();
+        Class<?> coreType = loader.loadClass("org.eclipse.jetty.websocket.core.CoreSession");
+        Class<?> frameType = loader.loadClass("org.eclipse.jetty.websocket.core.Frame");
+        Class<?> callbackType = loader.loadClass("org.eclipse.jetty.util.Callback");
+        Object noop = callbackType.getField("NOOP").get(null);
+        Constructor<?> frame = frameType.getConstructor(byte.class);
+        Method sendFrame = coreType.getMethod("sendFrame", frameType, callbackType, boolean.class);
+        Method close = coreType.getMethod("close", int.class, String.class, callbackType);
+        Method abort = coreType.getMethod("abort");
+        Method isOutputOpen = coreType.getMethod("isOutputOpen");
+        Method isClosed = coreType.getMethod("isClosed");
+        return new ContainerInternals.Socket() {
+            @Override
+            public boolean closing() {
+                return !(boolean) invoke(isOutputOpen, Boolean.TRUE);
+            }
+
+            @Override
+            public boolean ping() {
+                try {
+                    sendFrame.invoke(core, frame.newInstance(PING), noop, false);
+                    return true;
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public boolean close(int code, String reason) {
+                try {
+                    close.invoke(core, code, reason, noop);
+                    return true;
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public boolean reachesTcp() {
+                return true;
+            }
+
+            @Override
+            public boolean terminate() {
+                try {
+                    abort.invoke(core);
+                    return true;
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public boolean connected() {
+                return !(boolean) invoke(isClosed, Boolean.FALSE);
+            }
+
+            @Override
+            public String describe() {
+                return "Jetty " + core;
+            }
+
+            private Object invoke(Method m, Object otherwise) {
+                try {
+                    return m.invoke(core);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return otherwise;
+                }
+            }
+        };
+    }
+}
