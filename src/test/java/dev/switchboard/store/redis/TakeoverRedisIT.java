@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * finished by the next heartbeat, a node presumed dead while alive puts its users back, and a handover never makes a
  * user who stayed seem to leave and come back.
  */
-class RedisTakeoverIT {
+class TakeoverRedisIT {
 
     private static RedisServer redis;
     private final List<Storage> started = new ArrayList<>();
