@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * {@code {"rows":N,"offset":O}} or {@code {"rows":N,"rolledBack":true}}: N is the number of rows with that id
  * afterwards, read on a fresh connection; the offset (or the rollback) is what the returned stage completed with
  * ({@code via=event} returns no stage). With {@code outbox=1} (Switchboard's {@code dbDataSource} is the same
- * DataSource) it also answers {@code outboxInTransaction}: the outbox rows of the topic as the transaction saw them.
+ * DataSource) it also answers {@code outboxInTransaction}: the outbox rows of this publish as the transaction saw them.
  */
 @WebServlet("/it/tx")
 public class TransactionalNotificationsServlet extends HttpServlet {
@@ -76,7 +76,7 @@ public class TransactionalNotificationsServlet extends HttpServlet {
                     }
                     published = publish(via, topic, data);
                     if (req.getParameter("outbox") != null) {
-                        answer.add("outboxInTransaction", outboxRows(ds, topic));
+                        answer.add("outboxInTransaction", outboxRows(ds, topic, id));
                     }
                 } catch (Exception e) {
                     ut.rollback();
@@ -130,15 +130,25 @@ public class TransactionalNotificationsServlet extends HttpServlet {
         }
     }
 
-    /** Rows of Switchboard's outbox for the topic, as this transaction sees them (dbDataSource set). */
-    private static int outboxRows(DataSource ds, String topic) throws SQLException {
+    /**
+     * Rows of Switchboard's outbox for this publish ({@code data} with this id), as this transaction sees them
+     * (dbDataSource set). By id, not by topic: the relay deletes an earlier call's row after it published it, so that
+     * row may still be there although its notification arrived.
+     */
+    private static int outboxRows(DataSource ds, String topic, String id) throws SQLException {
         try (Connection c = ds.getConnection();
-             PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM switchboard_outbox WHERE topic = ?")) {
-            count.setString(1, topic);
-            try (ResultSet r = count.executeQuery()) {
-                r.next();
-                return r.getInt(1);
+             PreparedStatement select = c.prepareStatement("SELECT data FROM switchboard_outbox WHERE topic = ?")) {
+            select.setString(1, topic);
+            int n = 0;
+            try (ResultSet r = select.executeQuery()) {
+                while (r.next()) {
+                    String json = r.getString(1);
+                    if (json != null && json.contains("\"" + id + "\"")) {
+                        n++;
+                    }
+                }
             }
+            return n;
         }
     }
 
