@@ -1,6 +1,8 @@
 package dev.switchboard.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.websocket.Session;
+import jakarta.websocket.server.HandshakeRequest;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -29,6 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *     not end such a connection while a write of it is stuck (the close frame queues behind it, and the servlet
  *     connection's close flushes through it): {@link Socket#terminate} ends the TCP connection at once.</li>
  * <li>Jetty 12: pings and closes that do not block, and an abort ({@link JettyInternals}).</li>
+ * <li>Jetty upgrades before any filter runs: the servlet request under the handshake gives the peer's address
+ *     ({@link #servletRequest}; Undertow's shape too, should its upgrade come first).</li>
  * </ul>
  */
 final class ContainerInternals {
@@ -126,6 +130,28 @@ final class ContainerInternals {
             return NONE;
         }
         return NONE;
+    }
+
+    /**
+     * The servlet request under a handshake that no filter saw (the container upgrades before its filters run):
+     * Jetty's {@code JsrHandshakeRequest.httpServletRequest}, Undertow's (WildFly)
+     * {@code ExchangeHandshakeRequest.exchange.request}; null where none is found.
+     */
+    static HttpServletRequest servletRequest(HandshakeRequest request) {
+        for (String[] path : new String[][] {{"httpServletRequest"}, {"exchange", "request"}}) {
+            try {
+                Object found = request;
+                for (String field : path) {
+                    found = read(found, field);
+                }
+                if (found instanceof HttpServletRequest http) {
+                    return http;
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // not this container's shape
+            }
+        }
+        return null;
     }
 
     private static Socket tomcat(Session session) throws ReflectiveOperationException {

@@ -1,10 +1,12 @@
 package dev.switchboard.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.security.Principal;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +35,7 @@ final class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
             Principal principal = request.getUserPrincipal();
             handshake = new Handshake(handshakes.decide(header(request, "Origin"), header(request, "Host"),
                     principal == null ? null : principal.getName(), name -> parameter(request, name)),
-                    null, null, null);
+                    address(request), null, null);
         }
         sec.getUserProperties().put(Handshake.PROPERTY, handshake.withHttpSession(request.getHttpSession()));
     }
@@ -44,6 +46,19 @@ final class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
             throw new InstantiationException("this configurator makes only " + SocketEndpoint.class.getName());
         }
         return endpointClass.cast(new SocketEndpoint(new SocketAdapter(shared)));
+    }
+
+    /**
+     * The client's address where no filter saw the upgrade (Jetty), as {@link HandshakeFilter} takes it: the
+     * peer, or the forwarded address when the peer is a trusted proxy. Null where the container hides its request:
+     * then every such client counts as one address against {@code maxConnectionsPerAddress}.
+     */
+    private String address(HandshakeRequest request) {
+        HttpServletRequest http = ContainerInternals.servletRequest(request);
+        if (http == null) {
+            return null;
+        }
+        return handshakes.address(http.getRemoteAddr(), Collections.list(http.getHeaders(HandshakeFilter.FORWARDED_FOR)));
     }
 
     static String header(HandshakeRequest request, String name) {
