@@ -110,8 +110,14 @@ final class Channels implements Bus.Listener {
         Instant handedOver = trace == null ? null : Instant.now(); // before the sends: they may finish first
         Outgoing frame = new Outgoing(entry.json(), trace, trace == null ? 0 : System.nanoTime());
         frame.sample = samples.match(channel, entry.offset());
-        int delivered = local.deliver(entry, frame);
-        stats.messagesOut.add(delivered);
+        Starts starts = new Starts(local.members.size());
+        int delivered = 0;
+        try {
+            delivered = local.deliver(entry, frame, starts);
+            stats.messagesOut.add(delivered); // before the writes: a client that has the frame finds it counted
+        } finally {
+            starts.flush();
+        }
         if (trace != null) {
             TraceLog.delivered(trace, node, channel, entry.offset(), delivered, handedOver);
         }

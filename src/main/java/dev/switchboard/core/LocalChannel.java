@@ -25,19 +25,16 @@ final class LocalChannel {
 
     /**
      * Hands the entry to every member as {@code frame}, its text (one for all members: encoded and framed at most
-     * once); returns how many outboxes took it. The sends of idle members leave in a few tasks ({@link Starts}).
+     * once); returns how many outboxes took it. The sends of idle members are collected in {@code starts}, which the
+     * caller flushes ({@link Starts}: a small fan-out writes as it flushes, so what must be true before a client can
+     * see the frame, a counter, comes first).
      */
-    int deliver(Entry entry, Outgoing frame) {
+    int deliver(Entry entry, Outgoing frame, Starts starts) {
         int delivered = 0;
-        Starts starts = new Starts(members.size());
-        try {
-            for (Subscription s : members) {
-                if (s.deliver(entry, frame, starts)) {
-                    delivered++;
-                }
+        for (Subscription s : members) {
+            if (s.deliver(entry, frame, starts)) {
+                delivered++;
             }
-        } finally {
-            starts.flush();
         }
         return delivered;
     }
