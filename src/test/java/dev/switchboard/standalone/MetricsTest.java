@@ -96,15 +96,22 @@ class MetricsTest {
             assertEquals(403, WsClient.handshakeStatus(URI.create(ws + "/ws/chat?name=eve"),
                     Map.of("Origin", "https://evil.example")));
 
-            // sends complete after the frames arrived, and the connection gauges count at most once a second: wait
+            // Sends complete after the frames arrived, the connection gauges count at most once a second, and a
+            // scrape reads one counter after another while the delivering thread updates them (a small fan-out writes
+            // within the append, before the append's time is recorded): wait until each has moved, then check by how
+            // much.
             PrometheusText[] last = new PrometheusText[1];
             try {
                 Poll.until(() -> {
                     last[0] = scrape(metrics, METRICS_KEY);
                     return last[0].value("switchboard_publish_to_send_seconds_count")
                             >= before.value("switchboard_publish_to_send_seconds_count") + 3
+                            && last[0].value("switchboard_append_seconds_count")
+                            >= before.value("switchboard_append_seconds_count") + 2
+                            && last[0].value("switchboard_deliveries_total")
+                            >= before.value("switchboard_deliveries_total") + 3
                             && last[0].value("switchboard_connections{endpoint=\"chat\"}") == 2;
-                }, "publish-to-send samples of the three sends, and the open connections");
+                }, "publish-to-send samples of the three sends, both appends timed, and the open connections");
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "; before: " + before + "; last: " + last[0], e);
             }
