@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * <p>Sends run on the send executor, not on the thread that delivers a message to a whole room: that thread only
  * enqueues (or, when the outbox is idle, claims the write and hands the frame straight to the executor), so a room's
  * fan-out costs one queue operation per member, and while a member's send is in flight its next messages accumulate
- * and leave together. A small fan-out writes its claimed frames itself ({@link #sendClaimedHere}: the write alone). A write that completes on the thread that is still inside {@link Transport#send} (a fast
- * socket) continues in the loop of {@link #run}, not by recursion; one that completes later continues on the
+ * and leave together. A small fan-out writes its claimed frames itself ({@link #sendClaimedHere}: the write alone,
+ * where the transport never waits). A write that completes on the thread that is still inside {@link Transport#send}
+ * (a fast socket) continues in the loop of {@link #run}, not by recursion; one that completes later continues on the
  * completing thread, which hands the next batch to the executor.
  *
  * <p>Locking: the outbox's monitor ({@link #lock}, the outbox itself: one lock for the whole outbox, shared with its
@@ -95,8 +96,13 @@ final class SendLoop {
      * (the transport's send does not block: it queues what the socket does not take at once). Whatever follows (the
      * next batch, a ping, a close, idle waiters, a failed write's consequences) goes to the send executor, unless the
      * write completed here and nothing follows: the outbox is idle again without any hand-off (a chat's common case).
+     * A transport whose send may wait ({@link Transport#neverBlocks}) is handed to the executor as before.
      */
     void sendClaimedHere(Outgoing frame) {
+        if (!transport.neverBlocks()) {
+            start(frame);
+            return;
+        }
         long me = Thread.currentThread().getId();
         synchronized (lock) {
             sendingThread = me;

@@ -38,6 +38,16 @@ public interface Transport {
     void close(CloseCode code, String reason);
 
     /**
+     * Whether {@link #send} never waits, whatever the socket and the server hold (it queues what the socket does not
+     * take at once): then a small fan-out writes on the delivering thread ({@link Starts#INLINE}). False by default:
+     * a container's asynchronous send may wait behind a write of the container's own (Tomcat's SEMI_BLOCK behind a
+     * blocking pong), which must not hold a room's delivery.
+     */
+    default boolean neverBlocks() {
+        return false;
+    }
+
+    /**
      * Ends a connection whose client does not read: a write is stuck in flight, so no close frame can reach it. The
      * TCP connection must end soon (the client sees 1006); a container may still try the close frame briefly. By
      * default, {@link #close}: for containers whose close gives up on a stuck write by itself.

@@ -344,6 +344,12 @@ final class SocketAdapter implements Transport {
         close(code, reason);
     }
 
+    /** The runner's own frame path queues what the socket does not take; a container's send may wait. */
+    @Override
+    public boolean neverBlocks() {
+        return frames != null;
+    }
+
     /**
      * What the server holds for the socket unwritten: the runner's writer; in Tyrus-based containers the frames Tyrus
      * queued (its pongs) and the TCP connection's write queue; 0 in Tomcat (it writes pongs blocking).

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * do), completes sends at once unless {@link #stall() stalled}, and records the close code. Not a stand-in for the
  * hub: it plays the client.
  */
-final class RecordingTransport implements Transport {
+class RecordingTransport implements Transport {
 
     /** One factory for all: {@code Json.createReader} looks the provider up on the class path on every call. */
     private static final JsonReaderFactory JSON = Json.createReaderFactory(null);
@@ -50,6 +50,12 @@ final class RecordingTransport implements Transport {
         } else {
             done.accept(null);
         }
+    }
+
+    /** Records and completes at once (or holds the completion when stalled): it never waits. */
+    @Override
+    public boolean neverBlocks() {
+        return true;
     }
 
     @Override

@@ -91,6 +91,25 @@ class StartsTest {
     }
 
     @Test
+    void aSocketWhoseSendMayWaitIsWrittenByTheExecutorEvenInASmallFanOut() {
+        RecordingTransport waits = new RecordingTransport() {
+            @Override
+            public boolean neverBlocks() {
+                return false; // a container's send (Tomcat's may wait behind its own pong)
+            }
+        };
+        Starts starts = new Starts(1);
+        Outbox out = outbox(waits, held);
+        out.offer(new Outgoing("{\"n\":1}"), starts);
+        starts.flush();
+        assertTrue(waits.writes.isEmpty(), "not on the delivering thread, which may hold a room's lock");
+        assertEquals(1, tasks.size());
+        runAll();
+        assertEquals(List.of("{\"n\":1}"), waits.writes);
+        assertTrue(out.idle());
+    }
+
+    @Test
     void aWriteThatCompletesLaterContinuesOnTheCompletingThread() {
         RecordingTransport socket = new RecordingTransport();
         socket.stall();
@@ -176,6 +195,11 @@ class StartsTest {
     /** A socket whose send throws instead of reporting the failure to its callback (or reports it at once). */
     private static final class Throwing implements Transport {
         volatile CloseCode closedWith;
+
+        @Override
+        public boolean neverBlocks() {
+            return true;
+        }
         /** Reports the failure to the callback, on the sending thread, instead of throwing. */
         boolean reportInstead;
 
