@@ -96,13 +96,9 @@ final class SendLoop {
      * (the transport's send does not block: it queues what the socket does not take at once). Whatever follows (the
      * next batch, a ping, a close, idle waiters, a failed write's consequences) goes to the send executor, unless the
      * write completed here and nothing follows: the outbox is idle again without any hand-off (a chat's common case).
-     * A transport whose send may wait ({@link Transport#neverBlocks}) is handed to the executor as before.
+     * Only where {@link #writesHere}.
      */
     void sendClaimedHere(Outgoing frame) {
-        if (!transport.neverBlocks()) {
-            start(frame);
-            return;
-        }
         long me = Thread.currentThread().getId();
         synchronized (lock) {
             sendingThread = me;
@@ -146,6 +142,11 @@ final class SendLoop {
             }
             done.accept(failure);
         };
+    }
+
+    /** Whether {@link #sendClaimedHere} may be used: the transport's send never waits ({@link Transport#neverBlocks}). */
+    boolean writesHere() {
+        return transport.neverBlocks();
     }
 
     /** The executor {@link #start} uses. */

@@ -55,15 +55,23 @@ final class Starts {
     }
 
     /**
-     * Sends what was added: a fan-out of at most {@link #INLINE} sends writes them on this thread (the write alone,
-     * {@link SendLoop#sendClaimedHere}), a larger one hands them to the send executor in at most {@link #TASKS} tasks.
+     * Sends what was added: a fan-out of at most {@link #INLINE} sends writes them on this thread where the transport
+     * never waits (the write alone, {@link SendLoop#sendClaimedHere}); the rest go to the send executor in at most
+     * {@link #TASKS} tasks.
      */
     void flush() {
         if (size == 0) {
             return;
         }
         if (size <= INLINE) {
+            int left = 0; // sends to transports that may wait: to the executor below, in one task
             for (int i = 0; i < size; i++) {
+                if (!loops[i].writesHere()) {
+                    loops[left] = loops[i];
+                    frames[left] = frames[i];
+                    left++;
+                    continue;
+                }
                 try {
                     loops[i].sendClaimedHere(frames[i]);
                 } catch (RuntimeException e) { // one member's failure must not leave the others' outboxes claimed
@@ -71,8 +79,10 @@ final class Starts {
                     loops[i].failedHere(e);
                 }
             }
-            size = 0;
-            return;
+            size = left;
+            if (size == 0) {
+                return;
+            }
         }
         int tasks = Math.max(1, Math.min(TASKS, size / MIN_PER_TASK));
         int per = (size + tasks - 1) / tasks;

@@ -91,22 +91,31 @@ class StartsTest {
     }
 
     @Test
-    void aSocketWhoseSendMayWaitIsWrittenByTheExecutorEvenInASmallFanOut() {
-        RecordingTransport waits = new RecordingTransport() {
-            @Override
-            public boolean neverBlocks() {
-                return false; // a container's send (Tomcat's may wait behind its own pong)
-            }
-        };
-        Starts starts = new Starts(1);
-        Outbox out = outbox(waits, held);
-        out.offer(new Outgoing("{\"n\":1}"), starts);
+    void socketsWhoseSendMayWaitAreWrittenByTheExecutorEvenInASmallFanOut() {
+        List<RecordingTransport> waiting = new ArrayList<>();
+        Starts starts = new Starts(3);
+        Outgoing frame = new Outgoing("{\"n\":1}");
+        for (int i = 0; i < 2; i++) {
+            RecordingTransport waits = new RecordingTransport() {
+                @Override
+                public boolean neverBlocks() {
+                    return false; // a container's send (Tomcat's may wait behind its own pong)
+                }
+            };
+            waiting.add(waits);
+            outbox(waits, held).offer(frame, starts);
+        }
+        RecordingTransport own = new RecordingTransport();
+        outbox(own, held).offer(frame, starts);
         starts.flush();
-        assertTrue(waits.writes.isEmpty(), "not on the delivering thread, which may hold a room's lock");
-        assertEquals(1, tasks.size());
+        assertEquals(List.of("{\"n\":1}"), own.writes, "the one that never waits: written at once");
+        assertTrue(waiting.get(0).writes.isEmpty() && waiting.get(1).writes.isEmpty(),
+                "the others not on the delivering thread, which may hold a room's lock");
+        assertEquals(1, tasks.size(), "one task for both");
         runAll();
-        assertEquals(List.of("{\"n\":1}"), waits.writes);
-        assertTrue(out.idle());
+        for (RecordingTransport waits : waiting) {
+            assertEquals(List.of("{\"n\":1}"), waits.writes);
+        }
     }
 
     @Test
