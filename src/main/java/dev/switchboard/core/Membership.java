@@ -71,9 +71,13 @@ final class Membership {
         channels.whenLive(sub, then, () -> fail(c, rules, sub, ref));
     }
 
-    /** Sends the answer ({@code frames}, reaching up to offset {@code upTo}), then the buffered entries after it. */
+    /**
+     * Sends the answer ({@code frames}, reaching up to offset {@code upTo}), then the buffered entries after it: live
+     * entries that arrived while the member was joining, delivered now, and counted as deliveries here (the fan-out
+     * that buffered them did not count them).
+     */
     void activate(Subscription sub, List<String> frames, long upTo) {
-        sub.activate(frames, upTo);
+        sub.activate(frames, upTo, flushed -> stats.messagesOut.add(flushed.size()));
         sub.connection.engaged = true;
     }
 
