@@ -9,7 +9,6 @@ import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Everything the WAR takes from a container below the WebSocket API, in one place (the runner's twin is
@@ -17,10 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * container or version has it otherwise, the socket behaves as without it ({@link #NONE}). Reflection only: the WAR
  * must load in every container, and none of these classes is on its compile path.
  * <ul>
- * <li>Tomcat (10.1, 11): {@code WsSession.state}. {@code Session.isOpen()} is still true while Tomcat closes the
- *     session itself ({@code CLOSING}, after a protocol error it read: 1002, 1007) or for us ({@code OUTPUT_CLOSING}),
- *     and {@code getAsyncRemote()} still takes messages then; {@link Socket#closing} tells, so that nothing of ours
- *     is sent while Tomcat's close frame waits for its send lock (docs/reliability.md).</li>
+ * <li>Tomcat (10.1, 11): its session's state, and pings that do not block ({@link TomcatInternals}).</li>
  * <li>Tyrus in a servlet container (Payara, GlassFish): the servlet writer ({@code TyrusRemoteEndpoint.webSocket} →
  *     {@code TyrusWebSocket.protocolHandler} → {@code ProtocolHandler.writer}, a {@code TyrusServletWriter}) with its
  *     own frame queue, and the Grizzly TCP connection under the upgrade (the writer's upgrade handler →
@@ -97,7 +93,6 @@ final class ContainerInternals {
     /** How often a socket looks for its TCP connection before it does without (each send and tick may look). */
     private static final int MAX_TRIES = 100;
 
-    private static final String TOMCAT_SESSION = "org.apache.tomcat.websocket.WsSession";
     private static final String TYRUS_SERVLET_WRITER = "org.glassfish.tyrus.servlet.TyrusServletWriter";
     /** Fields found so far, by class and name. */
     private static final ClassValue<Map<String, Field>> FIELDS = new ClassValue<>() {
@@ -113,8 +108,9 @@ final class ContainerInternals {
     /** What the container of {@code session} offers; {@link #NONE} for anything not recognised. */
     static Socket of(Session session) {
         try {
-            if (isA(session.getClass(), TOMCAT_SESSION)) {
-                return tomcat(session);
+            Socket tomcat = TomcatInternals.of(session);
+            if (tomcat != null) {
+                return tomcat;
             }
             Socket jetty = JettyInternals.of(session);
             if (jetty != null) {
@@ -152,23 +148,6 @@ final class ContainerInternals {
             }
         }
         return null;
-    }
-
-    private static Socket tomcat(Session session) throws ReflectiveOperationException {
-        if (!(read(session, "state") instanceof AtomicReference<?> state)) {
-            return NONE;
-        }
-        return new Socket() {
-            @Override
-            public boolean closing() {
-                return state.get() instanceof Enum<?> s && !"OPEN".equals(s.name());
-            }
-
-            @Override
-            public String describe() {
-                return "Tomcat session " + state.get();
-            }
-        };
     }
 
     private static Socket tyrusServlet(Object writer) throws ReflectiveOperationException {
@@ -321,7 +300,7 @@ final class ContainerInternals {
 
     // ----------------------------------------------------------------------------- lookups
 
-    private static boolean isA(Class<?> type, String name) {
+    static boolean isA(Class<?> type, String name) {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             if (c.getName().equals(name)) {
                 return true;

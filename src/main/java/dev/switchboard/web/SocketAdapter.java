@@ -42,12 +42,10 @@ import java.util.function.Supplier;
  * (docs/reliability.md). While Tomcat closes, {@code isOpen()} still says open: {@link ContainerInternals} tells, and
  * nothing more of ours is sent then.
  * <p>
- * Tomcat writes its pongs, and our heartbeat pings ({@code sendPing} is a blocking write there, on the housekeeping
- * thread), within {@code org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT} (20 s by default): a client that floods
- * pings and does not read stops being read and held the thread that pings everybody for 20 s. {@link #BLOCKING_SEND_MS}
- * makes that 2 s, after which Tomcat drops the connection. Tyrus in a servlet container (Payara) queues the pongs it
- * cannot write at once without bound: they count against the outbox ({@link #pendingBytes}), and a close that has not
- * ended such a connection within {@value #CONTAINER_CLOSE_WAIT_MS} ms ends its TCP connection ({@link #closeSession}).
+ * Tomcat writes its pongs blocking ({@link TomcatInternals}: within 2 s). Tyrus in a servlet container (Payara) queues
+ * the pongs it cannot write at once without bound: they count against the outbox ({@link #pendingBytes}), and a close
+ * that has not ended such a connection within {@value #CONTAINER_CLOSE_WAIT_MS} ms ends its TCP connection
+ * ({@link #closeSession}).
  */
 final class SocketAdapter implements Transport {
 
@@ -62,25 +60,13 @@ final class SocketAdapter implements Transport {
      * handlers. Chat and notification frames are far shorter: they arrive whole and are decoded without a copy.
      */
     static final int TEXT_BUFFER_CHARS = 1024;
-    /** Tomcat's session property: how long its own close frame may wait for the send lock (a long, milliseconds). */
-    static final String TOMCAT_CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
-    /** How long a close that Tomcat starts itself waits for a write in flight (2 s; Tomcat's default is 50 ms). */
-    static final long CONTAINER_CLOSE_WAIT_MS = 2000;
-    /** Tomcat's classes: its sessions close at once ({@link #close}). */
-    private static final String TOMCAT_PACKAGE = "org.apache.tomcat.";
-    /** Tomcat's session property: how long a blocking write (a pong, our ping) may take (a long, milliseconds). */
-    static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
-    /** The budget of Tomcat's blocking writes: a pong or ping to a client that reads takes microseconds. */
-    static final long BLOCKING_SEND_MS = 2000;
     /**
-     * Tomcat's session property: how long after its close frame Tomcat waits for the client's (30 s by default), reading
-     * and dropping whatever else comes, pings included: a ping flooder could go on that long after its close.
+     * How long a close waits for a write in flight before the TCP connection is ended: Tomcat's own closes
+     * ({@link TomcatInternals#configure}), and ours where the container's connection is in reach ({@link #closeSession}).
      */
-    static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
+    static final long CONTAINER_CLOSE_WAIT_MS = 2000;
     /** How long after {@code onOpen} a container's socket is closed at the earliest ({@link #close}). */
     static final long SETTLE_MS = 200;
-    /** An abort must not wait: the write in flight is stuck (the client does not read). */
-    private static final long ABORT_CLOSE_WAIT_MS = 1;
 
     /**
      * What every socket of one endpoint shares: which endpoint it is, the hub, the configuration's codecs, and the
@@ -123,9 +109,7 @@ final class SocketAdapter implements Transport {
         // Liveness is the hub's heartbeat, not the container's idle timer. Negative, not 0: Tyrus reschedules its
         // idle timer on every send unless the timeout is negative (JSR 356 reads both as "never").
         session.setMaxIdleTimeout(-1);
-        session.getUserProperties().put(TOMCAT_CLOSE_SEND_TIMEOUT, CONTAINER_CLOSE_WAIT_MS); // only Tomcat reads these
-        session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, BLOCKING_SEND_MS);
-        session.getUserProperties().put(TOMCAT_SESSION_CLOSE_TIMEOUT, CONTAINER_CLOSE_WAIT_MS);
+        TomcatInternals.configure(session, CONTAINER_CLOSE_WAIT_MS); // properties only Tomcat reads
         // Taken out of the connection's properties (Tomcat copies them into the session too): nothing else reads it.
         Handshake handshake = (Handshake) config.getUserProperties().remove(Handshake.PROPERTY);
         session.getUserProperties().remove(Handshake.PROPERTY);
@@ -134,7 +118,7 @@ final class SocketAdapter implements Transport {
             return;
         }
         Supplier<FrameChannel> offered = handshake.frames();
-        closesAtOnce = offered != null || session.getClass().getName().startsWith(TOMCAT_PACKAGE);
+        closesAtOnce = offered != null || TomcatInternals.isTomcat(session);
         // With an extension (permessage-deflate) the container must transform each frame itself.
         this.frames = offered != null && session.getNegotiatedExtensions().isEmpty() ? offered.get() : null;
         if (offered == null) {
@@ -340,7 +324,7 @@ final class SocketAdapter implements Transport {
         }
         LOG.log(Level.INFO, "{0}: a write is stuck, ending the connection; {1}", connection, container.describe());
         container.terminate();
-        session.getUserProperties().put(TOMCAT_CLOSE_SEND_TIMEOUT, ABORT_CLOSE_WAIT_MS);
+        TomcatInternals.closeWithoutWaiting(session);
         close(code, reason);
     }
 

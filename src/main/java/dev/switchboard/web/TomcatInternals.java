@@ -1,0 +1,133 @@
+package dev.switchboard.web;
+
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.Session;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Tomcat (10.1, 11) below the WebSocket API, for {@link ContainerInternals}: its session's state and its remote
+ * endpoint's own frame path.
+ * <ul>
+ * <li>{@code WsSession.state}: {@code Session.isOpen()} is still true while Tomcat closes the session itself
+ *     ({@code CLOSING}, after a protocol error it read: 1002, 1007) or for us ({@code OUTPUT_CLOSING}), and
+ *     {@code getAsyncRemote()} still takes messages then; {@link ContainerInternals.Socket#closing} tells, so that
+ *     nothing of ours is sent while Tomcat's close frame waits for its send lock (docs/reliability.md).</li>
+ * <li>Session properties that only Tomcat reads ({@link #configure}). It writes its pongs, and sent our pings,
+ *     blocking within {@code BLOCKING_SEND_TIMEOUT} (20 s by default): a client that floods pings and does not read
+ *     stops being read, and held the thread that pinged it that long; 2 s here, after which Tomcat drops the
+ *     connection. After its close frame Tomcat waits for the client's for {@code SESSION_CLOSE_TIMEOUT} (30 s by
+ *     default), reading and dropping whatever comes, pings included: 2 s here.</li>
+ * <li>A ping that does not wait: Tomcat's {@code sendPing} is a blocking write (up to its
+ *     {@code BLOCKING_SEND_TIMEOUT}, 2 s as set here), which held one of Switchboard's send
+ *     threads that long for each client that did not read. {@code WsRemoteEndpointImplBase.startMessage} (package
+ *     private; the path Tomcat's asynchronous sends take) writes the ping frame at once, or queues it behind the
+ *     message part in flight, and reports on a handler.</li>
+ * </ul>
+ */
+final class TomcatInternals {
+
+    private static final Logger LOG = System.getLogger(TomcatInternals.class.getName());
+    private static final String SESSION = "org.apache.tomcat.websocket.WsSession";
+    private static final String PACKAGE = "org.apache.tomcat.";
+    /** How long Tomcat's own close frame (a code other than 1000) may wait for the send lock (default 50 ms). */
+    private static final String CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+    /** How long a blocking write of Tomcat's (a pong) may take. */
+    private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    /** How long after its close frame Tomcat waits for the client's. */
+    private static final String SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
+    /** The budget of Tomcat's blocking writes: a pong to a client that reads takes microseconds. */
+    static final long BLOCKING_SEND_MS = 2000;
+    /** An abort's close must not wait: the write in flight is stuck (the client does not read). */
+    private static final long ABORT_CLOSE_WAIT_MS = 1;
+    private static final String REMOTE = "org.apache.tomcat.websocket.WsRemoteEndpointImplBase";
+    private static final byte PING = 0x9;
+    private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0);
+    /** A ping's outcome: a failed one is the connection's end, which its reads and writes report. */
+    private static final SendHandler IGNORED = result -> {
+        if (!result.isOK()) {
+            LOG.log(Level.DEBUG, "ping failed: {0}", String.valueOf(result.getException()));
+        }
+    };
+
+    private TomcatInternals() {
+    }
+
+    /** Whether {@code session} is Tomcat's. */
+    static boolean isTomcat(Session session) {
+        return session.getClass().getName().startsWith(PACKAGE);
+    }
+
+    /**
+     * Sets the budgets of Tomcat's own writes on {@code session} (properties other containers ignore): a close it starts
+     * itself (1002, 1007) waits {@code closeWaitMs} for a write in flight, and so long for the client's close frame;
+     * a pong may take {@link #BLOCKING_SEND_MS}.
+     */
+    static void configure(Session session, long closeWaitMs) {
+        session.getUserProperties().put(CLOSE_SEND_TIMEOUT, closeWaitMs);
+        session.getUserProperties().put(BLOCKING_SEND_TIMEOUT, BLOCKING_SEND_MS);
+        session.getUserProperties().put(SESSION_CLOSE_TIMEOUT, closeWaitMs);
+    }
+
+    /** The next close frame does not wait for the write in flight (an abort: that write is stuck). */
+    static void closeWithoutWaiting(Session session) {
+        session.getUserProperties().put(CLOSE_SEND_TIMEOUT, ABORT_CLOSE_WAIT_MS);
+    }
+
+    /** The socket of a Tomcat session, or null when {@code session} is not one. */
+    static ContainerInternals.Socket of(Session session) throws ReflectiveOperationException {
+        if (!ContainerInternals.isA(session.getClass(), SESSION)) {
+            return null;
+        }
+        if (!(ContainerInternals.read(session, "state") instanceof AtomicReference<?> state)) {
+            return ContainerInternals.NONE;
+        }
+        Object remote = ContainerInternals.read(session, "wsRemoteEndpoint");
+        Method start = startMessage(remote);
+        return new ContainerInternals.Socket() {
+            @Override
+            public boolean closing() {
+                return state.get() instanceof Enum<?> s && !"OPEN".equals(s.name());
+            }
+
+            @Override
+            public boolean ping() {
+                if (start == null || closing()) {
+                    return start != null; // no ping into a closing session
+                }
+                try {
+                    start.invoke(remote, PING, NO_DATA.duplicate(), true, IGNORED);
+                    return true;
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "Tomcat session " + state.get();
+            }
+        };
+    }
+
+    /** {@code startMessage(byte, ByteBuffer, boolean, SendHandler)} of the remote endpoint, null where not found. */
+    private static Method startMessage(Object remote) {
+        for (Class<?> c = remote == null ? null : remote.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(REMOTE)) {
+                try {
+                    Method m = c.getDeclaredMethod("startMessage", byte.class, ByteBuffer.class, boolean.class,
+                            SendHandler.class);
+                    m.setAccessible(true);
+                    return m;
+                } catch (NoSuchMethodException | RuntimeException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+}
