@@ -1,9 +1,11 @@
 package dev.switchboard.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.WebConnection;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.Collection;
@@ -54,6 +56,13 @@ final class ContainerInternals {
         /** Starts the close handshake without waiting for the close frame's write; false: use the API's close. */
         default boolean close(int code, String reason) {
             return false;
+        }
+
+        /**
+         * Writes the upgrade's HTTP response (101) now, on the calling thread: {@code onOpen}'s, the container's request
+         * thread, before any frame of this socket is sent from another one. A no-op where the container has written it.
+         */
+        default void flushUpgrade() {
         }
 
         /** Whether {@link #terminate} and {@link #connected} reach the TCP connection. */
@@ -173,6 +182,24 @@ final class ContainerInternals {
                     }
                 }
                 return t;
+            }
+
+            /**
+             * GlassFish calls {@code HttpUpgradeHandler.init} (Tyrus: {@code onOpen}) before it commits the 101
+             * response, which it does on the request thread once {@code init} returned; a frame that another thread
+             * sent meanwhile went through the same unsynchronised output buffer and, on a busy machine, reached the
+             * client before the 101 (docs/reliability.md). Flushing here commits the 101 first, on that thread.
+             */
+            @Override
+            public void flushUpgrade() {
+                try {
+                    Object handler = read(writer, "tyrusHttpUpgradeHandler");
+                    if (callDeclared(handler, "getWebConnection") instanceof WebConnection wc) {
+                        wc.getOutputStream().flush();
+                    }
+                } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+                    // the container's own flush writes it later
+                }
             }
 
             @Override

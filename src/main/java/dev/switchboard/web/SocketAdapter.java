@@ -123,6 +123,7 @@ final class SocketAdapter implements Transport {
         this.frames = offered != null && session.getNegotiatedExtensions().isEmpty() ? offered.get() : null;
         if (offered == null) {
             container = ContainerInternals.of(session);
+            container.flushUpgrade(); // before the hub can send anything, from another thread
         }
         Admission.Decision decision = handshake.decision();
         String address = handshake.address() == null ? "unknown" : handshake.address();
