@@ -41,16 +41,12 @@ class CloseCodeLoopIT {
      * README, Conformance), or those {@code -Dswitchboard.closeOffences} names. Not on Tomcat while streaming: the
      * closes Tomcat makes itself on what it reads (1007 invalid UTF-8, 1002 unmasked) reuse the frame header buffer of a
      * write of ours still in progress, and about 1 in 100 reaches the client as a corrupt frame and an end of stream
-     * (a Tomcat bug, docs/reliability.md; HostileInputIT still checks each once, idle). Not the flood (1008) on
-     * Tyrus-based containers: under heavy load a close there still ends neither with a close frame nor with the TCP
-     * connection within 15 s, about 2 in 60 (an open item of docs/reliability.md).
+     * (a Tomcat bug, docs/reliability.md; HostileInputIT still checks each once, idle).
      */
     private List<Offence> offences(boolean streaming) {
         List<String> tyrus = List.of("payara", "glassfish");
         return List.of(Offence.values()).stream()
                 .filter(o -> o != Offence.UNMASKED || !tyrus.contains(CONTAINER))
-                .filter(o -> o != Offence.FLOOD || !tyrus.contains(CONTAINER) // unless named: an acceptance run
-                        || !System.getProperty("switchboard.closeOffences", "").isBlank())
                 .filter(o -> !streaming || !"tomcat".equals(CONTAINER)
                         || (o != Offence.UNMASKED && o != Offence.INVALID_UTF8))
                 .filter(CloseCodeLoops::selected)
