@@ -143,9 +143,20 @@ public final class Deployments {
             </script>
             """;
 
-    /** The context root as a URI ending in '/'. */
+    /** The context root of {@code switchboard.war} as a URI ending in '/'. */
     public static URI base(URL url) {
+        return base(url, "switchboard");
+    }
+
+    /**
+     * The context root of the archive {@code context}.war as a URI ending in '/'. Where the container's adapter hands
+     * over the server's root instead, the archive's context is added: Payara Micro's adapter (3.1) reads the context
+     * roots from Payara's console output, which it polls every 200 ms, and once in a while parses it before the
+     * deployment's lines are in (2026-12-05: every request of a test class went to {@code /ws/chat}, 404).
+     */
+    public static URI base(URL url, String context) {
         String s = url.toExternalForm();
-        return URI.create(s.endsWith("/") ? s : s + "/");
+        URI base = URI.create(s.endsWith("/") ? s : s + "/");
+        return base.getPath().equals("/") ? base.resolve(context + "/") : base;
     }
 }

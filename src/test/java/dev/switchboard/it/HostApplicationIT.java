@@ -41,7 +41,7 @@ class HostApplicationIT {
     private URL url;
 
     private URI base() {
-        return Deployments.base(url);
+        return Deployments.base(url, "host");
     }
 
     private URI ws(String path) {
