@@ -14,7 +14,10 @@ import org.glassfish.tyrus.spi.Writer;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
@@ -28,11 +31,14 @@ import java.util.function.IntPredicate;
  * idle-timeout and WebSocket filters, which pass a frame through unchanged) and go straight to the connection's async
  * write queue, the same queue at the end of that chain, so they stay in order with Tyrus's frames.
  * <p>
- * After a close frame, frames are refused, so no data follows it on the wire.
+ * After a close frame, frames are refused, so no data follows it on the wire, and the connection lingers
+ * ({@link #close}).
  */
 final class DirectWriter extends Writer implements FrameChannel {
 
     private static final int CLOSE_OPCODE = 0x8;
+    /** How long a closed connection's input is still read, and dropped, after its close frame ({@link #close}). */
+    static final long LINGER_MS = 2000;
     /** A message's frame, made once per message and shared by every connection it goes to (one constant instance). */
     static final Function<String, byte[]> FRAME = DirectWriter::frame;
 
@@ -46,14 +52,20 @@ final class DirectWriter extends Writer implements FrameChannel {
     private final org.glassfish.grizzly.nio.NIOConnection pending;
     /** Asked before each pong ({@link #watchPings}); null: pongs unlimited (no endpoint watching yet). */
     private volatile IntPredicate pings;
+    /** Ends lingering connections ({@link #close}); null: no lingering. */
+    private final ScheduledExecutorService timer;
+    /** The output is shut down after the close frame; what the client still sends is dropped ({@link FrameGuard}). */
+    private volatile boolean lingering;
 
     /**
      * @param grizzly Tyrus's writer for the connection
      * @param socket  its Grizzly connection when frames may skip the filter chain (no TLS), else null
+     * @param timer   ends a lingering connection ({@link #close}); null: closed at once
      */
     @SuppressWarnings("unchecked")
-    DirectWriter(Writer grizzly, org.glassfish.grizzly.Connection<?> socket) {
+    DirectWriter(Writer grizzly, org.glassfish.grizzly.Connection<?> socket, ScheduledExecutorService timer) {
         this.grizzly = grizzly;
+        this.timer = timer;
         AsyncQueueWriter<SocketAddress> writer = null;
         if (socket != null && socket.getTransport() instanceof NIOTransport nio) {
             writer = (AsyncQueueWriter<SocketAddress>) nio.getAsyncQueueIO().getWriter();
@@ -191,11 +203,44 @@ final class DirectWriter extends Writer implements FrameChannel {
         }
     }
 
+    /**
+     * Tyrus closes the TCP connection as soon as its close frame is written. A client that is still sending then (its
+     * frames unread in the server's receive buffer) gets a TCP reset instead of the end of the stream, and on a reset
+     * the client's kernel drops what the client has not read yet: the close frame, and the code in it (1 in 1500
+     * sustained floods, {@code CloseCodeLoops}; a chat client whose token expires while it sends is the same case).
+     * So, as HTTP servers do (a "lingering close"), the connection's output is shut down instead, which sends the end
+     * of the stream after the close frame, and its input is still read and dropped until the client ends its side
+     * (Grizzly then closes the connection) or {@link #LINGER_MS} have passed.
+     */
     @Override
     public void close() throws IOException {
         synchronized (this) {
             closing = true;
         }
-        grizzly.close();
+        if (!lingerFor(timer)) {
+            grizzly.close();
+        }
+    }
+
+    /** Whether the output was shut down to linger (no TLS, nothing left to write, a timer to end it). */
+    private boolean lingerFor(ScheduledExecutorService ender) {
+        if (ender == null || socket == null || pendingBytes() > 0
+                || !(socket instanceof org.glassfish.grizzly.nio.NIOConnection nio)
+                || !(nio.getChannel() instanceof SocketChannel channel)) {
+            return false;
+        }
+        try {
+            lingering = true;
+            channel.shutdownOutput();
+            ender.schedule(socket::closeSilently, LINGER_MS, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // closed already, or the timer has stopped: close as before
+        }
+    }
+
+    /** True once the output is shut down after the close frame: the client's frames are no longer for Tyrus. */
+    boolean lingering() {
+        return lingering;
     }
 }

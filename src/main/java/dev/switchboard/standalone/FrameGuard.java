@@ -48,7 +48,7 @@ final class FrameGuard implements Connection, ReadHandler {
 
     @Override
     public synchronized void handle(ByteBuffer data) {
-        if (failed || data == null) {
+        if (failed || data == null || writer.lingering()) {
             return; // closed: what the client still sends is dropped
         }
         ReadHandler next = tyrus.getReadHandler();

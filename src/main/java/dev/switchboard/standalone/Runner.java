@@ -201,8 +201,14 @@ public final class Runner implements AutoCloseable {
         // Tyrus buffers a whole frame before the endpoint sees it (default ~4 MiB) and ignores the session's text
         // limit for single frames: bound the buffer; frames up to it are closed 1009 by the decoder's size check,
         // larger ones by the FrameGuard in front of Tyrus (also 1009, as soon as their header arrives).
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-runner-timer");
+            t.setDaemon(true);
+            return t;
+        });
         StandaloneContainer container = new StandaloneContainer(
-                Math.max(64 * 1024, 2 * settings.getInt(Settings.Key.MAX_MESSAGE_BYTES) + 1024), ssl == null, handshakes);
+                Math.max(64 * 1024, 2 * settings.getInt(Settings.Key.MAX_MESSAGE_BYTES) + 1024), ssl == null, handshakes,
+                timer);
         HttpServer server = new HttpServer();
         NetworkListener listener = new NetworkListener("switchboard", host, port);
         server.addListener(listener);
@@ -232,11 +238,6 @@ public final class Runner implements AutoCloseable {
         // Grizzly's keep-alive timer would also close idle WebSocket connections: ConnectionTimeouts times the
         // connections that are not upgraded instead (headers, keep-alive, per-address cap).
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "switchboard-runner-timer");
-            t.setDaemon(true);
-            return t;
-        });
         ConnectionTimeouts timeouts = new ConnectionTimeouts(settings.getLong(Settings.Key.HEADER_TIMEOUT_MS),
                 settings.getLong(Settings.Key.KEEP_ALIVE_TIMEOUT_MS),
                 settings.getInt(Settings.Key.MAX_PENDING_CONNECTIONS_PER_ADDRESS), System::currentTimeMillis);
@@ -335,15 +336,19 @@ public final class Runner implements AutoCloseable {
         private final WebSocketEngine tyrus;
         private final RunnerEngine engine;
 
-        /** @param plain no TLS: message frames may skip the filter chain ({@link DirectWriter}) */
-        StandaloneContainer(int incomingBufferSize, boolean plain, Handshakes handshakes) {
+        /**
+         * @param plain no TLS: message frames may skip the filter chain ({@link DirectWriter})
+         * @param timer ends lingering connections ({@link DirectWriter#close})
+         */
+        StandaloneContainer(int incomingBufferSize, boolean plain, Handshakes handshakes,
+                            ScheduledExecutorService timer) {
             super((Set<Class<?>>) null);
             // A session starts with the container's default idle timeout; Tyrus schedules its idle task for any value
             // >= 0 (0 included) and keeps the cancelled future. Negative from the start: no task per connection
             // (SocketAdapter sets -1 on open anyway).
             setDefaultMaxSessionIdleTimeout(-1);
             this.tyrus = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
-            this.engine = new RunnerEngine(tyrus, handshakes, incomingBufferSize, plain);
+            this.engine = new RunnerEngine(tyrus, handshakes, incomingBufferSize, plain, timer);
         }
 
         @Override

@@ -10,6 +10,7 @@ import org.glassfish.tyrus.spi.UpgradeResponse;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 import org.glassfish.tyrus.spi.Writer;
 
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -28,12 +29,17 @@ final class RunnerEngine implements WebSocketEngine {
     private final int incomingBufferSize;
     private final boolean plain;
     private final LongAdder handedOver = new LongAdder();
+    /** Ends lingering connections ({@link DirectWriter#close}). */
+    private final ScheduledExecutorService timer;
 
     /**
      * @param incomingBufferSize Tyrus's incoming buffer (for the {@link FrameGuard})
      * @param plain              no TLS: message frames may skip the filter chain ({@link DirectWriter})
+     * @param timer              ends lingering connections ({@link DirectWriter#close})
      */
-    RunnerEngine(WebSocketEngine tyrus, Handshakes handshakes, int incomingBufferSize, boolean plain) {
+    RunnerEngine(WebSocketEngine tyrus, Handshakes handshakes, int incomingBufferSize, boolean plain,
+                 ScheduledExecutorService timer) {
+        this.timer = timer;
         this.tyrus = tyrus;
         this.handshakes = handshakes;
         this.incomingBufferSize = incomingBufferSize;
@@ -67,7 +73,8 @@ final class RunnerEngine implements WebSocketEngine {
 
             @Override
             public Connection createConnection(Writer writer, Connection.CloseListener closeListener) {
-                DirectWriter direct = new DirectWriter(writer, plain ? TyrusInternals.grizzlyConnection(writer) : null);
+                DirectWriter direct = new DirectWriter(writer, plain ? TyrusInternals.grizzlyConnection(writer) : null,
+                        timer);
                 if (slot != null) {
                     slot.fill(direct);
                 }

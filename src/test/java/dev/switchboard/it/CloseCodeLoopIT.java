@@ -68,6 +68,11 @@ class CloseCodeLoopIT {
     }
 
     @Test
+    void closedWhileSending() throws Exception {
+        loops().closedWhileSending(CloseCodeLoops.iterations());
+    }
+
+    @Test
     void refusalsBesideOthers() throws Exception {
         loops().refusalsBesideOthers(CloseCodeLoops.iterations(), 3);
     }

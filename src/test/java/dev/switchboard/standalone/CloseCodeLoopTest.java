@@ -40,6 +40,11 @@ class CloseCodeLoopTest {
     }
 
     @Test
+    void closedWhileSending() throws Exception {
+        loops.closedWhileSending(CloseCodeLoops.iterations());
+    }
+
+    @Test
     void refusalsBesideOthers() throws Exception {
         loops.refusalsBesideOthers(CloseCodeLoops.iterations(), 3);
     }

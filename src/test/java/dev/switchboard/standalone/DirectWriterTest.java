@@ -45,7 +45,7 @@ class DirectWriterTest {
     }
 
     private final Wire wire = new Wire();
-    private final DirectWriter writer = new DirectWriter(wire, null);
+    private final DirectWriter writer = new DirectWriter(wire, null, null);
     private final Throwable[] result = new Throwable[1];
 
     private void tyrusWrites(int firstByte) {
@@ -75,7 +75,7 @@ class DirectWriterTest {
     @Test
     void aMessageForManyMembersIsFramedOnceAndTheSameBytesGoToEach() {
         Outgoing shared = new Outgoing("{\"type\":\"message\",\"text\":\"hi\"}");
-        DirectWriter other = new DirectWriter(wire, null);
+        DirectWriter other = new DirectWriter(wire, null, null);
         writer.send(shared, t -> result[0] = t);
         other.send(shared, t -> result[0] = t);
         assertNull(result[0]);
