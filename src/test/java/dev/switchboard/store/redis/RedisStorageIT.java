@@ -3,19 +3,18 @@ package dev.switchboard.store.redis;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.store.Appended;
 import dev.switchboard.store.ChannelId;
+import dev.switchboard.store.ClusterStorageContract;
 import dev.switchboard.store.PresenceEvent;
 import dev.switchboard.store.Slice;
 import dev.switchboard.store.Storage;
-import dev.switchboard.store.ClusterStorageContract;
 import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.store.Template;
 import dev.switchboard.store.Timing;
 import dev.switchboard.testing.Poll;
+import dev.switchboard.testing.RedisPerClass;
 import dev.switchboard.testing.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.args.ClientType;
@@ -45,26 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedisStorageIT extends ClusterStorageContract {
 
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyRedis() {
-        try (Jedis jedis = redis.client()) {
-            jedis.flushAll();
-        }
-    }
+    @RegisterExtension
+    static final RedisPerClass redis = new RedisPerClass();
 
     @Override
     protected Storage storage(Map<String, String> settings) {
@@ -315,7 +296,7 @@ class RedisStorageIT extends ClusterStorageContract {
         append(a, room, "before");
         Poll.until(() -> rb.offsets(room).size() == 1, "delivered before the outage");
 
-        redis.stop(true);
+        redis.server().stop(true);
         for (Storage node : List.of(a, b)) {
             Poll.until(() -> !node.cluster().health().up(), "degraded", Duration.ofSeconds(5));
         }
@@ -347,7 +328,7 @@ class RedisStorageIT extends ClusterStorageContract {
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         assertTrue(tookMs < 500, "advancing a cursor never waits for Redis: 1000 took " + tookMs + " ms");
 
-        redis.restart();
+        redis.server().restart();
         for (Storage node : List.of(a, b)) {
             Poll.until(() -> node.cluster().health().up(), "up again", Duration.ofSeconds(10));
         }
@@ -378,8 +359,8 @@ class RedisStorageIT extends ClusterStorageContract {
         Poll.until(() -> rb.offsets(room).size() == 1, "delivered");
         b.presence().join(room, "bob");
 
-        redis.stop(false);
-        redis.restart();
+        redis.server().stop(false);
+        redis.server().restart();
         Poll.until(() -> rb.resets.contains(room), "the lost history noticed", Duration.ofSeconds(10));
         for (Storage node : List.of(a, b)) {
             Poll.until(() -> node.cluster().health().up(), "up again", Duration.ofSeconds(10));

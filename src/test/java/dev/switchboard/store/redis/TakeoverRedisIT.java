@@ -6,12 +6,10 @@ import dev.switchboard.store.PresenceEvent;
 import dev.switchboard.store.Storage;
 import dev.switchboard.store.StorageContract.Recorder;
 import dev.switchboard.testing.Poll;
-import dev.switchboard.testing.RedisServer;
-import org.junit.jupiter.api.AfterAll;
+import dev.switchboard.testing.RedisPerClass;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 
@@ -39,27 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TakeoverRedisIT {
 
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisPerClass redis = new RedisPerClass();
+
     private final List<Storage> started = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyRedis() {
-        try (Jedis jedis = redis.client()) {
-            jedis.flushAll();
-        }
-    }
 
     @AfterEach
     void closeNodes() {
