@@ -89,10 +89,12 @@ class DatabaseClusterIT {
 
     @Test
     void theRelayIsKilledWhileAWriterCommitsAndTheOtherNodeDeliversEveryChangeOnceInOrder() throws Exception {
-        Poll.until(() -> nodes.stream().anyMatch(DatabaseClusterIT::relays), "a node relays", Duration.ofSeconds(20));
+        // Exactly one: a node learns that its lease was taken over only at its next renewal (a node starved of CPU
+        // for longer than the lease, once beside a CI run, logged "relays" while the other had just taken over).
+        Poll.until(() -> nodes.stream().filter(DatabaseClusterIT::relays).count() == 1, "one relay per cluster",
+                Duration.ofSeconds(20));
         NodeProcess relay = nodes.stream().filter(DatabaseClusterIT::relays).findFirst().orElseThrow();
         NodeProcess other = nodes.stream().filter(n -> n != relay).findFirst().orElseThrow();
-        assertFalse(relays(other), "one relay per cluster");
 
         ExecutorService writer = Executors.newSingleThreadExecutor();
         AtomicInteger committed = new AtomicInteger();

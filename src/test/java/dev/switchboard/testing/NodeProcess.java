@@ -27,12 +27,15 @@ public final class NodeProcess implements AutoCloseable {
     private final String name;
     private final int port;
     private final Path log;
+    /** Where this process's output begins in {@link #log} (the file keeps earlier runs' output above it). */
+    private final long from;
     private final Process process;
 
-    private NodeProcess(String name, int port, Path log, Process process) {
+    private NodeProcess(String name, int port, Path log, long from, Process process) {
         this.name = name;
         this.port = port;
         this.log = log;
+        this.from = from;
         this.process = process;
     }
 
@@ -56,9 +59,10 @@ public final class NodeProcess implements AutoCloseable {
             builder.environment().put("SWITCHBOARD_PORT", Integer.toString(port));
             builder.environment().put("SWITCHBOARD_HOST", "127.0.0.1");
             builder.environment().put("SWITCHBOARD_WEB_ROOT", dir.resolve("no-page").toString());
+            long from = Files.exists(log) ? Files.size(log) : 0; // earlier runs' output stays above
             Files.writeString(log, "---- " + name + " on port " + port + ": " + String.join(" ", command.subList(0, 4))
                     + " …\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            return new NodeProcess(name, port, log, builder.start());
+            return new NodeProcess(name, port, log, from, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -126,9 +130,12 @@ public final class NodeProcess implements AutoCloseable {
         return name;
     }
 
+    /** What this process has written so far (not the earlier runs' output in the same file). */
     public String output() {
         try {
-            return Files.readString(log);
+            byte[] all = Files.readAllBytes(log);
+            int start = (int) Math.min(from, all.length);
+            return new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(no output: " + e + ")";
         }
