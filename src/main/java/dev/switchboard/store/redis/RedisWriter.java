@@ -307,7 +307,11 @@ final class RedisWriter implements AutoCloseable {
                 moved = true;
                 again.add(c);
             } catch (JedisException e) {
-                LOG.log(Level.ERROR, "Redis refused {0}: {1}", c.script(), e.getMessage());
+                if (notServingYet(e)) { // an outage, as a lost connection is: the caller hears "unavailable"
+                    LOG.log(Level.WARNING, "Redis is not serving ({0}): {1} did not run", e.getMessage(), c.script());
+                } else {
+                    LOG.log(Level.ERROR, "Redis refused {0}: {1}", c.script(), e.getMessage());
+                }
                 c.fail(e);
             }
         }
@@ -379,5 +383,16 @@ final class RedisWriter implements AutoCloseable {
         }
         StoreUnavailableException e = new StoreUnavailableException("the Redis store is closed", null);
         left.forEach(w -> w.fail(e));
+    }
+
+    /**
+     * Whether Redis refused a call because it cannot serve for the moment, not because of the call: it is loading its
+     * data after a restart ({@code LOADING}), runs a long script ({@code BUSY}), has lost its master or cluster
+     * ({@code MASTERDOWN}, {@code CLUSTERDOWN}, {@code TRYAGAIN}). The call did not run; nothing is wrong with it.
+     */
+    static boolean notServingYet(JedisException e) {
+        String m = e.getMessage();
+        return m != null && (m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("MASTERDOWN")
+                || m.startsWith("CLUSTERDOWN") || m.startsWith("TRYAGAIN"));
     }
 }

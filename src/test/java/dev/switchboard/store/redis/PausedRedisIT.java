@@ -7,7 +7,9 @@ import dev.switchboard.store.Entry;
 import dev.switchboard.store.Storage;
 import dev.switchboard.store.StorageContract.Recorder;
 import dev.switchboard.store.StoreOutcomeUnknownException;
+import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.store.Template;
+import dev.switchboard.testing.LogCapture;
 import dev.switchboard.testing.Poll;
 import dev.switchboard.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientPauseMode;
+import redis.clients.jedis.exceptions.JedisBusyException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -194,5 +198,53 @@ class PausedRedisIT {
             texts.add(json.substring(from, json.indexOf('"', from)));
         }
         return texts;
+    }
+
+    /**
+     * A Redis that cannot serve for the moment (busy with a long script here; after a restart it answers LOADING
+     * while it reads its data) refuses calls: an append is not stored, the caller hears "unavailable", and the log
+     * says "not serving" as for any outage, never an error (the soak found SEVERE lines at each Redis restart). Once
+     * Redis serves again, appends are stored.
+     */
+    @Test
+    void aRedisThatIsNotServingFailsAnAppendAsAnOutageNotAsAnError() throws Exception {
+        twoNodes(5000);
+        try (Jedis admin = redis.client()) {
+            admin.configSet("busy-reply-threshold", "20"); // milliseconds of script before others are told BUSY
+        }
+        Thread busy = new Thread(() -> {
+            try (Jedis j = redis.client()) {
+                j.eval("while true do end");
+            } catch (RuntimeException killed) {
+                // SCRIPT KILL below
+            }
+        }, "busy-script");
+        busy.start();
+        try {
+            Poll.until(() -> {
+                try (Jedis j = redis.client()) {
+                    j.ping();
+                    return false;
+                } catch (JedisBusyException e) {
+                    return true;
+                }
+            }, "Redis busy");
+            try (LogCapture log = LogCapture.start("dev.switchboard.store.redis", Level.WARNING)) {
+                Throwable refused = failure(a.log().append(room, frame("busy"), null));
+                assertEquals(StoreUnavailableException.class, refused.getClass(), "did not run: " + refused);
+                assertTrue(log.lines().stream().anyMatch(l -> l.contains("Redis is not serving (BUSY")), log.lines()
+                        .toString());
+                assertTrue(log.lines().stream().noneMatch(l -> l.contains("refused")), log.lines().toString());
+            }
+        } finally {
+            try (Jedis j = redis.client()) {
+                j.scriptKill();
+            } catch (RuntimeException notBusy) {
+                // it ended
+            }
+            busy.join(10_000);
+        }
+        Appended after = await(a.log().append(room, frame("after"), null));
+        Poll.until(() -> rb.offsets(room).contains(after.entry().offset()), "the append after it delivered");
     }
 }
