@@ -59,6 +59,29 @@ final class Proc {
         return -1;
     }
 
+    /** Threads of a process ({@code Threads:} of /proc/PID/status); -1 when unknown (no such process). */
+    static long threads(long pid) {
+        if (pid <= 0) return -1;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Threads:")) return Long.parseLong(line.substring(8).trim());
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Open file descriptors of a process (entries of /proc/PID/fd); -1 when unknown (no such process, no permission). */
+    static long fds(long pid) {
+        if (pid <= 0) return -1;
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return s.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static String comm(long pid) {
         try {
             return Files.readString(Path.of("/proc/" + pid + "/comm")).trim();
