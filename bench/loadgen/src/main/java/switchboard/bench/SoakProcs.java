@@ -72,7 +72,8 @@ final class SoakProcs {
         long[] pids = {pidA.getAsLong(), pidB.getAsLong()};
         for (int i = 0; i < 2; i++) {
             long th = Proc.threads(pids[i]), fd = Proc.fds(pids[i]);
-            if (th < 0 || fd < 0) continue; // node A between its kill and its restart
+            // node A between its kill and its restart; or killed while it was read: a dying JVM's counts are not its own
+            if (th < 0 || fd < 0 || Proc.threads(pids[i]) < 0) continue;
             add(i, t, pids[i], th, fd);
         }
     }
