@@ -94,19 +94,20 @@ final class SoakStats {
         long[] now = losses(s);
         long[] dl = new long[now.length];
         for (int i = 0; i < now.length; i++) dl[i] = now[i] - before[i];
-        faults.add(Soak.fmt("%s at %.0f s (%s UTC): %s, connections restored %.1f s after it began%s; in its %.0f s: reconnects %d, refused unavailable %d, "
-                        + "own messages in flight at drops %d, publishes failed %d, duplicates %d, offset/whisper gaps %d, recovered:false %d",
+        faults.add(Soak.fmt("%s at %.0f s (%s UTC): %s, connections restored %.1f s after it began%s; in its %.0f s: reconnects %d; not stored: %d sends "
+                        + "refused unavailable, %d own messages in flight at drops, %d publishes failed, whisper sequence gaps %d (own copies and "
+                        + "recipients: not stored); lost or doubled once stored: offset gaps %d, duplicates %d, recovered:false %d",
                 faultName, (faultT - t0) / 1e9, faultWall, ok ? "ok" : "FAILED", secs, detail.isEmpty() ? "" : "; " + detail,
-                (System.nanoTime() - faultT) / 1e9, dl[0], dl[1], dl[2], dl[3], dl[4], dl[5], dl[6]));
+                (System.nanoTime() - faultT) / 1e9, dl[0], dl[1], dl[2], dl[3], dl[5], dl[4], dl[6], dl[7]));
         if (!ok) faultsFailed++;
     }
 
-    /** Reconnects, refused unavailable, own messages in flight at drops, publishes failed, duplicates, offset and whisper gaps, recovered:false. */
+    /** Reconnects, refused unavailable, own messages in flight at drops, publishes failed, offset gaps, whisper gaps, duplicates, recovered:false. */
     private long[] losses(Soak s) {
         long pubFailed = 0;
         for (Publisher p : s.publishers) pubFailed += p.failed.get();
-        return new long[] {d.sum(RECONNECTS), errors(d, "unavailable"), d.sum(UNACKED), pubFailed, d.sum(DUPS) + d.sum(W_DUPS),
-                d.sum(OFF_GAPS) + d.sum(W_GAPS), d.sum(REC_FALSE)};
+        return new long[] {d.sum(RECONNECTS), errors(d, "unavailable"), d.sum(UNACKED), pubFailed, d.sum(OFF_GAPS), d.sum(W_GAPS),
+                d.sum(DUPS) + d.sum(W_DUPS), d.sum(REC_FALSE)};
     }
 
     /** The hostile connections' outcomes; returns how many are findings. */
@@ -161,6 +162,9 @@ final class SoakStats {
             Driver.log("FAIL: more messages never stored (%d) than were in flight at drops or refused", check.unstored());
         }
         for (Integer code : d.bench.closeCodes.keySet()) if (!DOCUMENTED.contains(code)) { ok = false; Driver.log("FAIL: undocumented close code %d", code); }
+        Driver.log("lost: %s; never stored (the sender was told unavailable, or its node died with it in flight): %d room messages, %d whispers; %d publishes failed (503 or no answer: stored or not, the subscribers agree)",
+                check.agreed() && dups == 0 && offGaps == 0 && d.sum(REC_FALSE) == 0 ? "nothing that was stored (every member holds every stored message once)"
+                        : "SEE THE FAILURES: stored messages missing or doubled", check.unstored(), check.unstoredWhispers(), pubFailed);
         Driver.log("faults (%d, %d failed):", faults.size(), faultsFailed);
         for (String f : faults) Driver.log("  %s", f);
         if (faultsFailed > 0) ok = false;
