@@ -109,7 +109,7 @@ SB_JAVA_OPTS="${SB_JAVA_OPTS:--Xmx512m}"
 SB_MVN_FLAGS="${SB_MVN_FLAGS:--o}"
 LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xmx256m}"
 # the product's default rate limits (50 frames/s, a burst of 200, closed 1008 past 50 refusals) instead of run.sh's
-# unlimited ones: the soak's clients send at most 6 frames/s each, and the hostile fault's ping flood must meet them
+# unlimited ones: the soak's clients send at most 5 frames/s each, and the hostile fault's ping flood must meet them
 export SWITCHBOARD_RATE_PER_SECOND="${SWITCHBOARD_RATE_PER_SECOND:-50}"
 export SWITCHBOARD_RATE_BURST="${SWITCHBOARD_RATE_BURST:-200}"
 export SWITCHBOARD_RATE_STRIKES="${SWITCHBOARD_RATE_STRIKES:-50}"
