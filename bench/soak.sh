@@ -1,18 +1,39 @@
 #!/usr/bin/env bash
-# Soak scenario (issue 14: "hours of load and faults lose nothing"). Starts one redis-server and two Switchboard nodes
-# sharing it on free loopback ports: node A = the standalone runner, node B = the WAR in Tomcat. The load generator
-# (`loadgen.jar soak`) spreads clients over both, runs faults on a schedule (kill -9 of node A and its restart, a Redis
-# pause, TCP connections cut, slow consumers) through `soak.sh fault ...`, and checks that nothing was lost or doubled.
-# Afterwards the servers' logs must hold no stack trace and no SEVERE line. Bounded in time; everything it starts it
-# stops. Load goes to 127.0.0.1 only. See bench/README.md ("Soak").
+# Soak scenario (issue 14: "hours of load and faults lose nothing"). Starts one redis-server (AOF on, in the results
+# directory) and two Switchboard nodes sharing it on free loopback ports: node A = the standalone runner, node B = the
+# WAR in Tomcat. The load generator (`loadgen.jar soak`) spreads clients over both, runs faults on a schedule (kill -9
+# of node A and its restart, TCP connections cut, Redis shut down and restarted from its AOF, Redis stopped for 20 s,
+# hostile frames on connections of its own, slow consumers; the ones on processes through `soak.sh fault ...`), watches
+# heap, threads and file descriptors of both nodes, and checks that nothing was lost or doubled. Afterwards the
+# servers' logs must hold no stack trace and no SEVERE line. Bounded in time; everything it starts it stops. Load goes
+# to 127.0.0.1 only. See bench/README.md ("Soak").
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 . "$BENCH/lib.sh"
 
+# Redis on $SOAK_REDIS_PORT, its AOF (appendonly yes) and its pid (its own process group) under $OUT; appends to its log
+start_redis() {
+  mkdir -p "$OUT/redis"
+  setsid redis-server --port "$SOAK_REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly yes --dir "$OUT/redis" \
+    >> "$OUT/logs/redis.log" 2>&1 < /dev/null &
+  local pid=$!
+  echo "$pid" > "$OUT/redis.pid"
+  # PONG, not LOADING: the AOF has been read back
+  for _ in $(seq 1 300); do
+    redis-cli -p "$SOAK_REDIS_PORT" ping 2>/dev/null | grep -q PONG && return 0
+    alive "$pid" || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+alive() { [ -d "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }  # a zombie is gone
+
 # ------------------------------------------------------------------ faults (called by the load generator)
-# soak.sh fault kill-a | soak.sh fault redis-pause SECONDS; state in the environment the main run exported.
+# soak.sh fault kill-a | redis-restart | redis-pause SECONDS; state in the environment the main run exported, and the
+# current pids in files under $SOAK_OUT (node-a.pgid, redis.pid: the faults replace them).
 if [ "${1:-}" = fault ]; then
   OUT="$SOAK_OUT"
   case "${2:-}" in
@@ -26,7 +47,27 @@ if [ "${1:-}" = fault ]; then
       wait_ready "ws://127.0.0.1:$SOAK_A_PORT" 120 "$!" || { echo "node A did not come back"; exit 1; }
       echo "pid=$(listener_pid "$SOAK_A_PORT")" ;;
     redis-pause)
-      kill -STOP "$SOAK_REDIS_PID"; sleep "${3:-5}"; kill -CONT "$SOAK_REDIS_PID"; echo paused ;;
+      pid=$(cat "$OUT/redis.pid")
+      echo "=== $(date -Is) soak: Redis (pid $pid) stopped (SIGSTOP) for ${3:-20} s" >> "$OUT/logs/redis.log"
+      kill -STOP "$pid"; sleep "${3:-20}"; kill -CONT "$pid"; echo "pid=$pid" ;;
+    redis-restart)
+      # a graceful SHUTDOWN (it fsyncs the AOF), then a new redis-server on the same port and AOF: the data survives.
+      # A probe key written just before proves it.
+      pid=$(cat "$OUT/redis.pid")
+      probe="soak-$(date +%s%N)"
+      redis-cli -p "$SOAK_REDIS_PORT" set soak:aof-probe "$probe" > /dev/null
+      keys=$(redis-cli -p "$SOAK_REDIS_PORT" dbsize)
+      echo "=== $(date -Is) soak: Redis (pid $pid, $keys keys) shut down (SHUTDOWN), restarting with its AOF" >> "$OUT/logs/redis.log"
+      t0=$(date +%s.%N)
+      redis-cli -p "$SOAK_REDIS_PORT" shutdown > /dev/null 2>&1 || true
+      for _ in $(seq 1 300); do alive "$pid" || break; sleep 0.1; done
+      if alive "$pid"; then kill -TERM "$pid"; for _ in $(seq 1 300); do alive "$pid" || break; sleep 0.1; done; fi
+      alive "$pid" && { echo "Redis (pid $pid) did not stop"; exit 1; }
+      start_redis || { echo "Redis did not come back"; exit 1; }
+      down=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+      got=$(redis-cli -p "$SOAK_REDIS_PORT" get soak:aof-probe)
+      after=$(redis-cli -p "$SOAK_REDIS_PORT" dbsize)
+      echo "old=$pid pid=$(cat "$OUT/redis.pid") probe=$([ "$got" = "$probe" ] && echo kept || echo LOST) keys=$keys->$after down=$down" ;;
     *) echo "unknown fault ${2:-}" >&2; exit 2 ;;
   esac
   exit 0
@@ -39,7 +80,10 @@ usage: bench/soak.sh [--minutes N] [options]
   --fault-every S    seconds between faults (default 90; 20 when --minutes < 10)
   --nice N           niceness of the load generator's session (default 10: the machine is shared)
   --out DIR          results (default bench/results/soak-<date-time>)
-  --loadgen-args S   extra load generator options (rates, sizes: java -jar bench/loadgen/target/loadgen.jar help)
+  --loadgen-args S   extra load generator options (rates, sizes, --redis-pause S, --hostile-rounds N, --trend-fds N:
+                     java -jar bench/loadgen/target/loadgen.jar help)
+faults in turn: kill-a, tcp-drop, redis-restart (SHUTDOWN, restarted from its AOF), redis-pause (SIGSTOP, 20 s),
+  hostile (binary, invalid UTF-8, oversize, ping flood, garbage JSON on fresh connections to A and B), slow-consumers
 environment: SB_REPO, SB_JAVA_OPTS ("-Xmx512m", both nodes), SB_TOMCAT_VERSION (10.1.60), SB_MVN_FLAGS ("-o": offline),
   LOADGEN_JAVA_OPTS ("-Xmx256m"), SWITCHBOARD_* (passed to both nodes)
 EOF
@@ -64,6 +108,11 @@ bench_defaults
 SB_JAVA_OPTS="${SB_JAVA_OPTS:--Xmx512m}"
 SB_MVN_FLAGS="${SB_MVN_FLAGS:--o}"
 LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xmx256m}"
+# the product's default rate limits (50 frames/s, a burst of 200, closed 1008 past 50 refusals) instead of run.sh's
+# unlimited ones: the soak's clients send at most 5 frames/s each, and the hostile fault's ping flood must meet them
+export SWITCHBOARD_RATE_PER_SECOND="${SWITCHBOARD_RATE_PER_SECOND:-50}"
+export SWITCHBOARD_RATE_BURST="${SWITCHBOARD_RATE_BURST:-200}"
+export SWITCHBOARD_RATE_STRIKES="${SWITCHBOARD_RATE_STRIKES:-50}"
 bench_limits_env
 # users by token (names that stay theirs across reconnects: whispers); a small outbox, so that a consumer that stops
 # reading overflows it within the pause at these modest rates (the runner's socket send buffer is 128 KB)
@@ -80,6 +129,7 @@ STARTED=()
 cleanup() {
   local rc=$? pg
   [ -f "$OUT/node-a.pgid" ] && STARTED+=("$(cat "$OUT/node-a.pgid")")
+  [ -f "$OUT/redis.pid" ] && { kill -CONT "$(cat "$OUT/redis.pid")" 2>/dev/null; STARTED+=("$(cat "$OUT/redis.pid")"); }  # paused?
   for pg in "${STARTED[@]:-}"; do [ -n "$pg" ] && stop_group "$pg"; done
   exit $rc
 }
@@ -97,13 +147,10 @@ fetch_tomcat
 REDIS_PORT=$(free_port); A_PORT=$(free_port); B_PORT=$(free_port)
 while [ "$A_PORT" = "$REDIS_PORT" ]; do A_PORT=$(free_port); done
 while [ "$B_PORT" = "$REDIS_PORT" ] || [ "$B_PORT" = "$A_PORT" ]; do B_PORT=$(free_port); done
-setsid redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no > "$OUT/logs/redis.log" 2>&1 < /dev/null &
-STARTED+=($!)
-for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+export SOAK_OUT="$OUT" SOAK_A_PORT="$A_PORT" SOAK_REDIS_PORT="$REDIS_PORT" SB_STANDALONE_CMD
+start_redis || { log "redis-server did not start"; tail -20 "$OUT/logs/redis.log"; exit 1; }
 export SWITCHBOARD_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
-
-export SOAK_OUT="$OUT" SOAK_A_PORT="$A_PORT" SOAK_REDIS_PID="$(listener_pid "$REDIS_PORT")" SB_STANDALONE_CMD
-log "redis-server on $REDIS_PORT (pid $SOAK_REDIS_PID); starting node A (runner, :$A_PORT) and node B (Tomcat $SB_TOMCAT_VERSION, :$B_PORT)"
+log "redis-server on $REDIS_PORT (pid $(cat "$OUT/redis.pid"), AOF in $OUT/redis); starting node A (runner, :$A_PORT) and node B (Tomcat $SB_TOMCAT_VERSION, :$B_PORT)"
 setsid bash -c "export SWITCHBOARD_PORT=$A_PORT; $SB_STANDALONE_CMD" > "$OUT/logs/node-a.log" 2>&1 < /dev/null &
 echo $! > "$OUT/node-a.pgid"
 base="$WORK/soak-tomcat-base"
@@ -131,8 +178,8 @@ tail -n +1 -F --pid="$lg" "$OUT/logs/loadgen.log" 2>/dev/null &
 wait "$lg" || true
 rc=$(cat "$OUT/.rc" 2>/dev/null || echo 1)
 # the nodes stop first (TERM, as an operator would): what they log on the way out is checked too
-for pg in "$(cat "$OUT/node-a.pgid")" "$TOMCAT_PG"; do stop_group "$pg"; done
-rm -f "$OUT/node-a.pgid"
+for pg in "$(cat "$OUT/node-a.pgid")" "$TOMCAT_PG" "$(cat "$OUT/redis.pid")"; do stop_group "$pg"; done
+rm -f "$OUT/node-a.pgid" "$OUT/redis.pid"
 
 # the servers' own word: no stack trace, no SEVERE line (Tomcat's files under its CATALINA_BASE/logs as well). WARNING
 # lines (Redis unavailable while it is paused, and back) are expected and listed in the summary.

@@ -25,11 +25,12 @@ public final class Main {
             db:       --clients 1000 --topic table:bench_commits --db-url jdbc:postgresql://127.0.0.1:8432/bench
                       --db-user postgres --db-table bench_commits --db-writers 8   (rates: deliveries/s = commits/s x clients)
             capacity: --clients 20000 --room-size 50
-            soak:     --url A --url-b B --server-pid-b PID --fault-cmd CMD (CMD kill-a | CMD redis-pause S) --minutes 30
-                      --token-secret S --fault-every 90 --warmup 60 --send-rate 1 (per sender) --publish-rate 2 (per topic)
-                      --rooms 12 --room-size 4 --big-room 40 --big-senders 4 --big-speed 5 --big-text-chars 1000 --slow 2
-                      --slow-pause 30 --topics 3 --subscribers 10 --whisper-pairs 6 --whisper-every 2 --cut 12
-                      --redis-pause 5 --heap-every 60 --heap-window 300 --drain 60   (see bench/README.md)
+            soak:     --url A --url-b B --server-pid-b PID --fault-cmd CMD (CMD kill-a | CMD redis-restart | CMD redis-pause S)
+                      --minutes 30 --token-secret S --fault-every 90 --warmup 60 --send-rate 1 (per sender) --publish-rate 2
+                      (per topic) --rooms 12 --room-size 4 --big-room 40 --big-senders 4 --big-speed 5 --big-text-chars 1000
+                      --slow 2 --slow-pause 30 --topics 3 --subscribers 10 --whisper-pairs 6 --whisper-every 2 --cut 12
+                      --redis-pause 20 --hostile-rounds 3 --hostile-seconds 4 --heap-every 60 --heap-window 300 --drain 60
+                      --proc-every 5 --proc-settle 30 --trend-threads 10 --trend-fds 20   (see bench/README.md)
             storm:    --clients 5000 --rooms 50 --history 20 --missed 10 --storm-concurrency 0 (0 = all at once)
                       --storm-timeout 60 --storm-rst
             """;

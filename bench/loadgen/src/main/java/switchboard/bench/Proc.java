@@ -59,6 +59,34 @@ final class Proc {
         return -1;
     }
 
+    /**
+     * Threads of a running process ({@code Threads:} of /proc/PID/status); -1 when unknown: no such process, or one that
+     * is dying or dead and not yet reaped (state X or Z: a killed JVM shows 1 thread and no descriptors then).
+     */
+    static long threads(long pid) {
+        if (pid <= 0) return -1;
+        try {
+            long n = -1;
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("State:") && (line.contains("Z") || line.contains("X"))) return -1;
+                if (line.startsWith("Threads:")) n = Long.parseLong(line.substring(8).trim());
+            }
+            return n;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Open file descriptors of a process (entries of /proc/PID/fd); -1 when unknown (no such process, no permission). */
+    static long fds(long pid) {
+        if (pid <= 0) return -1;
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return s.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static String comm(long pid) {
         try {
             return Files.readString(Path.of("/proc/" + pid + "/comm")).trim();

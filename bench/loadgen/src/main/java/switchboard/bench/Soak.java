@@ -19,12 +19,13 @@ import java.util.regex.Pattern;
  * share one Redis; clients are spread over both: small rooms where every member sends, one bigger room with a few fast
  * senders and two slow consumers, whispers from members on B to members on A, and topics with subscribers on both
  * nodes fed over HTTP. Every connection the server closes or loses comes back with {@code since}. Faults come on a
- * schedule ({@code --fault-cmd} kills node A / pauses Redis; the load generator cuts TCP connections and pauses the
- * slow consumers), and after each one both nodes must hold every connection again. At the end the views must agree:
- * see {@link SoakCheck}.
+ * schedule, in the order of {@link #FAULTS} ({@code --fault-cmd} kills node A, restarts Redis from its AOF, stops
+ * Redis; the load generator cuts TCP connections, pauses the slow consumers and sends hostile frames on connections of
+ * its own: {@link Hostile}), and after each one both nodes must hold every connection again. At the end the views must
+ * agree: see {@link SoakCheck}.
  */
 final class Soak {
-    static final String[] FAULTS = {"kill-a", "tcp-drop", "redis-pause", "slow-consumers"};
+    static final String[] FAULTS = {"kill-a", "tcp-drop", "redis-restart", "redis-pause", "hostile", "slow-consumers"};
 
     final Driver d;
     final Opts o;
@@ -36,6 +37,8 @@ final class Soak {
     final int smallRooms, roomSize, bigRoom, topics;
     int whisperers;
     private final Random random = new Random(14);
+    /** What the fault being run wants said on its line of the summary (pids, the AOF probe, the hostile outcomes). */
+    private String detail = "";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     Soak(Driver d, Opts o) {
@@ -136,12 +139,14 @@ final class Soak {
             if (next + 60_000_000_000L > end) break; // no fault in the last minute: each must be over before the senders stop
             if (now < next) { Thread.sleep(Math.min(1000, (next - now) / 1_000_000 + 1)); continue; }
             String fault = FAULTS[k++ % FAULTS.length];
-            stats.phase(fault);
+            stats.faultBegin(fault, this);
             long f0 = System.nanoTime();
+            detail = "";
             boolean ok = fault(fault) && restored(60);
-            stats.fault(fault, ok, (System.nanoTime() - f0) / 1e9);
+            double secs = (System.nanoTime() - f0) / 1e9;
             next = Math.max(next + faultEvery * 1_000_000_000L, System.nanoTime() + 10_000_000_000L);
             Thread.sleep(5000); // recovery traffic still counts for the fault's phase
+            stats.faultEnd(this, ok, secs, detail);
             stats.phase("steady");
         }
         while (System.nanoTime() < end) { d.check(); Thread.sleep(200); }
@@ -162,21 +167,42 @@ final class Soak {
                 String out = Proc.run(300, faultCmd("kill-a"));
                 Matcher m = Pattern.compile("pid=(\\d+)").matcher(out == null ? "" : out);
                 if (!m.find()) { Driver.log("soak: kill-a failed: %s", out); return false; }
+                detail = "node A pid " + stats.pidA + " -> " + m.group(1);
                 stats.pidA = Long.parseLong(m.group(1));
                 Driver.log("soak: node A killed (-9) and restarted, pid %d (%.3f s after start)", stats.pidA, (System.nanoTime() - bench.base) / 1e9);
                 return true;
             }
             case "redis-pause": {
-                int secs = o.i("redis-pause", 5);
-                boolean ok = Proc.run(120, faultCmd("redis-pause", Integer.toString(secs))) != null;
-                Driver.log("soak: Redis paused (SIGSTOP) for %d s: %s", secs, ok ? "done" : "FAILED");
-                return ok;
+                int secs = o.i("redis-pause", 20);
+                String out = Proc.run(120 + secs, faultCmd("redis-pause", Integer.toString(secs)));
+                Matcher m = Pattern.compile("pid=(\\d+)").matcher(out == null ? "" : out);
+                detail = "Redis stopped (SIGSTOP) for " + secs + " s" + (m.find() ? ", pid " + m.group(1) : "");
+                Driver.log("soak: Redis stopped (SIGSTOP) for %d s, then SIGCONT: %s", secs, out != null ? "done" : "FAILED");
+                return out != null;
+            }
+            case "redis-restart": { // SHUTDOWN (AOF fsynced), started again on the same port and AOF: the data must survive
+                String out = Proc.run(180, faultCmd("redis-restart"));
+                Matcher m = Pattern.compile("old=(\\d+) pid=(\\d+) probe=(\\w+) keys=(\\d+)->(\\d+) down=([0-9.]+)").matcher(out == null ? "" : out);
+                if (!m.find()) { Driver.log("soak: redis-restart failed: %s", out); detail = "FAILED: " + out; return false; }
+                boolean kept = "kept".equals(m.group(3));
+                detail = Soak.fmt("Redis pid %s -> %s, down %s s, keys %s -> %s, AOF probe key %s", m.group(1), m.group(2), m.group(6), m.group(4), m.group(5), m.group(3));
+                Driver.log("soak: Redis shut down and restarted from its AOF: %s", detail);
+                return kept;
+            }
+            case "hostile": {
+                List<Hostile.Outcome> got = new Hostile(bench, o.str("token-secret", "")).run(o.i("hostile-rounds", 3), o.d("hostile-seconds", 4));
+                int findings = stats.hostile(got);
+                detail = Soak.fmt("%d hostile connections to A and B, %d findings", got.size(), findings);
+                Driver.log("soak: %s", detail);
+                for (Hostile.Outcome h : got) if (!h.ok()) Driver.log("soak: hostile FINDING: node %s, %s: %s", h.node(), h.kind().label, h.detail());
+                return true; // the fault was done; its findings fail the run in the summary
             }
             case "tcp-drop": {
                 int n = Math.min(o.i("cut", 12), cuttable.size());
                 List<Conn> pick = new ArrayList<>(cuttable);
                 java.util.Collections.shuffle(pick, random);
                 for (Conn c : pick.subList(0, n)) c.loop.submit(() -> c.loop.cut(c));
+                detail = n + " connections cut";
                 Driver.log("soak: cut %d connections (no close frame); they reconnect with since", n);
                 return true;
             }
@@ -191,6 +217,7 @@ final class Soak {
                 int drops1 = 0;
                 for (Conn c : slow) drops1 += c.drops;
                 stats.slowCloses += drops1 - drops0;
+                detail = Soak.fmt("closed by the server %d of %d", drops1 - drops0, slow.size());
                 Driver.log("soak: slow consumers closed by the server: %d of %d", drops1 - drops0, slow.size());
                 return drops1 - drops0 >= slow.size();
             }

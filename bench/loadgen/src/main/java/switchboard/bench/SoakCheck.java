@@ -18,10 +18,16 @@ final class SoakCheck {
     private final List<String> problems = new ArrayList<>();
     private long[][] count, sum, wCount, wSum;
     private boolean[] ready;
-    private long[] seq;
+    private long[] seq, wSeq;
 
     SoakCheck(Soak s) {
         this.s = s;
+    }
+
+    private boolean agreed;
+
+    boolean agreed() {
+        return agreed;
     }
 
     /** Polls until the views agree, at most {@code secs}; logs what still differs. */
@@ -31,6 +37,7 @@ final class SoakCheck {
             snapshot();
             boolean ok = compare();
             if (ok || System.nanoTime() > deadline) {
+                agreed = ok;
                 Driver.log("soak: views %s", ok ? "agree: every member got every stored message of every sender exactly once" : "DIFFER:");
                 for (String p : problems.subList(0, Math.min(20, problems.size()))) Driver.log("  %s", p);
                 if (problems.size() > 20) Driver.log("  ... %d more", problems.size() - 20);
@@ -48,6 +55,7 @@ final class SoakCheck {
         wSum = new long[n][];
         ready = new boolean[n];
         seq = new long[n];
+        wSeq = new long[n];
         s.d.onLoops(l -> { // on each loop's own thread; the latch publishes the copies
             for (Conn c : l.conns) {
                 count[c.id] = c.count.clone();
@@ -56,6 +64,7 @@ final class SoakCheck {
                 wSum[c.id] = c.wSum == null ? new long[0] : c.wSum.clone();
                 ready[c.id] = c.state == Conn.OPEN && c.ready;
                 seq[c.id] = c.seq;
+                wSeq[c.id] = c.wSeq;
             }
         });
     }
@@ -102,6 +111,13 @@ final class SoakCheck {
     long unstored() {
         long n = 0;
         for (Conn c : s.all) if (c.chat && c.senderLocal >= 0) n += seq[c.id] - count[c.id][c.senderLocal];
+        return n;
+    }
+
+    /** Whispers that never came back to their senders (not stored), over all whisperers. */
+    long unstoredWhispers() {
+        long n = 0;
+        for (Conn c : s.all) if (c.whisperTo >= 0) n += wSeq[c.id] - wCount[c.id][c.whisperSlot];
         return n;
     }
 }

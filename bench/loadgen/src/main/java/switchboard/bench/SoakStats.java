@@ -12,8 +12,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * What the soak measures while it runs: end-to-end latency per phase (the fault being handled, or steady), each
- * node's heap after a full GC and RSS per window of {@code --heap-window} s, the faults and how long each took to be
- * repaired; and the summary with the PASS/FAIL verdict.
+ * node's heap after a full GC and RSS per window of {@code --heap-window} s, threads and file descriptors
+ * ({@link SoakProcs}), the faults: when each was injected, how long it took to be repaired and what was lost meanwhile,
+ * what the hostile connections got ({@link Hostile}); and the summary with the PASS/FAIL verdict.
  */
 final class SoakStats {
     /** Close codes of docs/protocol.md, and -1: the connection ended without a close frame (a killed node, an abort). */
@@ -28,6 +29,12 @@ final class SoakStats {
     private final Map<Long, long[]> memory = new TreeMap<>();
     private final List<String> faults = new ArrayList<>();
     private int faultsFailed;
+    /** The fault under way: its start (nanoTime, wall clock) and the loss counters then ({@link #losses}). */
+    private long faultT;
+    private String faultName, faultWall;
+    private long[] before;
+    private final List<Hostile.Outcome> hostile = new ArrayList<>();
+    final SoakProcs procs;
     int slowCloses;
     private long t0, warmNs;
     private volatile boolean stop;
@@ -38,6 +45,7 @@ final class SoakStats {
         this.o = o;
         this.pidA = d.pid;
         this.pidB = d.pidB;
+        this.procs = new SoakProcs(o, () -> pidA, () -> pidB);
     }
 
     void start(long t0, long warmSeconds) {
@@ -54,6 +62,7 @@ final class SoakStats {
         });
         long every = o.l("heap-every", 60) * 1000;
         sampler = daemon("heap", () -> { while (!stop) { sampleMemory(); sleep(every); } });
+        procs.start(t0, warmSeconds);
     }
 
     void stop() throws InterruptedException {
@@ -63,6 +72,7 @@ final class SoakStats {
         harvest();
         sampler.join(150_000);
         sampleMemory(); // the last window: after the drain
+        procs.stop();
     }
 
     void phase(String name) {
@@ -70,9 +80,42 @@ final class SoakStats {
         phase = name;
     }
 
-    void fault(String name, boolean ok, double secs) {
-        faults.add(Soak.fmt("%s at %.0f s: %s, connections restored %.1f s after it began", name, (System.nanoTime() - t0) / 1e9, ok ? "ok" : "FAILED", secs));
+    /** A fault begins: its phase, and what the loss counters say now. */
+    void faultBegin(String name, Soak s) {
+        phase(name);
+        faultName = name;
+        faultT = System.nanoTime();
+        faultWall = java.time.LocalTime.now(java.time.ZoneOffset.UTC).withNano(0).toString();
+        before = losses(s);
+    }
+
+    /** The fault and its recovery are over: one line with when, the outcome, {@code detail}, and what the counters say it cost. */
+    void faultEnd(Soak s, boolean ok, double secs, String detail) {
+        long[] now = losses(s);
+        long[] dl = new long[now.length];
+        for (int i = 0; i < now.length; i++) dl[i] = now[i] - before[i];
+        faults.add(Soak.fmt("%s at %.0f s (%s UTC): %s, connections restored %.1f s after it began%s; in its %.0f s: reconnects %d; not stored: %d sends "
+                        + "refused unavailable, %d own messages in flight at drops, %d publishes failed, whisper sequence gaps %d (own copies and "
+                        + "recipients: not stored); lost or doubled once stored: offset gaps %d, duplicates %d, recovered:false %d",
+                faultName, (faultT - t0) / 1e9, faultWall, ok ? "ok" : "FAILED", secs, detail.isEmpty() ? "" : "; " + detail,
+                (System.nanoTime() - faultT) / 1e9, dl[0], dl[1], dl[2], dl[3], dl[5], dl[4], dl[6], dl[7]));
         if (!ok) faultsFailed++;
+    }
+
+    /** Reconnects, refused unavailable, own messages in flight at drops, publishes failed, offset gaps, whisper gaps, duplicates, recovered:false. */
+    private long[] losses(Soak s) {
+        long pubFailed = 0;
+        for (Publisher p : s.publishers) pubFailed += p.failed.get();
+        return new long[] {d.sum(RECONNECTS), errors(d, "unavailable"), d.sum(UNACKED), pubFailed, d.sum(OFF_GAPS), d.sum(W_GAPS),
+                d.sum(DUPS) + d.sum(W_DUPS), d.sum(REC_FALSE)};
+    }
+
+    /** The hostile connections' outcomes; returns how many are findings. */
+    synchronized int hostile(List<Hostile.Outcome> outcomes) {
+        hostile.addAll(outcomes);
+        int n = 0;
+        for (Hostile.Outcome h : outcomes) if (!h.ok()) n++;
+        return n;
     }
 
     /** Moves what the loops recorded into the current phase's histogram; returns it too. */
@@ -119,9 +162,13 @@ final class SoakStats {
             Driver.log("FAIL: more messages never stored (%d) than were in flight at drops or refused", check.unstored());
         }
         for (Integer code : d.bench.closeCodes.keySet()) if (!DOCUMENTED.contains(code)) { ok = false; Driver.log("FAIL: undocumented close code %d", code); }
+        Driver.log("lost: %s; never stored (the sender was told unavailable, or its node died with it in flight): %d room messages, %d whispers; %d publishes failed (503 or no answer: stored or not, the subscribers agree)",
+                check.agreed() && dups == 0 && offGaps == 0 && d.sum(REC_FALSE) == 0 ? "nothing that was stored (every member holds every stored message once)"
+                        : "SEE THE FAILURES: stored messages missing or doubled", check.unstored(), check.unstoredWhispers(), pubFailed);
         Driver.log("faults (%d, %d failed):", faults.size(), faultsFailed);
         for (String f : faults) Driver.log("  %s", f);
         if (faultsFailed > 0) ok = false;
+        ok &= reportHostile();
         Driver.log("latency per phase (ms; live deliveries: not catch-up after a reconnect, not to the slow consumers)");
         Driver.log("  %-16s %10s %8s %8s %8s %8s", "phase", "count", "p50", "p99", "p999", "max");
         latency.forEach((ph, h) -> { if (h.getTotalCount() > 0) Driver.log("  %-16s %10d %8.1f %8.1f %8.1f %8.1f", ph, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0,
@@ -129,7 +176,21 @@ final class SoakStats {
         Driver.log("memory per %d s window (MB, max): heap after full GC A / B, RSS A / B", o.l("heap-window", 300));
         memory.forEach((w, m) -> Driver.log("  %4d  %7s %7s   %7s %7s", w, mb(m[0]), mb(m[1]), mb(m[2]), mb(m[3])));
         ok &= bounded(0, "A") & bounded(1, "B");
+        ok &= procs.report();
         return ok;
+    }
+
+    /** What the hostile connections got, per node and kind; each that did not get the documented answer is a finding. */
+    private boolean reportHostile() {
+        if (hostile.isEmpty()) return true;
+        List<Hostile.Outcome> findings = new ArrayList<>();
+        for (Hostile.Outcome h : hostile) if (!h.ok()) findings.add(h);
+        Driver.log("hostile connections (%d, %d findings; documented: binary close 1003, invalid-utf8 1007, oversize 1009, flood 1008, garbage-json error bad_json and no close):",
+                hostile.size(), findings.size());
+        for (String line : Hostile.summarize(hostile)) Driver.log("  %s", line);
+        for (Hostile.Outcome h : findings.subList(0, Math.min(20, findings.size()))) Driver.log("  FINDING: node %s, %s: %s", h.node(), h.kind().label, h.detail());
+        if (!findings.isEmpty()) Driver.log("FAIL: %d hostile connections did not get the documented answer", findings.size());
+        return findings.isEmpty();
     }
 
     /** No growth trend after the warm-up: the last window's heap is within 1.5 x + 32 MB of the first window's after it. */
