@@ -217,14 +217,14 @@ final class DirectWriter extends Writer implements FrameChannel {
         synchronized (this) {
             closing = true;
         }
-        if (!lingerFor(timer)) {
+        if (!linger()) {
             grizzly.close();
         }
     }
 
     /** Whether the output was shut down to linger (no TLS, nothing left to write, a timer to end it). */
-    private boolean lingerFor(ScheduledExecutorService ender) {
-        if (ender == null || socket == null || pendingBytes() > 0
+    private boolean linger() {
+        if (timer == null || socket == null || pendingBytes() > 0
                 || !(socket instanceof org.glassfish.grizzly.nio.NIOConnection nio)
                 || !(nio.getChannel() instanceof SocketChannel channel)) {
             return false;
@@ -232,7 +232,7 @@ final class DirectWriter extends Writer implements FrameChannel {
         try {
             lingering = true;
             channel.shutdownOutput();
-            ender.schedule(socket::closeSilently, LINGER_MS, TimeUnit.MILLISECONDS);
+            timer.schedule(socket::closeSilently, LINGER_MS, TimeUnit.MILLISECONDS);
             return true;
         } catch (IOException | RuntimeException e) {
             return false; // closed already, or the timer has stopped: close as before

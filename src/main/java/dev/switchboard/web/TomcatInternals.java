@@ -96,8 +96,11 @@ final class TomcatInternals {
 
             @Override
             public boolean ping() {
-                if (start == null || closing()) {
-                    return start != null; // no ping into a closing session
+                if (start == null) {
+                    return false; // the API's ping
+                }
+                if (closing()) {
+                    return true; // no ping into a closing session
                 }
                 try {
                     start.invoke(remote, PING, NO_DATA.duplicate(), true, IGNORED);
