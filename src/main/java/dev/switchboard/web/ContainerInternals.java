@@ -59,6 +59,14 @@ final class ContainerInternals {
         }
 
         /**
+         * After {@link #close} left the close handshake to the client and no end came within the wait: puts the socket
+         * back where the API's close applies, which ends what is left (true), or says there is nothing to put back.
+         */
+        default boolean giveUpWaitingForTheClient() {
+            return false;
+        }
+
+        /**
          * Writes the upgrade's HTTP response (101) now, on the calling thread: {@code onOpen}'s, the container's request
          * thread, before any frame of this socket is sent from another one. A no-op where the container has written it.
          */
@@ -127,9 +135,10 @@ final class ContainerInternals {
             }
             Object remote = session.getAsyncRemote();
             Object webSocket = read(remote, "webSocket");
-            Object writer = read(read(webSocket, "protocolHandler"), "writer");
+            Object protocolHandler = read(webSocket, "protocolHandler");
+            Object writer = read(protocolHandler, "writer");
             if (writer != null && writer.getClass().getName().equals(TYRUS_SERVLET_WRITER)) {
-                return tyrusServlet(writer);
+                return tyrusServlet(writer, TyrusServletClose.of(webSocket, protocolHandler));
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return NONE;
@@ -159,24 +168,21 @@ final class ContainerInternals {
         return null;
     }
 
-    private static Socket tyrusServlet(Object writer) throws ReflectiveOperationException {
+    private static Socket tyrusServlet(Object writer, TyrusServletClose closer) throws ReflectiveOperationException {
         Collection<?> queue = read(writer, "queue") instanceof Collection<?> q ? q : null;
         return new Socket() {
             /** Found once the upgrade handler gives its {@code WebConnection}. */
-            private volatile Tcp tcp;
+            private volatile GrizzlyTcp tcp;
             /** Lookups left: one that never succeeds must not cost every send a reflective call and an exception. */
             private volatile int tries = MAX_TRIES;
 
-            private Tcp tcp() {
-                Tcp t = tcp;
+            private GrizzlyTcp tcp() {
+                GrizzlyTcp t = tcp;
                 if (t == null && tries > 0) {
                     tries--;
                     try {
-                        // Its getter, not its field: Payara hands Tyrus a CDI proxy of the upgrade handler, whose own
-                        // fields stay empty.
-                        Object handler = read(writer, "tyrusHttpUpgradeHandler");
-                        Object grizzly = grizzlyConnection(callDeclared(handler, "getWebConnection"));
-                        t = tcp = grizzly == null ? null : new Tcp(grizzly);
+                        Object grizzly = grizzlyConnection(webConnection(writer));
+                        t = tcp = grizzly == null ? null : new GrizzlyTcp(grizzly);
                     } catch (ReflectiveOperationException | RuntimeException e) {
                         return null;
                     }
@@ -193,8 +199,7 @@ final class ContainerInternals {
             @Override
             public void flushUpgrade() {
                 try {
-                    Object handler = read(writer, "tyrusHttpUpgradeHandler");
-                    if (callDeclared(handler, "getWebConnection") instanceof WebConnection wc) {
+                    if (webConnection(writer) instanceof WebConnection wc) {
                         wc.getOutputStream().flush();
                     }
                 } catch (ReflectiveOperationException | IOException | RuntimeException e) {
@@ -203,8 +208,28 @@ final class ContainerInternals {
             }
 
             @Override
+            public boolean closing() {
+                return closer != null && closer.closing();
+            }
+
+            /**
+             * Sends the close frame and leaves the connection to the client's answer ({@link TyrusServletClose}); only where
+             * the TCP connection is in reach, so that a client that never answers is ended after a wait
+             * ({@code SocketAdapter.closeSession}).
+             */
+            @Override
+            public boolean close(int code, String reason) {
+                return closer != null && tcp() != null && closer.close(code, reason);
+            }
+
+            @Override
+            public boolean giveUpWaitingForTheClient() {
+                return closer != null && closer.reopen();
+            }
+
+            @Override
             public long pendingBytes() {
-                Tcp t = tcp();
+                GrizzlyTcp t = tcp();
                 long queued = queue == null ? 0 : queue.size() * QUEUED_FRAME_BYTES; // size(): a field, no lock
                 return queued + (t == null ? 0 : t.pendingBytes());
             }
@@ -216,19 +241,19 @@ final class ContainerInternals {
 
             @Override
             public boolean terminate() {
-                Tcp t = tcp();
+                GrizzlyTcp t = tcp();
                 return t != null && t.terminate();
             }
 
             @Override
             public boolean connected() {
-                Tcp t = tcp();
+                GrizzlyTcp t = tcp();
                 return t == null || t.open();
             }
 
             @Override
             public String describe() {
-                Tcp t = tcp();
+                GrizzlyTcp t = tcp();
                 return "Tyrus servlet writer: " + (queue == null ? "?" : queue.size())
                         + " frames queued, write listener " + text(() -> read(writer, "isListenerSet"))
                         + "; servlet output ready " + text(() -> read(output(writer), "prevIsReady"))
@@ -239,6 +264,14 @@ final class ContainerInternals {
                         + "; TCP " + (t == null ? "not found" : t.pendingBytes() + " bytes queued, open " + t.open());
             }
         };
+    }
+
+    /**
+     * The servlet upgrade's {@code WebConnection} under Tyrus's writer, by its upgrade handler's getter, not its field:
+     * Payara hands Tyrus a CDI proxy of the handler, whose own fields stay empty.
+     */
+    private static Object webConnection(Object writer) throws ReflectiveOperationException {
+        return callDeclared(read(writer, "tyrusHttpUpgradeHandler"), "getWebConnection");
     }
 
     /**
@@ -270,58 +303,6 @@ final class ContainerInternals {
             return String.valueOf(reading.read());
         } catch (ReflectiveOperationException | RuntimeException e) {
             return "?";
-        }
-    }
-
-    /** A Grizzly connection ({@code org.glassfish.grizzly.Connection}), by its public methods. */
-    private static final class Tcp {
-        private final Object connection;
-        private final Method terminate;
-        private final Method isOpen;
-        /** The connection's asynchronous write queue (one per connection) and its byte count; null if not found. */
-        private final Object writeQueue;
-        private final Method queuedBytes;
-
-        Tcp(Object connection) throws ReflectiveOperationException {
-            this.connection = connection;
-            this.terminate = method(connection, "terminateSilently");
-            this.isOpen = method(connection, "isOpen");
-            Object queue = null;
-            Method bytes = null;
-            try {
-                queue = call(connection, "getAsyncWriteQueue");
-                bytes = queue == null ? null : method(queue, "spaceInBytes");
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                queue = null;
-            }
-            this.writeQueue = queue;
-            this.queuedBytes = bytes;
-        }
-
-        boolean terminate() {
-            try {
-                terminate.invoke(connection);
-                return true;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return false;
-            }
-        }
-
-        boolean open() {
-            try {
-                return !(isOpen.invoke(connection) instanceof Boolean b) || b;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return true;
-            }
-        }
-
-        /** Bytes in Grizzly's asynchronous write queue ({@code TaskQueue.spaceInBytes()}: an atomic counter). */
-        long pendingBytes() {
-            try {
-                return queuedBytes != null && queuedBytes.invoke(writeQueue) instanceof Number n ? n.longValue() : 0;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return 0;
-            }
         }
     }
 
@@ -363,7 +344,7 @@ final class ContainerInternals {
         throw new NoSuchFieldException(type.getName() + "." + name);
     }
 
-    private static Method method(Object owner, String name) throws NoSuchMethodException {
+    static Method method(Object owner, String name) throws NoSuchMethodException {
         Method m = owner.getClass().getMethod(name);
         m.setAccessible(true); // a public method of a class that may not be public itself
         return m;
@@ -386,7 +367,7 @@ final class ContainerInternals {
         throw new NoSuchMethodException(owner.getClass().getName() + "." + name + "()");
     }
 
-    private static Object call(Object owner, String name) throws ReflectiveOperationException {
+    static Object call(Object owner, String name) throws ReflectiveOperationException {
         return owner == null ? null : method(owner, name).invoke(owner);
     }
 }

@@ -92,6 +92,8 @@ final class SocketAdapter implements Transport {
     private volatile boolean closesAtOnce;
     /** When {@code onOpen} began ({@link System#nanoTime}). */
     private long openedNanos;
+    /** The container called {@code onClose}. */
+    private volatile boolean closedSeen;
     /** The container failed a write because it is closing the session itself (Tomcat: EOFException). */
     private volatile boolean containerClosing;
     /** What the container offers below the API for this socket ({@link ContainerInternals}). */
@@ -231,6 +233,7 @@ final class SocketAdapter implements Transport {
     }
 
     void closed(CloseReason reason) {
+        closedSeen = true;
         Connection c = connection;
         if (c != null) {
             LOG.log(Level.DEBUG, "{0} closed: {1}", c, reason);
@@ -349,15 +352,10 @@ final class SocketAdapter implements Transport {
      * Closes the session: the hub's closes, and {@link #end} before there is a connection. In a container, not within
      * {@value #SETTLE_MS} ms of {@code onOpen} (then later, on the hub's housekeeping thread): a servlet container calls
      * {@code onOpen} from {@code HttpUpgradeHandler.init} while the upgrade request is still being processed, and
-     * Payara (Grizzly, Tyrus' servlet upgrade) recycles that request's objects when the connection closes under it.
-     * Its own post-processing then fails (NullPointerException in {@code HttpServerFilter.afterService} and in the
-     * read-listener callbacks); another client's connection that was handed the recycled objects stopped being read
-     * (about 1 in 500 rounds of a refused and an admitted socket under load:
-     * {@code CloseCodeLoops.refusalsBesideOthers}), and a socket closed by the tick right after it opened (its token
-     * expired) lost its 101 response. That request thread has long finished after 200 ms (microseconds of work after
-     * {@code init} returns, even on a busy machine). Meanwhile frames from a refused client are dropped
-     * ({@link #text}: no connection). The runner has no such request, and Tomcat has finished with the upgrade request
-     * when it calls {@code init} (its close loops lose nothing): both close at once. Other containers settle, as Payara.
+     * Payara recycles that request's objects when the connection closes under it, while still in use (a lost 101,
+     * another connection no longer read: {@code CloseCodeLoops.refusalsBesideOthers}; docs/reliability.md). Frames
+     * from a refused client are dropped meanwhile ({@link #text}: no connection). The runner has no such request, and
+     * Tomcat has finished with it when it calls {@code init}: both close at once. Other containers settle, as Payara.
      */
     @Override
     public void close(CloseCode code, String reason) {
@@ -370,28 +368,39 @@ final class SocketAdapter implements Transport {
     }
 
     /**
-     * Closes the session. Where the container's TCP connection is in reach (Tyrus in a servlet container), it is ended
-     * if it is still there {@value #CONTAINER_CLOSE_WAIT_MS} ms later: to a client that reads, the close frame goes out
-     * and the container closes the connection within milliseconds; one whose close frame is stuck behind a write (the
-     * client does not read, or Tyrus never completes the write) would otherwise stay open (docs/reliability.md).
+     * Closes the session. Where the container's TCP connection is in reach (Tyrus in a servlet container), the close
+     * frame goes out and the client's answer ends the connection ({@link TyrusServletClose}); one still there
+     * {@value #CONTAINER_CLOSE_WAIT_MS} ms later is ended (the client does not read or answer, or the close frame is
+     * stuck behind a write), and Tyrus's own close then runs for the session (docs/reliability.md).
      */
     private void closeSession(CloseCode code, String reason) {
         try {
             if (session.isOpen() && !container.close(code.code(), fit(reason))) {
-                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code.code()), fit(reason)));
+                closeQuietly(code, reason);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "close failed: {0}", e.toString());
         }
         ContainerInternals.Socket tcp = container;
-        if (tcp.reachesTcp() && tcp.connected()) {
+        if (tcp.reachesTcp()) {
             shared.hub.later(() -> {
                 if (tcp.connected()) {
                     LOG.log(Level.INFO, "{0}: still connected {1} ms after its close, ending it; {2}", connection,
                             CONTAINER_CLOSE_WAIT_MS, tcp.describe());
                     tcp.terminate();
                 }
+                if (!closedSeen && tcp.giveUpWaitingForTheClient()) {
+                    closeQuietly(code, reason); // Tyrus's own close now: onClose, then the connection's end
+                }
             }, CONTAINER_CLOSE_WAIT_MS);
+        }
+    }
+
+    private void closeQuietly(CloseCode code, String reason) {
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code.code()), fit(reason)));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "close failed: {0}", e.toString());
         }
     }
 

@@ -78,6 +78,11 @@ class CloseCodeLoopIT {
     }
 
     @Test
+    void closesBesideRequests() throws Exception {
+        loops().closesBesideRequests(CloseCodeLoops.iterations(), 3, "index.html");
+    }
+
+    @Test
     void tokenExpiry() throws Exception {
         loops().tokenExpiry(false, CloseCodeLoops.iterations(), 30);
         loops().tokenExpiry(true, CloseCodeLoops.iterations(), 30);

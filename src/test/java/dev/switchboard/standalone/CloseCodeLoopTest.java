@@ -45,6 +45,11 @@ class CloseCodeLoopTest {
     }
 
     @Test
+    void closesBesideRequests() throws Exception {
+        loops.closesBesideRequests(CloseCodeLoops.iterations(), 3, "api/health");
+    }
+
+    @Test
     void refusalsBesideOthers() throws Exception {
         loops.refusalsBesideOthers(CloseCodeLoops.iterations(), 3);
     }

@@ -4,6 +4,7 @@ import dev.switchboard.auth.Authenticator;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ public final class CloseCodeLoops {
 
     public static final int CI_ITERATIONS = 60;
     static final String SECRET = "close-code-loops-secret-0123456789abcdef";
+    static final String ADMIN_KEY = "close-code-loops-admin-key-0123456789";
     /** The hostile scenarios' limits, a stream on {@code demo}, tokens, and room for many sockets from 127.0.0.1. */
     public static final Map<String, String> SETTINGS;
 
@@ -45,6 +47,7 @@ public final class CloseCodeLoops {
         // on a busy machine got 4002 before its token's 4401 (these loops are about close codes, not liveness).
         s.put("heartbeatMs", "5000");
         s.put("tokenSecret", SECRET);
+        s.put("adminKey", ADMIN_KEY);
         s.put("maxConnectionsPerAddress", "100000");
         s.put("maxConnectionsPerUser", "100000");
         // The stream is 1000 frames a second: the default 2000 queued frames are 2 s of stalled write completions, which
@@ -230,6 +233,101 @@ public final class CloseCodeLoops {
         }
     }
 
+    /**
+     * Sockets that end in every way while the server pushes a stream to them (the client's close, a reset, the server's
+     * close for an offence on the socket's own thread, the admin API's close from an HTTP request's thread), on
+     * {@code parallel} threads, {@code n} each, beside clients that GET {@code path} over and over: every socket gets
+     * its code and every GET returns what the first one did, with its type and length. Payara recycled an upgrade
+     * request's objects on the thread that closed the socket while the connection's own thread still used them, and
+     * handed them to other requests: upgrades lost their 101 and requests failed or came back empty
+     * ({@code web/TyrusServletClose}).
+     */
+    public void closesBesideRequests(int n, int parallel, String path) throws Exception {
+        URI page = base.resolve(path);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> expected = http.send(java.net.http.HttpRequest.newBuilder(page).timeout(T)
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, expected.statusCode());
+        String expectedType = expected.headers().firstValue("Content-Type").orElse("none");
+        String expectedLength = expected.headers().firstValue("Content-Length").orElse("none");
+        ExecutorService threads = Executors.newFixedThreadPool(2 * parallel);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
+        Tally closes = new Tally("closes for a binary frame beside requests", Offence.BINARY.code);
+        Tally adminCloses = new Tally("closes by the admin API beside requests", 4500);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int t = 0; t < parallel; t++) {
+                results.add(threads.submit(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+                    while (!done.get() && wrong.size() < 3) {
+                        java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(page)
+                                .timeout(T).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                        gets.incrementAndGet();
+                        // A response committed before its servlet ran has neither its type nor its length.
+                        String type = r.headers().firstValue("Content-Type").orElse("none");
+                        String length = r.headers().firstValue("Content-Length").orElse("none");
+                        if (r.statusCode() != 200 || !r.body().equals(expected.body()) || !type.equals(expectedType)
+                                || !length.equals(expectedLength)) {
+                            String b = r.body();
+                            wrong.add(r.statusCode() + " " + r.headers().map() + " " + b.length() + " chars: "
+                                    + b.substring(0, Math.min(200, b.length())));
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            List<Future<List<String>>> sockets = new ArrayList<>();
+            for (int t = 0; t < parallel; t++) {
+                sockets.add(threads.submit(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        try (RawWebSocket ws = RawWebSocket.open(uri(true, "?name=ender"), T)) {
+                            String session = jakarta.json.Json.createReader(new java.io.StringReader(ws.awaitLine(T)))
+                                    .readObject().getString("session");
+                            awaitStream(ws);
+                            switch (i % 4) {
+                                case 0 -> ws.close();
+                                case 1 -> ws.resetAbruptly();
+                                case 2 -> {
+                                    Offence.BINARY.commit(ws);
+                                    closes.add(ws.awaitClose(T));
+                                }
+                                default -> { // closed by the server from another thread: an HTTP request's
+                                    Http.Reply r = Http.delete(base.resolve("api/admin/connections/" + session), ADMIN_KEY);
+                                    if (r.status() != 200) {
+                                        wrong.add(i + ": admin close answered " + r);
+                                    }
+                                    adminCloses.add(ws.awaitClose(T));
+                                }
+                            }
+                        } catch (IOException | AssertionError e) {
+                            wrong.add(i + ": " + e);
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            List<String> wrong = new ArrayList<>();
+            for (Future<List<String>> r : sockets) {
+                wrong.addAll(r.get());
+            }
+            done.set(true);
+            for (Future<List<String>> r : results) {
+                wrong.addAll(r.get());
+            }
+            System.out.println("closesBesideRequests: " + gets.get() + " GETs beside " + parallel * n + " sockets");
+            closes.assertAllExpected();
+            adminCloses.assertAllExpected();
+            assertEquals(List.of(), wrong, "every GET beside " + parallel * n + " ending sockets returns the page ("
+                    + gets.get() + " GETs)");
+        } finally {
+            done.set(true);
+            threads.shutdownNow();
+        }
+    }
+
     private URI uri(boolean streaming, String query) {
         return URI.create(Scenarios.ws(base, streaming ? "ws/notifications" : "ws/chat") + query);
     }
@@ -290,7 +388,7 @@ public final class CloseCodeLoops {
             this.expected = expected;
         }
 
-        void add(RawWebSocket.CloseResult r) {
+        synchronized void add(RawWebSocket.CloseResult r) {
             total++;
             String key = r.closeFrame() ? Integer.toString(r.code()) : r.kind().toString();
             counts.merge(key, 1, Integer::sum);
@@ -300,7 +398,7 @@ public final class CloseCodeLoops {
             }
         }
 
-        void assertAllExpected() {
+        synchronized void assertAllExpected() {
             assertEquals(Map.of(Integer.toString(expected), total), counts,
                     what + ": every close must carry " + expected + "; unexpected: " + examples);
         }
