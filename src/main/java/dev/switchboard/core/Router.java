@@ -94,6 +94,9 @@ final class Router {
     }
 
     private void limited(Connection c, RateLimit.Verdict verdict) {
+        if (verdict == RateLimit.Verdict.CLOSE && c.outbox.closing()) {
+            return; // frames that arrive while its close goes out: one close, one count and one line per flood
+        }
         stats.rateLimited.increment();
         if (verdict == RateLimit.Verdict.CLOSE) {
             stats.abuseCloses.increment();

@@ -391,6 +391,10 @@ class HubTest {
             flood.send(new ClientMessage.Ping(null), hub);
         }
         assertEquals(CloseCode.POLICY, flood.socket.closedWith);
+        for (int i = 0; i < 5; i++) { // what still arrives while the close goes out: no more closes, counts, lines
+            flood.send(new ClientMessage.Ping(null), hub);
+        }
+        assertEquals(1, hub.stats().abuseCloses.sum(), "one close for one flood");
     }
 
     @Test
