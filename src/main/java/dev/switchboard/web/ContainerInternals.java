@@ -58,12 +58,8 @@ final class ContainerInternals {
             return false;
         }
 
-        /**
-         * After {@link #close} left the close handshake to the client and no end came within the wait: puts the socket
-         * back where the API's close applies, which ends what is left (true), or says there is nothing to put back.
-         */
-        default boolean giveUpWaitingForTheClient() {
-            return false;
+        /** Waits until the TCP connection has ended, or until {@code deadlineNanos}; at once where it cannot be seen. */
+        default void awaitEnd(long deadlineNanos) throws InterruptedException {
         }
 
         /**
@@ -202,6 +198,7 @@ final class ContainerInternals {
                     if (webConnection(writer) instanceof WebConnection wc) {
                         wc.getOutputStream().flush();
                     }
+                    tcp(); // found now, while the upgrade's objects are surely this socket's (Payara recycles them)
                 } catch (ReflectiveOperationException | IOException | RuntimeException e) {
                     // the container's own flush writes it later
                 }
@@ -223,8 +220,11 @@ final class ContainerInternals {
             }
 
             @Override
-            public boolean giveUpWaitingForTheClient() {
-                return closer != null && closer.reopen();
+            public void awaitEnd(long deadlineNanos) throws InterruptedException {
+                GrizzlyTcp t = tcp();
+                if (t != null) {
+                    t.awaitClosed(deadlineNanos);
+                }
             }
 
             @Override

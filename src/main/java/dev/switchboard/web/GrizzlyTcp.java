@@ -1,6 +1,9 @@
 package dev.switchboard.web;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** A Grizzly connection ({@code org.glassfish.grizzly.Connection}), by its public methods. */
 final class GrizzlyTcp {
@@ -25,6 +28,52 @@ final class GrizzlyTcp {
         }
         this.writeQueue = queue;
         this.queuedBytes = bytes;
+    }
+
+    /** Counted down by Grizzly's close listener ({@link #awaitClosed}); registered once, on the first wait. */
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private boolean listening; // guarded by this
+    private boolean heard; // guarded by this: the listener is registered
+
+    /**
+     * Waits until the connection has closed, or until {@code deadlineNanos}; at once where no close listener could be
+     * registered ({@code Connection.addCloseListener(CloseListener)}, by a proxy of Grizzly's interface).
+     */
+    void awaitClosed(long deadlineNanos) throws InterruptedException {
+        if (!listen() || !open()) {
+            return;
+        }
+        closed.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private synchronized boolean listen() {
+        if (!listening) {
+            listening = true;
+            for (Method add : connection.getClass().getMethods()) {
+                Class<?>[] types = add.getParameterTypes();
+                if (add.getName().equals("addCloseListener") && types.length == 1
+                        && types[0].getName().equals("org.glassfish.grizzly.CloseListener")) {
+                    try {
+                        add.setAccessible(true);
+                        add.invoke(connection, Proxy.newProxyInstance(types[0].getClassLoader(),
+                                new Class<?>[] {types[0]}, (proxy, method, args) -> switch (method.getName()) {
+                                    case "equals" -> proxy == args[0];
+                                    case "hashCode" -> System.identityHashCode(proxy);
+                                    case "toString" -> "switchboard close listener";
+                                    default -> {
+                                        closed.countDown(); // onClosed
+                                        yield null;
+                                    }
+                                }));
+                        heard = true;
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        heard = false;
+                    }
+                    break;
+                }
+            }
+        }
+        return heard;
     }
 
     boolean terminate() {

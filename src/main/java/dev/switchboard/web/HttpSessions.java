@@ -89,8 +89,28 @@ public final class HttpSessions implements HttpSessionListener, HttpSessionIdLis
         }
     }
 
-    /** {@code atOnce}: makes the socket's close immediate (the container closes it anyway: ours must come first). */
-    private record Tracked(Connection connection, Hub hub, Runnable atOnce) {}
+    /** What a tracked socket does when its login ends. */
+    interface LoginSocket {
+        /** Runs before the socket is closed for its login: makes its close immediate (the container closes it too). */
+        void closingForLogin();
+
+        /**
+         * Waits, until {@code deadlineNanos} at most, for the end of the socket's connection after its close, where the
+         * container would otherwise end it under the client's answer ({@link #logout}); at once elsewhere.
+         */
+        default void awaitEnd(long deadlineNanos) throws InterruptedException {
+        }
+    }
+
+    /**
+     * How long a logout waits for its sockets' connections to end before the container ends the session: Payara then
+     * closes each socket's servlet connection on the logging-out thread ({@code TyrusHttpUpgradeHandler
+     * .httpSessionForcedClose}) unless it has ended, which raced with the client's answer to our close
+     * (docs/reliability.md). A client that reads answers within milliseconds.
+     */
+    static final long LOGOUT_WAIT_MS = 1000;
+
+    private record Tracked(Connection connection, Hub hub, LoginSocket socket) {}
 
     /**
      * Ties a connection to the login session its handshake carried; returns its {@link Login} (for {@link #untrack}),
@@ -100,8 +120,8 @@ public final class HttpSessions implements HttpSessionListener, HttpSessionIdLis
         return track(httpSession, connection, hub, () -> { });
     }
 
-    /** As {@link #track(Object, Connection, Hub)}; {@code atOnce} runs before the socket is closed for its login. */
-    Login track(Object httpSession, Connection connection, Hub hub, Runnable atOnce) {
+    /** As {@link #track(Object, Connection, Hub)}, with what the socket does when its login ends. */
+    Login track(Object httpSession, Connection connection, Hub hub, LoginSocket socket) {
         if (!(httpSession instanceof HttpSession session) || connection.identity().source() != Identity.Source.PRINCIPAL) {
             return null;
         }
@@ -109,7 +129,7 @@ public final class HttpSessions implements HttpSessionListener, HttpSessionIdLis
         long now = clock.millis();
         Login login = byId.compute(id, (k, existing) -> {
             Login l = existing != null ? existing : new Login(session, k);
-            l.sockets.add(new Tracked(connection, hub, atOnce));
+            l.sockets.add(new Tracked(connection, hub, socket));
             l.touch(now); // the handshake was a request of the session
             return l;
         });
@@ -158,11 +178,34 @@ public final class HttpSessions implements HttpSessionListener, HttpSessionIdLis
         return login == null ? 0 : close(login, reason);
     }
 
+    /**
+     * A logout on the calling thread (the application's {@code logout()} or {@code invalidate()}): {@link #end}, then
+     * waits up to {@value #LOGOUT_WAIT_MS} ms in all for the sockets' connections to end, before the container ends the
+     * session.
+     */
+    int logout(String sessionId) {
+        Login login = sessionId == null ? null : byId.get(sessionId);
+        // Taken before the closes: a socket leaves its login at onClose, before its connection has ended.
+        List<Tracked> sockets = login == null ? List.of() : List.copyOf(login.sockets);
+        int closed = end(sessionId, "logged out");
+        if (!sockets.isEmpty()) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOGOUT_WAIT_MS);
+            try {
+                for (Tracked t : sockets) {
+                    t.socket.awaitEnd(deadline);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return closed;
+    }
+
     private static int close(Login login, String reason) {
         List<Tracked> sockets = List.copyOf(login.sockets);
         for (Tracked t : sockets) {
             try {
-                t.atOnce.run();
+                t.socket.closingForLogin();
                 t.hub.closeNow(t.connection, CloseCode.UNAUTHORIZED, reason);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "could not close " + t.connection + " (" + reason + ")", e);

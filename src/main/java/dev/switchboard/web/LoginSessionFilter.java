@@ -88,7 +88,7 @@ public class LoginSessionFilter implements Filter {
         public void logout() throws ServletException {
             HttpSession s = super.getSession(false);
             if (s != null) {
-                logins.end(s.getId(), "logged out");
+                logins.logout(s.getId());
             }
             super.logout();
         }
@@ -107,7 +107,7 @@ public class LoginSessionFilter implements Filter {
 
         @Override
         public void invalidate() {
-            logins.end(delegate.getId(), "logged out");
+            logins.logout(delegate.getId());
             delegate.invalidate();
         }
 

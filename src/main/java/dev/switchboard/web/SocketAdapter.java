@@ -92,8 +92,8 @@ final class SocketAdapter implements Transport {
     private volatile boolean closesAtOnce;
     /** When {@code onOpen} began ({@link System#nanoTime}). */
     private long openedNanos;
-    /** The container called {@code onClose}. */
-    private volatile boolean closedSeen;
+    /** The container called {@code onClose}, or the connection ended without it ({@link #closeSession}). */
+    private volatile boolean closedSeen; // set under this
     /** The container failed a write because it is closing the session itself (Tomcat: EOFException). */
     private volatile boolean containerClosing;
     /** What the container offers below the API for this socket ({@link ContainerInternals}). */
@@ -139,11 +139,26 @@ final class SocketAdapter implements Transport {
         try {
             connection = shared.hub.open(decision.identity(), address, shared.kind, this); // calls opened first
             if (shared.logins != null && handshake.httpSession() != null) {
-                login = shared.logins.track(handshake.httpSession(), connection, shared.hub, () -> closesAtOnce = true);
+                login = shared.logins.track(handshake.httpSession(), connection, shared.hub, loginSocket());
             }
         } catch (Refusal r) {
             close(r.code(), r.getMessage());
         }
+    }
+
+    /** Its login ends: it closes at once (the container closes it too), and a logout waits for its connection's end. */
+    private HttpSessions.LoginSocket loginSocket() {
+        return new HttpSessions.LoginSocket() {
+            @Override
+            public void closingForLogin() {
+                closesAtOnce = true;
+            }
+
+            @Override
+            public void awaitEnd(long deadlineNanos) throws InterruptedException {
+                container.awaitEnd(deadlineNanos);
+            }
+        };
     }
 
     /**
@@ -233,7 +248,12 @@ final class SocketAdapter implements Transport {
     }
 
     void closed(CloseReason reason) {
-        closedSeen = true;
+        synchronized (this) {
+            if (closedSeen) {
+                return;
+            }
+            closedSeen = true;
+        }
         Connection c = connection;
         if (c != null) {
             LOG.log(Level.DEBUG, "{0} closed: {1}", c, reason);
@@ -371,7 +391,7 @@ final class SocketAdapter implements Transport {
      * Closes the session. Where the container's TCP connection is in reach (Tyrus in a servlet container), the close
      * frame goes out and the client's answer ends the connection ({@link TyrusServletClose}); one still there
      * {@value #CONTAINER_CLOSE_WAIT_MS} ms later is ended (the client does not read or answer, or the close frame is
-     * stuck behind a write), and Tyrus's own close then runs for the session (docs/reliability.md).
+     * stuck behind a write), and the socket is released as closed if the container has not said so (docs/reliability.md).
      */
     private void closeSession(CloseCode code, String reason) {
         try {
@@ -389,8 +409,10 @@ final class SocketAdapter implements Transport {
                             CONTAINER_CLOSE_WAIT_MS, tcp.describe());
                     tcp.terminate();
                 }
-                if (!closedSeen && tcp.giveUpWaitingForTheClient()) {
-                    closeQuietly(code, reason); // Tyrus's own close now: onClose, then the connection's end
+                if (!closedSeen) {
+                    // Ended without onClose: Payara may never call it after a terminate, and a close of Tyrus's here,
+                    // on this thread, would recycle the upgrade's objects under Payara's own (TyrusServletClose).
+                    closed(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "ended after its close"));
                 }
             }, CONTAINER_CLOSE_WAIT_MS);
         }

