@@ -122,6 +122,18 @@ public final class HttpSessions implements HttpSessionListener, HttpSessionIdLis
 
     /** As {@link #track(Object, Connection, Hub)}, with what the socket does when its login ends. */
     Login track(Object httpSession, Connection connection, Hub hub, LoginSocket socket) {
+        Login login = register(httpSession, connection, hub, socket);
+        if (login != null) {
+            endIfEnded(login);
+        }
+        return login;
+    }
+
+    /**
+     * Ties the connection to its login without looking at the session's validity ({@link #endIfEnded} does): a socket
+     * registers before its {@code welcome} is sent, and cannot be closed in the middle of its open.
+     */
+    Login register(Object httpSession, Connection connection, Hub hub, LoginSocket socket) {
         if (!(httpSession instanceof HttpSession session) || connection.identity().source() != Identity.Source.PRINCIPAL) {
             return null;
         }
@@ -133,10 +145,14 @@ public final class HttpSessions implements HttpSessionListener, HttpSessionIdLis
             l.touch(now); // the handshake was a request of the session
             return l;
         });
-        if (!valid(session)) { // ended between the handshake and now: its end was announced to nobody who knew this socket
-            end(id, "session ended");
-        }
         return login;
+    }
+
+    /** Closes the login's sockets when its session ended between the handshake and now (nobody told this socket). */
+    void endIfEnded(Login login) {
+        if (!valid(login.session)) {
+            end(login.id, "session ended");
+        }
     }
 
     /** Validity without side effects right after a request of the session (Payara's check can expire a session). */

@@ -78,12 +78,13 @@ final class SocketAdapter implements Transport {
     private final Shared shared;
     private Session session;
     private volatile Connection connection;
-    /** The container login session this socket belongs to, if any. */
+    /** The container login session this socket belongs to, if any, and the handshake's session until it is known. */
     private volatile HttpSessions.Login login;
+    private volatile Object httpSession;
     /** The server's own frame path (the runner), else null: sends go through the session. */
     private FrameChannel frames;
-    /** A text message arriving in parts, only while it does; {@link Parts#REFUSED} while an oversize one ends. */
-    private Parts parts;
+    /** A text message arriving in parts (read on the container's one reading thread of this socket). */
+    private final TextParts parts;
     /**
      * Closes at once: on the runner (no servlet upgrade request under this socket) and Tomcat; see {@link #close}. Also
      * when its login ends ({@link HttpSessions}): the container closes the socket itself then (Payara's Tyrus with
@@ -101,6 +102,7 @@ final class SocketAdapter implements Transport {
 
     SocketAdapter(Shared shared) {
         this.shared = shared;
+        this.parts = new TextParts(shared.decoder.maxBytes());
     }
 
     void open(Session session, EndpointConfig config) {
@@ -137,9 +139,11 @@ final class SocketAdapter implements Transport {
             return;
         }
         try {
+            httpSession = shared.logins == null ? null : handshake.httpSession();
             connection = shared.hub.open(decision.identity(), address, shared.kind, this); // calls opened first
-            if (shared.logins != null && handshake.httpSession() != null) {
-                login = shared.logins.track(handshake.httpSession(), connection, shared.hub, loginSocket());
+            HttpSessions.Login l = login;
+            if (l != null) {
+                shared.logins.endIfEnded(l); // after the open: its close then goes the usual way
             }
         } catch (Refusal r) {
             close(r.code(), r.getMessage());
@@ -175,48 +179,22 @@ final class SocketAdapter implements Transport {
     }
 
     /**
-     * A text message, or a part of one: containers hand a message over in parts when it arrived in several frames
-     * (Tyrus, Jetty, Undertow and Tomcat: one part per frame) or is longer than their text buffer (Tomcat). A message
-     * that arrives whole (the usual case) is decoded as it is. Parts are collected until the last, and the connection
-     * is closed with 1009 as soon as they add up to more than {@code maxMessageBytes} bytes of UTF-8 (the same limit
-     * the decoder applies to a whole message); the rest of that message is dropped.
+     * A text message, or a part of one ({@link TextParts}): a message that arrives whole (the usual case) is decoded as
+     * it is; one in parts is closed with 1009 as soon as its parts add up to more than {@code maxMessageBytes}.
      */
     void text(String part, boolean last) {
         if (connection == null) {
             return; // refused at open, being closed
         }
-        Parts p = parts;
-        if (p == null) {
-            if (last) {
-                receive(shared.decoder.decode(part));
-                return;
-            }
-            p = parts = new Parts();
-        } else if (p == Parts.REFUSED) {
-            if (last) {
-                parts = null;
-            }
+        if (last && parts.idle()) {
+            receive(shared.decoder.decode(part));
             return;
         }
-        int max = shared.decoder.maxBytes();
-        p.bytes += ClientMessageDecoder.utf8Bytes(part, max - p.bytes);
-        if (p.bytes > max) {
-            parts = last ? null : Parts.REFUSED;
-            end(CloseCode.TOO_BIG, "message larger than maxMessageBytes");
-            return;
+        switch (parts.add(part, last)) {
+            case WHOLE -> receive(shared.decoder.decode(parts.take()));
+            case TOO_BIG -> end(CloseCode.TOO_BIG, "message larger than maxMessageBytes");
+            default -> { } // more to come, or the rest of a refused message
         }
-        p.text.append(part);
-        if (last) {
-            parts = null;
-            receive(shared.decoder.decode(p.text.toString()));
-        }
-    }
-
-    /** The parts of one text message so far, and their length in UTF-8 bytes. */
-    private static final class Parts {
-        static final Parts REFUSED = new Parts();
-        final StringBuilder text = new StringBuilder();
-        long bytes;
     }
 
     void receive(ClientMessage message) {
@@ -278,13 +256,16 @@ final class SocketAdapter implements Transport {
     }
 
     /**
-     * Before the {@code welcome} goes out: from here on every ping the client sends counts against its rate limit and
-     * its pong against the outbox (the runner; a client may flood as soon as it has seen {@code welcome}, and the
+     * Before the {@code welcome} goes out: the socket joins its login (a logout right after the welcome closes it), and
+     * from here on every ping the client sends counts against its rate limit and its pong against the outbox (the runner; a client may flood as soon as it has seen {@code welcome}, and the
      * runner reads its frames on another thread than this one).
      */
     @Override
     public void opened(Connection opened) {
         connection = opened;
+        if (httpSession != null) { // before the welcome: a client that has it and logs out at once gets its 4401
+            login = shared.logins.register(httpSession, opened, shared.hub, loginSocket());
+        }
         if (frames != null) {
             frames.watchPings(bytes -> shared.hub.controlFrame(opened, bytes));
         }
