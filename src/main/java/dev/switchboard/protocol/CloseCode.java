@@ -1,5 +1,7 @@
 package dev.switchboard.protocol;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Close codes the server uses (docs/protocol.md, "Close codes"), each with its policy: whether what is queued for the
  * client goes out before the close frame (the replies and errors that explain the close), and what the client should
@@ -52,5 +54,14 @@ public enum CloseCode {
 
     public Reconnect reconnect() {
         return reconnect;
+    }
+
+    /** A close frame's reason: at most 123 bytes of UTF-8 (RFC 6455, 5.5), cut between characters; null is empty. */
+    public static String fitReason(String reason) {
+        String r = reason == null ? "" : reason;
+        while (r.getBytes(StandardCharsets.UTF_8).length > 123) {
+            r = r.substring(0, r.offsetByCodePoints(r.length(), -1));
+        }
+        return r;
     }
 }

@@ -113,25 +113,10 @@ public final class HttpSessions implements HttpSessionListener, HttpSessionIdLis
     private record Tracked(Connection connection, Hub hub, LoginSocket socket) {}
 
     /**
-     * Ties a connection to the login session its handshake carried; returns its {@link Login} (for {@link #untrack}),
-     * or null when the connection is not a container login's (a token, a guest) or there was no session.
-     */
-    Login track(Object httpSession, Connection connection, Hub hub) {
-        return track(httpSession, connection, hub, () -> { });
-    }
-
-    /** As {@link #track(Object, Connection, Hub)}, with what the socket does when its login ends. */
-    Login track(Object httpSession, Connection connection, Hub hub, LoginSocket socket) {
-        Login login = register(httpSession, connection, hub, socket);
-        if (login != null) {
-            endIfEnded(login);
-        }
-        return login;
-    }
-
-    /**
-     * Ties the connection to its login without looking at the session's validity ({@link #endIfEnded} does): a socket
-     * registers before its {@code welcome} is sent, and cannot be closed in the middle of its open.
+     * Ties a connection to the login session its handshake carried, without looking at the session's validity
+     * ({@link #endIfEnded} does, after the open): a socket registers before its {@code welcome} is sent, and cannot be
+     * closed in the middle of its open. Returns its {@link Login} (for {@link #untrack}), or null when the connection
+     * is not a container login's (a token, a guest) or there was no session.
      */
     Login register(Object httpSession, Connection connection, Hub hub, LoginSocket socket) {
         if (!(httpSession instanceof HttpSession session) || connection.identity().source() != Identity.Source.PRINCIPAL) {

@@ -18,8 +18,8 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -94,7 +94,7 @@ final class SocketAdapter implements Transport {
     /** When {@code onOpen} began ({@link System#nanoTime}). */
     private long openedNanos;
     /** The container called {@code onClose}, or the connection ended without it ({@link #closeSession}). */
-    private volatile boolean closedSeen; // set under this
+    private final AtomicBoolean closedSeen = new AtomicBoolean();
     /** The container failed a write because it is closing the session itself (Tomcat: EOFException). */
     private volatile boolean containerClosing;
     /** What the container offers below the API for this socket ({@link ContainerInternals}). */
@@ -226,11 +226,8 @@ final class SocketAdapter implements Transport {
     }
 
     void closed(CloseReason reason) {
-        synchronized (this) {
-            if (closedSeen) {
-                return;
-            }
-            closedSeen = true;
+        if (!closedSeen.compareAndSet(false, true)) {
+            return;
         }
         Connection c = connection;
         if (c != null) {
@@ -263,8 +260,10 @@ final class SocketAdapter implements Transport {
     @Override
     public void opened(Connection opened) {
         connection = opened;
-        if (httpSession != null) { // before the welcome: a client that has it and logs out at once gets its 4401
-            login = shared.logins.register(httpSession, opened, shared.hub, loginSocket());
+        Object handshakeSession = httpSession;
+        if (handshakeSession != null) { // before the welcome: a client that has it and logs out at once gets its 4401
+            login = shared.logins.register(handshakeSession, opened, shared.hub, loginSocket());
+            httpSession = null; // the login holds it from here on
         }
         if (frames != null) {
             frames.watchPings(bytes -> shared.hub.controlFrame(opened, bytes));
@@ -376,7 +375,7 @@ final class SocketAdapter implements Transport {
      */
     private void closeSession(CloseCode code, String reason) {
         try {
-            if (session.isOpen() && !container.close(code.code(), fit(reason))) {
+            if (session.isOpen() && !container.close(code.code(), CloseCode.fitReason(reason))) {
                 closeQuietly(code, reason);
             }
         } catch (RuntimeException e) {
@@ -390,7 +389,7 @@ final class SocketAdapter implements Transport {
                             CONTAINER_CLOSE_WAIT_MS, tcp.describe());
                     tcp.terminate();
                 }
-                if (!closedSeen) {
+                if (!closedSeen.get()) {
                     // Ended without onClose: Payara may never call it after a terminate, and a close of Tyrus's here,
                     // on this thread, would recycle the upgrade's objects under Payara's own (TyrusServletClose).
                     closed(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "ended after its close"));
@@ -401,18 +400,9 @@ final class SocketAdapter implements Transport {
 
     private void closeQuietly(CloseCode code, String reason) {
         try {
-            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code.code()), fit(reason)));
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code.code()), CloseCode.fitReason(reason)));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "close failed: {0}", e.toString());
         }
-    }
-
-    /** A close reason must fit in 123 bytes of UTF-8. */
-    private static String fit(String reason) {
-        String r = reason == null ? "" : reason;
-        while (r.getBytes(StandardCharsets.UTF_8).length > 123) {
-            r = r.substring(0, r.length() - 1);
-        }
-        return r;
     }
 }

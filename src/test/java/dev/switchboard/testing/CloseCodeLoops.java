@@ -223,11 +223,7 @@ public final class CloseCodeLoops {
                     return wrong;
                 }));
             }
-            List<String> wrong = new ArrayList<>();
-            for (Future<List<String>> r : results) {
-                wrong.addAll(r.get());
-            }
-            assertEquals(List.of(), wrong, "refusals must close only the refused socket");
+            assertEquals(List.of(), collect(results), "refusals must close only the refused socket");
         } finally {
             threads.shutdownNow();
         }
@@ -309,14 +305,9 @@ public final class CloseCodeLoops {
                     return wrong;
                 }));
             }
-            List<String> wrong = new ArrayList<>();
-            for (Future<List<String>> r : sockets) {
-                wrong.addAll(r.get());
-            }
+            List<String> wrong = collect(sockets);
             done.set(true);
-            for (Future<List<String>> r : results) {
-                wrong.addAll(r.get());
-            }
+            wrong.addAll(collect(results));
             System.out.println("closesBesideRequests: " + gets.get() + " GETs beside " + parallel * n + " sockets");
             closes.assertAllExpected();
             adminCloses.assertAllExpected();
@@ -402,5 +393,14 @@ public final class CloseCodeLoops {
             assertEquals(Map.of(Integer.toString(expected), total), counts,
                     what + ": every close must carry " + expected + "; unexpected: " + examples);
         }
+    }
+
+    /** What each thread found wrong, in the order of the threads; rethrows a thread's failure. */
+    private static List<String> collect(List<Future<List<String>>> threads) throws Exception {
+        List<String> wrong = new ArrayList<>();
+        for (Future<List<String>> t : threads) {
+            wrong.addAll(t.get());
+        }
+        return wrong;
     }
 }

@@ -127,7 +127,7 @@ class HttpSessionsTest {
             String name = "socket" + i;
             Socket socket = sockets[i];
             Connection c = hub.open(Identity.principal("ann"), "10.0.0.1", Connection.Endpoint.CHAT, socket);
-            sessions.track(session, c, hub, new HttpSessions.LoginSocket() {
+            track(sessions, session, c, hub, new HttpSessions.LoginSocket() {
                 @Override
                 public void closingForLogin() {
                     steps.add("close " + name);
@@ -175,7 +175,7 @@ class HttpSessionsTest {
         TestSession session = new TestSession("s1", 1);
         Socket guest = new Socket();
         Connection c = hub.open(Identity.guest("eve"), "10.0.0.1", Connection.Endpoint.CHAT, guest);
-        assertNull(sessions.track(session, c, hub));
+        assertNull(track(sessions, session, c, hub, () -> { }));
         clock.advance(Duration.ofSeconds(5));
         sessions.checkExpiry();
         assertEquals("open", guest.closed);
@@ -188,8 +188,8 @@ class HttpSessionsTest {
         Socket second = new Socket();
         Connection a = hub.open(Identity.principal("ann"), "10.0.0.1", Connection.Endpoint.CHAT, first);
         Connection b = hub.open(Identity.principal("ann"), "10.0.0.1", Connection.Endpoint.NOTIFICATIONS, second);
-        HttpSessions.Login login = sessions.track(session, a, hub);
-        assertSame(login, sessions.track(session, b, hub));
+        HttpSessions.Login login = track(sessions, session, a, hub, () -> { });
+        assertSame(login, track(sessions, session, b, hub, () -> { }));
         sessions.untrack(login, a);
         assertSame(login, sessions.requestStarted("s1"));
         sessions.untrack(login, b);
@@ -199,7 +199,7 @@ class HttpSessionsTest {
     private Socket open(HttpSession session, Identity identity) throws Refusal {
         Socket socket = new Socket();
         Connection c = hub.open(identity, "10.0.0.1", Connection.Endpoint.CHAT, socket);
-        sessions.track(session, c, hub);
+        track(sessions, session, c, hub, () -> { });
         return socket;
     }
 
@@ -309,5 +309,15 @@ class HttpSessionsTest {
             check();
             return false;
         }
+    }
+
+    /** What a socket does at its open: registers with its login, then is closed if that login has ended meanwhile. */
+    private static HttpSessions.Login track(HttpSessions sessions, Object session, Connection c, Hub hub,
+                                            HttpSessions.LoginSocket socket) {
+        HttpSessions.Login login = sessions.register(session, c, hub, socket);
+        if (login != null) {
+            sessions.endIfEnded(login);
+        }
+        return login;
     }
 }
