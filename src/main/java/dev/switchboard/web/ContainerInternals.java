@@ -11,6 +11,7 @@ import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
 
 /**
  * Everything the WAR takes from a container below the WebSocket API, in one place (the runner's twin is
@@ -25,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *     {@code getWebConnection()} → its output stream's {@code ob.grizzlyOutputBuffer.connection}, else its request's
  *     {@code getCoyoteRequest().getConnection()}), looked up on use until found (by the handler's getter: Payara
  *     hands Tyrus a CDI proxy of the handler, whose own fields stay empty). Tyrus answers pings itself; the pongs a client does not read queue in Grizzly's write queue or in
- *     the writer's, both without bound, and {@link Socket#pendingBytes} makes them visible to the outbox. A close does
+ *     the writer's, both without bound, and {@link Socket#pendingBytes} makes them visible to the outbox; the pings
+ *     themselves it shows through its monitoring API ({@link TyrusFrameEvents}, {@link Socket#watchPings}). A close does
  *     not end such a connection while a write of it is stuck (the close frame queues behind it, and the servlet
  *     connection's close flushes through it): {@link Socket#terminate} ends the TCP connection at once.</li>
  * <li>Jetty 12: pings and closes that do not block, and an abort ({@link JettyInternals}).</li>
@@ -67,6 +69,13 @@ final class ContainerInternals {
          * thread, before any frame of this socket is sent from another one. A no-op where the container has written it.
          */
         default void flushUpgrade() {
+        }
+
+        /**
+         * From now on asks {@code admit} for each ping the client sends, with the size of its pong; a no-op where the
+         * container does not show pings (Tomcat, Jetty, Undertow).
+         */
+        default void watchPings(IntPredicate admit) {
         }
 
         /** Whether {@link #terminate} and {@link #connected} reach the TCP connection. */
@@ -134,7 +143,8 @@ final class ContainerInternals {
             Object protocolHandler = read(webSocket, "protocolHandler");
             Object writer = read(protocolHandler, "writer");
             if (writer != null && writer.getClass().getName().equals(TYRUS_SERVLET_WRITER)) {
-                return tyrusServlet(writer, TyrusServletClose.of(webSocket, protocolHandler));
+                return tyrusServlet(writer, TyrusServletClose.of(webSocket, protocolHandler),
+                        read(webSocket, "messageEventListener"));
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return NONE;
@@ -164,7 +174,9 @@ final class ContainerInternals {
         return null;
     }
 
-    private static Socket tyrusServlet(Object writer, TyrusServletClose closer) throws ReflectiveOperationException {
+    /** {@code frames}: Tyrus's listener of the socket's frames, ours where {@code WEB-INF/web.xml} named it. */
+    private static Socket tyrusServlet(Object writer, TyrusServletClose closer, Object frames)
+            throws ReflectiveOperationException {
         Collection<?> queue = read(writer, "queue") instanceof Collection<?> q ? q : null;
         return new Socket() {
             /** Found once the upgrade handler gives its {@code WebConnection}. */
@@ -232,6 +244,13 @@ final class ContainerInternals {
                 GrizzlyTcp t = tcp();
                 long queued = queue == null ? 0 : queue.size() * QUEUED_FRAME_BYTES; // size(): a field, no lock
                 return queued + (t == null ? 0 : t.pendingBytes());
+            }
+
+            @Override
+            public void watchPings(IntPredicate admit) {
+                if (frames instanceof PingWatch watch) {
+                    watch.watch(admit);
+                }
             }
 
             @Override

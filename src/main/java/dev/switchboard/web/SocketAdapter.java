@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -254,8 +255,9 @@ final class SocketAdapter implements Transport {
 
     /**
      * Before the {@code welcome} goes out: the socket joins its login (a logout right after the welcome closes it), and
-     * from here on every ping the client sends counts against its rate limit and its pong against the outbox (the runner; a client may flood as soon as it has seen {@code welcome}, and the
-     * runner reads its frames on another thread than this one).
+     * from here on every ping the client sends counts against its rate limit and its pong against the outbox (the runner,
+     * and Tyrus in a servlet container; a client may flood as soon as it has seen {@code welcome}, and the runner reads
+     * its frames on another thread than this one).
      */
     @Override
     public void opened(Connection opened) {
@@ -265,8 +267,11 @@ final class SocketAdapter implements Transport {
             login = shared.logins.register(handshakeSession, opened, shared.hub, loginSocket());
             httpSession = null; // the login holds it from here on
         }
+        IntPredicate pings = bytes -> shared.hub.controlFrame(opened, bytes);
         if (frames != null) {
-            frames.watchPings(bytes -> shared.hub.controlFrame(opened, bytes));
+            frames.watchPings(pings);
+        } else {
+            container.watchPings(pings); // Tyrus in a servlet container; Tomcat's pings stay out of sight
         }
     }
 

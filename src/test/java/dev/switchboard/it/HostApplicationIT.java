@@ -3,6 +3,7 @@ package dev.switchboard.it;
 
 import dev.switchboard.testing.FormLogin;
 import dev.switchboard.testing.Http;
+import dev.switchboard.testing.RawWebSocket;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -14,9 +15,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Switchboard as ONE dependency of someone else's application ({@link Deployments#hostApp()}: the classes jar in
@@ -37,6 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class HostApplicationIT {
+
+    private static final Duration T = Duration.ofSeconds(10);
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -115,6 +121,30 @@ class HostApplicationIT {
             }
         }
         assertEquals(expected, seen, "close codes per way of logging out (chat opened first)");
+    }
+
+    /**
+     * The jar's {@code web-fragment.xml} names Switchboard's listener of Tyrus's frames, so that in a host application
+     * on Payara too a client's pings count against the rate limit ({@code PingFloodIT} checks the WAR): past the burst
+     * (200) and the strikes (50), 1008. Tomcat answers pings out of the application's sight.
+     */
+    @Test
+    void pingsCountAgainstTheRateLimitInTheHostOnTyrus() throws Exception {
+        assumeTrue("payara".equals(System.getProperty("arquillian.launch")), "Tomcat answers pings out of sight");
+        FormLogin alice = login();
+        try (RawWebSocket pinger = RawWebSocket.connect(ws("switchboard/ws/chat"), alice.cookieHeader(), T).open()) {
+            pinger.awaitLine(T); // welcome
+            int sent = 0;
+            try {
+                for (; sent < 1000; sent++) {
+                    pinger.sendPing(new byte[4]);
+                }
+            } catch (IOException ended) {
+                // the server ended the connection meanwhile: the close below says why
+            }
+            RawWebSocket.CloseResult close = pinger.awaitClose(T);
+            assertEquals(1008, close.code(), "after " + sent + " pings: " + close);
+        }
     }
 
     /**

@@ -28,13 +28,16 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A client that floods WebSocket pings and never reads, in each container (issue 13, item 6; the runner's twin is
  * {@code standalone/PingFloodTest}). Containers answer pings themselves, out of sight of the WebSocket API: Tomcat
  * with a blocking write on the thread that reads the connection, Tyrus (Payara) by queueing every pong it cannot
- * write at once. Whatever the container, the flooder's connection must end within seconds, another client must
+ * write at once; Tyrus shows them to the WAR's listener ({@code TyrusFrameEvents}), so there they count against the
+ * rate limit. Whatever the container, the flooder's connection must end within seconds, another client must
  * chat promptly meanwhile, and the server's heap must stay bounded (docs/security.md, "Limits and denial of
  * service").
  */
@@ -43,10 +46,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PingFloodIT {
 
     private static final String CONTAINER = System.getProperty("arquillian.launch", "tomcat");
+    /** The containers whose WebSocket implementation is Tyrus. */
+    private static final List<String> TYRUS = List.of("payara", "glassfish");
     private static final Duration T = Duration.ofSeconds(10);
     /**
      * The flooder's connection ends within this. Tomcat: once the socket's buffers are full, its pong waits 2 s, then
-     * its close frame 2 s. Payara: once the socket's buffers are full, 2 MB of pongs (outboxMaxBytes) queue in Grizzly,
+     * its close frame 2 s. Payara: the rate limit closes it with 1008 and its TCP connection is ended 2 s later (it does
+     * not answer); without that, once the socket's buffers are full, 2 MB of pongs (outboxMaxBytes) queue in Grizzly,
      * then a tick (1 s) closes it with 4001 and its TCP connection is ended 2 s later (9-14 s here, at the 1 MB of
      * pings a second that Payara reads); where Payara stops reading it first, the heartbeat closes it with 4002 after
      * 2 x heartbeatMs (10 s with this test's 5 s) and its TCP connection is ended 2 s later.
@@ -118,6 +124,32 @@ class PingFloodIT {
             assertTrue(endedMs.get() >= 0 && endedMs.get() <= END_WITHIN_MS, "the flooder's connection ends: " + report);
             assertTrue(worst <= PROMPT_MS, "the other client chats promptly: " + report);
             assertTrue(peak - before <= HEAP_GROWTH_BYTES, "the heap stays bounded: " + report);
+        }
+    }
+
+    /**
+     * Where the container shows the WAR the pings it answers (Tyrus: Payara, GlassFish; {@code TyrusFrameEvents}),
+     * they count against the rate limit as on the runner ({@code standalone/PingFloodTest}): past the burst (200) and
+     * the strikes (50), the connection is closed with 1008. Tomcat, Jetty and WildFly answer pings out of sight of the
+     * application (docs/security.md, "Pings in containers"): the other test bounds what a flooder costs there.
+     */
+    @Test
+    void pingsCountAgainstTheRateLimitWhereTheContainerShowsThem() throws Exception {
+        assumeTrue(TYRUS.contains(CONTAINER), CONTAINER + " answers pings out of the application's sight");
+        URI base = Deployments.base(url);
+        try (RawWebSocket pinger = RawWebSocket.open(URI.create(Scenarios.ws(base, "ws/chat") + "?name=pinger"), T)) {
+            pinger.awaitLine(T); // welcome
+            byte[] small = new byte[4];
+            int sent = 0;
+            try {
+                for (; sent < 1000; sent++) { // 10 KB: the socket's buffers hold it, whatever the server reads
+                    pinger.sendPing(small);
+                }
+            } catch (IOException ended) {
+                // the server ended the connection meanwhile: the close below says why
+            }
+            RawWebSocket.CloseResult close = pinger.awaitClose(T);
+            assertEquals(1008, close.code(), "after " + sent + " pings: " + close);
         }
     }
 
