@@ -19,7 +19,8 @@ import java.util.function.IntPredicate;
  * container or version has it otherwise, the socket behaves as without it ({@link #NONE}). Reflection only: the WAR
  * must load in every container, and none of these classes is on its compile path.
  * <ul>
- * <li>Tomcat (10.1, 11): its session's state, and pings that do not block ({@link TomcatInternals}).</li>
+ * <li>Tomcat (10.1, 11): its session's state, pings that do not block ({@link TomcatInternals}), and the client's
+ *     pings shown to the WAR ({@link TomcatPings}).</li>
  * <li>Tyrus in a servlet container (Payara, GlassFish): the servlet writer ({@code TyrusRemoteEndpoint.webSocket} →
  *     {@code TyrusWebSocket.protocolHandler} → {@code ProtocolHandler.writer}, a {@code TyrusServletWriter}) with its
  *     own frame queue, and the Grizzly TCP connection under the upgrade (the writer's upgrade handler →
@@ -348,6 +349,17 @@ final class ContainerInternals {
             fields.put(name, field);
         }
         return field.get(owner);
+    }
+
+    /** Sets a field, final ones too (instance fields of ordinary classes: {@link Field#set}). */
+    static void write(Object owner, String name, Object value) throws ReflectiveOperationException {
+        Map<String, Field> fields = FIELDS.get(owner.getClass());
+        Field field = fields.get(name);
+        if (field == null) {
+            field = find(owner.getClass(), name);
+            fields.put(name, field);
+        }
+        field.set(owner, value);
     }
 
     private static Field find(Class<?> type, String name) throws NoSuchFieldException {

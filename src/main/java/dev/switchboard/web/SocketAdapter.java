@@ -271,7 +271,7 @@ final class SocketAdapter implements Transport {
         if (frames != null) {
             frames.watchPings(pings);
         } else {
-            container.watchPings(pings); // Tyrus in a servlet container; Tomcat's pings stay out of sight
+            container.watchPings(pings); // Tomcat, Tyrus in a servlet container; Jetty's and Undertow's stay out of sight
         }
     }
 

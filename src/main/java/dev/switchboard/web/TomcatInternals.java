@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntPredicate;
 
 /**
  * Tomcat (10.1, 11) below the WebSocket API, for {@link ContainerInternals}: its session's state and its remote
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *     stops being read, and held the thread that pinged it that long; 2 s here, after which Tomcat drops the
  *     connection. After its close frame Tomcat waits for the client's for {@code SESSION_CLOSE_TIMEOUT} (30 s by
  *     default), reading and dropping whatever comes, pings included: 2 s here.</li>
+ * <li>The end of a connection whose client does not answer our close frame, on time ({@code terminate}).</li>
+ * <li>The client's pings, shown to the WAR ({@link TomcatPings}).</li>
  * <li>A ping that does not wait: Tomcat's {@code sendPing} is a blocking write (up to its
  *     {@code BLOCKING_SEND_TIMEOUT}, 2 s as set here), which held one of Switchboard's send
  *     threads that long for each client that did not read. {@code WsRemoteEndpointImplBase.startMessage} (package
@@ -46,11 +49,21 @@ final class TomcatInternals {
     private static final long ABORT_CLOSE_WAIT_MS = 1;
     private static final String REMOTE = "org.apache.tomcat.websocket.WsRemoteEndpointImplBase";
     private static final byte PING = 0x9;
+    private static final String OUTPUT_CLOSED = "OUTPUT_CLOSED";
+    private static final String CLOSED = "CLOSED";
     private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0);
     /** A ping's outcome: a failed one is the connection's end, which its reads and writes report. */
     private static final SendHandler IGNORED = result -> {
         if (!result.isOK()) {
             LOG.log(Level.DEBUG, "ping failed: {0}", String.valueOf(result.getException()));
+        }
+    };
+
+    /** {@code WsSession.closeConnection()}, looked up once per class. */
+    private static final ClassValue<Method> CLOSE_CONNECTION = new ClassValue<>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            return declared(type, "closeConnection");
         }
     };
 
@@ -88,6 +101,9 @@ final class TomcatInternals {
         }
         Object remote = ContainerInternals.read(session, "wsRemoteEndpoint");
         Method start = startMessage(remote);
+        Method closeConnection = CLOSE_CONNECTION.get(session.getClass());
+        @SuppressWarnings("unchecked")
+        AtomicReference<Object> states = (AtomicReference<Object>) state;
         return new ContainerInternals.Socket() {
             @Override
             public boolean closing() {
@@ -110,11 +126,66 @@ final class TomcatInternals {
                 }
             }
 
+            /** Tomcat's own end of a close the client does not answer, found by name. */
+            @Override
+            public boolean reachesTcp() {
+                return closeConnection != null;
+            }
+
+            /**
+             * What Tomcat does when the client has not answered our close frame within {@code SESSION_CLOSE_TIMEOUT}
+             * ({@code WsSession.checkCloseTimeout}: {@code OUTPUT_CLOSED} to {@code CLOSED}, then
+             * {@code closeConnection()}), on time: Tomcat looks only every tenth second of its background thread, and
+             * meanwhile reads and drops all the client sends (a ping flooder: 16 MB/s here). False before our close
+             * frame is out (then Tomcat's own budgets apply).
+             */
+            @Override
+            public boolean terminate() {
+                Object now = states.get();
+                if (closeConnection == null || !(now instanceof Enum<?> s) || !OUTPUT_CLOSED.equals(s.name())) {
+                    return false;
+                }
+                try {
+                    if (states.compareAndSet(now, Enum.valueOf(s.getDeclaringClass().asSubclass(Enum.class), CLOSED))) {
+                        closeConnection.invoke(session);
+                    }
+                    return true;
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public boolean connected() {
+                return !(states.get() instanceof Enum<?> s && CLOSED.equals(s.name()));
+            }
+
+            @Override
+            public void watchPings(IntPredicate admit) {
+                TomcatPings.watch(session, admit);
+            }
+
             @Override
             public String describe() {
                 return "Tomcat session " + state.get();
             }
         };
+    }
+
+    /** A declared method without parameters of {@code type} or a superclass, made accessible; null where not found. */
+    private static Method declared(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Method m = c.getDeclaredMethod(name);
+                m.setAccessible(true);
+                return m;
+            } catch (NoSuchMethodException e) {
+                // a superclass may declare it
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** {@code startMessage(byte, ByteBuffer, boolean, SendHandler)} of the remote endpoint, null where not found. */

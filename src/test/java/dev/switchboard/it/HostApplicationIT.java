@@ -31,7 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Switchboard as ONE dependency of someone else's application ({@link Deployments#hostApp()}: the classes jar in
@@ -124,13 +123,12 @@ class HostApplicationIT {
     }
 
     /**
-     * The jar's {@code web-fragment.xml} names Switchboard's listener of Tyrus's frames, so that in a host application
-     * on Payara too a client's pings count against the rate limit ({@code PingFloodIT} checks the WAR): past the burst
-     * (200) and the strikes (50), 1008. Tomcat answers pings out of the application's sight.
+     * A client's pings count against the rate limit in a host application too ({@code PingFloodIT} checks the WAR):
+     * past the burst (200) and the strikes (50), 1008. On Tomcat by code ({@code TomcatPings}); on Payara because the
+     * jar's {@code web-fragment.xml} names Switchboard's listener of Tyrus's frames ({@code TyrusFrameEvents}).
      */
     @Test
-    void pingsCountAgainstTheRateLimitInTheHostOnTyrus() throws Exception {
-        assumeTrue("payara".equals(System.getProperty("arquillian.launch")), "Tomcat answers pings out of sight");
+    void pingsCountAgainstTheRateLimitInTheHost() throws Exception {
         FormLogin alice = login();
         try (RawWebSocket pinger = RawWebSocket.connect(ws("switchboard/ws/chat"), alice.cookieHeader(), T).open()) {
             pinger.awaitLine(T); // welcome

@@ -36,8 +36,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * A client that floods WebSocket pings and never reads, in each container (issue 13, item 6; the runner's twin is
  * {@code standalone/PingFloodTest}). Containers answer pings themselves, out of sight of the WebSocket API: Tomcat
  * with a blocking write on the thread that reads the connection, Tyrus (Payara) by queueing every pong it cannot
- * write at once; Tyrus shows them to the WAR's listener ({@code TyrusFrameEvents}), so there they count against the
- * rate limit. Whatever the container, the flooder's connection must end within seconds, another client must
+ * write at once. Both show them to the WAR ({@code TomcatPings}, {@code TyrusFrameEvents}), so there they count
+ * against the rate limit. Whatever the container, the flooder's connection must end within seconds, another client must
  * chat promptly meanwhile, and the server's heap must stay bounded (docs/security.md, "Limits and denial of
  * service").
  */
@@ -46,8 +46,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PingFloodIT {
 
     private static final String CONTAINER = System.getProperty("arquillian.launch", "tomcat");
-    /** The containers whose WebSocket implementation is Tyrus. */
-    private static final List<String> TYRUS = List.of("payara", "glassfish");
+    /** The containers that show the WAR the pings they answer (Tomcat: TomcatPings; Tyrus: TyrusFrameEvents). */
+    private static final List<String> SHOW_PINGS = List.of("tomcat", "payara", "glassfish");
     private static final Duration T = Duration.ofSeconds(10);
     /**
      * The flooder's connection ends within this. Tomcat: once the socket's buffers are full, its pong waits 2 s, then
@@ -128,14 +128,15 @@ class PingFloodIT {
     }
 
     /**
-     * Where the container shows the WAR the pings it answers (Tyrus: Payara, GlassFish; {@code TyrusFrameEvents}),
-     * they count against the rate limit as on the runner ({@code standalone/PingFloodTest}): past the burst (200) and
-     * the strikes (50), the connection is closed with 1008. Tomcat, Jetty and WildFly answer pings out of sight of the
-     * application (docs/security.md, "Pings in containers"): the other test bounds what a flooder costs there.
+     * Where the container shows the WAR the pings it answers (Tomcat: {@code TomcatPings}; Tyrus in Payara and
+     * GlassFish: {@code TyrusFrameEvents}), they count against the rate limit as on the runner
+     * ({@code standalone/PingFloodTest}): past the burst (200) and the strikes (50), the connection is closed with
+     * 1008. Jetty and WildFly answer pings out of sight of the application (docs/security.md, "Pings in
+     * containers"): the other test bounds what a flooder costs there.
      */
     @Test
     void pingsCountAgainstTheRateLimitWhereTheContainerShowsThem() throws Exception {
-        assumeTrue(TYRUS.contains(CONTAINER), CONTAINER + " answers pings out of the application's sight");
+        assumeTrue(SHOW_PINGS.contains(CONTAINER), CONTAINER + " answers pings out of the application's sight");
         URI base = Deployments.base(url);
         try (RawWebSocket pinger = RawWebSocket.open(URI.create(Scenarios.ws(base, "ws/chat") + "?name=pinger"), T)) {
             pinger.awaitLine(T); // welcome
