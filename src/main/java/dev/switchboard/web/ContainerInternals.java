@@ -144,6 +144,9 @@ final class ContainerInternals {
             Object protocolHandler = read(webSocket, "protocolHandler");
             Object writer = read(protocolHandler, "writer");
             if (writer != null && writer.getClass().getName().equals(TYRUS_SERVLET_WRITER)) {
+                if (read(session, "service") instanceof java.util.concurrent.ScheduledExecutorService) {
+                    write(session, "service", TyrusIdleTimer.SHARED); // no task per message (TyrusIdleTimer)
+                }
                 return tyrusServlet(writer, TyrusServletClose.of(webSocket, protocolHandler),
                         read(webSocket, "messageEventListener"));
             }

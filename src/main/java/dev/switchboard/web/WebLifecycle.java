@@ -85,6 +85,7 @@ public class WebLifecycle implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         logins.stopChecks();
         stop(event.getServletContext());
+        TyrusIdleTimer.SHARED.shutdownNow(); // its thread, if a timer ever started one (Payara, GlassFish)
     }
 
     private void stop(ServletContext context) {
