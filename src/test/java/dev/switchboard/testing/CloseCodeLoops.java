@@ -280,8 +280,13 @@ public final class CloseCodeLoops {
                     List<String> wrong = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
                         try (RawWebSocket ws = RawWebSocket.open(uri(true, "?name=ender"), T)) {
-                            String session = jakarta.json.Json.createReader(new java.io.StringReader(ws.awaitLine(T)))
-                                    .readObject().getString("session");
+                            String first = ws.awaitLine(T);
+                            String session = jakarta.json.Json.createReader(new java.io.StringReader(first))
+                                    .readObject().getString("session", null);
+                            if (session == null || !first.startsWith("{\"type\":\"welcome\"")) {
+                                wrong.add(i + ": the first frame is not this socket's welcome: " + first);
+                                continue;
+                            }
                             awaitStream(ws);
                             switch (i % 4) {
                                 case 0 -> ws.close();
