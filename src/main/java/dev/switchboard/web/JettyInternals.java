@@ -3,7 +3,10 @@ package dev.switchboard.web;
 import jakarta.websocket.Session;
 
 import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.function.IntPredicate;
 
 /**
  * Jetty (12, ee10/ee11) below the WebSocket API, for {@link ContainerInternals}: the session's {@code CoreSession},
@@ -12,6 +15,12 @@ import java.lang.reflect.Method;
  * would hold the heartbeat's thread for good. Here a ping and a close are handed to the core session without waiting
  * ({@code sendFrame}, {@code close} with a no-op callback), and {@link ContainerInternals.Socket#terminate} aborts the
  * connection.
+ * <p>
+ * The client's pings: Jetty's Jakarta frame handler answers them itself ({@code JakartaWebSocketFrameHandler.onPing}).
+ * The core session hands every frame to its {@code handler} (a field typed by the interface {@code FrameHandler});
+ * {@link ContainerInternals.Socket#watchPings} puts a proxy of that interface in its place, which asks the hub before
+ * a ping goes on. A ping past the limit is released unanswered and no more frames are asked for: the connection is
+ * being closed for it, and is aborted if the client does not answer (it is no longer read).
  */
 final class JettyInternals {
 
@@ -43,6 +52,10 @@ final class JettyInternals {
         Method abort = coreType.getMethod("abort");
         Method isOutputOpen = coreType.getMethod("isOutputOpen");
         Method isClosed = coreType.getMethod("isClosed");
+        Class<?> handlerType = loader.loadClass("org.eclipse.jetty.websocket.core.FrameHandler");
+        Method opCode = frameType.getMethod("getOpCode");
+        Method payloadLength = frameType.getMethod("getPayloadLength");
+        Method succeeded = callbackType.getMethod("succeeded");
         return new ContainerInternals.Socket() {
             @Override
             public boolean closing() {
@@ -66,6 +79,32 @@ final class JettyInternals {
                     return true;
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     return false;
+                }
+            }
+
+            @Override
+            public void watchPings(IntPredicate admit) {
+                try {
+                    Object jetty = ContainerInternals.read(core, "handler");
+                    if (!handlerType.isInstance(jetty) || Proxy.isProxyClass(jetty.getClass())) {
+                        return;
+                    }
+                    Object watching = Proxy.newProxyInstance(loader, new Class<?>[] {handlerType}, (proxy, m, args) -> {
+                        if ("onFrame".equals(m.getName()) && args != null && args.length == 2
+                                && (byte) opCode.invoke(args[0]) == PING
+                                && !admit.test(Math.min(125, (int) payloadLength.invoke(args[0])) + 2)) {
+                            succeeded.invoke(args[1]); // released; no demand: nothing more is read
+                            return null;
+                        }
+                        try {
+                            return m.invoke(jetty, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+                    ContainerInternals.write(core, "handler", watching);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // another Jetty: its pings stay out of sight
                 }
             }
 
