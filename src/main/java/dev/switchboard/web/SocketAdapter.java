@@ -271,7 +271,8 @@ final class SocketAdapter implements Transport {
         if (frames != null) {
             frames.watchPings(pings);
         } else {
-            container.watchPings(pings); // Tomcat, Tyrus in a servlet container; Jetty's and Undertow's stay out of sight
+            ContainerInternals.Socket c = container; // Tomcat, Tyrus, Jetty; Undertow's pings stay out of sight
+            c.watchPings(new ClosingPings(pings, c::terminate));
         }
     }
 
