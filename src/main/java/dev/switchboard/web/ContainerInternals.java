@@ -1,14 +1,11 @@
 package dev.switchboard.web;
 
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.WebConnection;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntPredicate;
@@ -30,8 +27,10 @@ import java.util.function.IntPredicate;
  *     the writer's, both without bound, and {@link Socket#pendingBytes} makes them visible to the outbox; the pings
  *     themselves it shows through its monitoring API ({@link TyrusFrameEvents}, {@link Socket#watchPings}). A close does
  *     not end such a connection while a write of it is stuck (the close frame queues behind it, and the servlet
- *     connection's close flushes through it): {@link Socket#terminate} ends the TCP connection at once.</li>
- * <li>Jetty 12: pings and closes that do not block, and an abort ({@link JettyInternals}).</li>
+ *     connection's close flushes through it): {@link Socket#terminate} ends the TCP connection at once
+ *     ({@link TyrusServletSocket}). Its sessions' idle timer costs no task per message ({@link TyrusIdleTimer}).</li>
+ * <li>Jetty 12: pings and closes that do not block, an abort, and the client's pings shown to the WAR
+ *     ({@link JettyInternals}).</li>
  * <li>Jetty upgrades before any filter runs: the servlet request under the handshake gives the peer's address
  *     ({@link #servletRequest}; Undertow's shape too, should its upgrade come first).</li>
  * </ul>
@@ -100,21 +99,8 @@ final class ContainerInternals {
         }
     }
 
-    /** Something read for {@link Socket#describe}, which may fail. */
-    private interface Reading {
-        Object read() throws ReflectiveOperationException;
-    }
-
     /** A container with none of the above. */
     static final Socket NONE = new Socket() {};
-
-    /**
-     * What a frame in Tyrus's servlet writer queue counts as: the largest control frame (125 bytes of payload and a
-     * 6-byte header); a queued message frame of ours counts in the outbox already (in flight).
-     */
-    static final long QUEUED_FRAME_BYTES = 131;
-    /** How often a socket looks for its TCP connection before it does without (each send and tick may look). */
-    private static final int MAX_TRIES = 100;
 
     private static final String TYRUS_SERVLET_WRITER = "org.glassfish.tyrus.servlet.TyrusServletWriter";
     /** Fields found so far, by class and name. */
@@ -147,7 +133,7 @@ final class ContainerInternals {
                 if (read(session, "service") instanceof java.util.concurrent.ScheduledExecutorService) {
                     write(session, "service", TyrusIdleTimer.SHARED); // no task per message (TyrusIdleTimer)
                 }
-                return tyrusServlet(writer, TyrusServletClose.of(webSocket, protocolHandler),
+                return TyrusServletSocket.of(writer, TyrusServletClose.of(webSocket, protocolHandler),
                         read(webSocket, "messageEventListener"));
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
@@ -178,157 +164,6 @@ final class ContainerInternals {
         return null;
     }
 
-    /** {@code frames}: Tyrus's listener of the socket's frames, ours where {@code WEB-INF/web.xml} named it. */
-    private static Socket tyrusServlet(Object writer, TyrusServletClose closer, Object frames)
-            throws ReflectiveOperationException {
-        Collection<?> queue = read(writer, "queue") instanceof Collection<?> q ? q : null;
-        return new Socket() {
-            /** Found once the upgrade handler gives its {@code WebConnection}. */
-            private volatile GrizzlyTcp tcp;
-            /** Lookups left: one that never succeeds must not cost every send a reflective call and an exception. */
-            private volatile int tries = MAX_TRIES;
-
-            private GrizzlyTcp tcp() {
-                GrizzlyTcp t = tcp;
-                if (t == null && tries > 0) {
-                    tries--;
-                    try {
-                        Object grizzly = grizzlyConnection(webConnection(writer));
-                        t = tcp = grizzly == null ? null : new GrizzlyTcp(grizzly);
-                    } catch (ReflectiveOperationException | RuntimeException e) {
-                        return null;
-                    }
-                }
-                return t;
-            }
-
-            /**
-             * GlassFish calls {@code HttpUpgradeHandler.init} (Tyrus: {@code onOpen}) before it commits the 101
-             * response, which it does on the request thread once {@code init} returned; a frame that another thread
-             * sent meanwhile went through the same unsynchronised output buffer and, on a busy machine, reached the
-             * client before the 101 (docs/reliability.md). Flushing here commits the 101 first, on that thread.
-             */
-            @Override
-            public void flushUpgrade() {
-                try {
-                    if (webConnection(writer) instanceof WebConnection wc) {
-                        wc.getOutputStream().flush();
-                    }
-                    tcp(); // found now, while the upgrade's objects are surely this socket's (Payara recycles them)
-                } catch (ReflectiveOperationException | IOException | RuntimeException e) {
-                    // the container's own flush writes it later
-                }
-            }
-
-            @Override
-            public boolean closing() {
-                return closer != null && closer.closing();
-            }
-
-            /**
-             * Sends the close frame and leaves the connection to the client's answer ({@link TyrusServletClose}); only where
-             * the TCP connection is in reach, so that a client that never answers is ended after a wait
-             * ({@code SocketAdapter.closeSession}).
-             */
-            @Override
-            public boolean close(int code, String reason) {
-                return closer != null && tcp() != null && closer.close(code, reason);
-            }
-
-            @Override
-            public void awaitEnd(long deadlineNanos) throws InterruptedException {
-                GrizzlyTcp t = tcp();
-                if (t != null) {
-                    t.awaitClosed(deadlineNanos);
-                }
-            }
-
-            @Override
-            public long pendingBytes() {
-                GrizzlyTcp t = tcp();
-                long queued = queue == null ? 0 : queue.size() * QUEUED_FRAME_BYTES; // size(): a field, no lock
-                return queued + (t == null ? 0 : t.pendingBytes());
-            }
-
-            @Override
-            public void watchPings(IntPredicate admit) {
-                if (frames instanceof PingWatch watch) {
-                    watch.watch(admit);
-                }
-            }
-
-            @Override
-            public boolean reachesTcp() {
-                return tcp() != null;
-            }
-
-            @Override
-            public boolean terminate() {
-                GrizzlyTcp t = tcp();
-                return t != null && t.terminate();
-            }
-
-            @Override
-            public boolean connected() {
-                GrizzlyTcp t = tcp();
-                return t == null || t.open();
-            }
-
-            @Override
-            public String describe() {
-                GrizzlyTcp t = tcp();
-                return "Tyrus servlet writer: " + (queue == null ? "?" : queue.size())
-                        + " frames queued, write listener " + text(() -> read(writer, "isListenerSet"))
-                        + "; servlet output ready " + text(() -> read(output(writer), "prevIsReady"))
-                        + ", its write handler " + text(() -> read(output(writer), "writeHandler") != null)
-                        + "; Grizzly output waits to notify "
-                        + text(() -> read(grizzlyOutput(writer), "handler") != null)
-                        + ", closed " + text(() -> read(grizzlyOutput(writer), "closed"))
-                        + "; TCP " + (t == null ? "not found" : t.pendingBytes() + " bytes queued, open " + t.open());
-            }
-        };
-    }
-
-    /**
-     * The servlet upgrade's {@code WebConnection} under Tyrus's writer, by its upgrade handler's getter, not its field:
-     * Payara hands Tyrus a CDI proxy of the handler, whose own fields stay empty.
-     */
-    private static Object webConnection(Object writer) throws ReflectiveOperationException {
-        return callDeclared(read(writer, "tyrusHttpUpgradeHandler"), "getWebConnection");
-    }
-
-    /**
-     * The Grizzly connection under a servlet upgrade's {@code WebConnection} (Payara's {@code WebConnectionImpl}): the
-     * one its output stream writes to ({@code CoyoteOutputStream.ob.grizzlyOutputBuffer.connection}), else the request's.
-     */
-    static Object grizzlyConnection(Object webConnection) throws ReflectiveOperationException {
-        Object viaOutput = read(read(read(read(webConnection, "outputStream"), "ob"), "grizzlyOutputBuffer"),
-                "connection");
-        if (viaOutput != null) {
-            return viaOutput;
-        }
-        Object request = read(webConnection, "request");
-        return request == null ? null : call(call(request, "getCoyoteRequest"), "getConnection");
-    }
-
-    /** The servlet output buffer under Tyrus's writer (Payara: {@code CoyoteOutputStream.ob}). */
-    private static Object output(Object writer) throws ReflectiveOperationException {
-        return read(read(writer, "servletOutputStream"), "ob");
-    }
-
-    /** Grizzly's output buffer under the servlet one. */
-    private static Object grizzlyOutput(Object writer) throws ReflectiveOperationException {
-        return read(output(writer), "grizzlyOutputBuffer");
-    }
-
-    private static String text(Reading reading) {
-        try {
-            return String.valueOf(reading.read());
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return "?";
-        }
-    }
-
     // ----------------------------------------------------------------------------- lookups
 
     static boolean isA(Class<?> type, String name) {
@@ -342,27 +177,23 @@ final class ContainerInternals {
 
     /** The value of the field {@code name} declared by the class of {@code owner} or a superclass; null owner: null. */
     static Object read(Object owner, String name) throws ReflectiveOperationException {
-        if (owner == null) {
-            return null;
-        }
-        Map<String, Field> fields = FIELDS.get(owner.getClass());
-        Field field = fields.get(name);
-        if (field == null) {
-            field = find(owner.getClass(), name);
-            fields.put(name, field);
-        }
-        return field.get(owner);
+        return owner == null ? null : field(owner, name).get(owner);
     }
 
     /** Sets a field, final ones too (instance fields of ordinary classes: {@link Field#set}). */
     static void write(Object owner, String name, Object value) throws ReflectiveOperationException {
+        field(owner, name).set(owner, value);
+    }
+
+    /** The field {@code name} of the class of {@code owner} or a superclass, made accessible, found once per class. */
+    private static Field field(Object owner, String name) throws NoSuchFieldException {
         Map<String, Field> fields = FIELDS.get(owner.getClass());
         Field field = fields.get(name);
         if (field == null) {
             field = find(owner.getClass(), name);
             fields.put(name, field);
         }
-        field.set(owner, value);
+        return field;
     }
 
     private static Field find(Class<?> type, String name) throws NoSuchFieldException {
@@ -385,20 +216,34 @@ final class ContainerInternals {
     }
 
     /** A method without parameters that the class of {@code owner} or a superclass declares, whatever its access. */
-    private static Object callDeclared(Object owner, String name) throws ReflectiveOperationException {
+    static Object callDeclared(Object owner, String name) throws ReflectiveOperationException {
         if (owner == null) {
             return null;
         }
-        for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+        Method m = declaredMethod(owner.getClass(), name);
+        if (m == null) {
+            throw new NoSuchMethodException(owner.getClass().getName() + "." + name + "()");
+        }
+        return m.invoke(owner);
+    }
+
+    /**
+     * A method without parameters that {@code type} or a superclass declares, whatever its access, made accessible;
+     * null where none is found or it cannot be made accessible.
+     */
+    static Method declaredMethod(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             try {
                 Method m = c.getDeclaredMethod(name);
                 m.setAccessible(true);
-                return m.invoke(owner);
+                return m;
             } catch (NoSuchMethodException e) {
                 // a superclass may declare it
+            } catch (RuntimeException e) {
+                return null;
             }
         }
-        throw new NoSuchMethodException(owner.getClass().getName() + "." + name + "()");
+        return null;
     }
 
     static Object call(Object owner, String name) throws ReflectiveOperationException {

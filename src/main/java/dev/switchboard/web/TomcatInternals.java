@@ -63,7 +63,7 @@ final class TomcatInternals {
     private static final ClassValue<Method> CLOSE_CONNECTION = new ClassValue<>() {
         @Override
         protected Method computeValue(Class<?> type) {
-            return declared(type, "closeConnection");
+            return ContainerInternals.declaredMethod(type, "closeConnection");
         }
     };
 
@@ -170,22 +170,6 @@ final class TomcatInternals {
                 return "Tomcat session " + state.get();
             }
         };
-    }
-
-    /** A declared method without parameters of {@code type} or a superclass, made accessible; null where not found. */
-    private static Method declared(Class<?> type, String name) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Method m = c.getDeclaredMethod(name);
-                m.setAccessible(true);
-                return m;
-            } catch (NoSuchMethodException e) {
-                // a superclass may declare it
-            } catch (RuntimeException e) {
-                return null;
-            }
-        }
-        return null;
     }
 
     /** {@code startMessage(byte, ByteBuffer, boolean, SendHandler)} of the remote endpoint, null where not found. */
