@@ -211,6 +211,14 @@ public final class Hub {
         return router.controlFrame(c, answerBytes);
     }
 
+    /**
+     * The bytes of the pong a server sends for a ping whose payload is {@code pingPayload} bytes long (what
+     * {@link #controlFrame} is given): a control frame carries at most 125 bytes, plus its 2-byte header.
+     */
+    public static int pongBytes(long pingPayload) {
+        return (int) Math.min(125, Math.max(0, pingPayload)) + 2;
+    }
+
     /** Closes a connection with a protocol close code; what is queued goes first where the code says so. */
     public void close(Connection c, CloseCode code, String reason) {
         sessions.close(c, code, reason);

@@ -1,5 +1,6 @@
 package dev.switchboard.standalone;
 
+import dev.switchboard.core.Hub;
 import dev.switchboard.core.Outgoing;
 import dev.switchboard.web.FrameChannel;
 import org.glassfish.grizzly.EmptyCompletionHandler;
@@ -93,7 +94,7 @@ final class DirectWriter extends Writer implements FrameChannel {
      */
     boolean pingArrived(long payload) {
         IntPredicate p = pings;
-        return p == null || p.test((int) Math.min(125, Math.max(0, payload)) + 2);
+        return p == null || p.test(Hub.pongBytes(payload));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.core.Hub;
 import jakarta.websocket.Session;
 
 import java.lang.reflect.Constructor;
@@ -92,7 +93,7 @@ final class JettyInternals {
                     Object watching = Proxy.newProxyInstance(loader, new Class<?>[] {handlerType}, (proxy, m, args) -> {
                         if ("onFrame".equals(m.getName()) && args != null && args.length == 2
                                 && (byte) opCode.invoke(args[0]) == PING
-                                && !admit.test(Math.min(125, (int) payloadLength.invoke(args[0])) + 2)) {
+                                && !admit.test(Hub.pongBytes((int) payloadLength.invoke(args[0])))) {
                             succeeded.invoke(args[1]); // released; no demand: nothing more is read
                             return null;
                         }

@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.core.Hub;
 import jakarta.websocket.EncodeException;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
@@ -51,7 +52,7 @@ final class TomcatPings implements RemoteEndpoint.Basic {
     /** A client's ping, answered on Tomcat's reading thread of this connection. */
     @Override
     public void sendPong(ByteBuffer applicationData) throws IOException {
-        if (admit.test(Math.min(125, applicationData.remaining()) + 2)) {
+        if (admit.test(Hub.pongBytes(applicationData.remaining()))) {
             tomcat.sendPong(applicationData);
         }
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.core.Hub;
 import org.glassfish.tyrus.core.frame.TyrusFrame;
 import org.glassfish.tyrus.core.monitoring.ApplicationEventListener;
 import org.glassfish.tyrus.core.monitoring.EndpointEventListener;
@@ -75,7 +76,7 @@ public final class TyrusFrameEvents implements ApplicationEventListener {
         public void onFrameReceived(TyrusFrame.FrameType frameType, long payloadLength) {
             IntPredicate a = admit;
             if (a != null && frameType == TyrusFrame.FrameType.PING) {
-                a.test((int) Math.min(125, Math.max(0, payloadLength)) + 2); // the pong's bytes; false: closing
+                a.test(Hub.pongBytes(payloadLength)); // the pong's bytes; false: closing
             }
         }
 

@@ -398,6 +398,30 @@ class HubTest {
     }
 
     @Test
+    void webSocketPingsCountAgainstTheRateLimitAndTheirPongsAgainstTheOutbox() throws Exception {
+        hub = hub(Map.of("ratePerSecond", "20", "rateBurst", "40", "rateStrikes", "5"));
+        Client flood = user("pinger");
+        for (int i = 0; i < 40; i++) {
+            assertTrue(hub.controlFrame(flood.connection, Hub.pongBytes(10)), "a burst of 40 is answered");
+        }
+        for (int i = 0; i < 5; i++) { // refused without an error frame (a container answers pings by itself)
+            hub.controlFrame(flood.connection, Hub.pongBytes(10));
+        }
+        assertFalse(hub.controlFrame(flood.connection, Hub.pongBytes(10)));
+        assertEquals(CloseCode.POLICY, flood.socket.closedWith);
+        assertFalse(hub.controlFrame(flood.connection, Hub.pongBytes(10)), "nothing more is answered once closed");
+        assertEquals(1, hub.stats().abuseCloses.sum());
+    }
+
+    @Test
+    void aPongCarriesAtMost125BytesAndItsHeader() {
+        assertEquals(2, Hub.pongBytes(0));
+        assertEquals(2, Hub.pongBytes(-1));
+        assertEquals(127, Hub.pongBytes(125));
+        assertEquals(127, Hub.pongBytes(1L << 62), "a hostile length declares more than a control frame may carry");
+    }
+
+    @Test
     void connectionsPerUserAndPerAddressAreCapped() throws Exception {
         hub = hub(Map.of("maxConnectionsPerUser", "2", "maxConnectionsPerAddress", "3"));
         user("ann");
