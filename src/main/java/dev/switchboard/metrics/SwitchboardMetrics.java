@@ -37,8 +37,8 @@ import java.util.function.ToDoubleFunction;
  * and the histograms {@code switchboard_redis_round_trip_seconds}, {@code switchboard_append_seconds},
  * {@code switchboard_publish_to_send_seconds}.
  *
- * <p>Cost: counters and gauges are read only when scraped; the connection gauges count the open connections then, at
- * most once a second ({@link #LOAD_MAX_AGE_NANOS}). The histograms record what the store and the core report (a
+ * <p>Cost: counters and gauges are read only when scraped; the connection gauges count the open connections then:
+ * once per {@link #scrape}, at most once a second for a host's registry ({@link #LOAD_MAX_AGE_NANOS}). The histograms record what the store and the core report (a
  * sample of appends, see {@code core.SendSamples}; every pipeline of the Redis writer).
  */
 public final class SwitchboardMetrics implements MeterBinder, AutoCloseable {
@@ -60,6 +60,9 @@ public final class SwitchboardMetrics implements MeterBinder, AutoCloseable {
     private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
     private volatile Load load;
     private volatile long loadAt;
+    private final Object scraping = new Object();
+    /** The count of the scrape under way ({@link #scrape}), else null. */
+    private volatile Load pinned;
 
     public SwitchboardMetrics(Hub hub) {
         this.hub = hub;
@@ -76,9 +79,24 @@ public final class SwitchboardMetrics implements MeterBinder, AutoCloseable {
         }
     }
 
-    /** Every meter in Prometheus text format ({@link #CONTENT_TYPE}). */
+    /**
+     * Every meter in Prometheus text format ({@link #CONTENT_TYPE}). The connection gauges of one scrape come from one
+     * count, taken now: the registry reads them one after another, and a cached count that aged past
+     * {@link #LOAD_MAX_AGE_NANOS} between two of them gave a scrape the chat connections of a new count beside the
+     * notification connections of the old one. Scrapes take turns.
+     */
     public String scrape() {
-        return own.scrape();
+        synchronized (scraping) {
+            Load l = hub.load();
+            load = l;
+            loadAt = System.nanoTime();
+            pinned = l;
+            try {
+                return own.scrape();
+            } finally {
+                pinned = null;
+            }
+        }
     }
 
     /** Stops recording durations; Switchboard's own registry is closed (a host's stays as it is). */
@@ -162,6 +180,10 @@ public final class SwitchboardMetrics implements MeterBinder, AutoCloseable {
 
     /** The hub's load, counted at most once per {@link #LOAD_MAX_AGE_NANOS} (one count serves a whole scrape). */
     private Load load() {
+        Load p = pinned;
+        if (p != null) {
+            return p;
+        }
         long now = System.nanoTime();
         Load l = load;
         if (l == null || now - loadAt > LOAD_MAX_AGE_NANOS) {
