@@ -31,6 +31,7 @@ import java.util.function.IntPredicate;
  *     ({@link TyrusServletSocket}). Its sessions' idle timer costs no task per message ({@link TyrusIdleTimer}).</li>
  * <li>Jetty 12: pings and closes that do not block, an abort, and the client's pings shown to the WAR
  *     ({@link JettyInternals}).</li>
+ * <li>Undertow (WildFly): the client's pings shown to the WAR, and the channel's close ({@link UndertowInternals}).</li>
  * <li>Jetty upgrades before any filter runs: the servlet request under the handshake gives the peer's address
  *     ({@link #servletRequest}; Undertow's shape too, should its upgrade come first).</li>
  * </ul>
@@ -73,7 +74,7 @@ final class ContainerInternals {
 
         /**
          * From now on asks {@code admit} for each ping the client sends, with the size of its pong; a no-op where the
-         * container does not show pings (Tomcat, Jetty, Undertow).
+         * container does not show pings.
          */
         default void watchPings(IntPredicate admit) {
         }
@@ -124,6 +125,10 @@ final class ContainerInternals {
             Socket jetty = JettyInternals.of(session);
             if (jetty != null) {
                 return jetty;
+            }
+            Socket undertow = UndertowInternals.of(session);
+            if (undertow != null) {
+                return undertow;
             }
             Object remote = session.getAsyncRemote();
             Object webSocket = read(remote, "webSocket");

@@ -256,7 +256,7 @@ final class SocketAdapter implements Transport {
     /**
      * Before the {@code welcome} goes out: the socket joins its login (a logout right after the welcome closes it), and
      * from here on every ping the client sends counts against its rate limit and its pong against the outbox (the runner,
-     * and Tyrus in a servlet container; a client may flood as soon as it has seen {@code welcome}, and the runner reads
+     * and the containers {@link ContainerInternals} knows; a client may flood as soon as it has seen {@code welcome}, and the runner reads
      * its frames on another thread than this one).
      */
     @Override
@@ -271,7 +271,7 @@ final class SocketAdapter implements Transport {
         if (frames != null) {
             frames.watchPings(pings);
         } else {
-            ContainerInternals.Socket c = container; // Tomcat, Tyrus, Jetty; Undertow's pings stay out of sight
+            ContainerInternals.Socket c = container; // Tomcat, Tyrus, Jetty, Undertow
             c.watchPings(new ClosingPings(pings, c::terminate));
         }
     }

@@ -46,8 +46,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PingFloodIT {
 
     private static final String CONTAINER = System.getProperty("arquillian.launch", "tomcat");
-    /** The containers that show the WAR the pings they answer (TomcatPings, TyrusFrameEvents, JettyInternals). */
-    private static final List<String> SHOW_PINGS = List.of("tomcat", "payara", "glassfish", "jetty");
+    /** Containers that show the WAR the pings they answer (TomcatPings, TyrusFrameEvents, Jetty/UndertowInternals). */
+    private static final List<String> SHOW_PINGS = List.of("tomcat", "payara", "glassfish", "jetty", "wildfly");
     private static final Duration T = Duration.ofSeconds(10);
     /**
      * The flooder's connection ends within this. Tomcat: once the socket's buffers are full, its pong waits 2 s, then
@@ -129,10 +129,10 @@ class PingFloodIT {
 
     /**
      * Where the container shows the WAR the pings it answers (Tomcat: {@code TomcatPings}; Tyrus in Payara and
-     * GlassFish: {@code TyrusFrameEvents}; Jetty: {@code JettyInternals}), they count against the rate limit as on the
-     * runner ({@code standalone/PingFloodTest}): past the burst (200) and the strikes (50), the connection is closed
-     * with 1008. WildFly answers pings out of sight of the application (docs/security.md, "Pings in containers"):
-     * the other test bounds what a flooder costs there.
+     * GlassFish: {@code TyrusFrameEvents}; Jetty: {@code JettyInternals}; Undertow in WildFly:
+     * {@code UndertowInternals}), they count against the rate limit as on the runner ({@code standalone/PingFloodTest}):
+     * past the burst (200) and the strikes (50), the connection is closed with 1008 (docs/security.md, "Pings in
+     * containers"). Elsewhere the other test bounds what a flooder costs.
      */
     @Test
     void pingsCountAgainstTheRateLimitWhereTheContainerShowsThem() throws Exception {
