@@ -251,6 +251,15 @@ final class ContainerInternals {
         return null;
     }
 
+    /** {@code m} (no parameters) called on {@code owner}: its result, or {@code otherwise} where the call failed. */
+    static Object callOr(Method m, Object owner, Object otherwise) {
+        try {
+            return m.invoke(owner);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return otherwise;
+        }
+    }
+
     static Object call(Object owner, String name) throws ReflectiveOperationException {
         return owner == null ? null : method(owner, name).invoke(owner);
     }

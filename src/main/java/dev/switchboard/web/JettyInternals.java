@@ -60,7 +60,7 @@ final class JettyInternals {
         return new ContainerInternals.Socket() {
             @Override
             public boolean closing() {
-                return !(boolean) invoke(isOutputOpen, Boolean.TRUE);
+                return !(boolean) ContainerInternals.callOr(isOutputOpen, core, Boolean.TRUE);
             }
 
             @Override
@@ -116,30 +116,17 @@ final class JettyInternals {
 
             @Override
             public boolean terminate() {
-                try {
-                    abort.invoke(core);
-                    return true;
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return false;
-                }
+                return ContainerInternals.callOr(abort, core, this) != this;
             }
 
             @Override
             public boolean connected() {
-                return !(boolean) invoke(isClosed, Boolean.FALSE);
+                return !(boolean) ContainerInternals.callOr(isClosed, core, Boolean.FALSE);
             }
 
             @Override
             public String describe() {
                 return "Jetty " + core;
-            }
-
-            private Object invoke(Method m, Object otherwise) {
-                try {
-                    return m.invoke(core);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return otherwise;
-                }
             }
         };
     }

@@ -66,21 +66,12 @@ final class UndertowInternals {
 
             @Override
             public boolean terminate() {
-                try {
-                    close.invoke(channel);
-                    return true;
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return false;
-                }
+                return ContainerInternals.callOr(close, channel, this) != this;
             }
 
             @Override
             public boolean connected() {
-                try {
-                    return (boolean) isOpen.invoke(channel);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return true;
-                }
+                return (boolean) ContainerInternals.callOr(isOpen, channel, Boolean.TRUE);
             }
 
             @Override
