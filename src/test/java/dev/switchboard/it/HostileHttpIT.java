@@ -47,7 +47,8 @@ class HostileHttpIT {
 
     @Test
     void aBadPercentEscapeInTheQueryGets400() throws Exception {
-        scenarios().aBadPercentEscapeInTheQueryGets400();
+        // Undertow (WildFly) refuses such a request line itself, before the WAR sees it
+        scenarios().aBadPercentEscapeInTheQueryGets400("wildfly".equals(CONTAINER));
     }
 
     @Test

@@ -88,7 +88,24 @@ public final class HostileHttpScenarios {
 
     /** A bad % escape in the query string: 401 without the key, 400 with it; JSON either way, never a 500. */
     public void aBadPercentEscapeInTheQueryGets400() throws Exception {
+        aBadPercentEscapeInTheQueryGets400(false);
+    }
+
+    /**
+     * @param containerRefuses the container's HTTP parser refuses a malformed escape itself, before any application
+     *     code, with or without the key (Undertow in WildFly: 400 with an empty body): then that 400, showing nothing;
+     *     escapes of bytes that are not UTF-8 reach the application there too
+     */
+    public void aBadPercentEscapeInTheQueryGets400(boolean containerRefuses) throws Exception {
         for (String query : new String[] {"since=%zz", "since=1%", "%", "limit=%E2%82"}) {
+            if (containerRefuses && !query.startsWith("limit")) {
+                for (String k : new String[] {null, key}) {
+                    String refused = get("api/topics/news?" + query, k);
+                    assertTrue(refused.startsWith("HTTP/1.1 400"), query + ": " + refused);
+                    assertEquals("", body(refused), query + ": " + refused);
+                }
+                continue;
+            }
             String anonymous = get("api/topics/news?" + query, null);
             assertTrue(anonymous.startsWith("HTTP/1.1 401"), query + ": " + anonymous);
             String keyed = get("api/topics/news?" + query, key);
