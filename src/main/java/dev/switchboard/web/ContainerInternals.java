@@ -1,6 +1,8 @@
 package dev.switchboard.web;
 
+import dev.switchboard.core.Outgoing;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 
@@ -16,8 +18,8 @@ import java.util.function.IntPredicate;
  * container or version has it otherwise, the socket behaves as without it ({@link #NONE}). Reflection only: the WAR
  * must load in every container, and none of these classes is on its compile path.
  * <ul>
- * <li>Tomcat (10.1, 11): its session's state, pings that do not block ({@link TomcatInternals}), and the client's
- *     pings shown to the WAR ({@link TomcatPings}).</li>
+ * <li>Tomcat (10.1, 11): its session's state, pings that do not block and messages encoded once
+ *     ({@link TomcatInternals}), and the client's pings shown to the WAR ({@link TomcatPings}).</li>
  * <li>Tyrus in a servlet container (Payara, GlassFish): the servlet writer ({@code TyrusRemoteEndpoint.webSocket} →
  *     {@code TyrusWebSocket.protocolHandler} → {@code ProtocolHandler.writer}, a {@code TyrusServletWriter}) with its
  *     own frame queue, and the Grizzly TCP connection under the upgrade (the writer's upgrade handler →
@@ -53,6 +55,14 @@ final class ContainerInternals {
 
         /** Sends a ping without waiting for its write; false where the container offers no way (then the API's). */
         default boolean ping() {
+            return false;
+        }
+
+        /**
+         * Sends the message as one text frame, its UTF-8 bytes encoded once for all its recipients, without waiting
+         * for the write; false where the container offers no way (then the API's {@code sendText}).
+         */
+        default boolean sendText(Outgoing message, SendHandler handler) {
             return false;
         }
 

@@ -11,6 +11,7 @@ import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 
 import java.io.EOFException;
@@ -277,7 +278,8 @@ final class SocketAdapter implements Transport {
     }
 
     /**
-     * Sends through the server's frame path where it offered one, else the encoded text through the session; not once
+     * Sends through the server's frame path where it offered one, else through the container's below its API where it
+     * has one (Tomcat: the text encoded once for all recipients), else the encoded text through the session; not once
      * the container closes the session itself (its close frame must not wait behind ours).
      */
     @Override
@@ -291,13 +293,16 @@ final class SocketAdapter implements Transport {
             done.accept(new EOFException("the container is closing the session"));
             return;
         }
+        SendHandler sent = result -> {
+            if (!result.isOK() && result.getException() instanceof EOFException) {
+                containerClosing = true; // set before the outbox asks isOpen()
+            }
+            done.accept(result.isOK() ? null : result.getException());
+        };
         try {
-            session.getAsyncRemote().sendText(shared.encoder.encode(message), result -> {
-                if (!result.isOK() && result.getException() instanceof EOFException) {
-                    containerClosing = true; // set before the outbox asks isOpen()
-                }
-                done.accept(result.isOK() ? null : result.getException());
-            });
+            if (!container.sendText(message, sent)) {
+                session.getAsyncRemote().sendText(shared.encoder.encode(message), sent);
+            }
         } catch (RuntimeException e) {
             done.accept(e); // session already closed
         }

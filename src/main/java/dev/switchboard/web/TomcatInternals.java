@@ -1,13 +1,18 @@
 package dev.switchboard.web;
 
+import dev.switchboard.core.Outgoing;
 import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 
 /**
@@ -49,6 +54,10 @@ final class TomcatInternals {
     private static final long ABORT_CLOSE_WAIT_MS = 1;
     private static final String REMOTE = "org.apache.tomcat.websocket.WsRemoteEndpointImplBase";
     private static final byte PING = 0x9;
+    private static final byte TEXT = 0x1;
+    /** A message's text in UTF-8, made once per message and shared by its recipients (each sends a duplicate). */
+    private static final Function<String, ByteBuffer> UTF_8 =
+            text -> ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
     private static final String OUTPUT_CLOSED = "OUTPUT_CLOSED";
     private static final String CLOSED = "CLOSED";
     private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0);
@@ -124,6 +133,28 @@ final class TomcatInternals {
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     return false;
                 }
+            }
+
+            /**
+             * The message's UTF-8 bytes, encoded once for all its recipients ({@link Outgoing#prepared}), as one text
+             * frame through {@code startMessage}, the path of Tomcat's asynchronous sends below its per-send encoding:
+             * {@code sendText} encodes the text again for every recipient, through a {@code TextMessageSendHandler}
+             * and the API's state machine. Tomcat writes the frame at once or queues it behind the control frame in
+             * flight; the outbox never has two messages of a session in flight.
+             */
+            @Override
+            public boolean sendText(Outgoing message, SendHandler handler) {
+                if (start == null) {
+                    return false;
+                }
+                try {
+                    start.invoke(remote, TEXT, message.prepared(UTF_8).duplicate(), true, handler);
+                } catch (InvocationTargetException e) {
+                    handler.onResult(new SendResult(e.getCause())); // closed meanwhile
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return false;
+                }
+                return true;
             }
 
             /** Tomcat's own end of a close the client does not answer, found by name. */

@@ -30,7 +30,7 @@ public final class Scenarios {
         return prefix + "-" + System.nanoTime();
     }
 
-    /** Join, presence, say (with the server's from), typing, leave — two users. */
+    /** Join, presence, say (with the server's from; ASCII and 10 KiB beyond it), typing, leave — two users. */
     public static void twoUsersChat(URI base) {
         String room = unique("lobby");
         try (WsClient ann = WsClient.connect(URI.create(ws(base, "ws/chat") + "?name=ann"));
@@ -49,6 +49,15 @@ public final class Scenarios {
                 assertEquals(ann.user(), m.getString("from"));
                 assertEquals("hello <b>bob</b>", m.getString("text"));
                 assertEquals("c-1", m.getString("ref"));
+            }
+            // Beyond ASCII and beyond one 8 KiB buffer of UTF-8 (Tomcat's encoder's; TomcatInternals sends the bytes
+            // encoded once): accents, CJK, a surrogate pair, 10 KiB in all.
+            String unicode = "héllo wörld 世界 \uD83C\uDF89 " + "世".repeat(3500);
+            bob.send("type", "say", "room", room, "text", unicode);
+            for (WsClient c : List.of(ann, bob)) {
+                JsonObject m = c.expect("message");
+                assertEquals(2, m.getInt("offset"));
+                assertEquals(unicode, m.getString("text"));
             }
             bob.send("type", "typing", "room", room);
             assertEquals(bob.user(), ann.expect("typing").getString("user"));
