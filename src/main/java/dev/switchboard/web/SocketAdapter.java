@@ -256,9 +256,9 @@ final class SocketAdapter implements Transport {
 
     /**
      * Before the {@code welcome} goes out: the socket joins its login (a logout right after the welcome closes it), and
-     * from here on every ping the client sends counts against its rate limit and its pong against the outbox (the runner,
-     * and the containers {@link ContainerInternals} knows; a client may flood as soon as it has seen {@code welcome}, and the runner reads
-     * its frames on another thread than this one).
+     * from here on every ping the client sends counts against its rate limit and its pong against the outbox (the
+     * runner, and the containers {@link ContainerInternals} knows; a client may flood as soon as it has seen
+     * {@code welcome}, and the runner reads its frames on another thread than this one).
      */
     @Override
     public void opened(Connection opened) {
