@@ -97,7 +97,7 @@ SB_PG_PORT="${SB_PG_PORT:-8432}"
 LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms1g -Xmx1g}"
 bench_limits_env
 
-OUT="${OUT:-$BENCH/results/$(date +%Y%m%d-%H%M%S)$([ "$QUICK" = 1 ] && echo -quick)}"
+OUT="${OUT:-$BENCH/results/$(date +%Y%m%d-%H%M%S)$(if [ "$QUICK" = 1 ]; then echo -quick; fi)}"
 mkdir -p "$OUT/logs"
 OUT="$(cd "$OUT" && pwd)"
 WORK="$BENCH/.work"
