@@ -130,8 +130,11 @@ class TracingAdminClusterIT {
                 assertEquals(trace, n.getString("trace"), "carried through Redis to every node");
             }
 
-            Poll.until(() -> lines(a, trace, "sent:").size() == 2 && lines(b, trace, "sent:").size() == 1,
-                    "a sent line per connection on each node", Duration.ofSeconds(10));
+            // Each line is written by the thread that did the step: a send may complete, and log, before the
+            // delivering thread logs its "delivered" line (CI c28), so wait for every line, then check them.
+            Poll.until(() -> lines(a, trace, "sent:").size() == 2 && lines(b, trace, "sent:").size() == 1
+                            && lines(a, trace, "delivered:").size() == 1 && lines(b, trace, "delivered:").size() == 1,
+                    "a sent line per connection and a delivered line on each node", Duration.ofSeconds(10));
             assertEquals(1, lines(a, trace, "accepted:").size(), thisRun(a));
             assertEquals(1, lines(a, trace, "stored:").size());
             assertTrue(lines(a, trace, "delivered:").get(0).contains("offset " + offset + " to 2 connections"));
