@@ -7,7 +7,9 @@ import jakarta.websocket.Session;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +111,7 @@ final class TomcatInternals {
             return ContainerInternals.NONE;
         }
         Object remote = ContainerInternals.read(session, "wsRemoteEndpoint");
-        Method start = startMessage(remote);
+        MethodHandle start = remote == null ? null : START_MESSAGE.get(remote.getClass());
         Method closeConnection = CLOSE_CONNECTION.get(session.getClass());
         @SuppressWarnings("unchecked")
         AtomicReference<Object> states = (AtomicReference<Object>) state;
@@ -128,10 +130,14 @@ final class TomcatInternals {
                     return true; // no ping into a closing session
                 }
                 try {
-                    start.invoke(remote, PING, NO_DATA.duplicate(), true, IGNORED);
+                    start.invokeExact(remote, PING, NO_DATA.duplicate(), true, IGNORED);
                     return true;
-                } catch (ReflectiveOperationException | RuntimeException e) {
+                } catch (RuntimeException e) {
                     return false;
+                } catch (Error e) {
+                    throw e;
+                } catch (Throwable e) {
+                    throw new IllegalStateException(e); // startMessage declares no checked exception
                 }
             }
 
@@ -148,11 +154,13 @@ final class TomcatInternals {
                     return false;
                 }
                 try {
-                    start.invoke(remote, TEXT, message.prepared(UTF_8).duplicate(), true, handler);
-                } catch (InvocationTargetException e) {
-                    handler.onResult(new SendResult(e.getCause())); // closed meanwhile
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return false;
+                    start.invokeExact(remote, TEXT, message.prepared(UTF_8).duplicate(), true, handler);
+                } catch (RuntimeException e) {
+                    handler.onResult(new SendResult(e)); // closed meanwhile
+                } catch (Error e) {
+                    throw e;
+                } catch (Throwable e) {
+                    throw new IllegalStateException(e); // startMessage declares no checked exception
                 }
                 return true;
             }
@@ -203,20 +211,28 @@ final class TomcatInternals {
         };
     }
 
-    /** {@code startMessage(byte, ByteBuffer, boolean, SendHandler)} of the remote endpoint, null where not found. */
-    private static Method startMessage(Object remote) {
-        for (Class<?> c = remote == null ? null : remote.getClass(); c != null; c = c.getSuperclass()) {
-            if (c.getName().equals(REMOTE)) {
-                try {
-                    Method m = c.getDeclaredMethod("startMessage", byte.class, ByteBuffer.class, boolean.class,
-                            SendHandler.class);
-                    m.setAccessible(true);
-                    return m;
-                } catch (NoSuchMethodException | RuntimeException e) {
-                    return null;
+    /**
+     * {@code startMessage(byte, ByteBuffer, boolean, SendHandler)} of a remote endpoint's class, as a method handle taking
+     * the endpoint as an {@code Object} (every message of a Tomcat socket goes through it: no boxing, no argument
+     * array, unlike {@code Method.invoke}, which took 7 % of the samples of a fan-out); null where not found.
+     */
+    private static final ClassValue<MethodHandle> START_MESSAGE = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                if (c.getName().equals(REMOTE)) {
+                    try {
+                        Method m = c.getDeclaredMethod("startMessage", byte.class, ByteBuffer.class, boolean.class,
+                                SendHandler.class);
+                        m.setAccessible(true);
+                        return MethodHandles.lookup().unreflect(m).asType(MethodType.methodType(void.class,
+                                Object.class, byte.class, ByteBuffer.class, boolean.class, SendHandler.class));
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        return null;
+                    }
                 }
             }
+            return null;
         }
-        return null;
-    }
+    };
 }
