@@ -110,6 +110,39 @@ final class ContainerInternals {
         }
     }
 
+    /**
+     * A socket whose TCP connection one method of the container's ends ({@code end}) and another tells ended or not
+     * ({@code state}, ended where it answers {@code endedWhen}): Jetty's core session, Undertow's channel.
+     */
+    abstract static class EndsTcp implements Socket {
+        private final Object owner;
+        private final Method end;
+        private final Method state;
+        private final boolean endedWhen;
+
+        EndsTcp(Object owner, Method end, Method state, boolean endedWhen) {
+            this.owner = owner;
+            this.end = end;
+            this.state = state;
+            this.endedWhen = endedWhen;
+        }
+
+        @Override
+        public boolean reachesTcp() {
+            return true;
+        }
+
+        @Override
+        public boolean terminate() {
+            return callOr(end, owner, this) != this;
+        }
+
+        @Override
+        public boolean connected() {
+            return (boolean) callOr(state, owner, !endedWhen) != endedWhen;
+        }
+    }
+
     /** A container with none of the above. */
     static final Socket NONE = new Socket() {};
 

@@ -57,7 +57,7 @@ final class JettyInternals {
         Method opCode = frameType.getMethod("getOpCode");
         Method payloadLength = frameType.getMethod("getPayloadLength");
         Method succeeded = callbackType.getMethod("succeeded");
-        return new ContainerInternals.Socket() {
+        return new ContainerInternals.EndsTcp(core, abort, isClosed, true) {
             @Override
             public boolean closing() {
                 return !(boolean) ContainerInternals.callOr(isOutputOpen, core, Boolean.TRUE);
@@ -107,21 +107,6 @@ final class JettyInternals {
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     // another Jetty: its pings stay out of sight
                 }
-            }
-
-            @Override
-            public boolean reachesTcp() {
-                return true;
-            }
-
-            @Override
-            public boolean terminate() {
-                return ContainerInternals.callOr(abort, core, this) != this;
-            }
-
-            @Override
-            public boolean connected() {
-                return !(boolean) ContainerInternals.callOr(isClosed, core, Boolean.FALSE);
             }
 
             @Override

@@ -40,7 +40,7 @@ final class UndertowInternals {
         }
         Method isOpen = ContainerInternals.method(channel, "isOpen");
         Method close = ContainerInternals.method(channel, "close");
-        return new ContainerInternals.Socket() {
+        return new ContainerInternals.EndsTcp(channel, close, isOpen, false) {
             @Override
             public void watchPings(IntPredicate admit) {
                 try {
@@ -57,21 +57,6 @@ final class UndertowInternals {
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     // another Undertow: its pings stay out of sight
                 }
-            }
-
-            @Override
-            public boolean reachesTcp() {
-                return true;
-            }
-
-            @Override
-            public boolean terminate() {
-                return ContainerInternals.callOr(close, channel, this) != this;
-            }
-
-            @Override
-            public boolean connected() {
-                return (boolean) ContainerInternals.callOr(isOpen, channel, Boolean.TRUE);
             }
 
             @Override
