@@ -38,8 +38,9 @@ import java.util.function.ToDoubleFunction;
  * {@code switchboard_publish_to_send_seconds}.
  *
  * <p>Cost: counters and gauges are read only when scraped; the connection gauges count the open connections then:
- * once per {@link #scrape}, at most once a second for a host's registry ({@link #LOAD_MAX_AGE_NANOS}). The histograms record what the store and the core report (a
- * sample of appends, see {@code core.SendSamples}; every pipeline of the Redis writer).
+ * once per {@link #scrape}, at most once a second for a host's registry ({@link #LOAD_MAX_AGE_NANOS}). The histograms
+ * record what the store and the core report (a sample of appends, see {@code core.SendSamples}; every pipeline of the
+ * Redis writer).
  */
 public final class SwitchboardMetrics implements MeterBinder, AutoCloseable {
 
@@ -58,8 +59,8 @@ public final class SwitchboardMetrics implements MeterBinder, AutoCloseable {
     private final Stats stats;
     private final PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
-    private volatile Load load;
-    private volatile long loadAt;
+    /** The last count and when it was taken, for a host's registry: one reference, so the two always match. */
+    private volatile Counted counted;
     private final Object scraping = new Object();
     /** The count of the scrape under way ({@link #scrape}), else null. */
     private volatile Load pinned;
@@ -88,8 +89,7 @@ public final class SwitchboardMetrics implements MeterBinder, AutoCloseable {
     public String scrape() {
         synchronized (scraping) {
             Load l = hub.load();
-            load = l;
-            loadAt = System.nanoTime();
+            counted = new Counted(l, System.nanoTime());
             pinned = l;
             try {
                 return own.scrape();
@@ -185,12 +185,14 @@ public final class SwitchboardMetrics implements MeterBinder, AutoCloseable {
             return p;
         }
         long now = System.nanoTime();
-        Load l = load;
-        if (l == null || now - loadAt > LOAD_MAX_AGE_NANOS) {
-            l = hub.load();
-            load = l;
-            loadAt = now;
+        Counted c = counted;
+        if (c == null || now - c.at() > LOAD_MAX_AGE_NANOS) {
+            c = new Counted(hub.load(), now);
+            counted = c;
         }
-        return l;
+        return c.load();
+    }
+
+    private record Counted(Load load, long at) {
     }
 }

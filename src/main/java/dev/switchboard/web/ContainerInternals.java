@@ -7,6 +7,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,12 +26,13 @@ import java.util.function.IntPredicate;
  *     own frame queue, and the Grizzly TCP connection under the upgrade (the writer's upgrade handler →
  *     {@code getWebConnection()} → its output stream's {@code ob.grizzlyOutputBuffer.connection}, else its request's
  *     {@code getCoyoteRequest().getConnection()}), looked up on use until found (by the handler's getter: Payara
- *     hands Tyrus a CDI proxy of the handler, whose own fields stay empty). Tyrus answers pings itself; the pongs a client does not read queue in Grizzly's write queue or in
- *     the writer's, both without bound, and {@link Socket#pendingBytes} makes them visible to the outbox; the pings
- *     themselves it shows through its monitoring API ({@link TyrusFrameEvents}, {@link Socket#watchPings}). A close does
- *     not end such a connection while a write of it is stuck (the close frame queues behind it, and the servlet
- *     connection's close flushes through it): {@link Socket#terminate} ends the TCP connection at once
- *     ({@link TyrusServletSocket}). Its sessions' idle timer costs no task per message ({@link TyrusIdleTimer}).</li>
+ *     hands Tyrus a CDI proxy of the handler, whose own fields stay empty). Tyrus answers pings itself; the pongs a
+ *     client does not read queue in Grizzly's write queue or in the writer's, both without bound, and
+ *     {@link Socket#pendingBytes} makes them visible to the outbox; the pings themselves it shows through its
+ *     monitoring API ({@link TyrusFrameEvents}, {@link Socket#watchPings}). A close does not end such a connection
+ *     while a write of it is stuck (the close frame queues behind it, and the servlet connection's close flushes
+ *     through it): {@link Socket#terminate} ends the TCP connection at once ({@link TyrusServletSocket}). Its
+ *     sessions' idle timer costs no task per message ({@link TyrusIdleTimer}).</li>
  * <li>Jetty 12: pings and closes that do not block, an abort, and the client's pings shown to the WAR
  *     ({@link JettyInternals}).</li>
  * <li>Undertow (WildFly): the client's pings shown to the WAR, and the channel's close ({@link UndertowInternals}).</li>
@@ -300,6 +302,18 @@ final class ContainerInternals {
             return m.invoke(owner);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return otherwise;
+        }
+    }
+
+    /**
+     * {@code m} called on {@code target} with {@code args}, for a proxy that forwards what it does not watch: the
+     * target's own exception reaches the caller as itself, not wrapped in an {@code InvocationTargetException}.
+     */
+    static Object forward(Method m, Object target, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 

@@ -4,7 +4,6 @@ import dev.switchboard.core.Hub;
 import jakarta.websocket.Session;
 
 import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.function.IntPredicate;
@@ -97,11 +96,7 @@ final class JettyInternals {
                             succeeded.invoke(args[1]); // released; no demand: nothing more is read
                             return null;
                         }
-                        try {
-                            return m.invoke(jetty, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
+                        return ContainerInternals.forward(m, jetty, args);
                     });
                     ContainerInternals.write(core, "handler", watching);
                 } catch (ReflectiveOperationException | RuntimeException e) {

@@ -130,14 +130,10 @@ final class TomcatInternals {
                     return true; // no ping into a closing session
                 }
                 try {
-                    start.invokeExact(remote, PING, NO_DATA.duplicate(), true, IGNORED);
+                    startMessage(start, remote, PING, NO_DATA.duplicate(), IGNORED);
                     return true;
                 } catch (RuntimeException e) {
                     return false;
-                } catch (Error e) {
-                    throw e;
-                } catch (Throwable e) {
-                    throw new IllegalStateException(e); // startMessage declares no checked exception
                 }
             }
 
@@ -154,13 +150,9 @@ final class TomcatInternals {
                     return false;
                 }
                 try {
-                    start.invokeExact(remote, TEXT, message.prepared(UTF_8).duplicate(), true, handler);
+                    startMessage(start, remote, TEXT, message.prepared(UTF_8).duplicate(), handler);
                 } catch (RuntimeException e) {
                     handler.onResult(new SendResult(e)); // closed meanwhile
-                } catch (Error e) {
-                    throw e;
-                } catch (Throwable e) {
-                    throw new IllegalStateException(e); // startMessage declares no checked exception
                 }
                 return true;
             }
@@ -209,6 +201,21 @@ final class TomcatInternals {
                 return "Tomcat session " + state.get();
             }
         };
+    }
+
+    /**
+     * One whole frame of {@code opCode} through {@code startMessage}; what Tomcat throws (the session closed meanwhile)
+     * reaches the caller as a {@code RuntimeException}.
+     */
+    private static void startMessage(MethodHandle start, Object remote, byte opCode, ByteBuffer payload,
+                                     SendHandler handler) {
+        try {
+            start.invokeExact(remote, opCode, payload, true, handler);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e); // startMessage declares no checked exception
+        }
     }
 
     /**

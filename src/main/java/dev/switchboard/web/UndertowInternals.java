@@ -94,7 +94,7 @@ final class UndertowInternals {
                     case "equals" -> proxy == args[0];
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "toString" -> "Switchboard's pings before " + undertow;
-                    default -> m.invoke(undertow, args);
+                    default -> ContainerInternals.forward(m, undertow, args);
                 };
             });
         }
