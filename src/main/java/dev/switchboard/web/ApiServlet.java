@@ -130,6 +130,9 @@ public class ApiServlet extends HttpServlet {
         private final ServletInputStream in;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final AtomicBoolean done = new AtomicBoolean();
+        private final AtomicBoolean completed = new AtomicBoolean();
+        /** Refused unread ({@link #refuse}): the answer is out, and the first listener callback completes. */
+        private volatile boolean refused;
         private Function<byte[], HttpApi.Response> then;
         private volatile ScheduledFuture<?> deadline;
 
@@ -138,11 +141,37 @@ public class ApiServlet extends HttpServlet {
             this.in = in;
         }
 
-        /** Answers without reading the body; the connection closes after the answer. */
+        /**
+         * Answers without reading the body; the connection closes after the answer. The answer is written and flushed
+         * first. Where some of the body is already there, the request completes only at the read listener's first
+         * callback (or after {@code apiReadTimeoutMs}): a container may have queued that callback on another thread
+         * in {@code setReadListener} (Payara does), and one that runs after the request completed meets recycled
+         * request objects, which another request may be using by then. Where nothing is there to read, no callback
+         * is pending, and the request completes at once.
+         */
         void refuse(HttpApi.Response answer) {
             done.set(true);
+            refused = true;
+            try {
+                write((HttpServletResponse) async.getResponse(), true, answer);
+                async.getResponse().flushBuffer();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "the HTTP API answer could not be written: {0}", e.toString());
+            }
+            async.setTimeout(readTimeoutMs + 10_000); // the container's, a backstop: the timer completes first
+            async.addListener(this);
             in.setReadListener(this);
-            answer(true, answer);
+            boolean pending;
+            try {
+                pending = in.isReady();
+            } catch (RuntimeException e) {
+                pending = false;
+            }
+            if (!pending) {
+                completeOnce();
+            } else if (!completed.get()) {
+                deadline = timer.schedule(this::completeOnce, readTimeoutMs, TimeUnit.MILLISECONDS);
+            }
         }
 
         /** Reads the body (null: over maxMessageBytes), then answers what {@code then} makes of it. */
@@ -156,6 +185,10 @@ public class ApiServlet extends HttpServlet {
 
         @Override
         public void onDataAvailable() throws IOException {
+            if (refused) {
+                completeOnce(); // unread: the connection closes after the answer
+                return;
+            }
             byte[] chunk = new byte[8192];
             while (!done.get() && in.isReady()) {
                 int n = in.read(chunk);
@@ -171,20 +204,28 @@ public class ApiServlet extends HttpServlet {
 
         @Override
         public void onAllDataRead() {
+            if (refused) {
+                completeOnce();
+                return;
+            }
             finish(bytes.toByteArray());
         }
 
         @Override
         public void onError(Throwable t) {
-            if (done.compareAndSet(false, true)) {
+            if (refused) {
+                completeOnce();
+            } else if (done.compareAndSet(false, true)) {
                 LOG.log(Level.DEBUG, "reading an HTTP API request body failed: {0}", t.toString());
-                async.complete();
+                completeOnce();
             }
         }
 
         @Override
         public void onTimeout(AsyncEvent event) {
-            if (done.compareAndSet(false, true)) {
+            if (refused) {
+                completeOnce();
+            } else if (done.compareAndSet(false, true)) {
                 answer(true, HttpApi.timeout("the request body did not arrive within " + readTimeoutMs
                         + " ms (apiReadTimeoutMs)"));
             }
@@ -203,7 +244,22 @@ public class ApiServlet extends HttpServlet {
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.DEBUG, "the HTTP API answer could not be written: {0}", e.toString());
             } finally {
-                async.complete();
+                completeOnce();
+            }
+        }
+
+        /** Completes the request once, whoever comes first: a listener callback, the deadline, the container. */
+        private void completeOnce() {
+            if (completed.compareAndSet(false, true)) {
+                ScheduledFuture<?> d = deadline;
+                if (d != null) {
+                    d.cancel(false);
+                }
+                try {
+                    async.complete();
+                } catch (IllegalStateException e) {
+                    LOG.log(Level.DEBUG, "the HTTP API request was already complete: {0}", e.toString());
+                }
             }
         }
 
