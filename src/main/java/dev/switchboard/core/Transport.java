@@ -40,8 +40,8 @@ public interface Transport {
     /**
      * Whether {@link #send} never waits, whatever the socket and the server hold (it queues what the socket does not
      * take at once): then a small fan-out writes on the delivering thread ({@link Starts#INLINE}). False by default:
-     * a container's asynchronous send may wait behind a write of the container's own (Tomcat's SEMI_BLOCK behind a
-     * blocking pong), which must not hold a room's delivery.
+     * a container's asynchronous send may wait (Tyrus in a servlet container writes through the servlet's blocking
+     * output stream), which must not hold a room's delivery.
      */
     default boolean neverBlocks() {
         return false;

@@ -68,6 +68,14 @@ final class ContainerInternals {
             return false;
         }
 
+        /**
+         * Whether {@link #sendText} never waits, whatever else the container writes to the socket (its pongs, its
+         * close): then a small fan-out may write on the delivering thread ({@code Transport.neverBlocks}).
+         */
+        default boolean sendsWithoutWaiting() {
+            return false;
+        }
+
         /** Starts the close handshake without waiting for the close frame's write; false: use the API's close. */
         default boolean close(int code, String reason) {
             return false;

@@ -343,10 +343,13 @@ final class SocketAdapter implements Transport {
         close(code, reason);
     }
 
-    /** The runner's own frame path queues what the socket does not take; a container's send may wait. */
+    /**
+     * The runner's own frame path queues what the socket does not take, and so does Tomcat's below its API
+     * ({@link ContainerInternals.Socket#sendsWithoutWaiting}); the API's asynchronous send may wait in a container.
+     */
     @Override
     public boolean neverBlocks() {
-        return frames != null;
+        return frames != null || container.sendsWithoutWaiting();
     }
 
     /**

@@ -157,6 +157,17 @@ final class TomcatInternals {
                 return true;
             }
 
+            /**
+             * {@code startMessage} never waits: it takes the endpoint's "message part in progress" permit only if it is
+             * free ({@code tryAcquire}) and otherwise queues the frame behind the part in flight (a pong or a close that
+             * Tomcat writes blocking, on its own thread, holds that permit); the socket's write then finds no write
+             * pending ({@code SEMI_BLOCK} waits only for one) and leaves what the socket does not take to the poller.
+             */
+            @Override
+            public boolean sendsWithoutWaiting() {
+                return start != null;
+            }
+
             /** Tomcat's own end of a close the client does not answer, found by name. */
             @Override
             public boolean reachesTcp() {
