@@ -98,6 +98,15 @@ fetch_tomcat() { # sets TOMCAT_HOME: Tomcat's zip from Maven Central (or the loc
   (cd "$WORK" && rm -rf "apache-tomcat-$SB_TOMCAT_VERSION" && python3 -m zipfile -e "tomcat-$SB_TOMCAT_VERSION.zip" . && chmod +x "apache-tomcat-$SB_TOMCAT_VERSION"/bin/*.sh)
 }
 
+java_at_least() { # $1 major version: the first JDK in /usr/lib/jvm with at least that version, else nothing
+  local j v
+  for j in /usr/lib/jvm/*/; do
+    [ -x "$j/bin/java" ] || continue
+    v=$("$j/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java\.specification\.version = //p')
+    if [ -n "$v" ] && [ "${v%%.*}" -ge "$1" ] 2>/dev/null; then echo "${j%/}"; return 0; fi
+  done
+}
+
 tomcat_base() { # $1 dir $2 port: a fresh CATALINA_BASE with $SB_WAR as switchboard.war, NIO on 127.0.0.1:$2, no shutdown port
   rm -rf "$1"; mkdir -p "$1"/{logs,temp,work,webapps}
   cp -r "$TOMCAT_HOME/conf" "$1/"

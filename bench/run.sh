@@ -15,6 +15,8 @@ usage: bench/run.sh [options]
                        node                      the Node ws relay in bench/node-relay (baseline)
                        standalone                Switchboard's Tyrus/Grizzly runner (\$SB_STANDALONE_CMD or built from \$SB_REPO)
                        tomcat                    Switchboard's WAR in Tomcat \$SB_TOMCAT_VERSION (zip from Maven Central)
+                       tomcat-vt                 the same WAR in the same Tomcat on Java >= 21 (\$SB_VT_JAVA_HOME, else the first
+                                                 found in /usr/lib/jvm) with useVirtualThreads="true", on \$SB_TOMCAT_VT_PORT (8282)
                        url=ws://127.0.0.1:PORT[/ctx][,pid=N][,label=NAME]   an already running server (not restarted)
                        cmd=LABEL@ws://127.0.0.1:PORT[/ctx]@COMMAND            started with COMMAND (bash -c), stopped after each run
                      default: node standalone tomcat
@@ -91,6 +93,7 @@ SB_STANDALONE_PORT="${SB_STANDALONE_PORT:-8180}"
 SB_STANDALONE_PORT_B="${SB_STANDALONE_PORT_B:-8181}"
 SB_REDIS_PORT="${SB_REDIS_PORT:-6390}"
 SB_TOMCAT_PORT="${SB_TOMCAT_PORT:-8280}"
+SB_TOMCAT_VT_PORT="${SB_TOMCAT_VT_PORT:-8282}"
 SB_JAVA_OPTS="${SB_JAVA_OPTS:--Xms1g -Xmx1g}"
 NODE_PORT="${NODE_PORT:-8190}"
 SB_PG_PORT="${SB_PG_PORT:-8432}"
@@ -167,7 +170,12 @@ if needs node; then
 fi
 
 needs standalone && [ -z "${SB_STANDALONE_CMD:-}" ] && build_runner
-needs tomcat && { build_war; fetch_tomcat; }
+{ needs tomcat || needs tomcat-vt; } && { build_war; fetch_tomcat; }
+if needs tomcat-vt; then
+  SB_VT_JAVA_HOME="${SB_VT_JAVA_HOME:-$(java_at_least 21)}"
+  [ -n "$SB_VT_JAVA_HOME" ] || { echo "tomcat-vt needs Java 21 or later: set SB_VT_JAVA_HOME" >&2; exit 2; }
+  log "tomcat-vt runs on $SB_VT_JAVA_HOME"
+fi
 
 {
   echo "date: $(date -Is)"; echo "host: $(uname -a)"; echo "cpus: $(nproc)"; echo "java: $(java -version 2>&1 | head -1)"
@@ -196,6 +204,11 @@ start_target() {
       local base="$WORK/tomcat-base"
       tomcat_base "$base" "$SB_TOMCAT_PORT"
       cmd="export CATALINA_HOME='$TOMCAT_HOME' CATALINA_BASE='$base' CATALINA_PID='' CATALINA_OPTS='$SB_JAVA_OPTS'; exec $pin '$TOMCAT_HOME/bin/catalina.sh' run" ;;
+    tomcat-vt)
+      LABEL=tomcat-vt; URL="ws://127.0.0.1:$SB_TOMCAT_VT_PORT/switchboard"
+      local base="$WORK/tomcat-vt-base"
+      SB_TOMCAT_CONNECTOR="useVirtualThreads=\"true\" $SB_TOMCAT_CONNECTOR" tomcat_base "$base" "$SB_TOMCAT_VT_PORT"
+      cmd="export JAVA_HOME='$SB_VT_JAVA_HOME' JRE_HOME='$SB_VT_JAVA_HOME' CATALINA_HOME='$TOMCAT_HOME' CATALINA_BASE='$base' CATALINA_PID='' CATALINA_OPTS='$SB_JAVA_OPTS'; exec $pin '$TOMCAT_HOME/bin/catalina.sh' run" ;;
     url=*)
       local spec="${t#url=}"; URL="${spec%%,*}"; LABEL="url:$(port_of "$URL")"
       local kv; IFS=',' read -ra kv <<< "$spec"
