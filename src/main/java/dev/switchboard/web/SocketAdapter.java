@@ -11,14 +11,12 @@ import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -27,7 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * What the endpoint does with its session: translate between the container and the {@link Hub}. It is the
- * connection's {@link Transport}: sends are asynchronous and, through the hub's outbox, one at a time.
+ * connection's {@link Transport}: sends are asynchronous and, through the hub's outbox, one at a time; how they reach
+ * the socket is {@link SocketOutput}'s.
  * <p>
  * Every close the socket itself starts (a refused handshake, a message too big, a binary frame, our own failure)
  * goes through {@link #end}: through the hub once the connection is open (what is queued for it goes first), else
@@ -52,7 +51,6 @@ import java.util.function.Supplier;
 final class SocketAdapter implements Transport {
 
     private static final Logger LOG = System.getLogger(SocketAdapter.class.getName());
-    private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0);
     /** Binary frames are refused anyway; a small buffer keeps a hostile one from costing memory. */
     private static final int MAX_BINARY_BYTES = 1024;
     /**
@@ -97,8 +95,8 @@ final class SocketAdapter implements Transport {
     private long openedNanos;
     /** The container called {@code onClose}, or the connection ended without it ({@link #closeSession}). */
     private final AtomicBoolean closedSeen = new AtomicBoolean();
-    /** The container failed a write because it is closing the session itself (Tomcat: EOFException). */
-    private volatile boolean containerClosing;
+    /** How frames reach the socket (set in {@link #open}, before the hub knows this socket). */
+    private volatile SocketOutput out;
     /** What the container offers below the API for this socket ({@link ContainerInternals}). */
     private volatile ContainerInternals.Socket container = ContainerInternals.NONE;
 
@@ -131,6 +129,7 @@ final class SocketAdapter implements Transport {
             container = ContainerInternals.of(session);
             container.flushUpgrade(); // before the hub can send anything, from another thread
         }
+        out = new SocketOutput(session, frames, container, shared.encoder);
         Admission.Decision decision = handshake.decision();
         String address = handshake.address() == null ? "unknown" : handshake.address();
         if (!decision.admitted()) {
@@ -277,52 +276,19 @@ final class SocketAdapter implements Transport {
         }
     }
 
-    /**
-     * Sends through the server's frame path where it offered one, else through the container's below its API where it
-     * has one (Tomcat: the text encoded once for all recipients), else the encoded text through the session; not once
-     * the container closes the session itself (its close frame must not wait behind ours).
-     */
     @Override
     public void send(Outgoing message, Consumer<Throwable> done) {
-        if (frames != null) {
-            frames.send(message, done);
-            return;
-        }
-        if (container.closing()) {
-            containerClosing = true;
-            done.accept(new EOFException("the container is closing the session"));
-            return;
-        }
-        SendHandler sent = result -> {
-            if (!result.isOK() && result.getException() instanceof EOFException) {
-                containerClosing = true; // set before the outbox asks isOpen()
-            }
-            done.accept(result.isOK() ? null : result.getException());
-        };
-        try {
-            if (!container.sendText(message, sent)) {
-                session.getAsyncRemote().sendText(shared.encoder.encode(message), sent);
-            }
-        } catch (RuntimeException e) {
-            done.accept(e); // session already closed
-        }
+        out.send(message, done);
     }
 
     @Override
     public void ping() {
-        if (container.ping()) {
-            return;
-        }
-        try {
-            session.getAsyncRemote().sendPing(NO_DATA.duplicate());
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "ping failed on {0}: {1}", connection, e.toString());
-        }
+        out.ping(connection);
     }
 
     @Override
     public boolean isOpen() {
-        return !containerClosing && !container.closing() && session.isOpen() && (frames == null || frames.isOpen());
+        return out.isOpen();
     }
 
     /**
@@ -343,23 +309,14 @@ final class SocketAdapter implements Transport {
         close(code, reason);
     }
 
-    /**
-     * The runner's own frame path queues what the socket does not take, and so does Tomcat's below its API
-     * ({@link ContainerInternals.Socket#sendsWithoutWaiting}); the API's asynchronous send may wait in a container.
-     */
     @Override
     public boolean neverBlocks() {
-        return frames != null || container.sendsWithoutWaiting();
+        return out.neverBlocks();
     }
 
-    /**
-     * What the server holds for the socket unwritten: the runner's writer; in Tyrus-based containers the frames Tyrus
-     * queued (its pongs) and the TCP connection's write queue; 0 in Tomcat (it writes pongs blocking).
-     */
     @Override
     public long pendingBytes() {
-        FrameChannel f = frames;
-        return f != null ? f.pendingBytes() : container.pendingBytes();
+        return out.pendingBytes();
     }
 
     /**
