@@ -152,12 +152,7 @@ public class ApiServlet extends HttpServlet {
         void refuse(HttpApi.Response answer) {
             done.set(true);
             refused = true;
-            try {
-                write((HttpServletResponse) async.getResponse(), true, answer);
-                async.getResponse().flushBuffer();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "the HTTP API answer could not be written: {0}", e.toString());
-            }
+            respond(true, answer);
             async.setTimeout(readTimeoutMs + 10_000); // the container's, a backstop: the timer completes first
             async.addListener(this);
             in.setReadListener(this);
@@ -240,11 +235,19 @@ public class ApiServlet extends HttpServlet {
 
         private void answer(boolean close, HttpApi.Response answer) {
             try {
-                write((HttpServletResponse) async.getResponse(), close, answer);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "the HTTP API answer could not be written: {0}", e.toString());
+                respond(close, answer);
             } finally {
                 completeOnce();
+            }
+        }
+
+        /** Writes and flushes the answer; one that cannot be written is the client's going away. */
+        private void respond(boolean close, HttpApi.Response answer) {
+            try {
+                write((HttpServletResponse) async.getResponse(), close, answer);
+                async.getResponse().flushBuffer();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "the HTTP API answer could not be written: {0}", e.toString());
             }
         }
 
