@@ -19,6 +19,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
@@ -49,8 +50,14 @@ final class DirectWriter extends Writer implements FrameChannel {
     private final AsyncQueueWriter<SocketAddress> queue;
     /** A close frame was written: nothing may follow it. */
     private boolean closing;
-    /** The connection's write queue, TLS or not, for {@link #pendingBytes}; null when this Tyrus does not tell. */
-    private final org.glassfish.grizzly.nio.NIOConnection pending;
+    /**
+     * Bytes of Tyrus's own frames (pongs, pings, a close) handed to its writer and not written yet ({@link #pendingBytes}).
+     * Counted here, not read off Grizzly's write queue: that queue's byte count ({@code TaskQueue.spaceInBytes}) includes
+     * our message frames, which the outbox counts already, and while Grizzly drains a backlog it releases the bytes it
+     * wrote only after the whole run, after their completions: a replay whose pages follow each other from those
+     * completions saw it grow past the outbox's limit, and a client that read was closed with 4001 (CI run c35).
+     */
+    private final AtomicLong tyrusBytes = new AtomicLong();
     /** Asked before each pong ({@link #watchPings}); null: pongs unlimited (no endpoint watching yet). */
     private volatile IntPredicate pings;
     /** Ends lingering connections ({@link #close}); null: no lingering. */
@@ -73,14 +80,12 @@ final class DirectWriter extends Writer implements FrameChannel {
         }
         this.queue = writer;
         this.socket = writer == null ? null : (org.glassfish.grizzly.Connection<SocketAddress>) socket;
-        this.pending = TyrusInternals.grizzlyConnection(grizzly) instanceof org.glassfish.grizzly.nio.NIOConnection c
-                ? c : null;
     }
 
-    /** Bytes in the connection's async write queue: frames accepted and not yet written to the socket. */
+    /** Bytes of Tyrus's frames (pongs above all) accepted and not yet written to the socket ({@link #tyrusBytes}). */
     @Override
     public long pendingBytes() {
-        return pending == null ? 0 : Math.max(0, pending.getAsyncWriteQueue().spaceInBytes());
+        return tyrusBytes.get();
     }
 
     @Override
@@ -129,7 +134,58 @@ final class DirectWriter extends Writer implements FrameChannel {
         if (buffer.hasRemaining() && (buffer.get(buffer.position()) & 0x0F) == CLOSE_OPCODE) {
             closing = true;
         }
-        grizzly.write(buffer, handler);
+        int bytes = buffer.remaining();
+        tyrusBytes.addAndGet(bytes);
+        grizzly.write(buffer, new Counted(handler, bytes));
+    }
+
+    /** Tyrus's completion handler of one of its frames, which first takes the frame's bytes off {@link #tyrusBytes}. */
+    private final class Counted extends CompletionHandler<ByteBuffer> {
+
+        private final CompletionHandler<ByteBuffer> handler;
+        private int bytes;
+
+        Counted(CompletionHandler<ByteBuffer> handler, int bytes) {
+            this.handler = handler;
+            this.bytes = bytes;
+        }
+
+        /** Once, whichever way the write ends (Grizzly reports it once; the guard costs nothing). */
+        private synchronized void written() {
+            tyrusBytes.addAndGet(-bytes);
+            bytes = 0;
+        }
+
+        @Override
+        public void completed(ByteBuffer result) {
+            written();
+            if (handler != null) {
+                handler.completed(result);
+            }
+        }
+
+        @Override
+        public void failed(Throwable throwable) {
+            written();
+            if (handler != null) {
+                handler.failed(throwable);
+            }
+        }
+
+        @Override
+        public void cancelled() {
+            written();
+            if (handler != null) {
+                handler.cancelled();
+            }
+        }
+
+        @Override
+        public void updated(ByteBuffer result) {
+            if (handler != null) {
+                handler.updated(result);
+            }
+        }
     }
 
     @Override
@@ -227,6 +283,7 @@ final class DirectWriter extends Writer implements FrameChannel {
     private boolean linger() {
         if (timer == null || socket == null || pendingBytes() > 0
                 || !(socket instanceof org.glassfish.grizzly.nio.NIOConnection nio)
+                || nio.getAsyncWriteQueue().spaceInBytes() > 0 // anything at all still queued: a graceful close flushes it
                 || !(nio.getChannel() instanceof SocketChannel channel)) {
             return false;
         }

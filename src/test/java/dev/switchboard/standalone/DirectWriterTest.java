@@ -25,6 +25,9 @@ class DirectWriterTest {
     private static final class Wire extends Writer {
         final List<byte[]> frames = new ArrayList<>();
         final List<byte[]> arrays = new ArrayList<>();
+        /** Writes not completed yet, while {@link #slow}: a client that does not read. */
+        final List<CompletionHandler<ByteBuffer>> unwritten = new ArrayList<>();
+        boolean slow;
 
         @Override
         public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> handler) {
@@ -32,7 +35,11 @@ class DirectWriterTest {
             byte[] frame = new byte[buffer.remaining()];
             buffer.duplicate().get(frame);
             frames.add(frame);
-            handler.completed(buffer);
+            if (slow) {
+                unwritten.add(handler);
+            } else {
+                handler.completed(buffer);
+            }
         }
 
         @Override
@@ -51,6 +58,26 @@ class DirectWriterTest {
     private void tyrusWrites(int firstByte) {
         writer.write(ByteBuffer.wrap(new byte[] {(byte) firstByte, 0}), new CompletionHandler<>() {
         });
+    }
+
+    /**
+     * What the outbox counts besides its own frames: Tyrus's frames (pongs to a client that does not read) until they
+     * are written, whichever way their write ends; never our message frames, which the outbox counts itself.
+     */
+    @Test
+    void tyrusFramesCountAsPendingUntilWrittenAndMessagesNever() {
+        wire.slow = true;
+        tyrusWrites(0x8A);
+        tyrusWrites(0x8A);
+        assertEquals(4, writer.pendingBytes(), "two pongs of 2 bytes");
+        writer.send(new Outgoing("{\"type\":\"pong\"}"), t -> result[0] = t);
+        assertEquals(4, writer.pendingBytes(), "a message in flight is the outbox's to count");
+        wire.unwritten.get(0).completed(null);
+        assertEquals(2, writer.pendingBytes());
+        wire.unwritten.get(1).failed(new java.io.IOException("reset"));
+        assertEquals(0, writer.pendingBytes());
+        wire.unwritten.get(1).cancelled();
+        assertEquals(0, writer.pendingBytes(), "a write ends once");
     }
 
     @Test
