@@ -21,7 +21,8 @@ final class Batches {
      *
      * <p>A batch carries the traceparents of the traced frames in it (space-separated) and the birth time of the
      * earliest, so the trace log's send line measures from it, and the first publish-to-send sample among them: the
-     * batch's send is those frames' send.
+     * batch's send is those frames' send. For the same reason it carries every {@link Outgoing#written} hook of its
+     * frames.
      */
     static Outgoing take(FrameQueue queue, int batchMaxBytes) {
         Outgoing first = queue.poll();
@@ -38,6 +39,7 @@ final class Batches {
         Outgoing traced = first.trace() != null ? first : null;
         String traces = first.trace();
         SendSamples.Sample sample = first.sample;
+        Runnable written = first.written;
         while ((next = queue.peek()) != null && bytes + 1 + next.bytes() <= batchMaxBytes) {
             queue.poll();
             bytes += 1 + next.bytes();
@@ -47,11 +49,13 @@ final class Batches {
                 traces = traces == null ? next.trace() : traces + " " + next.trace();
             }
             sample = sample != null ? sample : next.sample;
+            written = Outgoing.both(written, next.written);
         }
         queue.inFlight(bytes);
         Outgoing batch = traced == null ? new Outgoing(out.toString())
                 : new Outgoing(out.toString(), traces, traced.bornNanos());
         batch.sample = sample;
+        batch.written = written;
         return batch;
     }
 }

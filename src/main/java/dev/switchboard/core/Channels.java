@@ -37,9 +37,12 @@ final class Channels implements Bus.Listener {
     private final Executor worker;
     private final SendSamples samples;
 
-    /** Told when an inbox entry (a whisper) was handed to at least one of the inbox owner's connections here. */
+    /**
+     * Hooks of inbox entries (whispers): what to run when the entry's frame was written to a connection of the inbox's
+     * owner ({@link Outgoing#written}; the hook tells once however many connections it reaches).
+     */
     interface InboxDelivery {
-        void delivered(ChannelId inbox, Entry entry);
+        Runnable whenWritten(ChannelId inbox, Entry entry);
     }
 
     Channels(Bus bus, InboxDelivery inboxes, Stats stats, Executor worker, String node, SendSamples samples) {
@@ -110,6 +113,9 @@ final class Channels implements Bus.Listener {
         Instant handedOver = trace == null ? null : Instant.now(); // before the sends: they may finish first
         Outgoing frame = new Outgoing(entry.json(), trace, trace == null ? 0 : System.nanoTime());
         frame.sample = samples.match(channel, entry.offset());
+        if (channel.kind() == ChannelId.Kind.INBOX) {
+            frame.written = inboxes.whenWritten(channel, entry);
+        }
         Starts starts = new Starts(local.members.size());
         int delivered = 0;
         try {
@@ -120,9 +126,6 @@ final class Channels implements Bus.Listener {
         }
         if (trace != null) {
             TraceLog.delivered(trace, node, channel, entry.offset(), delivered, handedOver);
-        }
-        if (channel.kind() == ChannelId.Kind.INBOX && delivered > 0) {
-            inboxes.delivered(channel, entry); // must not block: this is the bus's thread
         }
     }
 

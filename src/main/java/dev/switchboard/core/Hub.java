@@ -82,7 +82,8 @@ public final class Hub {
                 authenticator, rateLimit);
         // a scan reads a few pages' worth at a time: one read answers a join when edits and reactions are few
         LogScan scan = new LogScan(storage.log(), historySize, Math.max(64, 2 * historyPage));
-        WhisperReceipts whisperReceipts = new WhisperReceipts(storage.bus(), storage.cursors(), scan, replies);
+        WhisperReceipts whisperReceipts = new WhisperReceipts(storage.bus(), storage.cursors(), scan, replies,
+                sender != null ? sender : ownWorker);
         SendSamples samples = new SendSamples(stats);
         this.channels = new Channels(storage.bus(), whisperReceipts, stats, sender != null ? sender : ownWorker,
                 storage.cluster().nodeId(), samples);

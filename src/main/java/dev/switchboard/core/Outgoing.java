@@ -29,6 +29,12 @@ public final class Outgoing {
      * the frame is handed to any outbox.
      */
     SendSamples.Sample sample;
+    /**
+     * Told each time this frame was written to a connection's socket (the write completed; a failed write does not
+     * tell), or null (almost always). Set before the frame is handed to any outbox: what a whisper's recipient was
+     * really sent ({@link WhisperReceipts}) is known only here, not when the frame was queued.
+     */
+    Runnable written;
 
     private record Prepared<T>(Function<String, T> form, T value) {}
 
@@ -96,6 +102,17 @@ public final class Outgoing {
             prepared = new Prepared<>(form, value);
         }
         return value;
+    }
+
+    /** A hook that runs {@code first}, then {@code second}; either may be null. */
+    static Runnable both(Runnable first, Runnable second) {
+        if (first == null) {
+            return second;
+        }
+        return second == null ? first : () -> {
+            first.run();
+            second.run();
+        };
     }
 
     @Override

@@ -16,11 +16,11 @@ import java.util.function.BooleanSupplier;
 final class Pages implements Runnable {
 
     private final Outbox outbox;
-    private final Iterator<String> frames;
+    private final Iterator<Outgoing> frames;
     private final BooleanSupplier cancelled;
     private final Runnable end;
 
-    Pages(Outbox outbox, Iterator<String> frames, BooleanSupplier cancelled, Runnable end) {
+    Pages(Outbox outbox, Iterator<Outgoing> frames, BooleanSupplier cancelled, Runnable end) {
         this.outbox = outbox;
         this.frames = frames;
         this.cancelled = cancelled;
@@ -35,7 +35,7 @@ final class Pages implements Runnable {
         long page = outbox.pageBytes();
         long offered = 0;
         while (frames.hasNext() && offered < page) {
-            Outgoing frame = new Outgoing(frames.next());
+            Outgoing frame = frames.next();
             if (!outbox.offer(frame)) {
                 return; // closed: nothing more goes out
             }

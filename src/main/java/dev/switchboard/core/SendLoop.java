@@ -127,18 +127,27 @@ final class SendLoop {
         schedule(work == null ? this::runIdleWaiters : () -> run(work));
     }
 
-    /** The completion callback of a write of {@code inFlight}: traces and samples it, then {@code done}. */
+    /**
+     * The completion callback of a write of {@code inFlight}: traces and samples it, tells its {@link Outgoing#written}
+     * hook when it was written, then {@code done}.
+     */
     private Consumer<Throwable> callback(Outgoing inFlight, Consumer<Throwable> done) {
         SendSamples.Sample sample = inFlight.sample;
-        if (inFlight.trace() == null && sample == null) {
+        Runnable written = inFlight.written;
+        if (inFlight.trace() == null && sample == null && written == null) {
             return done;
         }
         return failure -> {
             if (inFlight.trace() != null) {
                 TraceLog.sent(inFlight, lock.owner(), failure);
             }
-            if (sample != null && failure == null) {
-                sample.sent();
+            if (failure == null) {
+                if (sample != null) {
+                    sample.sent();
+                }
+                if (written != null) {
+                    written.run();
+                }
             }
             done.accept(failure);
         };

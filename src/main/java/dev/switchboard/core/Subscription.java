@@ -7,6 +7,7 @@ import dev.switchboard.store.Entry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -137,7 +138,13 @@ final class Subscription {
      * or the connection closed meanwhile.
      */
     void activate(List<String> frames, long upTo, Consumer<List<Entry>> done) {
-        new Pages(connection.outbox, frames.iterator(), this::isCancelled, () -> goLive(upTo, done)).run();
+        Iterator<Outgoing> each = frames.stream().map(Outgoing::new).iterator(); // made as each page is offered
+        new Pages(connection.outbox, each, this::isCancelled, () -> goLive(upTo, done)).run();
+    }
+
+    /** {@link #activate} with frames made by the caller (which may carry {@link Outgoing#written} hooks). */
+    void activateFrames(List<Outgoing> frames, long upTo) {
+        new Pages(connection.outbox, frames.iterator(), this::isCancelled, () -> goLive(upTo, flushed -> { })).run();
     }
 
     /** {@link #activate} for callers that need not know what was flushed. */

@@ -15,14 +15,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Chat 1.1 receipts of whispers, to the sender's connections on every node (through the sender's inbox channel, which
  * every chat connection of a user is in):
  * <ul>
- *   <li>{@code delivered} once a connection of the recipient was handed the whisper, live or replayed on connect
- *       (then the recipient's inbox cursor moves past it, so it is not replayed again). A recipient connected to
- *       several nodes may make the sender get it once per node; clients keep the first.</li>
+ *   <li>{@code delivered} once the whisper was written to a connection of the recipient, live or replayed on connect
+ *       (then the recipient's inbox cursor moves past it, so it is not replayed again). Written, not queued: a
+ *       connection whose client is already gone (its close or reset not yet seen by the server) fails the write, and
+ *       the whisper waits for the recipient's next connection instead of being counted as delivered to nobody. A
+ *       recipient connected to several nodes may make the sender get it once per node; clients keep the first.</li>
  *   <li>{@code seen} when the recipient says so. Only a whisper addressed to the user who sends {@code seen} and still
  *       in that user's inbox history can be marked: anything else (someone else's whisper, an unknown or forgotten
  *       id) is answered {@code not_found}, which tells nobody whether such a whisper exists.</li>
@@ -43,17 +48,34 @@ final class WhisperReceipts implements Channels.InboxDelivery {
     private final Cursors cursors;
     private final LogScan scan;
     private final Replies replies;
+    /** Where a written whisper's receipt is made: not on the writing thread, which may hold a fan-out's locks. */
+    private final Executor worker;
 
-    WhisperReceipts(Bus bus, Cursors cursors, LogScan scan, Replies replies) {
+    WhisperReceipts(Bus bus, Cursors cursors, LogScan scan, Replies replies, Executor worker) {
         this.bus = bus;
         this.cursors = cursors;
         this.scan = scan;
         this.replies = replies;
+        this.worker = worker;
     }
 
-    /** On the bus's thread (or the replaying one): never blocks. */
+    /** The hook of a whisper's frame: the first write of it to a connection of the inbox's owner on this node. */
     @Override
-    public void delivered(ChannelId inbox, Entry entry) {
+    public Runnable whenWritten(ChannelId inbox, Entry entry) {
+        AtomicBoolean told = new AtomicBoolean();
+        return () -> {
+            if (told.compareAndSet(false, true)) {
+                try {
+                    worker.execute(() -> delivered(inbox, entry));
+                } catch (RejectedExecutionException e) {
+                    // the hub is stopping: the whisper is replayed on the next connect
+                }
+            }
+        };
+    }
+
+    /** The whisper was written to a connection of its recipient: moves the inbox cursor, and tells the sender. */
+    void delivered(ChannelId inbox, Entry entry) {
         cursors.advance(inbox, inbox.name(), entry.offset()); // never blocks
         ServerMessage.Whisper whisper = decode(entry);
         if (whisper != null && whisper.from() != null && !whisper.from().equals(inbox.name())) {
@@ -82,13 +104,6 @@ final class WhisperReceipts implements Channels.InboxDelivery {
             for (String frame : held) {
                 bus.signal(ChannelId.inbox(sender), frame, null);
             }
-        }
-    }
-
-    /** Whispers replayed to a connection of the inbox's owner. */
-    void delivered(ChannelId inbox, List<Entry> entries) {
-        for (Entry e : entries) {
-            delivered(inbox, e);
         }
     }
 

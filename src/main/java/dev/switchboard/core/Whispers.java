@@ -21,7 +21,7 @@ import java.util.List;
 /**
  * Private messages. A whisper is stored in the recipient's inbox (a channel of its own) and delivered to every
  * connection of both users; a connection that opens gets what no connection of its user was sent yet, tracked by an
- * inbox cursor that every delivery moves. Chat 1.1 receipts ({@code delivered}, {@code seen}): {@link WhisperReceipts}.
+ * inbox cursor that every write of a whisper to its recipient moves. Chat 1.1 receipts ({@code delivered}, {@code seen}): {@link WhisperReceipts}.
  */
 final class Whispers {
 
@@ -107,14 +107,13 @@ final class Whispers {
     private void replay(Connection c, Subscription sub) {
         try {
             Slice missed = log.readAfter(sub.channel, cursors.get(sub.channel, c.user()), historySize);
-            List<String> frames = new ArrayList<>(missed.entries().size());
+            List<Outgoing> frames = new ArrayList<>(missed.entries().size());
             for (Entry e : missed.entries()) {
-                frames.add(e.json());
+                Outgoing frame = new Outgoing(e.json());
+                frame.written = receipts.whenWritten(sub.channel, e); // moves the cursor past it: replayed once
+                frames.add(frame);
             }
-            sub.activate(frames, missed.head(), flushed -> { // in pages: a long absence may have left many
-                receipts.delivered(sub.channel, missed.entries()); // moves the cursor past them: replayed once
-                receipts.delivered(sub.channel, flushed);
-            });
+            sub.activateFrames(frames, missed.head()); // in pages: a long absence may have left many
         } catch (StoreUnavailableException e) {
             unavailable(c, sub);
         }

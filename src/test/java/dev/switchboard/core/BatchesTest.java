@@ -41,6 +41,20 @@ class BatchesTest {
         assertInFlight(batch.bytes());
     }
 
+    /** Whoever waits for a frame's write (a whisper's receipt) is told when the batch that carries it was written. */
+    @Test
+    void aBatchCarriesTheWrittenHooksOfAllItsFrames() {
+        StringBuilder told = new StringBuilder();
+        queued("{\"n\":1}").written = () -> told.append('1');
+        queued("{\"n\":2}");
+        queued("{\"n\":3}").written = () -> told.append('3');
+        Outgoing batch = Batches.take(queue, 1000);
+        batch.written.run();
+        assertEquals("13", told.toString(), "both, in order");
+        queued("{}");
+        assertNull(Batches.take(queue, 1000).written, "none without hooks");
+    }
+
     @Test
     void aFrameThatGoesOutAloneStaysTheSharedInstance() {
         Outgoing shared = queued("{\"n\":1}");

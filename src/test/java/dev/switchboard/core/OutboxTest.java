@@ -298,7 +298,7 @@ class OutboxTest {
             frames.add("{\"n\":" + (1_000_000_000 + i) + "}"); // 18 bytes: 20 of them would be 360 > 100
         }
         boolean[] ended = new boolean[1];
-        new Pages(out, frames.iterator(), () -> false, () -> ended[0] = true).run();
+        new Pages(out, frames.stream().map(Outgoing::new).iterator(), () -> false, () -> ended[0] = true).run();
         assertEquals(1, socket.writes.size(), "one page while the client does not read");
         assertFalse(ended[0]);
         socket.resume();

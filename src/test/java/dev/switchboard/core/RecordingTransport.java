@@ -25,6 +25,8 @@ class RecordingTransport implements Transport {
     private final List<JsonObject> frames = new ArrayList<>();
     private int read;
     private boolean stalled;
+    /** The client is gone (reset) and the server has not noticed yet: writes fail. */
+    private boolean gone;
     private final List<Consumer<Throwable>> pending = new ArrayList<>();
     volatile CloseCode closedWith;
     volatile boolean aborted;
@@ -45,7 +47,9 @@ class RecordingTransport implements Transport {
             }
         }
         notifyAll();
-        if (stalled) {
+        if (gone) {
+            done.accept(new java.io.IOException("Connection reset by peer"));
+        } else if (stalled) {
             pending.add(done);
         } else {
             done.accept(null);
@@ -100,6 +104,11 @@ class RecordingTransport implements Transport {
             first = pending.remove(0);
         }
         first.accept(null);
+    }
+
+    /** From now on, sends fail (the client reset the connection; the server has not seen it yet). */
+    synchronized void gone() {
+        gone = true;
     }
 
     /** From now on, sends do not complete (a client that stopped reading). */

@@ -68,6 +68,28 @@ class WhisperReceiptsTest {
         bob.nothingMore();
     }
 
+    /**
+     * Bob's client is gone (closed or reset) and the server has not seen it yet: a whisper queued for that connection is
+     * not delivered, its write fails. It is neither receipted nor passed by bob's inbox cursor: his next connection gets
+     * it (CI run of 2026-12-05 on Tomcat: the sender got {@code delivered} for a recipient who had closed, and the
+     * whisper was gone for his next connection).
+     */
+    @Test
+    void aWhisperWhoseWriteFailedIsNotDeliveredAndWaitsForTheNextConnection() {
+        ChatHub.Client bobGone = chat.user("bob");
+        bobGone.socket.gone();
+        ChatHub.Client ann = chat.user("ann");
+        ann.send(new ClientMessage.Whisper("bob", "still there?", null));
+        String id = ann.expect("whisper").getString("id");
+        ann.nothingMore();
+        bobGone.close();
+
+        ChatHub.Client bob = chat.user("bob");
+        assertEquals(id, bob.expect("whisper").getString("id"), "replayed: no connection of bob's was sent it");
+        assertEquals(id, ann.expect("delivered").getString("whisper"));
+        ann.nothingMore();
+    }
+
     @Test
     void seenReachesTheSenderOnlyFromTheRecipient() {
         ChatHub.Client ann = chat.user("ann");

@@ -187,6 +187,8 @@ class ChatProtocolTest {
     @Test
     void whispersReachEveryTabOfBothUsersAndWaitForAnAbsentRecipient() {
         WsClient.withToken(chat, SECRET, "dora").close(); // dora has connected before: she exists
+        // and is gone for the server too: a connection of hers still open would be written the whisper (delivered)
+        Poll.until(() -> runner.switchboard().stats().connections.get() == 0, "dora's connection released");
         try (WsClient ann = guest("ann-w")) {
             ann.send("type", "whisper", "to", "dora", "text", "are you there?", "ref", "w-1");
             JsonObject copy = ann.expect("whisper");

@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.settings.Settings;
 import dev.switchboard.testing.Jsons;
+import dev.switchboard.testing.Poll;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -259,6 +260,8 @@ class ChatV11ProtocolTest {
     void whisperSendersLearnDeliveredAndSeen() {
         String bobName = unique("bob");
         user(bobName).close(); // whispers go to users who exist
+        // and bob is gone for the server too: a connection of his still open would be written the whisper
+        Poll.until(() -> runner.switchboard().stats().connections.get() == 0, "bob's connection released");
         try (WsClient ann = user(unique("ann"))) {
             ann.send("type", "whisper", "to", bobName, "text", "psst", "ref", "w-1");
             String id = ann.expect("whisper").getString("id");

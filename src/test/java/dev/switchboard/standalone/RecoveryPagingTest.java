@@ -1,6 +1,7 @@
 package dev.switchboard.standalone;
 
 import dev.switchboard.settings.Settings;
+import dev.switchboard.testing.Poll;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -120,8 +121,10 @@ class RecoveryPagingTest {
 
     @Test
     void whispersThatWaitedForAUserLongerThanTheOutboxAreAllReplayed() {
-        // whispers wait only for identities that exist: a token user who has connected before
+        // whispers wait only for identities that exist: a token user who has connected before, and is gone for the
+        // server too (one of its connections still open would be written the first whispers)
         WsClient.withToken(chat, SECRET, "away-w").close();
+        Poll.until(() -> runner.switchboard().stats().connections.get() == 0, "away-w's connection released");
         try (WsClient ann = WsClient.connect(URI.create(chat + "?name=ann-w"))) {
             for (int i = 1; i <= MISSED; i++) {
                 ann.send("type", "whisper", "to", "away-w", "text", text(i));

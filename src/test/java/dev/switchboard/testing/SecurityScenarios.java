@@ -66,8 +66,15 @@ public final class SecurityScenarios {
     public static void guestsCannotTakeAUsersIdentity(URI base) {
         String alice = unique("alice");
         String bob = unique("bob");
-        user(base, "ws/chat", alice).close(); // alice exists, and is offline now
+        String room = unique("r");
+        WsClient first = user(base, "ws/chat", alice); // alice exists
+        first.join(room);
         try (WsClient b = user(base, "ws/chat", bob)) {
+            b.join(room);
+            first.close();
+            // and is offline now, also for the server (its "leave" follows once it has released her connection): a
+            // whisper meanwhile would be written to that connection (delivered, not replayed), as it should be
+            b.await("presence", p -> alice.equals(p.getString("user")) && "leave".equals(p.getString("event")));
             b.send("type", "whisper", "to", alice, "text", "for alice only", "ref", "w1");
             assertEquals(alice, b.expect("whisper").getString("to"));
             try (WsClient fake = guest(base, "ws/chat", "name=" + alice);
