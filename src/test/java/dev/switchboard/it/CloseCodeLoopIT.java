@@ -22,7 +22,7 @@ import java.util.List;
 @RunAsClient
 class CloseCodeLoopIT {
 
-    private static final String CONTAINER = System.getProperty("arquillian.launch", "tomcat");
+    private static final String CONTAINER = Deployments.container();
 
     @Deployment(testable = false)
     static WebArchive deployment() {

@@ -30,7 +30,7 @@ class ContainerIT {
 
     /** WildFly (Undertow) and Jetty upgrade before application filters run: there the fallback closes with 1008. */
     private static final boolean FILTERS_RUN_BEFORE_UPGRADE =
-            !List.of("wildfly", "jetty").contains(System.getProperty("arquillian.launch", "tomcat"));
+            !List.of("wildfly", "jetty").contains(Deployments.container());
 
     @Test
     void pageHealthAndForeignOriginsRefused() {

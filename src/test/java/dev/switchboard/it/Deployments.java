@@ -27,6 +27,15 @@ public final class Deployments {
 
     public static final String PUBLISHER_KEY = "it-publisher-key";
 
+    /**
+     * The container the ITs run in, as the tests tell them apart: the Arquillian qualifier, where {@code tomcat-vt}
+     * (Tomcat on virtual threads) is Tomcat.
+     */
+    public static String container() {
+        String launch = System.getProperty("arquillian.launch", "tomcat");
+        return launch.endsWith("-vt") ? launch.substring(0, launch.length() - 3) : launch;
+    }
+
     private Deployments() {
     }
 

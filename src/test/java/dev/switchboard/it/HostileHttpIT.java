@@ -18,7 +18,7 @@ import java.util.Map;
 @RunAsClient
 class HostileHttpIT {
 
-    private static final String CONTAINER = System.getProperty("arquillian.launch", "tomcat");
+    private static final String CONTAINER = Deployments.container();
 
     @Deployment(testable = false)
     static WebArchive deployment() {

@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @RunAsClient
 class PingFloodIT {
 
-    private static final String CONTAINER = System.getProperty("arquillian.launch", "tomcat");
+    private static final String CONTAINER = Deployments.container();
     /** Containers that show the WAR the pings they answer (TomcatPings, TyrusFrameEvents, Jetty/UndertowInternals). */
     private static final List<String> SHOW_PINGS = List.of("tomcat", "payara", "glassfish", "jetty", "wildfly");
     private static final Duration T = Duration.ofSeconds(10);
