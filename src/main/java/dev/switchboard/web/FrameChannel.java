@@ -26,8 +26,9 @@ public interface FrameChannel {
     void abort();
 
     /**
-     * Bytes accepted for the socket and not written yet (message frames in flight and the server's own pongs): the
-     * outbox counts them against {@code outboxMaxBytes} ({@link dev.switchboard.core.Transport#pendingBytes}).
+     * Bytes of the server's own frames (pongs above all) accepted for the socket and not written yet; not our message
+     * frames, which the outbox counts itself. The outbox counts these against {@code outboxMaxBytes}
+     * ({@link dev.switchboard.core.Transport#pendingBytes}).
      */
     default long pendingBytes() {
         return 0;
