@@ -165,6 +165,14 @@ final class ContainerInternals {
         }
     };
 
+    /** Public methods without parameters found so far, by class and name. */
+    private static final ClassValue<Map<String, Method>> METHODS = new ClassValue<>() {
+        @Override
+        protected Map<String, Method> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
     private ContainerInternals() {
     }
 
@@ -267,9 +275,15 @@ final class ContainerInternals {
         throw new NoSuchFieldException(type.getName() + "." + name);
     }
 
+    /** The public method {@code name} without parameters of the class of {@code owner}, found once per class. */
     static Method method(Object owner, String name) throws NoSuchMethodException {
-        Method m = owner.getClass().getMethod(name);
-        m.setAccessible(true); // a public method of a class that may not be public itself
+        Map<String, Method> methods = METHODS.get(owner.getClass());
+        Method m = methods.get(name);
+        if (m == null) {
+            m = owner.getClass().getMethod(name);
+            m.setAccessible(true); // a public method of a class that may not be public itself
+            methods.put(name, m);
+        }
         return m;
     }
 

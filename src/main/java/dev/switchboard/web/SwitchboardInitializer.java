@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * application that added the classes jar to {@code WEB-INF/lib}. Containers run it (found through
  * {@code META-INF/services/jakarta.servlet.ServletContainerInitializer}) even when the host's {@code web.xml} is
  * {@code metadata-complete}. From the settings (context init-params {@code switchboard.NAME}, system properties,
- * environment) it registers the HTTP API servlet at {@code apiPath}, the handshake filter on the endpoint paths, the
+ * environment) it registers, in Payara and GlassFish, {@link StaleResponses} (a request listener that resets a response
+ * an earlier connection left committed), the HTTP API servlet at {@code apiPath}, the handshake filter on the endpoint paths, the
  * login-session listener and filter (one {@link HttpSessions} per web application, handed to the filter
  * {@link LoginSessionFilter}, which sees every request and touches only those of sessions with sockets, and to
  * {@link WebLifecycle}), and {@link WebLifecycle}, which starts Switchboard and deploys the endpoints. Nothing of
@@ -58,6 +59,10 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
 
         HttpSessions logins = new HttpSessions(Clock.systemUTC());
         ctx.addListener(new WebLifecycle(starter, logins));
+        boolean staleResponses = StaleResponses.applies(ctx);
+        if (staleResponses) {
+            ctx.addListener(new StaleResponses());
+        }
         if (!sockets.isEmpty()) {
             ctx.addListener(logins);
             FilterRegistration.Dynamic loginFilter = ctx.addFilter("switchboard-login-sessions",
@@ -82,8 +87,9 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
             ctx.addFilter("switchboard-page-headers", PageHeaders.class)
                     .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PageHeaders.PATHS);
         }
-        LOG.log(Level.INFO, "Switchboard in {0}: WebSocket {1}, HTTP API {2}{3}", ctx.getContextPath().isEmpty() ? "/"
-                : ctx.getContextPath(), sockets, api.isEmpty() ? "off" : api + "/*", ownWar(ctx) ? ", bundled page" : "");
+        LOG.log(Level.INFO, "Switchboard in {0}: WebSocket {1}, HTTP API {2}{3}{4}", ctx.getContextPath().isEmpty() ? "/"
+                : ctx.getContextPath(), sockets, api.isEmpty() ? "off" : api + "/*", ownWar(ctx) ? ", bundled page" : "",
+                staleResponses ? ", stale responses reset (" + ctx.getServerInfo() + ")" : "");
     }
 
     /** True in switchboard.war itself (classes in WEB-INF/classes, the bundled page at /); false as a library. */

@@ -1,0 +1,128 @@
+package dev.switchboard.web;
+
+import dev.switchboard.testing.RedisServer;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link StaleResponses} on Grizzly's own request and response (the Grizzly of the runner, 4.0.2, whose packets are
+ * Payara's), reached through objects of the shape of Payara's request facade and Catalina request. A response packet
+ * left as an earlier connection's upgrade leaves it (committed, 101, its headers) loses the status line and headers
+ * of the request that gets it; reset, the request answers as a fresh one. Payara itself: {@code CloseCodeLoopIT}.
+ */
+class StaleResponsesTest {
+
+    /** Payara's {@code RequestFacade}: the Catalina request in the field {@code request}. */
+    static final class Facade {
+        final Object request;
+
+        Facade(Object request) {
+            this.request = request;
+        }
+    }
+
+    /** Payara's Catalina {@code Request}: the Grizzly request by {@code getCoyoteRequest()}. */
+    public static final class Catalina {
+        private final Request coyote;
+
+        Catalina(Request coyote) {
+            this.coyote = coyote;
+        }
+
+        public Request getCoyoteRequest() {
+            return coyote;
+        }
+    }
+
+    private HttpServer server;
+    private int port;
+    private final AtomicReference<Boolean> reset = new AtomicReference<>();
+    private volatile boolean stale;
+    private volatile boolean repair;
+
+    @BeforeEach
+    void start() throws IOException {
+        port = RedisServer.freePort();
+        server = HttpServer.createSimpleServer(null, "127.0.0.1", port);
+        server.getServerConfiguration().addHttpHandler(new HttpHandler() {
+            @Override
+            public void service(Request request, Response response) throws Exception {
+                if (stale) { // what the upgrade of an earlier connection left in the pooled packet
+                    HttpResponsePacket packet = response.getResponse();
+                    packet.setStatus(101);
+                    packet.setHeader("Upgrade", "websocket");
+                    packet.setHeader("Sec-WebSocket-Accept", "an-earlier-connection-s");
+                    packet.setCommitted(true);
+                }
+                if (repair) {
+                    reset.set(StaleResponses.reset(new Facade(new Catalina(request))));
+                }
+                response.setContentType("text/plain");
+                response.getWriter().write("fresh");
+            }
+        }, "/");
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.shutdownNow();
+    }
+
+    @Test
+    void aResponseLeftCommittedLosesItsStatusLineAndHeaders() throws IOException {
+        stale = true;
+        String answer = get();
+        assertFalse(answer.startsWith("HTTP/1.1"), "what Payara's clients saw: no status line: " + answer);
+        assertTrue(answer.contains("fresh"), answer);
+    }
+
+    @Test
+    void resetItAnswersAsAFreshResponse() throws IOException {
+        stale = true;
+        repair = true;
+        String answer = get();
+        assertEquals(Boolean.TRUE, reset.get());
+        assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
+        assertTrue(answer.contains("Content-Type: text/plain"), answer);
+        assertFalse(answer.contains("an-earlier-connection-s") || answer.contains("Upgrade"), answer);
+        assertTrue(answer.endsWith("\r\n\r\nfresh") || answer.endsWith("fresh\r\n0\r\n\r\n"), answer);
+    }
+
+    @Test
+    void aFreshResponseIsLeftAlone() throws IOException {
+        repair = true;
+        String answer = get();
+        assertEquals(Boolean.FALSE, reset.get());
+        assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
+    }
+
+    /** One GET on a raw socket, the whole answer as sent (the connection closes after it). */
+    private String get() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}
