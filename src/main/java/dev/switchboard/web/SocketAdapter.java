@@ -67,8 +67,6 @@ final class SocketAdapter implements Transport {
     static final long CONTAINER_CLOSE_WAIT_MS = 2000;
     /** How long after {@code onOpen} a container's socket is closed at the earliest ({@link #close}). */
     static final long SETTLE_MS = 200;
-    /** How long the end of a socket waits for a send of ours still in a Tyrus servlet container ({@link #awaitSends}). */
-    static final long SENT_WAIT_MS = 50;
 
     /**
      * What every socket of one endpoint shares: which endpoint it is, the hub, the configuration's codecs, and the
@@ -239,28 +237,6 @@ final class SocketAdapter implements Transport {
                 shared.logins.untrack(login, c);
             }
             shared.hub.closed(c);
-        }
-        awaitSends();
-    }
-
-    /**
-     * In a Tyrus servlet container (Payara, GlassFish), {@code onClose} comes just before the container ends the
-     * socket and recycles its request's objects for the next request: a send of ours still inside Tyrus's writer
-     * must not outlive them, so the end waits for it, up to {@value #SENT_WAIT_MS} ms (a client that does not read
-     * may hold it longer; the wait gives up then). Nothing new is sent: the hub has closed the connection.
-     */
-    private void awaitSends() {
-        SocketOutput o = out;
-        if (o == null || !container.reachesTcp()) {
-            return;
-        }
-        try {
-            if (!o.awaitSent(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SENT_WAIT_MS))) {
-                LOG.log(Level.DEBUG, "{0}: a send still in the container {1} ms after the close", connection,
-                        SENT_WAIT_MS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -33,8 +31,6 @@ final class SocketOutput {
     private final OutgoingEncoder encoder;
     /** The container failed a write because it is closing the session itself (Tomcat: EOFException). */
     private volatile boolean containerClosing;
-    /** Sends handed to the container whose completion has not come yet ({@link #awaitSent}). */
-    private final AtomicInteger inFlight = new AtomicInteger();
 
     SocketOutput(Session session, FrameChannel frames, ContainerInternals.Socket container, OutgoingEncoder encoder) {
         this.session = session;
@@ -54,38 +50,18 @@ final class SocketOutput {
             return;
         }
         SendHandler sent = result -> {
-            inFlight.decrementAndGet();
             if (!result.isOK() && result.getException() instanceof EOFException) {
                 containerClosing = true; // set before the outbox asks isOpen()
             }
             done.accept(result.isOK() ? null : result.getException());
         };
-        inFlight.incrementAndGet();
         try {
             if (!container.sendText(message, sent)) {
                 session.getAsyncRemote().sendText(encoder.encode(message), sent);
             }
         } catch (RuntimeException e) {
-            inFlight.decrementAndGet();
             done.accept(e); // session already closed
         }
-    }
-
-    /**
-     * Waits until no send of ours is in the container's hands, at most until {@code deadlineNanos}; true if none is.
-     * For the end of a socket in a Tyrus servlet container: its writer keeps the servlet's output stream, whose
-     * objects the container recycles for the next request once the socket has ended, so a write of ours still in
-     * there could reach another connection (docs/reliability.md, "Payara: a 101 lost to a response packet left
-     * committed"). The runner's frame path and Tomcat's do not recycle a socket's objects.
-     */
-    boolean awaitSent(long deadlineNanos) throws InterruptedException {
-        while (inFlight.get() > 0) {
-            if (System.nanoTime() - deadlineNanos >= 0) {
-                return false;
-            }
-            TimeUnit.MILLISECONDS.sleep(1);
-        }
-        return true;
     }
 
     /** A ping that does not wait for its write where the container offers one, else the API's. */
