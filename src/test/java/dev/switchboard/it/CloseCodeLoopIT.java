@@ -1,12 +1,14 @@
 package dev.switchboard.it;
 
 import dev.switchboard.testing.CloseCodeLoops;
+import dev.switchboard.testing.HandshakeLoops;
 import dev.switchboard.testing.CloseCodeLoops.Offence;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -82,6 +84,18 @@ class CloseCodeLoopIT {
     @Test
     void closesBesideRequests() throws Exception {
         loops().closesBesideRequests(CloseCodeLoops.iterations(), 3, "index.html");
+    }
+
+    /**
+     * Not in Payara or GlassFish unless {@code -Dswitchboard.handshakeLoops=true}: their Grizzly hands a request
+     * objects that a WebSocket's end, finishing on another thread, still uses (a lost 101, or a 101 and then nothing:
+     * docs/reliability.md, "Payara: a 101 lost to a response packet left committed"), open and not fixed.
+     */
+    @Test
+    void handshakesBesideCloses() throws Exception {
+        Assumptions.assumeTrue(!List.of("payara", "glassfish").contains(CONTAINER)
+                || Boolean.getBoolean("switchboard.handshakeLoops"), "a known Grizzly race (docs/reliability.md)");
+        new HandshakeLoops(loops()).handshakesBesideCloses(CloseCodeLoops.iterations(), 6);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.testing.CloseCodeLoops;
 import dev.switchboard.testing.CloseCodeLoops.Offence;
+import dev.switchboard.testing.HandshakeLoops;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,11 @@ class CloseCodeLoopTest {
     @Test
     void closesBesideRequests() throws Exception {
         loops.closesBesideRequests(CloseCodeLoops.iterations(), 3, "api/health");
+    }
+
+    @Test
+    void handshakesBesideCloses() throws Exception {
+        new HandshakeLoops(loops).handshakesBesideCloses(CloseCodeLoops.iterations(), 6);
     }
 
     @Test

@@ -324,7 +324,7 @@ public final class CloseCodeLoops {
         }
     }
 
-    private URI uri(boolean streaming, String query) {
+    URI uri(boolean streaming, String query) {
         return URI.create(Scenarios.ws(base, streaming ? "ws/notifications" : "ws/chat") + query);
     }
 
@@ -337,7 +337,7 @@ public final class CloseCodeLoops {
      * 50 ms (200 a second, ten times the rate), until the close comes; a server that reads at once closes within the
      * burst as before.
      */
-    private static RawWebSocket.CloseResult awaitCloseFlooding(RawWebSocket ws) throws InterruptedException {
+    static RawWebSocket.CloseResult awaitCloseFlooding(RawWebSocket ws) throws InterruptedException {
         long deadline = System.nanoTime() + T.toNanos();
         boolean writable = true;
         while (true) {
@@ -357,7 +357,7 @@ public final class CloseCodeLoops {
     }
 
     /** Subscribes to {@code demo} and waits for two notifications: the server is pushing to this socket now. */
-    private static void awaitStream(RawWebSocket ws) throws Exception {
+    static void awaitStream(RawWebSocket ws) throws Exception {
         ws.sendText("{\"type\":\"subscribe\",\"topic\":\"demo\"}");
         int seen = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -372,7 +372,7 @@ public final class CloseCodeLoops {
     }
 
     /** Outcomes by kind, with the first few unexpected ones in full. */
-    private static final class Tally {
+    static final class Tally {
         private final String what;
         private final int expected;
         private final Map<String, Integer> counts = new TreeMap<>();
@@ -401,7 +401,7 @@ public final class CloseCodeLoops {
     }
 
     /** What each thread found wrong, in the order of the threads; rethrows a thread's failure. */
-    private static List<String> collect(List<Future<List<String>>> threads) throws Exception {
+    static List<String> collect(List<Future<List<String>>> threads) throws Exception {
         List<String> wrong = new ArrayList<>();
         for (Future<List<String>> t : threads) {
             wrong.addAll(t.get());
