@@ -22,9 +22,9 @@ import java.util.function.Supplier;
  * application that added the classes jar to {@code WEB-INF/lib}. Containers run it (found through
  * {@code META-INF/services/jakarta.servlet.ServletContainerInitializer}) even when the host's {@code web.xml} is
  * {@code metadata-complete}. From the settings (context init-params {@code switchboard.NAME}, system properties,
- * environment) it registers, in Payara and GlassFish, {@link StaleResponses} (a request listener that resets a response
- * an earlier connection left committed), the HTTP API servlet at {@code apiPath}, the handshake filter on the endpoint paths, the
- * login-session listener and filter (one {@link HttpSessions} per web application, handed to the filter
+ * environment) it registers, in Payara and GlassFish, {@link StaleResponses} (a request listener that resets a
+ * response an earlier connection left committed), the HTTP API servlet at {@code apiPath}, the handshake filter on
+ * the endpoint paths, the login-session listener and filter (one {@link HttpSessions} per web application, handed to the filter
  * {@link LoginSessionFilter}, which sees every request and touches only those of sessions with sockets, and to
  * {@link WebLifecycle}), and {@link WebLifecycle}, which starts Switchboard and deploys the endpoints. Nothing of
  * Switchboard is annotated for scanning, so nothing is registered twice.
