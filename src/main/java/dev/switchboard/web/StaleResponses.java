@@ -47,8 +47,8 @@ final class StaleResponses implements ServletRequestListener {
 
     /**
      * Resets the Grizzly response packet under {@code request} (the container's request facade) if it came committed
-     * from an earlier connection; true if it did. False, and nothing changed, where the request is not a Payara/GlassFish one, the packet is not
-     * committed, or this request has written to it.
+     * from an earlier connection; true if it did. False, and nothing changed, where the request is not a Payara or
+     * GlassFish one, the packet is not committed, or this request has written to it.
      */
     static boolean reset(Object request) {
         try {

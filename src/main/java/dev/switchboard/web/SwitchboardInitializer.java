@@ -24,10 +24,10 @@ import java.util.function.Supplier;
  * {@code metadata-complete}. From the settings (context init-params {@code switchboard.NAME}, system properties,
  * environment) it registers, in Payara and GlassFish, {@link StaleResponses} (a request listener that resets a
  * response an earlier connection left committed), the HTTP API servlet at {@code apiPath}, the handshake filter on
- * the endpoint paths, the login-session listener and filter (one {@link HttpSessions} per web application, handed to the filter
- * {@link LoginSessionFilter}, which sees every request and touches only those of sessions with sockets, and to
- * {@link WebLifecycle}), and {@link WebLifecycle}, which starts Switchboard and deploys the endpoints. Nothing of
- * Switchboard is annotated for scanning, so nothing is registered twice.
+ * the endpoint paths, the login-session listener and filter (one {@link HttpSessions} per web application, handed to
+ * the filter {@link LoginSessionFilter}, which sees every request and touches only those of sessions with sockets,
+ * and to {@link WebLifecycle}), and {@link WebLifecycle}, which starts Switchboard and deploys the endpoints.
+ * Nothing of Switchboard is annotated for scanning, so nothing is registered twice.
  */
 public class SwitchboardInitializer implements ServletContainerInitializer {
 
@@ -87,8 +87,9 @@ public class SwitchboardInitializer implements ServletContainerInitializer {
             ctx.addFilter("switchboard-page-headers", PageHeaders.class)
                     .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PageHeaders.PATHS);
         }
-        LOG.log(Level.INFO, "Switchboard in {0}: WebSocket {1}, HTTP API {2}{3}{4}", ctx.getContextPath().isEmpty() ? "/"
-                : ctx.getContextPath(), sockets, api.isEmpty() ? "off" : api + "/*", ownWar(ctx) ? ", bundled page" : "",
+        LOG.log(Level.INFO, "Switchboard in {0}: WebSocket {1}, HTTP API {2}{3}{4}",
+                ctx.getContextPath().isEmpty() ? "/" : ctx.getContextPath(), sockets,
+                api.isEmpty() ? "off" : api + "/*", ownWar(ctx) ? ", bundled page" : "",
                 staleResponses ? ", stale responses reset (" + ctx.getServerInfo() + ")" : "");
     }
 

@@ -47,7 +47,8 @@ public final class HandshakeLoops {
                         String name = client + "s" + i;
                         try (RawWebSocket ws = RawWebSocket.open(loops.uri(kind == 2, "?name=" + name), T)) {
                             String first = ws.awaitLine(T);
-                            if (!first.startsWith("{\"type\":\"welcome\"") || !first.contains("\"guest:" + name + "\"")) {
+                            boolean own = first.contains("\"guest:" + name + "\"");
+                            if (!first.startsWith("{\"type\":\"welcome\"") || !own) {
                                 wrong.add(name + ": the first frame is not this socket's welcome: " + first);
                                 continue;
                             }
