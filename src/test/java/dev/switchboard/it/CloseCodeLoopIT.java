@@ -25,6 +25,8 @@ import java.util.List;
 class CloseCodeLoopIT {
 
     private static final String CONTAINER = Deployments.container();
+    /** The containers that run Tyrus through the servlet upgrade, on Grizzly. */
+    private static final boolean TYRUS_SERVLET = List.of("payara", "glassfish").contains(CONTAINER);
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -47,10 +49,9 @@ class CloseCodeLoopIT {
      * run; a Tomcat bug, docs/reliability.md; HostileInputIT still checks each once).
      */
     private List<Offence> offences() {
-        List<String> tyrus = List.of("payara", "glassfish");
         boolean named = !System.getProperty("switchboard.closeOffences", "").isBlank();
         return List.of(Offence.values()).stream()
-                .filter(o -> o != Offence.UNMASKED || !tyrus.contains(CONTAINER))
+                .filter(o -> o != Offence.UNMASKED || !TYRUS_SERVLET)
                 .filter(o -> named || !"tomcat".equals(CONTAINER)
                         || (o != Offence.UNMASKED && o != Offence.INVALID_UTF8))
                 .filter(CloseCodeLoops::selected)
@@ -93,7 +94,7 @@ class CloseCodeLoopIT {
      */
     @Test
     void handshakesBesideCloses() throws Exception {
-        Assumptions.assumeTrue(!List.of("payara", "glassfish").contains(CONTAINER)
+        Assumptions.assumeTrue(!TYRUS_SERVLET
                 || Boolean.getBoolean("switchboard.handshakeLoops"), "a known Grizzly race (docs/reliability.md)");
         new HandshakeLoops(loops()).handshakesBesideCloses(CloseCodeLoops.iterations(), 6);
     }
