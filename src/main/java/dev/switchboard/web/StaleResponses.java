@@ -21,12 +21,11 @@ import java.lang.reflect.Method;
  * <p>Such a packet is recognised when the request starts (a request listener runs before the context's valves and
  * filters, so before anything wrote to the response): the packet says committed while this request's own output
  * buffer has committed nothing. It is then reset as Grizzly resets a recycled one (its {@code reset()}), and given
- * back what Grizzly sets for each new request (the protocol, the security flag, the request). Registered by
+ * back what Grizzly set on it for this request as it parsed it: the protocol, the security flag, the request, and
+ * whether chunking is allowed. Without the last, Grizzly holds every byte a response flushes until it ends: a page
+ * still arrives whole, but a WebSocket handshake gets its 101 and none of its frames (so it went on Payara before
+ * that was restored; {@code it/StaleResponsesIT} makes such a packet in Payara and checks both). Registered by
  * {@link SwitchboardInitializer} in Payara and GlassFish only; reflection on the container's objects, in this class.
- *
- * <p>What this does not mend: a WebSocket handshake that got such a packet (seen once on Payara) then had its 101
- * written and none of its frames, so the end on the other thread holds more of the request's objects than the packet.
- * A page or an API answer gets its status line and headers back (tested on Grizzly); a handshake still fails.
  */
 final class StaleResponses implements ServletRequestListener {
 
@@ -70,9 +69,11 @@ final class StaleResponses implements ServletRequestListener {
                     packet.getClass().getClassLoader());
             Object http11 = protocol.getField("HTTP_1_1").get(null);
             Object secure = ContainerInternals.call(requestPacket, "isSecure");
+            Object chunking = ContainerInternals.call(packet, "isChunkingAllowed"); // set as the request was parsed
             reset.invoke(packet);
             packet.getClass().getMethod("setProtocol", protocol).invoke(packet, http11);
             packet.getClass().getMethod("setSecure", boolean.class).invoke(packet, secure);
+            packet.getClass().getMethod("setChunkingAllowed", boolean.class).invoke(packet, chunking);
             setRequest.invoke(packet, requestPacket);
             return true;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

@@ -15,6 +15,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,6 +58,9 @@ class StaleResponsesTest {
     private final AtomicReference<Boolean> reset = new AtomicReference<>();
     private volatile boolean stale;
     private volatile boolean repair;
+    /** Set: the handler flushes a first part and waits until the client has read it before it writes the rest. */
+    private volatile CountDownLatch partRead;
+    private final AtomicReference<Boolean> partArrivedEarly = new AtomicReference<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -75,6 +80,11 @@ class StaleResponsesTest {
                     reset.set(StaleResponses.reset(new Facade(new Catalina(request))));
                 }
                 response.setContentType("text/plain");
+                if (partRead != null) {
+                    response.getWriter().write("first part;");
+                    response.getWriter().flush();
+                    partArrivedEarly.set(partRead.await(5, TimeUnit.SECONDS));
+                }
                 response.getWriter().write("fresh");
             }
         }, "/");
@@ -106,6 +116,22 @@ class StaleResponsesTest {
         assertTrue(answer.endsWith("\r\n\r\nfresh") || answer.endsWith("fresh\r\n0\r\n\r\n"), answer);
     }
 
+    /**
+     * What a WebSocket needs of its upgrade's response: what it flushes reaches the client while it is still open. A
+     * reset that left chunking off (Grizzly sets it as it parses the request) made Grizzly hold every flushed byte
+     * until the response ended: a handshake got its 101 and none of its frames (seen on Payara, StaleResponsesIT).
+     */
+    @Test
+    void resetItSendsWhatItFlushesAtOnce() throws IOException {
+        stale = true;
+        repair = true;
+        partRead = new CountDownLatch(1);
+        String answer = get();
+        assertEquals(Boolean.TRUE, reset.get());
+        assertEquals(Boolean.TRUE, partArrivedEarly.get(), "the flushed part reached the client before the end: " + answer);
+        assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
+    }
+
     @Test
     void aFreshResponseIsLeftAlone() throws IOException {
         repair = true;
@@ -122,7 +148,15 @@ class StaleResponsesTest {
             out.write("GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            StringBuilder answer = new StringBuilder();
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                answer.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                if (partRead != null && answer.indexOf("first part;") >= 0) {
+                    partRead.countDown();
+                }
+            }
+            return answer.toString();
         }
     }
 }
