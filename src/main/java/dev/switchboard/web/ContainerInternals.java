@@ -262,6 +262,18 @@ final class ContainerInternals {
         return field;
     }
 
+    /** Whether {@code type} or a superclass declares a field {@code name}. */
+    static boolean declares(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static Field find(Class<?> type, String name) throws NoSuchFieldException {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             try {

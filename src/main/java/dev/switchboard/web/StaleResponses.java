@@ -31,6 +31,27 @@ final class StaleResponses implements ServletRequestListener {
 
     private static final Logger LOG = System.getLogger(StaleResponses.class.getName());
 
+    /** The field of a request facade that holds the Catalina request: Payara's name, else GlassFish 7's. */
+    private static final ClassValue<String> CATALINA = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> facade) {
+            return ContainerInternals.declares(facade, "request") ? "request" : "catalinaConnectorReqest";
+        }
+    };
+
+    /** The getter of a Catalina request for its Grizzly request: Payara's name, else GlassFish 7's. */
+    private static final ClassValue<String> GRIZZLY = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> catalina) {
+            try {
+                catalina.getMethod("getCoyoteRequest");
+                return "getCoyoteRequest";
+            } catch (NoSuchMethodException e) {
+                return "getGrizzlyRequest";
+            }
+        }
+    };
+
     /** Whether {@code ctx} runs in a Grizzly-based container (Payara, GlassFish), where this listener is needed. */
     static boolean applies(ServletContext ctx) {
         String server = ctx.getServerInfo();
@@ -51,8 +72,7 @@ final class StaleResponses implements ServletRequestListener {
      */
     static boolean reset(Object request) {
         try {
-            Object catalina = ContainerInternals.read(request, "request"); // the container's RequestFacade
-            Object grizzlyRequest = catalina == null ? null : ContainerInternals.call(catalina, "getCoyoteRequest");
+            Object grizzlyRequest = grizzlyRequest(request);
             Object grizzly = grizzlyRequest == null ? null : ContainerInternals.call(grizzlyRequest, "getResponse");
             Object packet = grizzly == null ? null : ContainerInternals.call(grizzly, "getResponse");
             if (packet == null || !Boolean.TRUE.equals(ContainerInternals.call(packet, "isCommitted"))
@@ -79,6 +99,16 @@ final class StaleResponses implements ServletRequestListener {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return false;
         }
+    }
+
+    /**
+     * The Grizzly request under a servlet request (the container's request facade): Payara's facade holds its Catalina
+     * request in {@code request} and gives the Grizzly one by {@code getCoyoteRequest()}, GlassFish 7's in
+     * {@code catalinaConnectorReqest} (so spelt) by {@code getGrizzlyRequest()}. Null where there is none.
+     */
+    static Object grizzlyRequest(Object facade) throws ReflectiveOperationException {
+        Object catalina = facade == null ? null : ContainerInternals.read(facade, CATALINA.get(facade.getClass()));
+        return catalina == null ? null : ContainerInternals.call(catalina, GRIZZLY.get(catalina.getClass()));
     }
 
     /** Whether this request's output buffer has committed or written headers (then the packet is this request's). */

@@ -53,11 +53,34 @@ class StaleResponsesTest {
         }
     }
 
+    /** GlassFish 7's {@code RequestFacade}: the Catalina request in the field {@code catalinaConnectorReqest} (sic). */
+    static final class GlassFishFacade {
+        final Object catalinaConnectorReqest;
+
+        GlassFishFacade(Object request) {
+            this.catalinaConnectorReqest = request;
+        }
+    }
+
+    /** GlassFish 7's Catalina {@code Request}: the Grizzly request by {@code getGrizzlyRequest()}. */
+    public static final class GlassFishCatalina {
+        private final Request grizzly;
+
+        GlassFishCatalina(Request grizzly) {
+            this.grizzly = grizzly;
+        }
+
+        public Request getGrizzlyRequest() {
+            return grizzly;
+        }
+    }
+
     private HttpServer server;
     private int port;
     private final AtomicReference<Boolean> reset = new AtomicReference<>();
     private volatile boolean stale;
     private volatile boolean repair;
+    private volatile boolean glassFish;
     /** Set: the handler flushes a first part and waits until the client has read it before it writes the rest. */
     private volatile CountDownLatch partRead;
     private final AtomicReference<Boolean> partArrivedEarly = new AtomicReference<>();
@@ -77,7 +100,8 @@ class StaleResponsesTest {
                     packet.setCommitted(true);
                 }
                 if (repair) {
-                    reset.set(StaleResponses.reset(new Facade(new Catalina(request))));
+                    reset.set(StaleResponses.reset(glassFish ? new GlassFishFacade(new GlassFishCatalina(request))
+                            : new Facade(new Catalina(request))));
                 }
                 response.setContentType("text/plain");
                 if (partRead != null) {
@@ -114,6 +138,16 @@ class StaleResponsesTest {
         assertTrue(answer.contains("Content-Type: text/plain"), answer);
         assertFalse(answer.contains("an-earlier-connection-s") || answer.contains("Upgrade"), answer);
         assertTrue(answer.endsWith("\r\n\r\nfresh") || answer.endsWith("fresh\r\n0\r\n\r\n"), answer);
+    }
+
+    @Test
+    void glassFishsRequestIsReachedToo() throws IOException {
+        stale = true;
+        repair = true;
+        glassFish = true;
+        String answer = get();
+        assertEquals(Boolean.TRUE, reset.get());
+        assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
     }
 
     /**
