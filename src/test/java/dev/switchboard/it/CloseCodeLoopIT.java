@@ -87,8 +87,8 @@ class CloseCodeLoopIT {
     }
 
     /**
-     * In Payara and GlassFish, every handshake here meets the ends of other sockets, and their Grizzly sometimes hands a
-     * request a response packet such an end left committed (1 socket in 18 000 with six clients): each must still get
+     * In Payara and GlassFish, every handshake here meets the ends of other sockets, and their Grizzly sometimes hands
+     * a request a response packet such an end left committed (1 socket in 18 000 with six clients): each must still get
      * its 101 and its frames ({@code web/StaleResponses}; docs/reliability.md, "Payara: a 101 lost to a response
      * packet left committed").
      */

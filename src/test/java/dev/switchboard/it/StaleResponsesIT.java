@@ -60,13 +60,14 @@ class StaleResponsesIT {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout((int) T.toMillis());
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + base.getPath() + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n" + "X-Test-Stale-Packet: 1"
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET " + base.getPath() + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n" + StalePackets.HEADER
+                    + ": 1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(answer.startsWith("HTTP/1.1 200"), answer.substring(0, Math.min(400, answer.length())));
-            assertFalse(answer.contains("an-earlier-connection-s"), answer.substring(0, Math.min(400, answer.length())));
+            String head = answer.substring(0, Math.min(400, answer.length()));
+            assertTrue(answer.startsWith("HTTP/1.1 200"), head);
+            assertFalse(answer.contains("an-earlier-connection-s"), head);
             assertTrue(answer.contains("<html") || answer.contains("<!DOCTYPE"), "the page itself");
         }
     }
@@ -74,7 +75,7 @@ class StaleResponsesIT {
     @Test
     void aHandshakeIsAnswered() throws Exception {
         URI uri = URI.create(Scenarios.ws(Deployments.base(url), "ws/chat") + "?name=stale");
-        RawWebSocket.Handshake handshake = RawWebSocket.connect(uri, Map.of("X-Test-Stale-Packet", "1"), T);
+        RawWebSocket.Handshake handshake = RawWebSocket.connect(uri, Map.of(StalePackets.HEADER, "1"), T);
         assertEquals(101, handshake.status());
         try (RawWebSocket ws = handshake.open()) {
             String first = ws.awaitLine(T);

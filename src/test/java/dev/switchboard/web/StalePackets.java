@@ -27,7 +27,7 @@ import java.io.IOException;
 @WebFilter("/*")
 public class StalePackets implements ServletRequestListener, Filter {
 
-    static final String HEADER = "X-Test-Stale-Packet";
+    public static final String HEADER = "X-Test-Stale-Packet";
 
     @Override
     public void requestInitialized(ServletRequestEvent event) {

@@ -162,7 +162,8 @@ class StaleResponsesTest {
         partRead = new CountDownLatch(1);
         String answer = get();
         assertEquals(Boolean.TRUE, reset.get());
-        assertEquals(Boolean.TRUE, partArrivedEarly.get(), "the flushed part reached the client before the end: " + answer);
+        assertEquals(Boolean.TRUE, partArrivedEarly.get(),
+                "the flushed part reached the client before the end: " + answer);
         assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
     }
 
