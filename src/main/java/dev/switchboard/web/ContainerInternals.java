@@ -264,14 +264,12 @@ final class ContainerInternals {
 
     /** Whether {@code type} or a superclass declares a field {@code name}. */
     static boolean declares(Class<?> type, String name) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (f.getName().equals(name)) {
-                    return true;
-                }
-            }
+        try {
+            find(type, name);
+            return true;
+        } catch (NoSuchFieldException e) {
+            return false;
         }
-        return false;
     }
 
     private static Field find(Class<?> type, String name) throws NoSuchFieldException {

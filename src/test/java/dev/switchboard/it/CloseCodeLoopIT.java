@@ -24,8 +24,6 @@ import java.util.List;
 class CloseCodeLoopIT {
 
     private static final String CONTAINER = Deployments.container();
-    /** The containers that run Tyrus through the servlet upgrade, on Grizzly. */
-    private static final boolean TYRUS_SERVLET = List.of("payara", "glassfish").contains(CONTAINER);
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -50,7 +48,7 @@ class CloseCodeLoopIT {
     private List<Offence> offences() {
         boolean named = !System.getProperty("switchboard.closeOffences", "").isBlank();
         return List.of(Offence.values()).stream()
-                .filter(o -> o != Offence.UNMASKED || !TYRUS_SERVLET)
+                .filter(o -> o != Offence.UNMASKED || !Deployments.onGrizzly())
                 .filter(o -> named || !"tomcat".equals(CONTAINER)
                         || (o != Offence.UNMASKED && o != Offence.INVALID_UTF8))
                 .filter(CloseCodeLoops::selected)

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -37,6 +38,11 @@ public final class Deployments {
     }
 
     private Deployments() {
+    }
+
+    /** Payara and GlassFish: Tyrus through the servlet upgrade, on Grizzly (their request and response objects). */
+    public static boolean onGrizzly() {
+        return List.of("payara", "glassfish").contains(container());
     }
 
     /**

@@ -20,7 +20,6 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,8 +49,7 @@ class StaleResponsesIT {
 
     @BeforeEach
     void grizzlyOnly() {
-        Assumptions.assumeTrue(List.of("payara", "glassfish").contains(Deployments.container()),
-                "Grizzly's packets: Payara and GlassFish");
+        Assumptions.assumeTrue(Deployments.onGrizzly(), "Grizzly's packets: Payara and GlassFish");
     }
 
     @Test
