@@ -216,8 +216,12 @@ public final class Runner implements AutoCloseable {
             listener.setSecure(true);
             listener.setSSLEngineConfig(ssl);
         }
-        listener.getTransport().setIOStrategy(switchboard.inProcess() ? new SelectorReads()
-                : WorkerThreadIOStrategy.getInstance());
+        if (switchboard.inProcess()) {
+            listener.getTransport().setIOStrategy(new SelectorReads());
+            listener.getTransport().setSelectorRunnersCount(SelectorReads.selectorThreads());
+        } else {
+            listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        }
         // A fixed socket send buffer (Linux would autotune it up to 4 MiB, and Grizzly queues a multiple of it):
         // what a slow client holds up is then bounded by the outbox, per connection, not by the kernel.
         ChannelConfigurator defaults = listener.getTransport().getChannelConfigurator();

@@ -23,6 +23,11 @@ import java.util.concurrent.Executor;
  * <p>Safe only because processing a frame never blocks with an in-process store: it decodes, checks limits, appends to
  * memory and hands sends to the outboxes' executor ({@code Outbox}); database snapshots run on their own thread. A
  * Redis store's presence calls wait for a round trip, so with Redis the runner keeps {@link WorkerThreadIOStrategy}.
+ *
+ * <p>With this strategy the runner has one selector thread per core ({@link #selectorThreads}), not Grizzly's
+ * default of one more than the cores: the selector threads now do the frames' work, and a thread beyond the cores only
+ * adds wake-ups. Measured in the chat bench (500 rooms of 2, 2 cores): about a tenth less CPU per message with 2
+ * selector threads than with 3, fan-out and rooms of 50 alike (docs/performance.md, eleventh session).
  */
 final class SelectorReads extends AbstractIOStrategy {
 
@@ -31,6 +36,11 @@ final class SelectorReads extends AbstractIOStrategy {
 
     private static boolean onSelector(Connection<?> connection, IOEvent event) {
         return event == IOEvent.READ && UpgradedConnections.upgraded(connection);
+    }
+
+    /** How many selector threads the runner has with this strategy: one per core. */
+    static int selectorThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     @Override
