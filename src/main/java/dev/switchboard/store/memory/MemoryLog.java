@@ -9,11 +9,8 @@ import dev.switchboard.store.Slice;
 import dev.switchboard.store.StoreUnavailableException;
 import dev.switchboard.store.Template;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -182,14 +179,11 @@ final class MemoryLog implements Log {
         };
     }
 
-    private record Stored(Entry entry, String dedupKey, long size) {}
-
     /** One channel's bounded history. */
     private final class ChannelLog {
         final ChannelId id;
         final String epoch;
-        final ArrayDeque<Stored> entries = new ArrayDeque<>();
-        final Map<String, Stored> byDedupKey = new HashMap<>();
+        final EntryRing entries = new EntryRing();
         /** Bytes of the entries (the channel's own overhead is counted apart). */
         long size;
         volatile long head;
@@ -211,39 +205,34 @@ final class MemoryLog implements Log {
                     return null;
                 }
                 if (dedupKey != null) {
-                    Stored original = byDedupKey.get(dedupKey);
+                    Entry original = entries.entry(entries.offsetOf(dedupKey));
                     if (original != null) {
-                        return new Appended(original.entry, epoch, true);
+                        return new Appended(original, epoch, true);
                     }
                 }
                 long offset = head + 1;
                 String json = frame.complete(offset);
-                Stored stored = new Stored(new Entry(offset, json), dedupKey, Sizes.entry(json, dedupKey));
+                Entry entry = new Entry(offset, json);
+                long stored = Sizes.entry(json, dedupKey);
+                entries.add(offset, json, dedupKey);
                 head = offset;
                 lastAppendMillis = millis.getAsLong();
-                entries.addLast(stored);
-                size += stored.size;
-                if (dedupKey != null) {
-                    byDedupKey.put(dedupKey, stored);
-                }
+                size += stored;
                 long dropped = 0;
                 while (entries.size() > historySize || size > historyMaxBytes && entries.size() > 1) {
                     dropped += drop();
                 }
-                bytes.addAndGet(stored.size - dropped);
-                bus.deliver(id, stored.entry);
-                return new Appended(stored.entry, epoch, false);
+                bytes.addAndGet(stored - dropped);
+                bus.deliver(id, entry);
+                return new Appended(entry, epoch, false);
             }
         }
 
         /** Drops the oldest entry (caller holds the monitor); returns its size, which {@link #size} lost. */
         private long drop() {
-            Stored dropped = entries.removeFirst();
-            if (dropped.dedupKey != null) {
-                byDedupKey.remove(dropped.dedupKey);
-            }
-            size -= dropped.size;
-            return dropped.size;
+            long dropped = entries.removeFirst();
+            size -= dropped;
+            return dropped;
         }
 
         /** Over the node's budget with nothing left to forget: the oldest entries go, down to the newest one. */
@@ -267,29 +256,23 @@ final class MemoryLog implements Log {
 
         synchronized Slice after(long after, int limit) {
             lastUsed = clock.incrementAndGet();
-            List<Entry> out = new ArrayList<>(Math.min(limit, entries.size()));
-            for (Stored s : entries) {
-                if (s.entry.offset() > after) {
-                    if (out.size() == limit) {
-                        break;
-                    }
-                    out.add(s.entry);
-                }
-            }
+            int n = entries.size();
+            long first = entries.firstOffset();
+            int from = after < first ? 0 : (int) Math.min(n, Math.min(after - first, n) + 1);
+            int to = (int) Math.min(entries.size(), (long) from + Math.max(0, limit));
+            List<Entry> out = new ArrayList<>(to - from);
+            entries.read(from, to, out);
             return new Slice(epoch, head, out);
         }
 
         synchronized Slice before(long before, int limit) {
             lastUsed = clock.incrementAndGet();
-            ArrayDeque<Entry> out = new ArrayDeque<>(Math.min(limit, entries.size()));
-            Iterator<Stored> newestFirst = entries.descendingIterator();
-            while (newestFirst.hasNext() && out.size() < limit) {
-                Entry e = newestFirst.next().entry;
-                if (e.offset() < before) {
-                    out.addFirst(e);
-                }
-            }
-            return new Slice(epoch, head, new ArrayList<>(out));
+            long first = entries.firstOffset();
+            int to = before <= first ? 0 : (int) Math.min(entries.size(), before - first);
+            int from = Math.max(0, to - Math.max(0, limit));
+            List<Entry> out = new ArrayList<>(to - from);
+            entries.read(from, to, out);
+            return new Slice(epoch, head, out);
         }
     }
 }

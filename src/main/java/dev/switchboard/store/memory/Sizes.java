@@ -3,15 +3,16 @@ package dev.switchboard.store.memory;
 /**
  * What the in-memory store counts against its byte budgets ({@code historyMaxBytes}, {@code storeMaxBytes}): an
  * estimate of the heap an entry and a channel hold. A string costs one byte per character when every character is
- * Latin-1 (the JVM's compact strings) and two otherwise; an entry adds its objects (entry, holder, queue slot) and its
- * de-duplication key; a channel its log, queue, map and key. Estimates on the high side: the budget is what the heap
- * may hold at most, not less.
+ * Latin-1 and two otherwise (as {@link EntryRing} stores texts and keys); an entry adds a fixed amount for its slots
+ * and the rings' slack, and as much again with a de-duplication key; a channel its log, map node and key. Estimates
+ * on the high side for entries of ordinary size: {@link EntryRing} holds at most 16 bytes a slot, four slots an entry,
+ * 32 bytes of index a key and half its bytes again, plus 4 KiB a channel.
  */
 final class Sizes {
 
     /** A channel's own objects: its log, queue, de-duplication map, epoch and map node. */
     static final long CHANNEL = 512;
-    /** An entry's objects besides its text: the entry, its holder, a queue slot, the string's header. */
+    /** An entry's share besides its text: its slots and the rings' slack. */
     static final long ENTRY = 96;
 
     private Sizes() {

@@ -1,0 +1,156 @@
+package dev.switchboard.store.memory;
+
+import dev.switchboard.store.Entry;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EntryRingTest {
+
+    private static List<Entry> all(EntryRing ring) {
+        List<Entry> out = new ArrayList<>();
+        ring.read(0, ring.size(), out);
+        return out;
+    }
+
+    @Test
+    void keepsLatin1AndOtherTextsExactlyInOrderAcrossTheRingsEnd() {
+        EntryRing ring = new EntryRing();
+        List<String> texts = List.of("{\"t\":\"café\"}", "{\"t\":\"日本語 😀\"}", "{\"t\":\"plain\"}",
+                "{\"t\":\"ÿ\\u0000\"}", "{\"t\":\"Ω\"}", "{\"t\":\"lone \uD800 surrogate\"}");
+        long offset = 1;
+        ArrayDeque<Entry> expected = new ArrayDeque<>();
+        for (int round = 0; round < 200; round++) { // far past the first capacity: the texts wrap around the end
+            String json = texts.get(round % texts.size()) + round;
+            ring.add(offset, json, null);
+            expected.addLast(new Entry(offset++, json));
+            if (expected.size() > 7) {
+                Entry oldest = expected.removeFirst();
+                assertEquals(Sizes.entry(oldest.json(), null), ring.removeFirst());
+            }
+            assertEquals(List.copyOf(expected), all(ring));
+        }
+        assertEquals(expected.getFirst().offset(), ring.firstOffset());
+        assertEquals(expected.getLast(), ring.entry(expected.getLast().offset()));
+        assertNull(ring.entry(expected.getFirst().offset() - 1));
+        assertNull(ring.entry(expected.getLast().offset() + 1));
+    }
+
+    @Test
+    void behavesAsAQueueOfEntriesWithKeysUnderRandomAddsDropsAndReads() {
+        Random random = new Random(42);
+        EntryRing ring = new EntryRing();
+        ArrayDeque<Entry> model = new ArrayDeque<>();
+        Map<String, Long> keys = new HashMap<>();
+        Map<Long, String> keyOf = new HashMap<>();
+        long offset = 100;
+        for (int step = 0; step < 5_000; step++) {
+            if (model.isEmpty() || model.size() < 400 && random.nextInt(10) < 6) {
+                String text = "{\"o\":" + offset + ",\"t\":\"" + randomText(random,
+                        random.nextInt(5) == 0 ? random.nextInt(3000) : random.nextInt(60)) + "\"}";
+                String key = random.nextInt(4) == 0 ? null : "u" + random.nextInt(5) + "\u0000" + randomText(random, 6);
+                if (key != null && keys.containsKey(key)) {
+                    key = null; // the log never adds a key it holds: it answers the original instead
+                }
+                ring.add(offset, text, key);
+                if (key != null) {
+                    keys.put(key, offset);
+                    keyOf.put(offset, key);
+                }
+                model.addLast(new Entry(offset++, text));
+            } else {
+                Entry oldest = model.removeFirst();
+                String key = keyOf.remove(oldest.offset());
+                if (key != null) {
+                    keys.remove(key);
+                }
+                assertEquals(Sizes.entry(oldest.json(), key), ring.removeFirst());
+                if (key != null) {
+                    assertEquals(-1, ring.offsetOf(key), "a dropped entry's key is forgotten");
+                }
+            }
+            assertEquals(model.size(), ring.size());
+            if (!model.isEmpty()) {
+                int from = random.nextInt(model.size());
+                int to = from + random.nextInt(model.size() - from + 1);
+                List<Entry> read = new ArrayList<>();
+                ring.read(from, to, read);
+                assertEquals(new ArrayList<>(model).subList(from, to), read);
+            }
+            if (!keys.isEmpty() && step % 7 == 0) {
+                for (Map.Entry<String, Long> k : keys.entrySet()) {
+                    assertEquals(k.getValue(), ring.offsetOf(k.getKey()), k.getKey());
+                }
+                assertEquals(-1, ring.offsetOf("u9\u0000never"));
+            }
+        }
+    }
+
+    /** Mostly Latin-1, now and then a character beyond it (the entry is then two bytes a character). */
+    private static String randomText(Random random, int length) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            out.append(random.nextInt(50) == 0 ? (char) (0x100 + random.nextInt(0x2000))
+                    : (char) (0x20 + random.nextInt(0xE0)));
+        }
+        return out.toString();
+    }
+
+    @Test
+    void deDuplicationKeysAreFoundWhileTheirEntryIsHeldAndCounted() {
+        EntryRing ring = new EntryRing();
+        ring.add(1, "{\"a\":1}", "ann\u0000k1");
+        ring.add(2, "{\"a\":2}", null);
+        ring.add(3, "{\"a\":3}", "bob\u0000k2");
+        assertEquals(1, ring.offsetOf("ann\u0000k1"));
+        assertEquals(3, ring.offsetOf("bob\u0000k2"));
+        assertEquals(-1, ring.offsetOf("nobody"));
+        assertEquals(Sizes.entry("{\"a\":1}", "ann\u0000k1"), ring.removeFirst());
+        assertEquals(-1, ring.offsetOf("ann\u0000k1"), "the key goes with its entry");
+        assertEquals(3, ring.offsetOf("bob\u0000k2"));
+        for (int i = 4; i < 100; i++) { // the slots grow with the keys beside them
+            ring.add(i, "{\"a\":" + i + "}", "k" + i);
+        }
+        assertEquals(57, ring.offsetOf("k57"));
+        assertEquals(new Entry(57, "{\"a\":57}"), ring.entry(ring.offsetOf("k57")));
+    }
+
+    @Test
+    void whatTheRingsHoldFollowsTheEntriesDownAsWellAsUp() {
+        EntryRing ring = new EntryRing();
+        String kilobyte = "x".repeat(1024);
+        for (int i = 1; i <= 1000; i++) {
+            ring.add(i, kilobyte, null);
+            assertTrue(ring.capacityBytes() <= 1.5 * 1024 * i + 4096 + 64 * i + 1024, "at " + i + ": " + ring.capacityBytes());
+        }
+        while (ring.size() > 1) {
+            ring.removeFirst();
+            assertTrue(ring.capacityBytes() <= 1.5 * 1024 * ring.size() + 4096 + 64 * ring.size() + 1024,
+                    ring.size() + " entries held in " + ring.capacityBytes());
+        }
+        assertTrue(ring.capacityBytes() < 8 * 1024, "one entry left holds " + ring.capacityBytes());
+        assertEquals(List.of(new Entry(1000, kilobyte)), all(ring));
+    }
+
+    @Test
+    void refusesAnOffsetThatDoesNotFollowAndAnyReadBeyondTheEntries() {
+        EntryRing ring = new EntryRing();
+        ring.add(5, "{}", null);
+        assertThrows(IllegalArgumentException.class, () -> ring.add(7, "{}", null));
+        assertThrows(IndexOutOfBoundsException.class, () -> ring.read(0, 2, new ArrayList<>()));
+        ring.removeFirst();
+        assertThrows(IllegalStateException.class, ring::removeFirst);
+        ring.add(9, "{\"n\":9}", null); // empty again: any offset starts it
+        assertEquals(List.of(new Entry(9, "{\"n\":9}")), all(ring));
+    }
+}
