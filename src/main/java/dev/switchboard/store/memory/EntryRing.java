@@ -74,7 +74,8 @@ final class EntryRing {
             resizeSlots(Math.max(MIN_SLOTS, 2 * starts.length));
         }
         if (data.length == 0 || data.length - dataUsed < size) {
-            resizeData(Math.max(MIN_BYTES, dataUsed + size + (dataUsed + size) / 2));
+            long needed = (long) dataUsed + size;
+            resizeData((int) Math.min(Integer.MAX_VALUE - 16, Math.max(MIN_BYTES, needed + needed / 2)));
         }
         if (count == 0) {
             firstOffset = offset;
