@@ -31,6 +31,9 @@ final class EntryRing {
     private static final int MIN_SLOTS = 8;
     /** The sign bit of a length: two bytes a character, not Latin-1. */
     private static final int WIDE = Integer.MIN_VALUE;
+    /** In a key's length: the entry has a key (an empty one too). */
+    private static final int KEYED = 1 << 30;
+    private static final int BYTES = ~(WIDE | KEYED);
     private static final long EMPTY = 0;
     private static final long REMOVED = -1;
 
@@ -40,7 +43,7 @@ final class EntryRing {
     private int dataUsed;
     private int[] starts = new int[0];
     private int[] textLengths = new int[0];
-    /** 0: no key. */
+    /** 0: no key; else {@link #KEYED}, the key's bytes, and {@link #WIDE} when it is not Latin-1. */
     private int[] keyLengths = new int[0];
     private int[] keyHashes = new int[0];
     private int first;
@@ -60,8 +63,11 @@ final class EntryRing {
         return firstOffset;
     }
 
-    /** Adds the newest entry, whose offset must follow the newest one's (any positive offset when empty). */
-    void add(long offset, String json, String dedupKey) {
+    /**
+     * Adds the newest entry, whose offset must follow the newest one's (any positive offset when empty); returns what
+     * {@link Sizes#entry} counts for it, from the bytes it took (so the text is scanned once).
+     */
+    long add(long offset, String json, String dedupKey) {
         if (count > 0 ? offset != firstOffset + count : offset < 1) {
             throw new IllegalArgumentException("offset " + offset + " does not follow " + (firstOffset + count - 1));
         }
@@ -69,6 +75,9 @@ final class EntryRing {
         byte[] text = bytes(json, wideText);
         boolean wideKey = dedupKey != null && Sizes.text(dedupKey) != dedupKey.length();
         byte[] key = dedupKey == null ? new byte[0] : bytes(dedupKey, wideKey);
+        if (key.length >= KEYED) {
+            throw new IllegalArgumentException("de-duplication key of " + key.length + " bytes");
+        }
         int size = text.length + key.length;
         if (count == starts.length) {
             resizeSlots(Math.max(MIN_SLOTS, 2 * starts.length));
@@ -89,13 +98,14 @@ final class EntryRing {
         write(key, (at + text.length) % data.length);
         starts[slot] = at;
         textLengths[slot] = wideText ? text.length | WIDE : text.length;
-        keyLengths[slot] = dedupKey == null ? 0 : wideKey ? key.length | WIDE : key.length;
+        keyLengths[slot] = dedupKey == null ? 0 : KEYED | (wideKey ? key.length | WIDE : key.length);
         keyHashes[slot] = dedupKey == null ? 0 : dedupKey.hashCode();
         dataUsed += size;
         count++;
         if (dedupKey != null) {
             insert(offset, keyHashes[slot]);
         }
+        return Sizes.ENTRY + text.length + (dedupKey == null ? 0 : Sizes.ENTRY + key.length);
     }
 
     /** Drops the oldest entry; returns what {@link Sizes#entry} counted for it. */
@@ -104,7 +114,7 @@ final class EntryRing {
             throw new IllegalStateException("no entries");
         }
         int textBytes = textLengths[first] & ~WIDE;
-        int keyBytes = keyLengths[first] & ~WIDE;
+        int keyBytes = keyLengths[first] & BYTES;
         long size = Sizes.ENTRY + textBytes + (keyLengths[first] == 0 ? 0 : Sizes.ENTRY + keyBytes);
         if (keyLengths[first] != 0) {
             remove(firstOffset, keyHashes[first]);
@@ -144,7 +154,7 @@ final class EntryRing {
         int hash = dedupKey.hashCode();
         boolean wide = Sizes.text(dedupKey) != dedupKey.length();
         byte[] key = bytes(dedupKey, wide);
-        int wanted = wide ? key.length | WIDE : key.length;
+        int wanted = KEYED | (wide ? key.length | WIDE : key.length);
         int mask = index.length - 1;
         for (int i = spread(hash) & mask; index[i] != EMPTY; i = (i + 1) & mask) {
             long held = index[i] - firstOffset;

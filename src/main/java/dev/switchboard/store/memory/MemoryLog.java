@@ -213,8 +213,7 @@ final class MemoryLog implements Log {
                 long offset = head + 1;
                 String json = frame.complete(offset);
                 Entry entry = new Entry(offset, json);
-                long stored = Sizes.entry(json, dedupKey);
-                entries.add(offset, json, dedupKey);
+                long stored = entries.add(offset, json, dedupKey);
                 head = offset;
                 lastAppendMillis = millis.getAsLong();
                 size += stored;

@@ -62,7 +62,7 @@ class EntryRingTest {
                 if (key != null && keys.containsKey(key)) {
                     key = null; // the log never adds a key it holds: it answers the original instead
                 }
-                ring.add(offset, text, key);
+                assertEquals(Sizes.entry(text, key), ring.add(offset, text, key));
                 if (key != null) {
                     keys.put(key, offset);
                     keyOf.put(offset, key);
@@ -123,6 +123,22 @@ class EntryRingTest {
         }
         assertEquals(57, ring.offsetOf("k57"));
         assertEquals(new Entry(57, "{\"a\":57}"), ring.entry(ring.offsetOf("k57")));
+    }
+
+    @Test
+    void anEmptyKeyIsAKeyLikeAnyOther() {
+        EntryRing ring = new EntryRing();
+        assertEquals(Sizes.entry("{\"a\":1}", ""), ring.add(1, "{\"a\":1}", ""));
+        ring.add(2, "{\"a\":2}", null);
+        assertEquals(1, ring.offsetOf(""));
+        for (int i = 3; i < 200; i++) { // the index is rebuilt as it grows: the empty key stays in it
+            ring.add(i, "{\"a\":" + i + "}", "k" + i);
+        }
+        assertEquals(1, ring.offsetOf(""));
+        assertEquals(Sizes.entry("{\"a\":1}", ""), ring.removeFirst(), "counted as it was added");
+        assertEquals(-1, ring.offsetOf(""), "the key goes with its entry");
+        assertEquals(Sizes.entry("{\"a\":2}", null), ring.removeFirst());
+        assertEquals(150, ring.offsetOf("k150"));
     }
 
     @Test
