@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.core.Hub;
 import dev.switchboard.core.Outgoing;
+import dev.switchboard.core.TextFrames;
 import dev.switchboard.web.FrameChannel;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.WriteResult;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +42,7 @@ final class DirectWriter extends Writer implements FrameChannel {
     /** How long a closed connection's input is still read, and dropped, after its close frame ({@link #close}). */
     static final long LINGER_MS = 2000;
     /** A message's frame, made once per message and shared by every connection it goes to (one constant instance). */
-    static final Function<String, byte[]> FRAME = DirectWriter::frame;
+    static final Function<String, byte[]> FRAME = TextFrames.BYTES;
 
     private final Writer grizzly;
     /** The plain socket's Grizzly connection and its async write queue; null: write through {@link #grizzly}. */
@@ -102,30 +102,9 @@ final class DirectWriter extends Writer implements FrameChannel {
         return p == null || p.test(Hub.pongBytes(payload));
     }
 
-    /**
-     * The complete server-to-client frame of a text message: FIN, opcode text, unmasked (RFC 6455 5.2), then the
-     * UTF-8 payload. Not for connections with an extension (permessage-deflate) negotiated.
-     */
+    /** The complete frame of a text message ({@link TextFrames#of}). */
     static byte[] frame(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        int n = payload.length;
-        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-        byte[] frame = new byte[header + n];
-        frame[0] = (byte) 0x81;
-        if (n < 126) {
-            frame[1] = (byte) n;
-        } else if (n <= 0xFFFF) {
-            frame[1] = 126;
-            frame[2] = (byte) (n >>> 8);
-            frame[3] = (byte) n;
-        } else {
-            frame[1] = 127;
-            for (int i = 0; i < 8; i++) {
-                frame[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
-            }
-        }
-        System.arraycopy(payload, 0, frame, header, n);
-        return frame;
+        return TextFrames.of(text);
     }
 
     /** Tyrus's frames, one whole frame per call. */

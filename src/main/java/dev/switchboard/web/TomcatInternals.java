@@ -1,6 +1,7 @@
 package dev.switchboard.web;
 
 import dev.switchboard.core.Outgoing;
+import dev.switchboard.core.TextFrames;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
@@ -12,9 +13,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
 
 /**
@@ -32,6 +32,8 @@ import java.util.function.IntPredicate;
  *     default), reading and dropping whatever comes, pings included: 2 s here.</li>
  * <li>The end of a connection whose client does not answer our close frame, on time ({@code terminate}).</li>
  * <li>The client's pings, shown to the WAR ({@link TomcatPings}).</li>
+ * <li>Message frames made once per message and written to the socket below Tomcat's frame layer
+ *     ({@link TomcatFrames}: its own close codes arrive, and no thread hand-off per send).</li>
  * <li>A ping that does not wait: Tomcat's {@code sendPing} is a blocking write (up to its
  *     {@code BLOCKING_SEND_TIMEOUT}, 2 s as set here), which held one of Switchboard's send
  *     threads that long for each client that did not read. {@code WsRemoteEndpointImplBase.startMessage} (package
@@ -57,9 +59,6 @@ final class TomcatInternals {
     private static final String REMOTE = "org.apache.tomcat.websocket.WsRemoteEndpointImplBase";
     private static final byte PING = 0x9;
     private static final byte TEXT = 0x1;
-    /** A message's text in UTF-8, made once per message and shared by its recipients (each sends a duplicate). */
-    private static final Function<String, ByteBuffer> UTF_8 =
-            text -> ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
     private static final String OUTPUT_CLOSED = "OUTPUT_CLOSED";
     private static final String CLOSED = "CLOSED";
     private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0);
@@ -115,10 +114,14 @@ final class TomcatInternals {
         Method closeConnection = CLOSE_CONNECTION.get(session.getClass());
         @SuppressWarnings("unchecked")
         AtomicReference<Object> states = (AtomicReference<Object>) state;
+        BooleanSupplier closing = () -> state.get() instanceof Enum<?> s && !"OPEN".equals(s.name());
+        // with an extension (permessage-deflate) Tomcat must transform each frame itself
+        TomcatFrames frames = start == null || !session.getNegotiatedExtensions().isEmpty() ? null
+                : TomcatFrames.of(remote, closing);
         return new ContainerInternals.Socket() {
             @Override
             public boolean closing() {
-                return state.get() instanceof Enum<?> s && !"OPEN".equals(s.name());
+                return closing.getAsBoolean();
             }
 
             @Override
@@ -138,19 +141,25 @@ final class TomcatInternals {
             }
 
             /**
-             * The message's UTF-8 bytes, encoded once for all its recipients ({@link Outgoing#prepared}), as one text
-             * frame through {@code startMessage}, the path of Tomcat's asynchronous sends below its per-send encoding:
-             * {@code sendText} encodes the text again for every recipient, through a {@code TextMessageSendHandler}
-             * and the API's state machine. Tomcat writes the frame at once or queues it behind the control frame in
-             * flight; the outbox never has two messages of a session in flight.
+             * The message's frame, made once for all its recipients ({@link Outgoing#prepared}), written to the socket
+             * below Tomcat's frame layer ({@link TomcatFrames}: why). While Tomcat writes a frame of its own, and on a
+             * connection with an extension, the frame's payload goes as one text frame through {@code startMessage},
+             * the path of Tomcat's asynchronous sends below its per-send encoding ({@code sendText} encodes the text
+             * again for every recipient, through a {@code TextMessageSendHandler} and the API's state machine), which
+             * writes it at once or queues it behind the frame in flight. The outbox never has two messages of a
+             * session in flight.
              */
             @Override
             public boolean sendText(Outgoing message, SendHandler handler) {
                 if (start == null) {
                     return false;
                 }
+                byte[] frame = message.prepared(TextFrames.BYTES);
+                if (frames != null && frames.send(frame, handler)) {
+                    return true;
+                }
                 try {
-                    startMessage(start, remote, TEXT, message.prepared(UTF_8).duplicate(), handler);
+                    startMessage(start, remote, TEXT, payload(frame), handler);
                 } catch (RuntimeException e) {
                     handler.onResult(new SendResult(e)); // closed meanwhile
                 }
@@ -212,6 +221,13 @@ final class TomcatInternals {
                 return "Tomcat session " + state.get();
             }
         };
+    }
+
+    /** The payload of a whole frame made by {@link TextFrames}: what follows its 2, 4 or 10 header bytes. */
+    static ByteBuffer payload(byte[] frame) {
+        int length = frame[1] & 0x7F;
+        int header = length < 126 ? 2 : length == 126 ? 4 : 10;
+        return ByteBuffer.wrap(frame, header, frame.length - header).slice();
     }
 
     /**

@@ -23,8 +23,6 @@ import java.util.List;
 @RunAsClient
 class CloseCodeLoopIT {
 
-    private static final String CONTAINER = Deployments.container();
-
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.shippedWar(CloseCodeLoops.SETTINGS);
@@ -39,18 +37,14 @@ class CloseCodeLoopIT {
 
     /**
      * The offences this container closes for (all but unmasked frames on Tyrus-based containers, which accept them:
-     * README, Conformance), or those {@code -Dswitchboard.closeOffences} names. Not on Tomcat unless named: the closes
-     * Tomcat makes itself on what it reads (1007 invalid UTF-8, 1002 unmasked) reuse the frame header buffer of a write
-     * of ours still in progress, and reach the client as a corrupt frame and an end of stream: about 1 in 100 while
-     * streaming, and rarely on an idle socket too, where the write in progress is the {@code welcome} (1 of 60 in one
-     * run; a Tomcat bug, docs/reliability.md; HostileInputIT still checks each once).
+     * README, Conformance), or those {@code -Dswitchboard.closeOffences} names. On Tomcat too the closes Tomcat makes
+     * itself on what it reads (1007 invalid UTF-8, 1002 unmasked): they reused the frame header buffer of a write of
+     * ours still in progress and reached the client as a corrupt frame, about 1 in 100 while streaming (a Tomcat bug,
+     * docs/reliability.md), until our message frames were written below Tomcat's frame layer ({@code TomcatFrames}).
      */
     private List<Offence> offences() {
-        boolean named = !System.getProperty("switchboard.closeOffences", "").isBlank();
         return List.of(Offence.values()).stream()
                 .filter(o -> o != Offence.UNMASKED || !Deployments.onGrizzly())
-                .filter(o -> named || !"tomcat".equals(CONTAINER)
-                        || (o != Offence.UNMASKED && o != Offence.INVALID_UTF8))
                 .filter(CloseCodeLoops::selected)
                 .toList();
     }
