@@ -85,7 +85,10 @@ build_war() { # sets SB_WAR unless given; always rebuilt (incremental), so the W
   log "building Switchboard's WAR in $SB_REPO"
   # shellcheck disable=SC2086
   mvn -q ${SB_MVN_FLAGS:-} -f "$SB_REPO/pom.xml" -DskipTests package > "$OUT/logs/build-war.log" 2>&1 || { tail -30 "$OUT/logs/build-war.log"; exit 1; }
-  SB_WAR=$(ls -t "$SB_REPO"/target/*.war | head -1)
+  # the build's finalName; not `ls -t target/*.war | head -1`: with the copies Arquillian leaves in target/ the listing
+  # outgrows the pipe, ls dies of SIGPIPE, and pipefail ended the whole run here without a word
+  SB_WAR="$SB_REPO/target/switchboard.war"
+  [ -f "$SB_WAR" ] || { echo "tomcat: no $SB_WAR after the build" >&2; exit 1; }
 }
 
 fetch_tomcat() { # sets TOMCAT_HOME: Tomcat's zip from Maven Central (or the local repository), unpacked in $WORK
