@@ -81,10 +81,10 @@ final class TomcatFrames {
     static TomcatFrames of(Object remote, BooleanSupplier closing) {
         try {
             Endpoint endpoint = remote == null ? null : ENDPOINTS.get(remote.getClass());
-            Object socket = endpoint == null ? null : endpoint.socket.get(remote);
+            Object socket = endpoint == null ? null : ContainerInternals.read(remote, "socketWrapper");
             Writer writer = socket == null ? null : WRITERS.get(socket.getClass());
             if (writer == null || !(boolean) writer.hasAsyncIO.invokeExact(socket)
-                    || !(endpoint.permit.get(remote) instanceof Semaphore permit)) {
+                    || !(ContainerInternals.read(remote, "messagePartInProgress") instanceof Semaphore permit)) {
                 return null;
             }
             return new TomcatFrames(remote, socket, permit, endpoint, writer, closing);
@@ -151,34 +151,23 @@ final class TomcatFrames {
         }
     }
 
-    /** {@code WsRemoteEndpointImplServer}'s socket and permit, and {@code endMessage(SendHandler, SendResult)}. */
-    private record Endpoint(Field socket, Field permit, MethodHandle endMessage) {
+    /** {@code WsRemoteEndpointImplBase.endMessage(SendHandler, SendResult)}, which gives the permit back. */
+    private record Endpoint(MethodHandle endMessage) {
 
         static Endpoint of(Class<?> type) {
-            try {
-                Field socket = null;
-                Field permit = null;
-                MethodHandle endMessage = null;
-                for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                    for (Field f : c.getDeclaredFields()) {
-                        if (f.getName().equals("socketWrapper") && socket == null) {
-                            f.setAccessible(true);
-                            socket = f;
-                        }
-                    }
-                    if (c.getName().equals(BASE)) {
-                        permit = c.getDeclaredField("messagePartInProgress");
-                        permit.setAccessible(true);
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                if (c.getName().equals(BASE)) {
+                    try {
                         Method end = c.getDeclaredMethod("endMessage", SendHandler.class, SendResult.class);
                         end.setAccessible(true);
-                        endMessage = MethodHandles.lookup().unreflect(end).asType(MethodType.methodType(void.class,
-                                Object.class, SendHandler.class, SendResult.class));
+                        return new Endpoint(MethodHandles.lookup().unreflect(end).asType(MethodType.methodType(
+                                void.class, Object.class, SendHandler.class, SendResult.class)));
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        return null;
                     }
                 }
-                return socket == null || permit == null ? null : new Endpoint(socket, permit, endMessage);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
             }
+            return null;
         }
     }
 
