@@ -21,13 +21,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.IntPredicate;
 
 /**
  * The runner's writer under Tyrus: Tyrus writes its frames (pings, pongs, close) through it, and the endpoint sends
  * messages through it ({@link FrameChannel}, handed to the endpoint with its handshake by {@link RunnerEngine}) as
- * ready-made frames. The frame is the message's {@link Outgoing#prepared prepared} form ({@link #FRAME}), so a message
+ * ready-made frames. The frame is the message's {@link Outgoing#prepared prepared} form ({@link TextFrames#BYTES}, made once per message and shared by every connection it goes to), so a message
  * fanned out to many members is UTF-8-encoded and framed once instead of once per member, and skips Tyrus's per-send
  * frame objects. On a plain (not TLS) connection, message frames also skip Grizzly's filter chain (HTTP codec,
  * idle-timeout and WebSocket filters, which pass a frame through unchanged) and go straight to the connection's async
@@ -41,8 +40,6 @@ final class DirectWriter extends Writer implements FrameChannel {
     private static final int CLOSE_OPCODE = 0x8;
     /** How long a closed connection's input is still read, and dropped, after its close frame ({@link #close}). */
     static final long LINGER_MS = 2000;
-    /** A message's frame, made once per message and shared by every connection it goes to (one constant instance). */
-    static final Function<String, byte[]> FRAME = TextFrames.BYTES;
 
     private final Writer grizzly;
     /** The plain socket's Grizzly connection and its async write queue; null: write through {@link #grizzly}. */
@@ -100,11 +97,6 @@ final class DirectWriter extends Writer implements FrameChannel {
     boolean pingArrived(long payload) {
         IntPredicate p = pings;
         return p == null || p.test(Hub.pongBytes(payload));
-    }
-
-    /** The complete frame of a text message ({@link TextFrames#of}). */
-    static byte[] frame(String text) {
-        return TextFrames.of(text);
     }
 
     /** Tyrus's frames, one whole frame per call. */
@@ -169,7 +161,7 @@ final class DirectWriter extends Writer implements FrameChannel {
 
     @Override
     public void send(Outgoing message, Consumer<Throwable> done) {
-        byte[] frame = message.prepared(FRAME); // the same bytes for every member
+        byte[] frame = message.prepared(TextFrames.BYTES); // the same bytes for every member
         synchronized (this) {
             if (!closing) {
                 if (queue != null) {

@@ -1,6 +1,7 @@
 package dev.switchboard.standalone;
 
 import dev.switchboard.core.Outgoing;
+import dev.switchboard.core.TextFrames;
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,7 @@ class DirectWriterTest {
         other.send(shared, t -> result[0] = t);
         assertNull(result[0]);
         assertEquals(2, wire.frames.size());
-        assertArrayEquals(DirectWriter.frame(shared.text()), wire.frames.get(0));
+        assertArrayEquals(TextFrames.of(shared.text()), wire.frames.get(0));
         assertSame(wire.arrays.get(0), wire.arrays.get(1), "one frame, written to both connections");
     }
 
@@ -124,14 +125,14 @@ class DirectWriterTest {
     @Test
     void thePayloadIsUtf8AndTheLengthCountsBytesNotChars() {
         String text = "{\"text\":\"zürich 🚀 東京\"}";
-        byte[] frame = DirectWriter.frame(text);
+        byte[] frame = TextFrames.of(text);
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         assertEquals(utf8.length, frame[1]);
         assertArrayEquals(utf8, Arrays.copyOfRange(frame, 2, frame.length));
     }
 
     private static void assertFrame(String text, int header) {
-        byte[] frame = DirectWriter.frame(text);
+        byte[] frame = TextFrames.of(text);
         int n = text.length();
         assertEquals((byte) 0x81, frame[0], "FIN and opcode 1 (text)");
         assertEquals(0, frame[1] & 0x80, "a server's frames are not masked");
