@@ -27,6 +27,8 @@ final class Bench {
     /** Chat: every member reports reading ({@code read}, chat 1.1) after this many messages received; 0: never. */
     volatile int readEvery;
     final String topic;
+    /** Offer permessage-deflate in every handshake, as browsers do ({@code --deflate}). */
+    volatile boolean deflate;
     byte[][] roomNames = new byte[0][];
 
     volatile int step;

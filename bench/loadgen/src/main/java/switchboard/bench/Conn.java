@@ -53,6 +53,8 @@ final class Conn {
     byte[] frag = EMPTY;
     int fragLen;
     boolean fragging;
+    boolean fragCompressed; // the message being reassembled came with RSV1 (permessage-deflate)
+    Inflating inflating;    // permessage-deflate negotiated, or null
     // output the socket did not take yet (read mode), or null
     ByteBuffer out;
 

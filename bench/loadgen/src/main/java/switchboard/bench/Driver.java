@@ -46,6 +46,7 @@ final class Driver {
         for (int i = 0; i < srcN; i++) src[i] = InetAddress.getByName("127.0.0." + (2 + i));
         this.bench = new Bench(url, src, o.i("text-chars", "chat".equals(scenario) ? 40 : 48), o.str("topic", "bench"));
         bench.readEvery = o.i("read-every", 0);
+        bench.deflate = o.flag("deflate", false);
         if (o.has("url-b")) {
             URI b = URI.create(o.str("url-b", ""));
             if (!InetAddress.getByName(b.getHost()).isLoopbackAddress()) throw new IllegalArgumentException("load goes to loopback addresses only, not " + b.getHost());
@@ -168,7 +169,8 @@ final class Driver {
             Thread.sleep(5);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        log("setup: %d connections ready in %.1f s", total, secs);
+        log("setup: %d connections ready in %.1f s%s", total, secs,
+                bench.deflate ? String.format(Locale.ROOT, "; permessage-deflate offered, %d negotiated in all", sum(DEFLATED)) : "");
         return secs;
     }
 

@@ -34,7 +34,9 @@ final class Loop extends Thread {
             ERRORS = 14, PONGS = 15, FRAMES = 16, BYTES = 17, REC_TRUE = 18, REC_FALSE = 19, REC_DONE = 20,
             LAG_SKIPS = 21, REPLAYED = 22, RETRIES = 23, BAD = 24, SEND_DONE = 25,
             // soak: whispers sent, duplicated, skipped; own messages not yet echoed when the connection dropped; reconnects
-            W_SENT = 26, W_DUPS = 27, W_GAPS = 28, UNACKED = 29, RECONNECTS = 30, N = 31;
+            W_SENT = 26, W_DUPS = 27, W_GAPS = 28, UNACKED = 29, RECONNECTS = 30,
+            // --deflate: connections that negotiated permessage-deflate, messages that came compressed
+            DEFLATED = 31, INFLATED = 32, N = 33;
 
     static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     static final long MAX_FRAME = 64L << 20;
@@ -190,7 +192,8 @@ final class Loop extends Thread {
         c.expectAccept = Base64.getEncoder().encodeToString(sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
         String path = (c.onB ? bench.basePathB : bench.basePath) + (c.chat ? "/ws/chat" : "/ws/notifications") + "?" + (c.query != null ? c.query : "name=b" + c.id);
         String req = "GET " + path + " HTTP/1.1\r\nHost: " + (c.onB ? bench.hostB : bench.host) + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: switchboard.v1\r\n\r\n";
+                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: switchboard.v1\r\n"
+                + (bench.deflate ? Inflating.OFFER : "") + "\r\n";
         byte[] r = req.getBytes(StandardCharsets.US_ASCII);
         write(c, r, 0, r.length);
     }
@@ -207,16 +210,26 @@ final class Loop extends Thread {
         }
         String head = new String(c.in, 0, end, StandardCharsets.ISO_8859_1);
         boolean ok = head.startsWith("HTTP/1.1 101");
-        String accept = null;
+        String accept = null, extensions = null;
         for (String line : head.split("\r\n")) {
             int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Sec-WebSocket-Accept")) accept = line.substring(colon + 1).trim();
+            if (colon <= 0) continue;
+            String name = line.substring(0, colon).trim();
+            if (name.equalsIgnoreCase("Sec-WebSocket-Accept")) accept = line.substring(colon + 1).trim();
+            else if (name.equalsIgnoreCase("Sec-WebSocket-Extensions")) extensions = line.substring(colon + 1).trim();
         }
         if (!ok || !c.expectAccept.equals(accept)) {
             if (!ok) bench.countError("http:" + head.substring(0, Math.min(head.length(), 12)).trim());
             fail(c, HANDSHAKE_FAIL);
             return false;
         }
+        c.inflating = Inflating.negotiated(extensions, bench.deflate);
+        if (c.inflating == null && extensions != null) {
+            bench.countError("extension:" + extensions);
+            fail(c, HANDSHAKE_FAIL);
+            return false;
+        }
+        if (c.inflating != null) ctr[DEFLATED]++;
         c.consume(end);
         c.state = Conn.OPEN;
         ctr[OPENED]++;
@@ -295,6 +308,7 @@ final class Loop extends Thread {
     }
 
     private void closeQuietly(Conn c) {
+        if (c.inflating != null) { c.inflating.end(); c.inflating = null; }
         c.state = Conn.CLOSED;
         if (c.key != null) c.key.cancel();
         if (c.ch != null) {
@@ -526,7 +540,9 @@ final class Loop extends Thread {
         while (end - p >= 2) {
             int b0 = b[p] & 0xff, b1 = b[p + 1] & 0xff;
             boolean fin = (b0 & 0x80) != 0;
+            boolean rsv1 = (b0 & 0x40) != 0;
             int op = b0 & 0x0f;
+            if ((b0 & 0x30) != 0 || rsv1 && (c.inflating == null || op == 0 || op >= 8)) { protocolError(c); return end; }
             if ((b1 & 0x80) != 0) { protocolError(c); return end; } // servers never mask
             long len = b1 & 0x7f;
             int h = 2;
@@ -550,15 +566,18 @@ final class Loop extends Thread {
                     c.appendFrag(b, ps, pe);
                     if (fin) {
                         c.fragging = false;
-                        onMessage(c, c.frag, 0, c.fragLen, now);
+                        if (c.fragCompressed) { if (!inflated(c, c.frag, 0, c.fragLen, now)) return end; }
+                        else onMessage(c, c.frag, 0, c.fragLen, now);
                         c.fragLen = 0;
                         if (c.frag.length > 65536) c.frag = Conn.EMPTY;
                     }
                     break;
                 case 0x1:
                 case 0x2:
-                    if (fin) onMessage(c, b, ps, pe, now);
-                    else { c.fragging = true; c.fragLen = 0; c.appendFrag(b, ps, pe); }
+                    if (c.fragging) { protocolError(c); return end; }
+                    if (fin && rsv1) { if (!inflated(c, b, ps, pe, now)) return end; }
+                    else if (fin) onMessage(c, b, ps, pe, now);
+                    else { c.fragging = true; c.fragCompressed = rsv1; c.fragLen = 0; c.appendFrag(b, ps, pe); }
                     break;
                 case 0x8:
                     int code = pe - ps >= 2 ? ((b[ps] & 0xff) << 8) | (b[ps + 1] & 0xff) : 1005;
@@ -578,6 +597,18 @@ final class Loop extends Thread {
         }
         return p;
     }
+
+    /** A compressed message: inflated into this loop's scratch buffer, then read like any other. */
+    private boolean inflated(Conn c, byte[] b, int s, int e, long now) {
+        int n = c.inflating.inflate(b, s, e, this);
+        if (n < 0) { protocolError(c); return false; }
+        ctr[INFLATED]++;
+        onMessage(c, inflatedBytes, 0, n, now);
+        return true;
+    }
+
+    /** Scratch output of {@link Inflating#inflate}, grown as needed (loop thread only). */
+    byte[] inflatedBytes = new byte[1 << 16];
 
     private void protocolError(Conn c) {
         ctr[BAD]++;

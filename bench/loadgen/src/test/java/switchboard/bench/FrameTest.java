@@ -66,4 +66,40 @@ class FrameTest {
         assertEquals(1, loop.get(Loop.OFF_GAPS));
         assertEquals(4, loop.get(Loop.RECV));
     }
+
+    /** One message as a permessage-deflate server sends it: SYNC_FLUSH, the trailing 00 00 ff ff dropped, RSV1 set by the caller. */
+    static byte[] deflated(java.util.zip.Deflater d, String text) {
+        byte[] in = text.getBytes(StandardCharsets.US_ASCII), out = new byte[in.length + 64];
+        d.setInput(in);
+        int n = d.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
+        return java.util.Arrays.copyOf(out, n - 4);
+    }
+
+    @Test
+    void compressedMessagesAreInflatedWithTheConnectionsContext() throws Exception {
+        Bench bench = new Bench(URI.create("ws://127.0.0.1:1"), new InetAddress[0], 20, "t");
+        bench.setRooms(1);
+        bench.step = 1;
+        bench.deflate = true;
+        Loop loop = new Loop(bench, 0);
+        Conn c = new Conn(0, loop, true, 0, -1, 1, false);
+        c.state = Conn.OPEN;
+        c.lastOffset = 0;
+        c.inflating = Inflating.negotiated("permessage-deflate;client_max_window_bits=15", true);
+
+        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        byte[] one = deflated(d, message(1, 1)), two = deflated(d, message(2, 2)); // the second refers back to the first
+        byte[] wire = concat(frame(true, 1, one), frame(false, 1, java.util.Arrays.copyOfRange(two, 0, 5)),
+                frame(true, 0, java.util.Arrays.copyOfRange(two, 5, two.length)));
+        wire[0] |= 0x40;                                  // RSV1 on the whole message
+        wire[frame(true, 1, one).length] |= 0x40;         // and on the first frame of the fragmented one
+        assertEquals(wire.length, loop.parseFrames(c, wire, 0, wire.length, System.nanoTime()));
+        assertEquals(2, loop.get(Loop.RECV));
+        assertEquals(2, loop.get(Loop.INFLATED));
+        assertEquals(0, loop.get(Loop.BAD));
+        assertEquals(0, loop.get(Loop.GAPS) + loop.get(Loop.OFF_GAPS));
+
+        assertEquals(null, Inflating.negotiated("permessage-deflate; x-unknown", true), "an unknown parameter fails the handshake");
+        assertEquals(null, Inflating.negotiated("permessage-deflate", false), "an extension never offered fails it too");
+    }
 }
