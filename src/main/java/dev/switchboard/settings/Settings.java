@@ -45,6 +45,7 @@ public final class Settings {
         ALLOWED_ORIGINS("allowedOrigins", "", "Extra allowed Origin values, comma-separated (* = any). The page's own origin is always allowed."),
         ALLOW_MISSING_ORIGIN("allowMissingOrigin", "true", "Accept handshakes without an Origin header (non-browser clients)."),
         HEARTBEAT_MS("heartbeatMs", "25000", "Interval of server pings; a connection that answers none for two intervals is closed with 4002."),
+        COMPRESSION("compression", "false", "Negotiate permessage-deflate (RFC 7692) with clients that offer it (browsers do) where the container implements it, as Tomcat does (the runner does not). The container then compresses every message again for every recipient and keeps a compressor per connection. false: no WebSocket extension is negotiated, and each message is framed once for all its recipients."),
         IDLE_TIMEOUT_MS("idleTimeoutMs", "60000", "A connection that has not joined a room or subscribed to a topic by then is closed (4408)."),
         PUBLISHER_KEY("publisherKey", "", "Bearer key for the HTTP publish API. Empty: HTTP publishing is refused."),
         ADMIN_KEY("adminKey", "", "Bearer key of the admin API (/api/admin/*) and the page's Admin view: connections, rooms, topics, closing a connection, removing a message. Empty: admin is off (404). Use a long random value."),

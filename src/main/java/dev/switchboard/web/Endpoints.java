@@ -66,6 +66,7 @@ public final class Endpoints {
                                                      HttpSessions logins) {
         List<ServerEndpointConfig> configs = new ArrayList<>();
         int maxMessageBytes = switchboard.settings().getInt(Settings.Key.MAX_MESSAGE_BYTES);
+        boolean compression = switchboard.settings().getBoolean(Settings.Key.COMPRESSION);
         sockets(switchboard.settings()).forEach((kind, path) -> {
             ClientMessageDecoder decoder = new ClientMessageDecoder();
             OutgoingEncoder encoder = new OutgoingEncoder();
@@ -74,7 +75,7 @@ public final class Endpoints {
                     .decoders(List.of(ClientMessageDecoder.class))
                     .encoders(List.of(OutgoingEncoder.class))
                     .configurator(new HandshakeConfigurator(handshakes,
-                            new SocketAdapter.Shared(kind, switchboard.hub(), decoder, encoder, logins)))
+                            new SocketAdapter.Shared(kind, switchboard.hub(), decoder, encoder, logins), compression))
                     .build();
             config.getUserProperties().put(ClientMessageDecoder.MAX_BYTES, maxMessageBytes);
             decoder.init(config);

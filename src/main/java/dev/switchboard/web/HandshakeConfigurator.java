@@ -1,6 +1,7 @@
 package dev.switchboard.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -22,10 +23,23 @@ final class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
     private final Handshakes handshakes;
     private final SocketAdapter.Shared shared;
+    private final boolean compression;
 
-    HandshakeConfigurator(Handshakes handshakes, SocketAdapter.Shared shared) {
+    HandshakeConfigurator(Handshakes handshakes, SocketAdapter.Shared shared, boolean compression) {
         this.handshakes = handshakes;
         this.shared = shared;
+        this.compression = compression;
+    }
+
+    /**
+     * The extensions the container may use on this connection: what it would pick ({@code super}) with
+     * {@code compression} on, none without it. Browsers offer permessage-deflate on every handshake, and Tomcat takes
+     * it: it then compresses each message again for each recipient on its own send path ({@link TomcatFrames} stands
+     * aside on such a connection) and keeps a compressor per connection.
+     */
+    @Override
+    public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+        return compression ? super.getNegotiatedExtensions(installed, requested) : List.of();
     }
 
     @Override

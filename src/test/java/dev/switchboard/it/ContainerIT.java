@@ -63,6 +63,11 @@ class ContainerIT {
     }
 
     @Test
+    void aBrowsersDeflateOfferGetsPlainFrames() {
+        Scenarios.deflateOfferDeclined(Deployments.base(url));
+    }
+
+    @Test
     void badInputGetsErrorFramesAndOversizeFramesClose1009() {
         Scenarios.badInput(Deployments.base(url));
     }

@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.settings.Settings;
 import dev.switchboard.testing.RawWebSocket;
+import dev.switchboard.testing.Scenarios;
 import dev.switchboard.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,6 +66,11 @@ class UpgradedConnectionsTest {
         } finally {
             clients.forEach(WsClient::close);
         }
+    }
+
+    @Test
+    void aBrowsersDeflateOfferGetsPlainFrames() {
+        Scenarios.deflateOfferDeclined(URI.create("http://127.0.0.1:" + runner.port() + "/"));
     }
 
     @Test

@@ -3,13 +3,18 @@ package dev.switchboard.testing;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
+import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -180,6 +185,33 @@ public final class Scenarios {
         try (WsClient c = WsClient.connect(URI.create(ws(base, "ws/chat") + "?name=big"))) {
             c.send("{\"type\":\"say\",\"room\":\"x\",\"text\":\"" + "a".repeat(70_000) + "\"}");
             assertEquals(1009, c.awaitClose());
+        }
+    }
+
+    /**
+     * A browser's handshake (Chromium's extension offer) gets no extension with {@code compression} off, the default:
+     * the 101 names none, and the welcome comes as one plain text frame (RSV1 clear), framed once for every recipient.
+     */
+    public static void deflateOfferDeclined(URI base) {
+        URI chat = URI.create(ws(base, "ws/chat") + "?name=" + unique("deflate"));
+        try {
+            RawWebSocket.Handshake handshake = RawWebSocket.connect(chat, Map.of("Origin", base.getScheme() + "://"
+                    + base.getAuthority(), "Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits",
+                    "Sec-WebSocket-Protocol", "switchboard.v1"), Duration.ofSeconds(10));
+            assertEquals(101, handshake.status(), handshake.toString());
+            assertNull(handshake.extensions(), "no extension negotiated");
+            try (RawWebSocket ws = handshake.open()) {
+                RawWebSocket.Frame frame = ws.nextFrame(Duration.ofSeconds(10));
+                assertNotNull(frame, "a welcome");
+                assertEquals(RawWebSocket.OP_TEXT, frame.opcode(), frame.toString());
+                assertEquals(0, frame.rsv(), "not compressed");
+                assertEquals("welcome", json(frame.text()).getString("type"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

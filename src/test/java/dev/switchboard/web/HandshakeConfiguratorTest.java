@@ -4,6 +4,7 @@ import dev.switchboard.auth.Admission;
 import dev.switchboard.auth.Identity;
 import dev.switchboard.core.Stats;
 import dev.switchboard.protocol.CloseCode;
+import jakarta.websocket.Extension;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class HandshakeConfiguratorTest {
         decided.add(origin + " " + name);
         return new Admission.Decision(Identity.guest(name), 101, null, null);
     }, new Stats());
-    private final HandshakeConfigurator configurator = new HandshakeConfigurator(handshakes, null);
+    private final HandshakeConfigurator configurator = new HandshakeConfigurator(handshakes, null, false);
     private final ServerEndpointConfig config = ServerEndpointConfig.Builder.create(SocketEndpoint.class, "/ws/chat")
             .configurator(configurator).build();
 
@@ -85,6 +86,21 @@ class HandshakeConfiguratorTest {
         assertEquals(List.of("https://app.example ann"), decided);
         assertEquals("guest:ann", handedToTheEndpoint().decision().identity().user());
         assertNull(handedToTheEndpoint().address(), "unknown: no filter saw the client");
+    }
+
+    /** An extension as a container installs it and a client offers it. */
+    private record Offered(String getName, List<Parameter> getParameters) implements Extension {
+    }
+
+    private static final List<Extension> DEFLATE = List.of(new Offered("permessage-deflate", List.of()));
+
+    @Test
+    void aBrowsersDeflateOfferIsDeclinedUnlessCompressionIsOn() {
+        assertEquals(List.of(), configurator.getNegotiatedExtensions(DEFLATE, DEFLATE),
+                "compression off (the default): the container negotiates no extension");
+        HandshakeConfigurator compressing = new HandshakeConfigurator(handshakes, null, true);
+        assertEquals(List.of("permessage-deflate"), compressing.getNegotiatedExtensions(DEFLATE, DEFLATE).stream()
+                .map(Extension::getName).toList(), "compression on: the container's own choice");
     }
 
     @Test

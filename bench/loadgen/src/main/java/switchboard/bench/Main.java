@@ -13,6 +13,7 @@ public final class Main {
             common:   --url ws://127.0.0.1:8090 (base incl. context path)  --server-pid PID  --out results.csv
                       --label NAME --mode unpinned|pinned --rep N --name SCENARIO_LABEL  --threads N
                       --max-seconds 900  --strict  --connect-concurrency 256  --src-addrs N  --text-chars 48
+                      --deflate   (offer permessage-deflate in every handshake, as browsers do; inflate what comes compressed)
             sweeps:   --rates 50k,100k,...  --prewarm 0 --warmup 2 --measure 5 --drain 10 (s)  --slo-ms 50  --no-stop
                       --gc-after-setup true   (jcmd GC.run once the connections are up, Java servers only)
             fanout:   --clients 1000 --rooms 1 --senders 10        rooms: --clients 5000 --rooms 100 --senders 2 (per room)
