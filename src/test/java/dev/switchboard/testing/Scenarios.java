@@ -7,9 +7,12 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.Deflater;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -191,6 +194,7 @@ public final class Scenarios {
     /**
      * A browser's handshake (Chromium's extension offer) gets no extension with {@code compression} off, the default:
      * the 101 names none, and the welcome comes as one plain text frame (RSV1 clear), framed once for every recipient.
+     * A frame that claims to be compressed anyway (RSV1) closes with 1002.
      */
     public static void deflateOfferDeclined(URI base) {
         URI chat = URI.create(ws(base, "ws/chat") + "?name=" + unique("deflate"));
@@ -206,6 +210,8 @@ public final class Scenarios {
                 assertEquals(RawWebSocket.OP_TEXT, frame.opcode(), frame.toString());
                 assertEquals(0, frame.rsv(), "not compressed");
                 assertEquals("welcome", json(frame.text()).getString("type"));
+                ws.send(RawWebSocket.frame(RawWebSocket.OP_TEXT).rsv(4).payload(deflated("{\"type\":\"ping\"}")));
+                assertEquals(1002, ws.awaitClose(Duration.ofSeconds(10)).code(), "compressed, but nothing was negotiated");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -213,6 +219,17 @@ public final class Scenarios {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** {@code text} as permessage-deflate sends it: one raw DEFLATE block, SYNC_FLUSH, without the final 00 00 ff ff. */
+    public static byte[] deflated(String text) {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        byte[] plain = text.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[plain.length + 64];
+        deflater.setInput(plain);
+        int n = deflater.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
+        deflater.end();
+        return Arrays.copyOf(out, n - 4);
     }
 
     public static JsonObject json(String text) {
