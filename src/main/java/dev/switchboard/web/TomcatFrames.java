@@ -33,9 +33,9 @@ import java.util.function.BooleanSupplier;
  *     socket takes at once completes on the writing thread, and the frame is made once per message, not a header,
  *     message part, handler and state per recipient.</li>
  * </ul>
- * What is not a message frame (pings, closes) keeps Tomcat's own path, and so does a message while Tomcat writes a
- * frame of its own (a pong: the permit is taken) or on a connection with an extension (permessage-deflate: Tomcat
- * transforms its frames). Found by name; where anything differs, {@link #of} returns null and Tomcat's path is used.
+ * Our pings are written the same way. Closes keep Tomcat's own path, and so does a message while Tomcat writes a frame
+ * of its own (a pong: the permit is taken) or on a connection with an extension (permessage-deflate: Tomcat transforms
+ * its frames). Found by name; where anything differs, {@link #of} returns null and Tomcat's path is used.
  */
 final class TomcatFrames {
 
@@ -56,6 +56,11 @@ final class TomcatFrames {
             return Writer.of(type);
         }
     };
+
+    /** A server's ping frame without payload (RFC 6455 5.5.2). */
+    private static final byte[] PING = {(byte) 0x89, 0};
+    /** A ping's outcome: a failed one is the connection's end, which its reads and writes report. */
+    private static final SendHandler PING_DONE = result -> { };
 
     private final Object remote;
     private final Object socket;
@@ -101,10 +106,29 @@ final class TomcatFrames {
         if (!permit.tryAcquire()) {
             return false;
         }
-        Completion completion = new Completion(handler);
+        writeHolding(frame, new Completion(handler));
+        return true;
+    }
+
+    /**
+     * Writes a ping frame the same way: it never shares Tomcat's header buffer with a close Tomcat makes, and a ping
+     * that the socket takes at once gives the permit back on this thread, so the message sent right after it takes
+     * this path too (through Tomcat's, the permit was still held until Tomcat's executor ran the ping's completion).
+     * False, and nothing done, while Tomcat writes a frame of its own.
+     */
+    boolean ping() {
+        if (!permit.tryAcquire()) {
+            return false;
+        }
+        writeHolding(PING, new Completion(PING_DONE));
+        return true;
+    }
+
+    /** Writes {@code frame} with the permit held; {@code completion} gives it back. */
+    private void writeHolding(byte[] frame, Completion completion) {
         if (closing.getAsBoolean()) { // checked with the permit held: a close that starts later waits for this frame
             completion.failed(new EOFException("the container is closing the session"), null);
-            return true;
+            return;
         }
         try {
             Object ignored = writer.write.invokeExact(socket, writer.semiBlock, -1L, TimeUnit.MILLISECONDS,
@@ -113,7 +137,6 @@ final class TomcatFrames {
         } catch (Throwable e) {
             completion.failed(e, null);
         }
-        return true;
     }
 
     /** Gives the permit back the way Tomcat ends a message part: the next part Tomcat queued meanwhile goes out. */

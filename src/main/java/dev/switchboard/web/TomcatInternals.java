@@ -132,6 +132,9 @@ final class TomcatInternals {
                 if (closing()) {
                     return true; // no ping into a closing session
                 }
+                if (frames != null && frames.ping()) {
+                    return true;
+                }
                 try {
                     startMessage(start, remote, PING, NO_DATA.duplicate(), IGNORED);
                     return true;
