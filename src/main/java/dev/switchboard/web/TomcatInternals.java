@@ -36,9 +36,9 @@ import java.util.function.IntPredicate;
  *     ({@link TomcatFrames}: its own close codes arrive, and no thread hand-off per send).</li>
  * <li>A ping that does not wait: Tomcat's {@code sendPing} is a blocking write (up to its
  *     {@code BLOCKING_SEND_TIMEOUT}, 2 s as set here), which held one of Switchboard's send
- *     threads that long for each client that did not read. {@code WsRemoteEndpointImplBase.startMessage} (package
- *     private; the path Tomcat's asynchronous sends take) writes the ping frame at once, or queues it behind the
- *     message part in flight, and reports on a handler.</li>
+ *     threads that long for each client that did not read. {@link TomcatFrames} writes the ping frame below Tomcat's
+ *     frame layer; while Tomcat writes a frame of its own, {@code WsRemoteEndpointImplBase.startMessage} (package
+ *     private; the path Tomcat's asynchronous sends take) queues it behind that frame and reports on a handler.</li>
  * </ul>
  */
 final class TomcatInternals {
