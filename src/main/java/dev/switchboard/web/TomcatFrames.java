@@ -59,8 +59,6 @@ final class TomcatFrames {
 
     /** A server's ping frame without payload (RFC 6455 5.5.2). */
     private static final byte[] PING = {(byte) 0x89, 0};
-    /** A ping's outcome: a failed one is the connection's end, which its reads and writes report. */
-    private static final SendHandler PING_DONE = result -> { };
 
     private final Object remote;
     private final Object socket;
@@ -114,13 +112,14 @@ final class TomcatFrames {
      * Writes a ping frame the same way: it never shares Tomcat's header buffer with a close Tomcat makes, and a ping
      * that the socket takes at once gives the permit back on this thread, so the message sent right after it takes
      * this path too (through Tomcat's, the permit was still held until Tomcat's executor ran the ping's completion).
-     * False, and nothing done, while Tomcat writes a frame of its own.
+     * {@code done} is told the outcome, as by {@link #send}. False, and nothing done, while Tomcat writes a frame of
+     * its own.
      */
-    boolean ping() {
+    boolean ping(SendHandler done) {
         if (!permit.tryAcquire()) {
             return false;
         }
-        writeHolding(PING, new Completion(PING_DONE));
+        writeHolding(PING, new Completion(done));
         return true;
     }
 

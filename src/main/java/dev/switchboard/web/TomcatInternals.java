@@ -132,7 +132,7 @@ final class TomcatInternals {
                 if (closing()) {
                     return true; // no ping into a closing session
                 }
-                if (frames != null && frames.ping()) {
+                if (frames != null && frames.ping(IGNORED)) {
                     return true;
                 }
                 try {
