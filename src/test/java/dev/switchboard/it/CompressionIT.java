@@ -140,9 +140,8 @@ class CompressionIT {
         static Peer open(URL url, String name, String offer) throws IOException {
             URI base = Deployments.base(url);
             URI chat = URI.create(Scenarios.ws(base, "ws/chat") + "?name=" + name + System.nanoTime());
-            Map<String, String> headers = offer == null
-                    ? Map.of("Origin", base.getScheme() + "://" + base.getAuthority())
-                    : Map.of("Origin", base.getScheme() + "://" + base.getAuthority(), "Sec-WebSocket-Extensions", offer);
+            Map<String, String> headers = offer == null ? Map.of("Origin", Scenarios.origin(base))
+                    : Map.of("Origin", Scenarios.origin(base), "Sec-WebSocket-Extensions", offer);
             return new Peer(RawWebSocket.connect(chat, headers, T).open());
         }
 

@@ -34,6 +34,11 @@ public final class Scenarios {
         return URI.create(http.replaceFirst("^http", "ws") + (http.endsWith("/") ? "" : "/") + path);
     }
 
+    /** The Origin a page served from {@code base} sends. */
+    public static String origin(URI base) {
+        return base.getScheme() + "://" + base.getAuthority();
+    }
+
     private static String unique(String prefix) {
         return prefix + "-" + System.nanoTime();
     }
@@ -172,7 +177,7 @@ public final class Scenarios {
                 assertEquals(403, status, "a foreign origin is refused");
             }
         }
-        assertEquals(101, WsClient.handshakeStatus(chat, Map.of("Origin", base.getScheme() + "://" + base.getAuthority())));
+        assertEquals(101, WsClient.handshakeStatus(chat, Map.of("Origin", origin(base))));
     }
 
     /** Bad frames get error frames; a binary frame closes 1003; an oversize frame closes 1009. */
@@ -199,8 +204,8 @@ public final class Scenarios {
     public static void deflateOfferDeclined(URI base) {
         URI chat = URI.create(ws(base, "ws/chat") + "?name=" + unique("deflate"));
         try {
-            RawWebSocket.Handshake handshake = RawWebSocket.connect(chat, Map.of("Origin", base.getScheme() + "://"
-                    + base.getAuthority(), "Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits",
+            RawWebSocket.Handshake handshake = RawWebSocket.connect(chat, Map.of("Origin", origin(base),
+                    "Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits",
                     "Sec-WebSocket-Protocol", "switchboard.v1"), Duration.ofSeconds(10));
             assertEquals(101, handshake.status(), handshake.toString());
             assertNull(handshake.extensions(), "no extension negotiated");
