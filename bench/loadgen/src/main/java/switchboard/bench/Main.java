@@ -14,7 +14,7 @@ public final class Main {
                       --label NAME --mode unpinned|pinned --rep N --name SCENARIO_LABEL  --threads N
                       --max-seconds 900  --strict  --connect-concurrency 256  --src-addrs N  --text-chars 48
                       --deflate   (offer permessage-deflate in every handshake, as browsers do; inflate what comes compressed)
-            sweeps:   --rates 50k,100k,...  --prewarm 0 --warmup 2 --measure 5 --drain 10 (s)  --slo-ms 50  --no-stop
+            sweeps:   --rates 50k,100k,...  --prewarm 0 --prewarm-rate R (default: the first rate) --warmup 2 --measure 5 --drain 10 (s)  --slo-ms 50  --no-stop
                       --gc-after-setup true   (jcmd GC.run once the connections are up, Java servers only)
             fanout:   --clients 1000 --rooms 1 --senders 10        rooms: --clients 5000 --rooms 100 --senders 2 (per room)
             chat:     --clients 1000 --room-size 2 (every member sends) --text-chars 40; --rates are messages/s IN;
