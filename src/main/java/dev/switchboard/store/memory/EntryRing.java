@@ -4,14 +4,15 @@ import dev.switchboard.store.Entry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * One channel's entries, oldest first, with consecutive offsets (at least 1), held without an object per entry: each
- * entry's text and de-duplication key in one byte array used as a ring (one byte a character when every character is
- * Latin-1, else two, so they take exactly the bytes {@link Sizes#text} counts), where each starts and how long it is in
- * int arrays used as rings, and the keys' index as an open-addressing table of offsets. An {@link Entry} is made when
- * one is read.
+ * entry's text and de-duplication key as bytes in a queue of {@link Pages} (one byte a character when every character
+ * is Latin-1, else two, so they take exactly the bytes {@link Sizes#text} counts), where each starts and how long it is
+ * in int arrays used as rings, and the keys' index as an open-addressing table of offsets. An {@link Entry} is made
+ * when one is read.
  *
  * <p>Why: entries live for minutes (a room's last {@code historySize} messages) but arrive thousands a second, nearly
  * all with a key (clients send a {@code ref} with each message). Held as objects (entry, string, bytes, holder, a map
@@ -19,16 +20,19 @@ import java.util.List;
  * refinement threads rescanned the queue's and the map's arrays that pointed at them. Arrays of bytes, ints and longs
  * hold no references: a collection neither scans nor refines them (docs/performance.md, eleventh session).
  *
- * <p>The rings grow as entries come and shrink when they go: the byte ring holds at most one and a half times the
- * entries' bytes plus 4 KiB; the int rings 16 bytes an entry, at most four times as many slots as entries; the index
- * 8 bytes a slot, at most four slots a key.
+ * <p>The bytes take less than two pages more than the entries' bytes (the oldest page may be partly free, the newest
+ * partly written), and a page comes back to the store's {@link Pages} as soon as the entries leave it: the bytes are never
+ * copied to grow (the reason for pages). The int rings grow as entries come and shrink when they go: 16 bytes an
+ * entry, at most four times as many slots as entries; the index 8 bytes a slot, at most four slots a key.
  *
  * <p>Not thread-safe: its channel log's monitor guards it.
  */
 final class EntryRing {
 
-    private static final int MIN_BYTES = 256;
     private static final int MIN_SLOTS = 8;
+    /** A byte position's page number, modulo 2^32 like the positions: its bits. */
+    private static final int PAGE_NUMBERS = (1 << (32 - Pages.PAGE_BITS)) - 1;
+    private static final int IN_PAGE = Pages.PAGE - 1;
     /** The sign bit of a length: two bytes a character, not Latin-1. */
     private static final int WIDE = Integer.MIN_VALUE;
     /** In a key's length: the entry has a key (an empty one too). */
@@ -37,10 +41,19 @@ final class EntryRing {
     private static final long EMPTY = 0;
     private static final long REMOVED = -1;
 
-    /** Empty until the first entry, then at least {@link #MIN_BYTES}. */
-    private byte[] data = new byte[0];
-    private int dataStart;
-    private int dataUsed;
+    private final Pages pages;
+    /** The pages held, oldest first from {@link #pageFirst}: a ring of page numbers. */
+    private int[] pageRing = new int[0];
+    private int pageFirst;
+    private int pageCount;
+    /** The page number ({@code position >>> PAGE_BITS}) of the oldest page held. */
+    private int firstPage;
+    /**
+     * Byte positions (counted modulo 2^32: only differences matter, and a ring holds far less) of the oldest byte held
+     * and after the newest. Position p is in the page {@code (p >>> PAGE_BITS) - firstPage} of the ring.
+     */
+    private int head;
+    private int tail;
     private int[] starts = new int[0];
     private int[] textLengths = new int[0];
     /** 0: no key; else {@link #KEYED}, the key's bytes, and {@link #WIDE} when it is not Latin-1. */
@@ -53,6 +66,10 @@ final class EntryRing {
     private long[] index = new long[0];
     private int keys;
     private int removed;
+
+    EntryRing(Pages pages) {
+        this.pages = pages;
+    }
 
     int size() {
         return count;
@@ -82,10 +99,6 @@ final class EntryRing {
         if (count == starts.length) {
             resizeSlots(Math.max(MIN_SLOTS, 2 * starts.length));
         }
-        if (data.length == 0 || data.length - dataUsed < size) {
-            long needed = (long) dataUsed + size;
-            resizeData((int) Math.min(Integer.MAX_VALUE - 16, Math.max(MIN_BYTES, needed + needed / 2)));
-        }
         if (count == 0) {
             firstOffset = offset;
         }
@@ -93,14 +106,12 @@ final class EntryRing {
             reindex(Math.max(16, Integer.highestOneBit(keys + 1) * 4)); // the entries held so far
         }
         int slot = slot(count);
-        int at = (dataStart + dataUsed) % data.length;
-        write(text, at);
-        write(key, (at + text.length) % data.length);
-        starts[slot] = at;
+        starts[slot] = tail;
+        write(text);
+        write(key);
         textLengths[slot] = wideText ? text.length | WIDE : text.length;
         keyLengths[slot] = dedupKey == null ? 0 : KEYED | (wideKey ? key.length | WIDE : key.length);
         keyHashes[slot] = dedupKey == null ? 0 : dedupKey.hashCode();
-        dataUsed += size;
         count++;
         if (dedupKey != null) {
             insert(offset, keyHashes[slot]);
@@ -122,10 +133,15 @@ final class EntryRing {
         first = (first + 1) % starts.length;
         count--;
         firstOffset++;
-        dataStart = (dataStart + textBytes + keyBytes) % data.length;
-        dataUsed -= textBytes + keyBytes;
-        if (data.length > MIN_BYTES && data.length > dataUsed + dataUsed / 2 + 4096) {
-            resizeData(Math.max(MIN_BYTES, dataUsed + dataUsed / 4));
+        head += textBytes + keyBytes;
+        while (pageCount > 0 && pageIndex(head) > 0) { // the oldest page holds nothing any more
+            pages.give(pageRing[pageFirst]);
+            pageFirst = (pageFirst + 1) % pageRing.length;
+            pageCount--;
+            firstPage = (firstPage + 1) & PAGE_NUMBERS;
+        }
+        if (pageRing.length > MIN_SLOTS && pageRing.length > 4 * pageCount) {
+            resizePages(2 * Math.max(pageCount, MIN_SLOTS / 2));
         }
         if (starts.length > 4 * MIN_SLOTS && starts.length > 4 * count) {
             resizeSlots(2 * Math.max(count, MIN_SLOTS));
@@ -163,7 +179,7 @@ final class EntryRing {
             }
             int slot = slot((int) held);
             if (keyHashes[slot] == hash && keyLengths[slot] == wanted
-                    && equal(key, (starts[slot] + (textLengths[slot] & ~WIDE)) % data.length)) {
+                    && equal(key, starts[slot] + (textLengths[slot] & ~WIDE))) {
                 return index[i];
             }
         }
@@ -181,9 +197,29 @@ final class EntryRing {
         }
     }
 
-    /** Bytes the arrays hold (their capacity), for tests of the bound. */
+    /** Bytes the pages and arrays hold (their capacity), for tests of the bound. */
     long capacityBytes() {
-        return data.length + 16L * starts.length + 8L * index.length;
+        return (long) Pages.PAGE * pageCount + 4L * pageRing.length + 16L * starts.length + 8L * index.length;
+    }
+
+    /** Empties the ring and gives its pages back (its channel is forgotten). */
+    void release() {
+        for (int i = 0; i < pageCount; i++) {
+            pages.give(pageRing[(pageFirst + i) % pageRing.length]);
+        }
+        pageRing = new int[0];
+        pageFirst = 0;
+        pageCount = 0;
+        starts = new int[0];
+        textLengths = new int[0];
+        keyLengths = new int[0];
+        keyHashes = new int[0];
+        index = new long[0];
+        first = 0;
+        count = 0;
+        keys = 0;
+        removed = 0;
+        head = tail = firstPage = 0;
     }
 
     private int slot(int i) {
@@ -245,50 +281,84 @@ final class EntryRing {
     }
 
     private boolean equal(byte[] key, int at) {
-        for (int i = 0; i < key.length; i++) {
-            if (data[(at + i) % data.length] != key[i]) {
+        for (int done = 0; done < key.length; ) {
+            int page = pageAt(at + done);
+            int in = (at + done) & IN_PAGE;
+            int n = Math.min(key.length - done, Pages.PAGE - in);
+            int from = Pages.start(page) + in;
+            if (!Arrays.equals(pages.block(page), from, from + n, key, done, done + n)) {
                 return false;
             }
+            done += n;
         }
         return true;
     }
 
     private String string(int at, int length) {
         int bytes = length & ~WIDE;
-        if (length < 0) {
-            char[] chars = new char[bytes / 2];
-            for (int i = 0; i < chars.length; i++, at = (at + 2) % data.length) {
-                chars[i] = (char) (data[at] & 0xFF | (data[(at + 1) % data.length] & 0xFF) << 8);
-            }
-            return new String(chars);
+        if (bytes == 0) {
+            return "";
         }
-        if (at + bytes <= data.length) {
-            return new String(data, at, bytes, StandardCharsets.ISO_8859_1);
+        if (length >= 0 && (at & IN_PAGE) + bytes <= Pages.PAGE) { // within one page: no copy
+            int page = pageAt(at);
+            return new String(pages.block(page), Pages.start(page) + (at & IN_PAGE), bytes, StandardCharsets.ISO_8859_1);
         }
         byte[] text = new byte[bytes];
-        int head = data.length - at;
-        System.arraycopy(data, at, text, 0, head);
-        System.arraycopy(data, 0, text, head, bytes - head);
-        return new String(text, StandardCharsets.ISO_8859_1);
-    }
-
-    private void write(byte[] bytes, int at) {
-        int head = Math.min(bytes.length, data.length - at);
-        System.arraycopy(bytes, 0, data, at, head);
-        System.arraycopy(bytes, head, data, 0, bytes.length - head);
-    }
-
-    private void resizeData(int capacity) {
-        byte[] next = new byte[capacity];
-        int head = Math.min(dataUsed, data.length - dataStart);
-        System.arraycopy(data, dataStart, next, 0, head);
-        System.arraycopy(data, 0, next, head, dataUsed - head);
-        for (int i = 0; i < count; i++) {
-            int slot = slot(i);
-            starts[slot] = (starts[slot] - dataStart + data.length) % data.length;
+        for (int done = 0; done < bytes; ) {
+            int page = pageAt(at + done);
+            int in = (at + done) & IN_PAGE;
+            int n = Math.min(bytes - done, Pages.PAGE - in);
+            System.arraycopy(pages.block(page), Pages.start(page) + in, text, done, n);
+            done += n;
         }
-        data = next;
-        dataStart = 0;
+        if (length >= 0) {
+            return new String(text, StandardCharsets.ISO_8859_1);
+        }
+        char[] chars = new char[bytes / 2];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = (char) (text[2 * i] & 0xFF | (text[2 * i + 1] & 0xFF) << 8);
+        }
+        return new String(chars);
+    }
+
+    /** Appends at {@link #tail}, taking pages as it needs them. */
+    private void write(byte[] bytes) {
+        for (int done = 0; done < bytes.length; ) {
+            if (pageCount == 0 || pageIndex(tail) == pageCount) {
+                if (pageCount == pageRing.length) {
+                    resizePages(Math.max(MIN_SLOTS / 2, 2 * pageRing.length));
+                }
+                if (pageCount == 0) {
+                    firstPage = (tail >>> Pages.PAGE_BITS) & PAGE_NUMBERS;
+                }
+                pageRing[(pageFirst + pageCount) % pageRing.length] = pages.take();
+                pageCount++;
+            }
+            int page = pageAt(tail);
+            int in = tail & IN_PAGE;
+            int n = Math.min(bytes.length - done, Pages.PAGE - in);
+            System.arraycopy(bytes, done, pages.block(page), Pages.start(page) + in, n);
+            done += n;
+            tail += n;
+        }
+    }
+
+    /** Which page of the ring holds this position (0: the oldest; {@link #pageCount}: the next one to take). */
+    private int pageIndex(int position) {
+        return ((position >>> Pages.PAGE_BITS) - firstPage) & PAGE_NUMBERS;
+    }
+
+    private int pageAt(int position) {
+        return pageRing[(pageFirst + pageIndex(position)) % pageRing.length];
+    }
+
+    private void resizePages(int capacity) {
+        int[] next = new int[capacity];
+        for (int i = 0; i < pageCount; i++) {
+            next[i] = pageRing[(pageFirst + i) % pageRing.length];
+        }
+        pageRing = next;
+        pageFirst = 0;
     }
 
     private void resizeSlots(int capacity) {

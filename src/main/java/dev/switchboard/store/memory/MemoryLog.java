@@ -63,6 +63,8 @@ final class MemoryLog implements Log {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong clock = new AtomicLong();
     private final Object evicting = new Object();
+    /** The bytes of every channel's entries. */
+    private final Pages pages = new Pages();
     /** The epoch a channel created now gets (and a read of a channel without history answers). */
     private volatile String newEpoch = Epochs.next();
 
@@ -129,6 +131,11 @@ final class MemoryLog implements Log {
         return bytes.get();
     }
 
+    /** The store's pages of entries, for tests: every forgotten channel gives its pages back. */
+    Pages pages() {
+        return pages;
+    }
+
     /** For the metrics: the bytes the byte budget counts ({@link #bytes}: text plus a fixed overhead per entry). */
     @Override
     public long historyBytes() {
@@ -183,7 +190,7 @@ final class MemoryLog implements Log {
     private final class ChannelLog {
         final ChannelId id;
         final String epoch;
-        final EntryRing entries = new EntryRing();
+        final EntryRing entries = new EntryRing(pages);
         /** Bytes of the entries (the channel's own overhead is counted apart). */
         long size;
         volatile long head;
@@ -249,11 +256,15 @@ final class MemoryLog implements Log {
                 return false;
             }
             dead = true;
+            entries.release();
             bytes.addAndGet(-(size + Sizes.CHANNEL));
             return true;
         }
 
         synchronized Slice after(long after, int limit) {
+            if (dead) { // forgotten since the caller found it: as if it had not
+                return new Slice(newEpoch, 0, List.of());
+            }
             lastUsed = clock.incrementAndGet();
             int n = entries.size();
             long first = entries.firstOffset();
@@ -265,6 +276,9 @@ final class MemoryLog implements Log {
         }
 
         synchronized Slice before(long before, int limit) {
+            if (dead) {
+                return new Slice(newEpoch, 0, List.of());
+            }
             lastUsed = clock.incrementAndGet();
             long first = entries.firstOffset();
             int to = before <= first ? 0 : (int) Math.min(entries.size(), before - first);

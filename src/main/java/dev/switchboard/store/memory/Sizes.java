@@ -6,7 +6,7 @@ package dev.switchboard.store.memory;
  * Latin-1 and two otherwise (as {@link EntryRing} stores texts and keys); an entry adds a fixed amount for its slots
  * and the rings' slack, and as much again with a de-duplication key; a channel its log, map node and key. Estimates
  * on the high side for entries of ordinary size: {@link EntryRing} holds at most 16 bytes a slot, four slots an entry,
- * 32 bytes of index a key and half its bytes again, plus 4 KiB a channel.
+ * 32 bytes of index a key, plus a page of {@link Pages} (512 bytes) a channel.
  */
 final class Sizes {
 

@@ -25,7 +25,7 @@ class EntryRingTest {
 
     @Test
     void keepsLatin1AndOtherTextsExactlyInOrderAcrossTheRingsEnd() {
-        EntryRing ring = new EntryRing();
+        EntryRing ring = new EntryRing(new Pages());
         List<String> texts = List.of("{\"t\":\"café\"}", "{\"t\":\"日本語 😀\"}", "{\"t\":\"plain\"}",
                 "{\"t\":\"ÿ\\u0000\"}", "{\"t\":\"Ω\"}", "{\"t\":\"lone \uD800 surrogate\"}");
         long offset = 1;
@@ -49,7 +49,7 @@ class EntryRingTest {
     @Test
     void behavesAsAQueueOfEntriesWithKeysUnderRandomAddsDropsAndReads() {
         Random random = new Random(42);
-        EntryRing ring = new EntryRing();
+        EntryRing ring = new EntryRing(new Pages());
         ArrayDeque<Entry> model = new ArrayDeque<>();
         Map<String, Long> keys = new HashMap<>();
         Map<Long, String> keyOf = new HashMap<>();
@@ -108,7 +108,7 @@ class EntryRingTest {
 
     @Test
     void deDuplicationKeysAreFoundWhileTheirEntryIsHeldAndCounted() {
-        EntryRing ring = new EntryRing();
+        EntryRing ring = new EntryRing(new Pages());
         ring.add(1, "{\"a\":1}", "ann\u0000k1");
         ring.add(2, "{\"a\":2}", null);
         ring.add(3, "{\"a\":3}", "bob\u0000k2");
@@ -127,7 +127,7 @@ class EntryRingTest {
 
     @Test
     void anEmptyKeyIsAKeyLikeAnyOther() {
-        EntryRing ring = new EntryRing();
+        EntryRing ring = new EntryRing(new Pages());
         assertEquals(Sizes.entry("{\"a\":1}", ""), ring.add(1, "{\"a\":1}", ""));
         ring.add(2, "{\"a\":2}", null);
         assertEquals(1, ring.offsetOf(""));
@@ -143,24 +143,81 @@ class EntryRingTest {
 
     @Test
     void whatTheRingsHoldFollowsTheEntriesDownAsWellAsUp() {
-        EntryRing ring = new EntryRing();
-        String kilobyte = "x".repeat(1024);
+        Pages pages = new Pages();
+        EntryRing ring = new EntryRing(pages);
+        String kilobyte = "x".repeat(1000);
         for (int i = 1; i <= 1000; i++) {
             ring.add(i, kilobyte, null);
-            assertTrue(ring.capacityBytes() <= 1.5 * 1024 * i + 4096 + 64 * i + 1024, "at " + i + ": " + ring.capacityBytes());
+            assertTrue(ring.capacityBytes() <= 1000L * i + 2 * Pages.PAGE + 100L * i + 256, "at " + i + ": " + ring.capacityBytes());
         }
         while (ring.size() > 1) {
             ring.removeFirst();
-            assertTrue(ring.capacityBytes() <= 1.5 * 1024 * ring.size() + 4096 + 64 * ring.size() + 1024,
+            assertTrue(ring.capacityBytes() <= 1000L * ring.size() + 2 * Pages.PAGE + 100L * ring.size() + 256,
                     ring.size() + " entries held in " + ring.capacityBytes());
+            assertTrue(pages.pagesTaken() <= 1000 * ring.size() / Pages.PAGE + 2, "pages go back as entries leave");
         }
-        assertTrue(ring.capacityBytes() < 8 * 1024, "one entry left holds " + ring.capacityBytes());
+        assertTrue(ring.capacityBytes() < 4 * 1024, "one entry left holds " + ring.capacityBytes());
         assertEquals(List.of(new Entry(1000, kilobyte)), all(ring));
+        ring.release();
+        assertEquals(0, pages.pagesTaken(), "a released ring holds no page");
+        assertEquals(0, ring.size());
+        ring.add(7, "{\"again\":true}", "k"); // a released ring is an empty one
+        assertEquals(List.of(new Entry(7, "{\"again\":true}")), all(ring));
+        assertEquals(7, ring.offsetOf("k"));
+    }
+
+    /** Channels share their store's pages: a page one gives back, another takes, and nobody reads another's bytes. */
+    @Test
+    void ringsSharingPagesKeepTheirOwnEntriesAsPagesPassBetweenThem() {
+        Random random = new Random(7);
+        Pages pages = new Pages();
+        int rings = 5;
+        List<EntryRing> ring = new ArrayList<>();
+        List<ArrayDeque<Entry>> model = new ArrayList<>();
+        long[] next = new long[rings];
+        for (int r = 0; r < rings; r++) {
+            ring.add(new EntryRing(pages));
+            model.add(new ArrayDeque<>());
+            next[r] = 1;
+        }
+        for (int step = 0; step < 20_000; step++) {
+            int r = random.nextInt(rings);
+            ArrayDeque<Entry> m = model.get(r);
+            if (random.nextInt(500) == 0) { // forgotten, and started again
+                ring.get(r).release();
+                m.clear();
+            } else if (m.isEmpty() || m.size() < 60 && random.nextInt(10) < 6) {
+                String text = "{\"r\":" + r + ",\"t\":\"" + randomText(random, random.nextInt(20) == 0 ? 2000 : random.nextInt(300)) + "\"}";
+                long offset = m.isEmpty() ? next[r] : m.getLast().offset() + 1;
+                ring.get(r).add(offset, text, null);
+                m.addLast(new Entry(offset, text));
+                next[r] = offset + 1;
+            } else {
+                m.removeFirst();
+                ring.get(r).removeFirst();
+            }
+            if (step % 10 == 0) {
+                long held = 0;
+                for (int i = 0; i < rings; i++) {
+                    assertEquals(List.copyOf(model.get(i)), all(ring.get(i)), "ring " + i + " at step " + step);
+                    for (Entry e : model.get(i)) {
+                        held += 2L * e.json().length();
+                    }
+                }
+                assertTrue((long) pages.pagesTaken() * Pages.PAGE <= held + 2L * Pages.PAGE * rings,
+                        pages.pagesTaken() + " pages for at most " + held + " bytes");
+            }
+        }
+        for (EntryRing each : ring) {
+            each.release();
+        }
+        assertEquals(0, pages.pagesTaken());
+        assertEquals(Pages.BLOCK, pages.bytes(), "the blocks go, but for one kept as slack");
     }
 
     @Test
     void refusesAnOffsetThatDoesNotFollowAndAnyReadBeyondTheEntries() {
-        EntryRing ring = new EntryRing();
+        EntryRing ring = new EntryRing(new Pages());
         ring.add(5, "{}", null);
         assertThrows(IllegalArgumentException.class, () -> ring.add(7, "{}", null));
         assertThrows(IndexOutOfBoundsException.class, () -> ring.read(0, 2, new ArrayList<>()));

@@ -171,6 +171,10 @@ class MemoryStorageTest {
         assertEquals(1, kept.entries().size());
         assertEquals(1, s.log().readAfter(lobby, 0, 10).entries().size());
         assertEquals(0, s.log().readAfter(idle, 0, 10).head(), "the room idle longest went first");
+        Pages pages = ((MemoryLog) s.log()).pages();
+        assertTrue((long) pages.pagesTaken() * Pages.PAGE <= s.historyBytes() + 2L * Pages.PAGE * s.log().channelCount(),
+                "forgotten rooms gave their pages back: " + pages.pagesTaken() + " pages for " + s.historyBytes()
+                        + " bytes in " + s.log().channelCount() + " channels");
     }
 
     /** maxChannels x historySize x maxTextChars is no bound: bytes per channel are. */
