@@ -104,7 +104,18 @@ final class TomcatFrames {
         if (!permit.tryAcquire()) {
             return false;
         }
-        writeHolding(frame, new Completion(handler));
+        Completion completion = new Completion(handler);
+        if (closing.getAsBoolean()) { // checked with the permit held: a close that starts later waits for this frame
+            completion.failed(new EOFException("the container is closing the session"), null);
+            return true;
+        }
+        try {
+            Object ignored = writer.write.invokeExact(socket, writer.semiBlock, -1L, TimeUnit.MILLISECONDS,
+                    (Object) null, writer.completeWrite, (CompletionHandler<Long, Object>) completion,
+                    new ByteBuffer[] {ByteBuffer.wrap(frame)});
+        } catch (Throwable e) {
+            completion.failed(e, null);
+        }
         return true;
     }
 
@@ -116,26 +127,7 @@ final class TomcatFrames {
      * its own.
      */
     boolean ping(SendHandler done) {
-        if (!permit.tryAcquire()) {
-            return false;
-        }
-        writeHolding(PING, new Completion(done));
-        return true;
-    }
-
-    /** Writes {@code frame} with the permit held; {@code completion} gives it back. */
-    private void writeHolding(byte[] frame, Completion completion) {
-        if (closing.getAsBoolean()) { // checked with the permit held: a close that starts later waits for this frame
-            completion.failed(new EOFException("the container is closing the session"), null);
-            return;
-        }
-        try {
-            Object ignored = writer.write.invokeExact(socket, writer.semiBlock, -1L, TimeUnit.MILLISECONDS,
-                    (Object) null, writer.completeWrite, (CompletionHandler<Long, Object>) completion,
-                    new ByteBuffer[] {ByteBuffer.wrap(frame)});
-        } catch (Throwable e) {
-            completion.failed(e, null);
-        }
+        return send(PING, done);
     }
 
     /** Gives the permit back the way Tomcat ends a message part: the next part Tomcat queued meanwhile goes out. */
