@@ -112,13 +112,18 @@ final class MemoryLog implements Log {
     @Override
     public Slice readAfter(ChannelId channel, long after, int limit) {
         ChannelLog log = logs.get(channel);
-        return log == null ? new Slice(newEpoch, 0, List.of()) : log.after(after, limit);
+        return log == null ? noHistory() : log.after(after, limit);
     }
 
     @Override
     public Slice readBefore(ChannelId channel, long before, int limit) {
         ChannelLog log = logs.get(channel);
-        return log == null ? new Slice(newEpoch, 0, List.of()) : log.before(before, limit);
+        return log == null ? noHistory() : log.before(before, limit);
+    }
+
+    /** What a read of a channel without history answers (never written, or forgotten). */
+    private Slice noHistory() {
+        return new Slice(newEpoch, 0, List.of());
     }
 
     @Override
@@ -263,7 +268,7 @@ final class MemoryLog implements Log {
 
         synchronized Slice after(long after, int limit) {
             if (dead) { // forgotten since the caller found it: as if it had not
-                return new Slice(newEpoch, 0, List.of());
+                return noHistory();
             }
             lastUsed = clock.incrementAndGet();
             int n = entries.size();
@@ -277,7 +282,7 @@ final class MemoryLog implements Log {
 
         synchronized Slice before(long before, int limit) {
             if (dead) {
-                return new Slice(newEpoch, 0, List.of());
+                return noHistory();
             }
             lastUsed = clock.incrementAndGet();
             long first = entries.firstOffset();

@@ -89,17 +89,13 @@ final class Pages {
 
     private int addBlock() {
         int block = blockCount;
-        if (block == blocks.length) {
-            byte[][] grown = new byte[Math.max(4, 2 * blocks.length)][];
-            System.arraycopy(blocks, 0, grown, 0, blockCount);
-            taken = Arrays.copyOf(taken, grown.length);
-            grown[block] = new byte[BLOCK];
-            blocks = grown;
-        } else {
-            byte[][] current = blocks;
-            current[block] = new byte[BLOCK];
-            blocks = current; // publishes the new block to readers of the array
+        byte[][] current = blocks;
+        if (block == current.length) {
+            current = Arrays.copyOf(current, Math.max(4, 2 * current.length));
+            taken = Arrays.copyOf(taken, current.length);
         }
+        current[block] = new byte[BLOCK];
+        blocks = current; // publishes the new block (and a grown array) to readers
         blockCount++;
         int first = block << BLOCK_PAGE_BITS;
         free.set(first, first + BLOCK_PAGES);
