@@ -51,16 +51,12 @@ class CloseCodeLoopIT {
 
     @Test
     void idle() throws Exception {
-        for (Offence offence : offences()) {
-            loops().loop(offence, false, CloseCodeLoops.iterations());
-        }
+        loops().loops(offences(), false, CloseCodeLoops.iterations());
     }
 
     @Test
     void streaming() throws Exception {
-        for (Offence offence : offences()) {
-            loops().loop(offence, true, CloseCodeLoops.iterations());
-        }
+        loops().loops(offences(), true, CloseCodeLoops.iterations());
     }
 
     @Test
@@ -91,7 +87,6 @@ class CloseCodeLoopIT {
 
     @Test
     void tokenExpiry() throws Exception {
-        loops().tokenExpiry(false, CloseCodeLoops.iterations(), 30);
-        loops().tokenExpiry(true, CloseCodeLoops.iterations(), 30);
+        loops().tokenExpiry(CloseCodeLoops.iterations(), 30);
     }
 }

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every server-initiated close delivers its code on the standalone runner, idle and while streaming (see the loops). */
 class CloseCodeLoopTest {
@@ -60,9 +59,8 @@ class CloseCodeLoopTest {
         loops.refusalsBesideOthers(CloseCodeLoops.iterations(), 3);
     }
 
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void tokenExpiry(boolean streaming) throws Exception {
-        loops.tokenExpiry(streaming, CloseCodeLoops.iterations(), 30);
+    @Test
+    void tokenExpiry() throws Exception {
+        loops.tokenExpiry(CloseCodeLoops.iterations(), 30);
     }
 }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -124,6 +126,59 @@ public final class CloseCodeLoops {
             }
         }
         tally.assertAllExpected();
+    }
+
+    /**
+     * {@link #loop} for each of {@code offences} at once, one thread each: a server closes for different offences on
+     * different sockets side by side. In Payara most of a loop's time is a wait (a close within {@code SETTLE_MS} of
+     * the socket's open is deferred, {@code web/SocketAdapter}), which the loops now spend together.
+     */
+    public void loops(List<Offence> offences, boolean streaming, int n) throws Exception {
+        together(offences.stream().map(o -> (Callable<Void>) () -> {
+            loop(o, streaming, n);
+            return null;
+        }).toList());
+    }
+
+    /** {@link #tokenExpiry} on idle and on streaming sockets at once (each wave waits 4-5 s for its tokens to expire). */
+    public void tokenExpiry(int n, int wave) throws Exception {
+        together(List.of(() -> {
+            tokenExpiry(false, n, wave);
+            return null;
+        }, () -> {
+            tokenExpiry(true, n, wave);
+            return null;
+        }));
+    }
+
+    /** Runs {@code runs} on a thread each and waits for all; the first failure is thrown, the others suppressed in it. */
+    static void together(List<Callable<Void>> runs) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(runs.size());
+        try {
+            List<Future<Void>> futures = new ArrayList<>();
+            for (Callable<Void> run : runs) {
+                futures.add(threads.submit(run));
+            }
+            Throwable first = null;
+            for (Future<Void> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause();
+                    } else {
+                        first.addSuppressed(e.getCause());
+                    }
+                }
+            }
+            if (first instanceof Exception e) {
+                throw e;
+            } else if (first instanceof Error e) {
+                throw e;
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     /**
