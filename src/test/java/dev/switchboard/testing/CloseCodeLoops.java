@@ -4,7 +4,6 @@ import dev.switchboard.auth.Authenticator;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,9 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -114,7 +111,7 @@ public final class CloseCodeLoops {
 
     /** Opens, (streaming: subscribes and waits for the stream), offends at once, expects the code; n times. */
     public void loop(Offence offence, boolean streaming, int n) throws Exception {
-        Tally tally = new Tally(offence + (streaming ? " while streaming" : " on an idle socket"), offence.code);
+        CloseTally tally = new CloseTally(offence + (streaming ? " while streaming" : " on an idle socket"), offence.code);
         for (int i = 0; i < n; i++) {
             try (RawWebSocket ws = RawWebSocket.open(uri(streaming, "?name=loop"), T)) {
                 ws.awaitLine(T); // welcome
@@ -134,7 +131,7 @@ public final class CloseCodeLoops {
      * the socket's open is deferred, {@code web/SocketAdapter}), which the loops now spend together.
      */
     public void loops(List<Offence> offences, boolean streaming, int n) throws Exception {
-        together(offences.stream().map(o -> (Callable<Void>) () -> {
+        SideBySide.together(offences.stream().map(o -> (Callable<Void>) () -> {
             loop(o, streaming, n);
             return null;
         }).toList());
@@ -142,43 +139,13 @@ public final class CloseCodeLoops {
 
     /** {@link #tokenExpiry} on idle and on streaming sockets at once (each wave waits 4-5 s for its tokens to expire). */
     public void tokenExpiry(int n, int wave) throws Exception {
-        together(List.of(() -> {
+        SideBySide.together(List.of(() -> {
             tokenExpiry(false, n, wave);
             return null;
         }, () -> {
             tokenExpiry(true, n, wave);
             return null;
         }));
-    }
-
-    /** Runs {@code runs} on a thread each and waits for all; the first failure is thrown, the others suppressed in it. */
-    static void together(List<Callable<Void>> runs) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(runs.size());
-        try {
-            List<Future<Void>> futures = new ArrayList<>();
-            for (Callable<Void> run : runs) {
-                futures.add(threads.submit(run));
-            }
-            Throwable first = null;
-            for (Future<Void> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    if (first == null) {
-                        first = e.getCause();
-                    } else {
-                        first.addSuppressed(e.getCause());
-                    }
-                }
-            }
-            if (first instanceof Exception e) {
-                throw e;
-            } else if (first instanceof Error e) {
-                throw e;
-            }
-        } finally {
-            threads.shutdownNow();
-        }
     }
 
     /**
@@ -188,7 +155,7 @@ public final class CloseCodeLoops {
      * (the runner: {@code DirectWriter#close}).
      */
     public void closedWhileSending(int n) throws Exception {
-        Tally tally = new Tally("a flood that does not stop for the close", Offence.FLOOD.code);
+        CloseTally tally = new CloseTally("a flood that does not stop for the close", Offence.FLOOD.code);
         for (int i = 0; i < n; i++) {
             try (RawWebSocket ws = RawWebSocket.open(uri(false, "?name=loop"), T)) {
                 ws.awaitLine(T); // welcome
@@ -216,7 +183,7 @@ public final class CloseCodeLoops {
      * tick closes them), until {@code n} sockets were closed.
      */
     public void tokenExpiry(boolean streaming, int n, int wave) throws Exception {
-        Tally tally = new Tally("token expiry" + (streaming ? " while streaming" : " on idle sockets"), 4401);
+        CloseTally tally = new CloseTally("token expiry" + (streaming ? " while streaming" : " on idle sockets"), 4401);
         int done = 0;
         while (done < n) {
             int size = Math.min(wave, n - done);
@@ -278,7 +245,7 @@ public final class CloseCodeLoops {
                     return wrong;
                 }));
             }
-            assertEquals(List.of(), collect(results), "refusals must close only the refused socket");
+            assertEquals(List.of(), SideBySide.collect(results), "refusals must close only the refused socket");
         } finally {
             threads.shutdownNow();
         }
@@ -304,8 +271,8 @@ public final class CloseCodeLoops {
         ExecutorService threads = Executors.newFixedThreadPool(2 * parallel);
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
-        Tally closes = new Tally("closes for a binary frame beside requests", Offence.BINARY.code);
-        Tally adminCloses = new Tally("closes by the admin API beside requests", 4500);
+        CloseTally closes = new CloseTally("closes for a binary frame beside requests", Offence.BINARY.code);
+        CloseTally adminCloses = new CloseTally("closes by the admin API beside requests", 4500);
         try {
             List<Future<List<String>>> results = new ArrayList<>();
             for (int t = 0; t < parallel; t++) {
@@ -365,9 +332,9 @@ public final class CloseCodeLoops {
                     return wrong;
                 }));
             }
-            List<String> wrong = collect(sockets);
+            List<String> wrong = SideBySide.collect(sockets);
             done.set(true);
-            wrong.addAll(collect(results));
+            wrong.addAll(SideBySide.collect(results));
             System.out.println("closesBesideRequests: " + gets.get() + " GETs beside " + parallel * n + " sockets");
             closes.assertAllExpected();
             adminCloses.assertAllExpected();
@@ -424,43 +391,5 @@ public final class CloseCodeLoops {
                 seen++;
             }
         }
-    }
-
-    /** Outcomes by kind, with the first few unexpected ones in full. */
-    static final class Tally {
-        private final String what;
-        private final int expected;
-        private final Map<String, Integer> counts = new TreeMap<>();
-        private final List<String> examples = new ArrayList<>();
-        private int total;
-
-        Tally(String what, int expected) {
-            this.what = what;
-            this.expected = expected;
-        }
-
-        synchronized void add(RawWebSocket.CloseResult r) {
-            total++;
-            String key = r.closeFrame() ? Integer.toString(r.code()) : r.kind().toString();
-            counts.merge(key, 1, Integer::sum);
-            if ((!r.closeFrame() || r.code() != expected) && examples.size() < 3) {
-                String s = r.toString();
-                examples.add(s.length() > 1400 ? s.substring(0, 200) + "..." + s.substring(s.length() - 1200) : s);
-            }
-        }
-
-        synchronized void assertAllExpected() {
-            assertEquals(Map.of(Integer.toString(expected), total), counts,
-                    what + ": every close must carry " + expected + "; unexpected: " + examples);
-        }
-    }
-
-    /** What each thread found wrong, in the order of the threads; rethrows a thread's failure. */
-    static List<String> collect(List<Future<List<String>>> threads) throws Exception {
-        List<String> wrong = new ArrayList<>();
-        for (Future<List<String>> t : threads) {
-            wrong.addAll(t.get());
-        }
-        return wrong;
     }
 }

@@ -32,9 +32,9 @@ public final class HandshakeLoops {
     /** {@code n} sockets per client, {@code parallel} clients (a multiple of 3 gives each kind of socket alike). */
     public void handshakesBesideCloses(int n, int parallel) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(parallel);
-        CloseCodeLoops.Tally closes = new CloseCodeLoops.Tally("closes for a binary frame beside handshakes",
+        CloseTally closes = new CloseTally("closes for a binary frame beside handshakes",
                 CloseCodeLoops.Offence.BINARY.code);
-        CloseCodeLoops.Tally floods = new CloseCodeLoops.Tally("closes for a flood beside handshakes",
+        CloseTally floods = new CloseTally("closes for a flood beside handshakes",
                 CloseCodeLoops.Offence.FLOOD.code);
         try {
             List<Future<List<String>>> clients = new ArrayList<>();
@@ -69,7 +69,7 @@ public final class HandshakeLoops {
                     return wrong;
                 }));
             }
-            List<String> wrong = CloseCodeLoops.collect(clients);
+            List<String> wrong = SideBySide.collect(clients);
             assertEquals(List.of(), wrong, "every one of " + parallel * n + " handshakes answered with a 101 and the "
                     + "socket's own welcome");
             closes.assertAllExpected();

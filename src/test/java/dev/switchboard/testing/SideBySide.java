@@ -1,0 +1,55 @@
+package dev.switchboard.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Loops of the close-code tests run side by side on threads of their own, and what each found wrong. */
+final class SideBySide {
+
+    private SideBySide() {
+    }
+
+    /** Runs {@code runs} on a thread each and waits for all; the first failure is thrown, the others suppressed in it. */
+    static void together(List<Callable<Void>> runs) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(runs.size());
+        try {
+            List<Future<Void>> futures = new ArrayList<>();
+            for (Callable<Void> run : runs) {
+                futures.add(threads.submit(run));
+            }
+            Throwable first = null;
+            for (Future<Void> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause();
+                    } else {
+                        first.addSuppressed(e.getCause());
+                    }
+                }
+            }
+            if (first instanceof Exception e) {
+                throw e;
+            } else if (first instanceof Error e) {
+                throw e;
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** What each thread found wrong, in the order of the threads; rethrows a thread's failure. */
+    static List<String> collect(List<Future<List<String>>> threads) throws Exception {
+        List<String> wrong = new ArrayList<>();
+        for (Future<List<String>> t : threads) {
+            wrong.addAll(t.get());
+        }
+        return wrong;
+    }
+}
