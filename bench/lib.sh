@@ -111,10 +111,11 @@ java_at_least() { # $1 major version: the first JDK in /usr/lib/jvm with at leas
 }
 
 tomcat_base() { # $1 dir $2 port: a fresh CATALINA_BASE with $SB_WAR as switchboard.war, NIO on 127.0.0.1:$2, no shutdown port
+  # (SB_TOMCAT_PROTOCOL: the connector's protocol class, default org.apache.coyote.http11.Http11NioProtocol)
   rm -rf "$1"; mkdir -p "$1"/{logs,temp,work,webapps}
   cp -r "$TOMCAT_HOME/conf" "$1/"
   sed -i -e "s/<Server port=\"8005\"/<Server port=\"-1\"/" \
-         -e "s/port=\"8080\" protocol=\"HTTP\/1.1\"/port=\"$2\" protocol=\"org.apache.coyote.http11.Http11NioProtocol\" address=\"127.0.0.1\" maxConnections=\"100000\" acceptCount=\"4096\" ${SB_TOMCAT_CONNECTOR//\//\\/}/" \
+         -e "s/port=\"8080\" protocol=\"HTTP\/1.1\"/port=\"$2\" protocol=\"${SB_TOMCAT_PROTOCOL:-org.apache.coyote.http11.Http11NioProtocol}\" address=\"127.0.0.1\" maxConnections=\"100000\" acceptCount=\"4096\" ${SB_TOMCAT_CONNECTOR//\//\\/}/" \
          "$1/conf/server.xml"
   cp "$SB_WAR" "$1/webapps/switchboard.war"
 }
