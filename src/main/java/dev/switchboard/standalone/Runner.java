@@ -109,6 +109,7 @@ public final class Runner implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        LogLines.installOnConsole();
         int port = Integer.parseInt(env("SWITCHBOARD_PORT", "switchboard.port", "8080"));
         String host = host();
         Path webRoot = Path.of(env("SWITCHBOARD_WEB_ROOT", "switchboard.webRoot", "webapp"));
