@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -68,6 +70,8 @@ public final class RedisServer implements AutoCloseable {
     /** Below Linux's ephemeral range (32768-60999 by default): connect() never takes these. */
     private static final int PORTS_FROM = 20_000;
     private static final int PORTS_TO = 32_767;
+    /** Ports {@link #freePort} handed out (or found taken) in this JVM. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     /**
      * A loopback port that is free now, for a child process to bind a few seconds later. Not {@code new
@@ -75,11 +79,17 @@ public final class RedisServer implements AutoCloseable {
      * machine takes its local port, and while a container boots (seconds) the tests and builds running beside it open
      * thousands of connections: the child then failed to bind, or its port answered for someone else (the
      * MixedContainerClusterIT "port" flakes). A random port below that range collides only with another probe.
+     * No port is handed out twice in one JVM: two nodes started one after the other each probe before either has
+     * bound, and both once got the same port (the second failed to bind, and the first answered for it:
+     * TwoNodeClusterIT saw one node where it had started two).
      */
     public static int freePort() throws IOException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = random.nextInt(PORTS_FROM, PORTS_TO + 1);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
             try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(false);
                 probe.bind(new InetSocketAddress("0.0.0.0", port));
