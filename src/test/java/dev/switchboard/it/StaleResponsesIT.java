@@ -1,5 +1,6 @@
 package dev.switchboard.it;
 
+import dev.switchboard.testing.RawHandshake;
 import dev.switchboard.testing.RawWebSocket;
 import dev.switchboard.testing.Scenarios;
 import dev.switchboard.web.StalePackets;
@@ -73,7 +74,7 @@ class StaleResponsesIT {
     @Test
     void aHandshakeIsAnswered() throws Exception {
         URI uri = URI.create(Scenarios.ws(Deployments.base(url), "ws/chat") + "?name=stale");
-        RawWebSocket.Handshake handshake = RawWebSocket.connect(uri, Map.of(StalePackets.HEADER, "1"), T);
+        RawHandshake handshake = RawWebSocket.connect(uri, Map.of(StalePackets.HEADER, "1"), T);
         assertEquals(101, handshake.status());
         try (RawWebSocket ws = handshake.open()) {
             String first = ws.awaitLine(T);

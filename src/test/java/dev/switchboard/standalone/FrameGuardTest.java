@@ -2,7 +2,7 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.settings.Settings;
 import dev.switchboard.testing.EchoEndpoint;
-import dev.switchboard.testing.RawWebSocket;
+import dev.switchboard.testing.RawHandshake;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,9 +104,9 @@ class FrameGuardTest {
             write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + runner.port() + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13"
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String status = RawWebSocket.readLine(in);
+            String status = RawHandshake.readLine(in);
             assertTrue(status.startsWith("HTTP/1.1 101"), status);
-            while (!RawWebSocket.readLine(in).isEmpty()) {
+            while (!RawHandshake.readLine(in).isEmpty()) {
                 // headers
             }
         }

@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import dev.switchboard.settings.Settings;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawHttp;
+import dev.switchboard.testing.RawHandshake;
 import dev.switchboard.testing.RawWebSocket;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +69,7 @@ class RunnerBindingTest {
                     assertFalse(head.contains("\nserver:") || head.contains("x-powered-by"), path + ": " + head);
                 }
             }
-            RawWebSocket.Handshake h = RawWebSocket.connect(URI.create("ws://127.0.0.1:" + runner.port()
+            RawHandshake h = RawWebSocket.connect(URI.create("ws://127.0.0.1:" + runner.port()
                     + "/ws/chat?name=banner"), Map.of(), Duration.ofSeconds(5));
             assertEquals(101, h.status());
             assertTrue(h.header("Server") == null && h.header("X-Powered-By") == null, h.headers().toString());

@@ -1,7 +1,7 @@
 package dev.switchboard.standalone;
 
 import dev.switchboard.settings.Settings;
-import dev.switchboard.testing.RawWebSocket;
+import dev.switchboard.testing.RawHandshake;
 import dev.switchboard.testing.Scenarios;
 import dev.switchboard.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
@@ -84,10 +84,10 @@ class UpgradedConnectionsTest {
             for (int i = 0; i < 2; i++) {
                 out.write(("GET /api/health HTTP/1.1\r\n" + host + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                String status = RawWebSocket.readLine(in);
+                String status = RawHandshake.readLine(in);
                 assertTrue(status.startsWith("HTTP/1.1 200"), status);
                 int length = -1;
-                for (String header = RawWebSocket.readLine(in); !header.isEmpty(); header = RawWebSocket.readLine(in)) {
+                for (String header = RawHandshake.readLine(in); !header.isEmpty(); header = RawHandshake.readLine(in)) {
                     if (header.toLowerCase().startsWith("content-length:")) {
                         length = Integer.parseInt(header.substring(15).trim());
                     }
@@ -99,9 +99,9 @@ class UpgradedConnectionsTest {
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String status = RawWebSocket.readLine(in);
+            String status = RawHandshake.readLine(in);
             assertTrue(status.startsWith("HTTP/1.1 101"), status);
-            while (!RawWebSocket.readLine(in).isEmpty()) {
+            while (!RawHandshake.readLine(in).isEmpty()) {
                 // headers
             }
             assertTrue(readText(in).contains("\"welcome\""));

@@ -53,7 +53,7 @@ public final class HostileScenarios {
     }
 
     public void foreignOriginIsRefusedBeforeTheUpgrade() throws Exception {
-        RawWebSocket.Handshake h = RawWebSocket.connect(chat("o"), Map.of("Origin", "https://evil.example"), T);
+        RawHandshake h = RawWebSocket.connect(chat("o"), Map.of("Origin", "https://evil.example"), T);
         assertEquals(403, h.status());
         h.closeConnection();
     }

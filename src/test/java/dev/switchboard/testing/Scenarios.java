@@ -204,7 +204,7 @@ public final class Scenarios {
     public static void deflateOfferDeclined(URI base) {
         URI chat = URI.create(ws(base, "ws/chat") + "?name=" + unique("deflate"));
         try {
-            RawWebSocket.Handshake handshake = RawWebSocket.connect(chat, Map.of("Origin", origin(base),
+            RawHandshake handshake = RawWebSocket.connect(chat, Map.of("Origin", origin(base),
                     "Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits",
                     "Sec-WebSocket-Protocol", "switchboard.v1"), Duration.ofSeconds(10));
             assertEquals(101, handshake.status(), handshake.toString());
