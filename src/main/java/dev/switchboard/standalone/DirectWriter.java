@@ -28,9 +28,10 @@ import java.util.function.IntPredicate;
  * messages through it ({@link FrameChannel}, handed to the endpoint with its handshake by {@link RunnerEngine}) as
  * ready-made frames. The frame is the message's {@link Outgoing#prepared prepared} form ({@link TextFrames#BYTES},
  * made once per message and shared by every connection it goes to), so a message fanned out to many members is
- * UTF-8-encoded and framed once instead of once per member, and skips Tyrus's per-send frame objects. On a plain (not TLS) connection, message frames also skip Grizzly's filter chain (HTTP codec,
- * idle-timeout and WebSocket filters, which pass a frame through unchanged) and go straight to the connection's async
- * write queue, the same queue at the end of that chain, so they stay in order with Tyrus's frames.
+ * UTF-8-encoded and framed once instead of once per member, and skips Tyrus's per-send frame objects. On a plain (not
+ * TLS) connection, message frames also skip Grizzly's filter chain (HTTP codec, idle-timeout and WebSocket filters,
+ * which pass a frame through unchanged) and go straight to the connection's async write queue, the same queue at the
+ * end of that chain, so they stay in order with Tyrus's frames.
  * <p>
  * After a close frame, frames are refused, so no data follows it on the wire, and the connection lingers
  * ({@link #close}).

@@ -111,7 +111,8 @@ public final class CloseCodeLoops {
 
     /** Opens, (streaming: subscribes and waits for the stream), offends at once, expects the code; n times. */
     public void loop(Offence offence, boolean streaming, int n) throws Exception {
-        CloseTally tally = new CloseTally(offence + (streaming ? " while streaming" : " on an idle socket"), offence.code);
+        CloseTally tally = new CloseTally(offence + (streaming ? " while streaming" : " on an idle socket"),
+                offence.code);
         for (int i = 0; i < n; i++) {
             try (RawWebSocket ws = RawWebSocket.open(uri(streaming, "?name=loop"), T)) {
                 ws.awaitLine(T); // welcome
@@ -137,7 +138,7 @@ public final class CloseCodeLoops {
         }).toList());
     }
 
-    /** {@link #tokenExpiry} on idle and on streaming sockets at once (each wave waits 4-5 s for its tokens to expire). */
+    /** {@link #tokenExpiry} on idle and on streaming sockets at once (each wave waits 4-5 s for its tokens). */
     public void tokenExpiry(int n, int wave) throws Exception {
         SideBySide.together(List.of(() -> {
             tokenExpiry(false, n, wave);

@@ -14,7 +14,7 @@ final class SideBySide {
     private SideBySide() {
     }
 
-    /** Runs {@code runs} on a thread each and waits for all; the first failure is thrown, the others suppressed in it. */
+    /** Runs {@code runs} on a thread each and waits for all; the first failure is thrown, the rest suppressed in it. */
     static void together(List<Callable<Void>> runs) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(runs.size());
         try {
