@@ -1,5 +1,6 @@
 package dev.switchboard.it;
 
+import dev.switchboard.testing.RawFrame;
 import dev.switchboard.testing.RawWebSocket;
 import dev.switchboard.testing.Scenarios;
 import jakarta.json.JsonObject;
@@ -161,7 +162,7 @@ class CompressionIT {
         JsonObject expect(String type) throws Exception {
             long deadline = System.nanoTime() + T.toNanos();
             while (System.nanoTime() < deadline) {
-                RawWebSocket.Frame frame = socket.nextFrame(Duration.ofNanos(deadline - System.nanoTime()));
+                RawFrame frame = socket.nextFrame(Duration.ofNanos(deadline - System.nanoTime()));
                 assertNotNull(frame, "waiting for " + type + ": " + socket.endKind());
                 if (frame.isControl()) {
                     continue;

@@ -1,6 +1,7 @@
 package dev.switchboard.it;
 
 
+import dev.switchboard.testing.CloseResult;
 import dev.switchboard.testing.FormLogin;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawWebSocket;
@@ -140,7 +141,7 @@ class HostApplicationIT {
             } catch (IOException ended) {
                 // the server ended the connection meanwhile: the close below says why
             }
-            RawWebSocket.CloseResult close = pinger.awaitClose(T);
+            CloseResult close = pinger.awaitClose(T);
             assertEquals(1008, close.code(), "after " + sent + " pings: " + close);
         }
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.it;
 
+import dev.switchboard.testing.CloseResult;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Poll;
 import dev.switchboard.testing.RawWebSocket;
@@ -153,7 +154,7 @@ class PingFloodIT {
             } catch (IOException ended) {
                 // the server ended the connection meanwhile: the close below says why
             }
-            RawWebSocket.CloseResult close = pinger.awaitClose(T);
+            CloseResult close = pinger.awaitClose(T);
             assertEquals(1008, close.code(), "after " + sent + " pings: " + close);
         }
     }

@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.core.Stats;
 import dev.switchboard.settings.Settings;
+import dev.switchboard.testing.CloseResult;
 import dev.switchboard.testing.Poll;
 import dev.switchboard.testing.RawWebSocket;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class PingFloodTest {
             flood(ws, 200, 4);
             Poll.until(() -> stats.abuseCloses.sum() == 1, "closed as a flood", T);
             assertTrue(stats.rateLimited.sum() >= 10, "pings were rate limited: " + stats.rateLimited.sum());
-            RawWebSocket.CloseResult close = ws.awaitClose(T);
+            CloseResult close = ws.awaitClose(T);
             assertEquals(1008, close.code(), close.toString());
         }
     }

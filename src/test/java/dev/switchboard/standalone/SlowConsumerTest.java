@@ -2,7 +2,9 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.core.Outbox;
 import dev.switchboard.settings.Settings;
+import dev.switchboard.testing.CloseResult;
 import dev.switchboard.testing.Poll;
+import dev.switchboard.testing.RawOptions;
 import dev.switchboard.testing.RawWebSocket;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
@@ -52,7 +54,7 @@ class SlowConsumerTest {
                 }
                 // A tiny receive window: the kernel holds little for it, so the server's queue fills quickly.
                 slow = RawWebSocket.connect(URI.create(chat + "?name=slow"), Map.of(), Duration.ofSeconds(10),
-                        RawWebSocket.Options.defaults().withReceiveBufferBytes(4096)).open();
+                        RawOptions.defaults().withReceiveBufferBytes(4096)).open();
                 slow.awaitLine(Duration.ofSeconds(10));
                 slow.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}");
                 slow.awaitLine(Duration.ofSeconds(10));
@@ -101,7 +103,7 @@ class SlowConsumerTest {
                 assertTrue(late <= Math.max(early * 5, Duration.ofMillis(200).toNanos()),
                         "median latency early " + early / 1000 + " us, late " + late / 1000 + " us");
                 slow.resumeReading();
-                RawWebSocket.CloseResult end = slow.awaitClose(Duration.ofSeconds(20));
+                CloseResult end = slow.awaitClose(Duration.ofSeconds(20));
                 assertFalse(end.closeFrame(), "what it still reads ends without a close frame (a browser: 1006): " + end);
             } finally {
                 members.forEach(WsClient::close);

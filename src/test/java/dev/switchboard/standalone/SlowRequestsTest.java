@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.settings.Settings;
 import dev.switchboard.testing.Http;
+import dev.switchboard.testing.RawFrame;
 import dev.switchboard.testing.RawHttp;
 import dev.switchboard.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +53,7 @@ class SlowRequestsTest {
         ws.sendPing("rtt".getBytes(StandardCharsets.UTF_8));
         long end = start + deadline.toNanos();
         while (System.nanoTime() < end) {
-            RawWebSocket.Frame f = ws.nextFrame(Duration.ofNanos(Math.max(1, end - System.nanoTime())));
+            RawFrame f = ws.nextFrame(Duration.ofNanos(Math.max(1, end - System.nanoTime())));
             if (f != null && f.opcode() == RawWebSocket.OP_PONG) {
                 return (System.nanoTime() - start) / 1_000_000;
             }

@@ -234,7 +234,7 @@ public final class CloseCodeLoops {
                             String welcome = admitted.awaitLine(T);
                             admitted.sendText("{\"type\":\"ping\",\"ref\":\"r" + i + "\"}");
                             String pong = admitted.awaitLine(T);
-                            RawWebSocket.CloseResult closed = refused.awaitClose(T);
+                            CloseResult closed = refused.awaitClose(T);
                             if (!welcome.contains("\"welcome\"") || !pong.contains("\"pong\"")
                                     || !closed.closeFrame() || closed.code() != 4401) {
                                 wrong.add(i + ": " + welcome + " / " + pong + " / " + closed);
@@ -360,12 +360,12 @@ public final class CloseCodeLoops {
      * 50 ms (200 a second, ten times the rate), until the close comes; a server that reads at once closes within the
      * burst as before.
      */
-    static RawWebSocket.CloseResult awaitCloseFlooding(RawWebSocket ws) throws InterruptedException {
+    static CloseResult awaitCloseFlooding(RawWebSocket ws) throws InterruptedException {
         long deadline = System.nanoTime() + T.toNanos();
         boolean writable = true;
         while (true) {
             long left = deadline - System.nanoTime();
-            RawWebSocket.CloseResult r = ws.awaitClose(Duration.ofNanos(Math.max(0, Math.min(left, 50_000_000L))));
+            CloseResult r = ws.awaitClose(Duration.ofNanos(Math.max(0, Math.min(left, 50_000_000L))));
             if (r.kind() != RawWebSocket.EndKind.TIMEOUT || System.nanoTime() >= deadline) {
                 return r;
             }

@@ -21,7 +21,7 @@ final class CloseTally {
         this.expected = expected;
     }
 
-    synchronized void add(RawWebSocket.CloseResult r) {
+    synchronized void add(CloseResult r) {
         total++;
         String key = r.closeFrame() ? Integer.toString(r.code()) : r.kind().toString();
         counts.merge(key, 1, Integer::sum);

@@ -166,7 +166,7 @@ public final class HostileScenarios {
         try (RawWebSocket ws = open("unmasked")) {
             ws.send(RawWebSocket.frame(RawWebSocket.OP_TEXT).payload("{\"type\":\"ping\"}").unmasked());
             if (containerRefusesIt) {
-                RawWebSocket.CloseResult closed = ws.awaitClose(T);
+                CloseResult closed = ws.awaitClose(T);
                 if (closed.closeFrame() || !closeFrameMayBeMissing) {
                     assertEquals(1002, closed.code(), closed.toString());
                 } else {
@@ -203,12 +203,12 @@ public final class HostileScenarios {
             }
             int pongs = 0;
             int limited = 0;
-            RawWebSocket.CloseResult end;
+            CloseResult end;
             while (true) {
                 RawWebSocket.Message m;
                 try {
                     m = flood.awaitMessage(T);
-                } catch (RawWebSocket.ConnectionEndedException e) {
+                } catch (ConnectionEndedException e) {
                     end = e.close();
                     break;
                 }
@@ -241,7 +241,7 @@ public final class HostileScenarios {
                 try {
                     assertEquals("welcome", type(ws.awaitLine(T)));
                     welcomed.add(ws);
-                } catch (RawWebSocket.ConnectionEndedException e) {
+                } catch (ConnectionEndedException e) {
                     assertEquals(4429, e.close().code(), e.close().toString());
                     refused++;
                 }
@@ -262,10 +262,10 @@ public final class HostileScenarios {
      */
     public void aStalledHugeFrameIsClosed(int expectedCode) throws Exception {
         try (RawWebSocket ws = RawWebSocket.connect(chat("stall"), Map.of(), T,
-                RawWebSocket.Options.defaults().withAutoPong(false)).open()) {
+                RawOptions.defaults().withAutoPong(false)).open()) {
             ws.awaitText(T);
             ws.send(RawWebSocket.frame(RawWebSocket.OP_TEXT).payload("x").declaredLength(1L << 62));
-            RawWebSocket.CloseResult end = ws.awaitClose(Duration.ofSeconds(15));
+            CloseResult end = ws.awaitClose(Duration.ofSeconds(15));
             assertEquals(expectedCode, end.code(), end.toString());
         }
     }

@@ -42,10 +42,10 @@ public final class RawHandshake {
     private final String expectedAccept;
     private Socket socket;
     private final InputStream in;
-    private final RawWebSocket.Options options;
+    private final RawOptions options;
 
     RawHandshake(URI uri, int status, String reasonPhrase, Map<String, List<String>> headers, String body,
-                 String expectedAccept, Socket socket, InputStream in, RawWebSocket.Options options) {
+                 String expectedAccept, Socket socket, InputStream in, RawOptions options) {
         this.uri = uri;
         this.status = status;
         this.reasonPhrase = reasonPhrase;
@@ -79,12 +79,12 @@ public final class RawHandshake {
 
     /**
      * Treats the connection of a refused handshake as a WebSocket anyway, as a hostile client that
-     * ignores the status would (needs {@link RawWebSocket.Options#withKeepRefused}): shows whether the server
+     * ignores the status would (needs {@link RawOptions#withKeepRefused}): shows whether the server
      * really refused or only sent a status line and upgraded regardless.
      */
     public synchronized RawWebSocket openIgnoringStatus() throws IOException {
         if (socket == null) {
-            throw new IllegalStateException("no connection kept: use Options.withKeepRefused(true), once");
+            throw new IllegalStateException("no connection kept: use RawOptions.withKeepRefused(true), once");
         }
         Socket s = socket;
         socket = null;
@@ -137,11 +137,11 @@ public final class RawHandshake {
      * @return the handshake result; {@link Handshake#open()} gives the connection when status is 101
      */
     public static RawHandshake connect(URI uri, Map<String, String> extraHeaders, Duration timeout) throws IOException {
-        return connect(uri, extraHeaders, timeout, RawWebSocket.Options.defaults());
+        return connect(uri, extraHeaders, timeout, RawOptions.defaults());
     }
 
     public static RawHandshake connect(URI uri, Map<String, String> extraHeaders, Duration timeout,
-                                       RawWebSocket.Options options) throws IOException {
+                                       RawOptions options) throws IOException {
         Objects.requireNonNull(uri, "uri");
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         boolean tls = scheme.equals("wss") || scheme.equals("https");

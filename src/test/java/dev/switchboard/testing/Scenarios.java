@@ -210,7 +210,7 @@ public final class Scenarios {
             assertEquals(101, handshake.status(), handshake.toString());
             assertNull(handshake.extensions(), "no extension negotiated");
             try (RawWebSocket ws = handshake.open()) {
-                RawWebSocket.Frame frame = ws.nextFrame(Duration.ofSeconds(10));
+                RawFrame frame = ws.nextFrame(Duration.ofSeconds(10));
                 assertNotNull(frame, "a welcome");
                 assertEquals(RawWebSocket.OP_TEXT, frame.opcode(), frame.toString());
                 assertEquals(0, frame.rsv(), "not compressed");
