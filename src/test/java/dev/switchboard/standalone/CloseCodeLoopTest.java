@@ -4,6 +4,7 @@ import dev.switchboard.settings.Settings;
 import dev.switchboard.testing.CloseCodeLoops;
 import dev.switchboard.testing.CloseCodeLoops.Offence;
 import dev.switchboard.testing.HandshakeLoops;
+import dev.switchboard.testing.RequestLoops;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class CloseCodeLoopTest {
 
     @Test
     void closesBesideRequests() throws Exception {
-        loops.closesBesideRequests(CloseCodeLoops.iterations(), 3, "api/health");
+        new RequestLoops(loops).closesBesideRequests(CloseCodeLoops.iterations(), 3, "api/health");
     }
 
     @Test

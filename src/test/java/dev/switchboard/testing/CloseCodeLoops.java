@@ -34,6 +34,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 public final class CloseCodeLoops {
 
     public static final int CI_ITERATIONS = 60;
+    /**
+     * Threads that share each loop's iterations. Payara defers a close within {@code SETTLE_MS} (200 ms) of the socket's
+     * open ({@code web/SocketAdapter}), so a loop there is mostly waiting: four lanes spend the waits together, and every
+     * socket must still get its exact code.
+     */
+    static final int LANES = 4;
     static final String SECRET = "close-code-loops-secret-0123456789abcdef";
     static final String ADMIN_KEY = "close-code-loops-admin-key-0123456789";
     /** The hostile scenarios' limits, a stream on {@code demo}, tokens, and room for many sockets from 127.0.0.1. */
@@ -132,10 +138,16 @@ public final class CloseCodeLoops {
      * the socket's open is deferred, {@code web/SocketAdapter}), which the loops now spend together.
      */
     public void loops(List<Offence> offences, boolean streaming, int n) throws Exception {
-        SideBySide.together(offences.stream().map(o -> (Callable<Void>) () -> {
-            loop(o, streaming, n);
-            return null;
-        }).toList());
+        List<Callable<Void>> runs = new ArrayList<>();
+        for (Offence o : offences) {
+            for (int share : SideBySide.shares(n, LANES)) {
+                runs.add(() -> {
+                    loop(o, streaming, share);
+                    return null;
+                });
+            }
+        }
+        SideBySide.together(runs);
     }
 
     /** {@link #tokenExpiry} on idle and on streaming sockets at once (each wave waits 4-5 s for its tokens). */
@@ -153,9 +165,16 @@ public final class CloseCodeLoops {
      * A client that does not stop sending while it is closed still gets its code: it floods without pause from a thread
      * of its own, reading meanwhile, until its writes fail, and must get 1008. The server's close then meets frames it has
      * not read, which made the TCP connection end with a reset that dropped the unread close frame at the client
-     * (the runner: {@code DirectWriter#close}).
+     * (the runner: {@code DirectWriter#close}). The {@code n} sockets are shared by {@link #LANES} threads.
      */
     public void closedWhileSending(int n) throws Exception {
+        SideBySide.together(SideBySide.shares(n, LANES).stream().map(share -> (Callable<Void>) () -> {
+            closedWhileSendingOneByOne(share);
+            return null;
+        }).toList());
+    }
+
+    private void closedWhileSendingOneByOne(int n) throws Exception {
         CloseTally tally = new CloseTally("a flood that does not stop for the close", Offence.FLOOD.code);
         for (int i = 0; i < n; i++) {
             try (RawWebSocket ws = RawWebSocket.open(uri(false, "?name=loop"), T)) {
@@ -252,99 +271,8 @@ public final class CloseCodeLoops {
         }
     }
 
-    /**
-     * Sockets that end in every way while the server pushes a stream to them (the client's close, a reset, the server's
-     * close for an offence on the socket's own thread, the admin API's close from an HTTP request's thread), on
-     * {@code parallel} threads, {@code n} each, beside clients that GET {@code path} over and over: every socket gets
-     * its code and every GET returns what the first one did, with its type and length. Payara recycled an upgrade
-     * request's objects on the thread that closed the socket while the connection's own thread still used them, and
-     * handed them to other requests: upgrades lost their 101 and requests failed or came back empty
-     * ({@code web/TyrusServletClose}).
-     */
-    public void closesBesideRequests(int n, int parallel, String path) throws Exception {
-        URI page = base.resolve(path);
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpResponse<String> expected = http.send(java.net.http.HttpRequest.newBuilder(page).timeout(T)
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, expected.statusCode());
-        String expectedType = expected.headers().firstValue("Content-Type").orElse("none");
-        String expectedLength = expected.headers().firstValue("Content-Length").orElse("none");
-        ExecutorService threads = Executors.newFixedThreadPool(2 * parallel);
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
-        CloseTally closes = new CloseTally("closes for a binary frame beside requests", Offence.BINARY.code);
-        CloseTally adminCloses = new CloseTally("closes by the admin API beside requests", 4500);
-        try {
-            List<Future<List<String>>> results = new ArrayList<>();
-            for (int t = 0; t < parallel; t++) {
-                results.add(threads.submit(() -> {
-                    List<String> wrong = new ArrayList<>();
-                    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-                    while (!done.get() && wrong.size() < 3) {
-                        java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(page)
-                                .timeout(T).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-                        gets.incrementAndGet();
-                        // A response committed before its servlet ran has neither its type nor its length.
-                        String type = r.headers().firstValue("Content-Type").orElse("none");
-                        String length = r.headers().firstValue("Content-Length").orElse("none");
-                        if (r.statusCode() != 200 || !r.body().equals(expected.body()) || !type.equals(expectedType)
-                                || !length.equals(expectedLength)) {
-                            String b = r.body();
-                            wrong.add(r.statusCode() + " " + r.headers().map() + " " + b.length() + " chars: "
-                                    + b.substring(0, Math.min(200, b.length())));
-                        }
-                    }
-                    return wrong;
-                }));
-            }
-            List<Future<List<String>>> sockets = new ArrayList<>();
-            for (int t = 0; t < parallel; t++) {
-                sockets.add(threads.submit(() -> {
-                    List<String> wrong = new ArrayList<>();
-                    for (int i = 0; i < n; i++) {
-                        try (RawWebSocket ws = RawWebSocket.open(uri(true, "?name=ender"), T)) {
-                            String first = ws.awaitLine(T);
-                            String session = jakarta.json.Json.createReader(new java.io.StringReader(first))
-                                    .readObject().getString("session", null);
-                            if (session == null || !first.startsWith("{\"type\":\"welcome\"")) {
-                                wrong.add(i + ": the first frame is not this socket's welcome: " + first);
-                                continue;
-                            }
-                            awaitStream(ws);
-                            switch (i % 4) {
-                                case 0 -> ws.close();
-                                case 1 -> ws.resetAbruptly();
-                                case 2 -> {
-                                    Offence.BINARY.commit(ws);
-                                    closes.add(ws.awaitClose(T));
-                                }
-                                default -> { // closed by the server from another thread: an HTTP request's
-                                    Http.Reply r = Http.delete(base.resolve("api/admin/connections/" + session), ADMIN_KEY);
-                                    if (r.status() != 200) {
-                                        wrong.add(i + ": admin close answered " + r);
-                                    }
-                                    adminCloses.add(ws.awaitClose(T));
-                                }
-                            }
-                        } catch (IOException | AssertionError e) {
-                            wrong.add(i + ": " + e);
-                        }
-                    }
-                    return wrong;
-                }));
-            }
-            List<String> wrong = SideBySide.collect(sockets);
-            done.set(true);
-            wrong.addAll(SideBySide.collect(results));
-            System.out.println("closesBesideRequests: " + gets.get() + " GETs beside " + parallel * n + " sockets");
-            closes.assertAllExpected();
-            adminCloses.assertAllExpected();
-            assertEquals(List.of(), wrong, "every GET beside " + parallel * n + " ending sockets returns the page ("
-                    + gets.get() + " GETs)");
-        } finally {
-            done.set(true);
-            threads.shutdownNow();
-        }
+    URI base() {
+        return base;
     }
 
     URI uri(boolean streaming, String query) {

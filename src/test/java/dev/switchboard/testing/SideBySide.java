@@ -44,6 +44,15 @@ final class SideBySide {
         }
     }
 
+    /** {@code n} iterations shared by {@code lanes} threads as evenly as they go; no lane without any. */
+    static List<Integer> shares(int n, int lanes) {
+        List<Integer> shares = new ArrayList<>();
+        for (int lane = 0; lane < lanes && lane < n; lane++) {
+            shares.add(n / lanes + (lane < n % lanes ? 1 : 0));
+        }
+        return shares;
+    }
+
     /** What each thread found wrong, in the order of the threads; rethrows a thread's failure. */
     static List<String> collect(List<Future<List<String>>> threads) throws Exception {
         List<String> wrong = new ArrayList<>();
