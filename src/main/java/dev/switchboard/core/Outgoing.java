@@ -20,10 +20,11 @@ public final class Outgoing {
     /** UTF-8 length, computed on first use (racing threads compute the same value). */
     private int bytes = -1;
     /**
-     * The one transport form made so far, with the function that made it. Racing threads may both make it; either
-     * copy serves (a form is a pure function of the text).
+     * The transport forms made so far (two at most: a plain and a compressed frame), each with the function that made
+     * it. Racing threads may both make one; either copy serves (a form is a pure function of the text).
      */
     private volatile Prepared<?> prepared;
+    private volatile Prepared<?> prepared2;
     /**
      * The publish-to-send sample this frame carries to its recipients' outboxes, or null (almost always). Set before
      * the frame is handed to any outbox.
@@ -88,8 +89,8 @@ public final class Outgoing {
 
     /**
      * What {@code form} makes of the text, made on first use and then shared by everyone who asks with the same
-     * function (the same instance: keep it in a constant). There is one slot: a message asked for with another
-     * function gets its value made anew each time, uncached.
+     * function (the same instance: keep it in a constant). There are two slots (a room's members may get the plain
+     * frame and the compressed one): a third function gets its value made anew each time, uncached.
      */
     @SuppressWarnings("unchecked")
     public <T> T prepared(Function<String, T> form) {
@@ -97,9 +98,15 @@ public final class Outgoing {
         if (p != null && p.form == form) {
             return (T) p.value;
         }
+        Prepared<?> p2 = prepared2;
+        if (p2 != null && p2.form == form) {
+            return (T) p2.value;
+        }
         T value = form.apply(text);
         if (p == null) {
             prepared = new Prepared<>(form, value);
+        } else if (p2 == null) {
+            prepared2 = new Prepared<>(form, value);
         }
         return value;
     }

@@ -7,8 +7,8 @@ import java.util.function.Function;
  * A text message as the complete frame a server sends (RFC 6455 5.2): FIN, opcode text, unmasked, the payload length,
  * then the UTF-8 payload. Transports that write below their container's frame layer (the runner's
  * {@code DirectWriter}, Tomcat's socket in {@code TomcatFrames}) send it as {@link Outgoing#prepared} with
- * {@link #BYTES}: a message fanned out to many members is encoded and framed once. Not for connections that
- * negotiated an extension (permessage-deflate), whose container transforms each frame itself.
+ * {@link #BYTES}: a message fanned out to many members is encoded and framed once. On a connection that negotiated
+ * permessage-deflate without the server's context, {@link DeflatedFrames}.
  */
 public final class TextFrames {
 
@@ -20,11 +20,15 @@ public final class TextFrames {
 
     /** The complete server-to-client frame of {@code text}. */
     public static byte[] of(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        return frame((byte) 0x81, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An unmasked frame: {@code first} is its first byte (FIN, RSV bits, opcode), then the length and payload. */
+    static byte[] frame(byte first, byte[] payload) {
         int n = payload.length;
         int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
         byte[] frame = new byte[header + n];
-        frame[0] = (byte) 0x81;
+        frame[0] = first;
         if (n < 126) {
             frame[1] = (byte) n;
         } else if (n <= 0xFFFF) {

@@ -34,12 +34,16 @@ final class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     /**
      * The extensions the container may use on this connection: what it would pick ({@code super}) with
      * {@code compression} on, none without it. Browsers offer permessage-deflate on every handshake, and Tomcat takes
-     * it: it then compresses each message again for each recipient on its own send path ({@link TomcatFrames} stands
-     * aside on such a connection) and keeps a compressor per connection.
+     * it: there the answer also asks for no server context ({@link DeflateOnce}), so that {@link TomcatFrames} writes
+     * each message compressed once for all its recipients (Tomcat's own path compresses it again for every one).
      */
     @Override
     public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
-        return compression ? super.getNegotiatedExtensions(installed, requested) : List.of();
+        if (!compression) {
+            return List.of();
+        }
+        List<Extension> chosen = super.getNegotiatedExtensions(installed, requested);
+        return TomcatInternals.installs(installed) ? DeflateOnce.withoutServerContext(chosen) : chosen;
     }
 
     @Override

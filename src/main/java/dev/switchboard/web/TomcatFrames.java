@@ -33,9 +33,11 @@ import java.util.function.BooleanSupplier;
  *     socket takes at once completes on the writing thread, and the frame is made once per message, not a header,
  *     message part, handler and state per recipient.</li>
  * </ul>
- * Our pings are written the same way. Closes keep Tomcat's own path, and so does a message while Tomcat writes a frame
- * of its own (a pong: the permit is taken) or on a connection with an extension (permessage-deflate: Tomcat transforms
- * its frames). Found by name; where anything differs, {@link #of} returns null and Tomcat's path is used.
+ * Our pings are written the same way, and on a connection with {@link DeflateOnce}'s permessage-deflate our message
+ * frames are compressed once per message ({@link dev.switchboard.core.DeflatedFrames}). Closes keep Tomcat's own path,
+ * and so does a message while Tomcat writes a frame of its own (a pong: the permit is taken) or on a connection with any
+ * other extension (Tomcat transforms its frames). Found by name; where anything differs, {@link #of} returns null and
+ * Tomcat's path is used.
  */
 final class TomcatFrames {
 

@@ -1,7 +1,9 @@
 package dev.switchboard.web;
 
+import dev.switchboard.core.DeflatedFrames;
 import dev.switchboard.core.Outgoing;
 import dev.switchboard.core.TextFrames;
+import jakarta.websocket.Extension;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
@@ -13,6 +15,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
@@ -101,6 +104,16 @@ final class TomcatInternals {
         session.getUserProperties().put(CLOSE_SEND_TIMEOUT, ABORT_CLOSE_WAIT_MS);
     }
 
+    /** Whether the container's installed extensions are Tomcat's (its permessage-deflate). */
+    static boolean installs(List<Extension> installed) {
+        for (Extension e : installed) {
+            if (e.getClass().getName().startsWith(PACKAGE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The socket of a Tomcat session, or null when {@code session} is not one. */
     static ContainerInternals.Socket of(Session session) throws ReflectiveOperationException {
         if (!ContainerInternals.isA(session.getClass(), SESSION)) {
@@ -115,8 +128,11 @@ final class TomcatInternals {
         @SuppressWarnings("unchecked")
         AtomicReference<Object> states = (AtomicReference<Object>) state;
         BooleanSupplier closing = () -> state.get() instanceof Enum<?> s && !"OPEN".equals(s.name());
-        // with an extension (permessage-deflate) Tomcat must transform each frame itself
-        TomcatFrames frames = start == null || !session.getNegotiatedExtensions().isEmpty() ? null
+        // permessage-deflate without the server's context: our frames, compressed once per message (DeflateOnce);
+        // with any other extension Tomcat must transform each frame itself
+        List<Extension> extensions = session.getNegotiatedExtensions();
+        boolean deflated = DeflateOnce.negotiated(extensions);
+        TomcatFrames frames = start == null || !(extensions.isEmpty() || deflated) ? null
                 : TomcatFrames.of(remote, closing);
         return new ContainerInternals.Socket() {
             @Override
@@ -144,9 +160,10 @@ final class TomcatInternals {
             }
 
             /**
-             * The message's frame, made once for all its recipients ({@link Outgoing#prepared}), written to the socket
-             * below Tomcat's frame layer ({@link TomcatFrames}: why). While Tomcat writes a frame of its own, and on a
-             * connection with an extension, the frame's payload goes as one text frame through {@code startMessage},
+             * The message's frame, made once for all its recipients ({@link Outgoing#prepared}; compressed once on a
+             * connection with {@link DeflateOnce}'s permessage-deflate), written to the socket below Tomcat's frame
+             * layer ({@link TomcatFrames}: why). While Tomcat writes a frame of its own, and on a connection with
+             * another extension, the plain frame's payload goes as one text frame through {@code startMessage},
              * the path of Tomcat's asynchronous sends below its per-send encoding ({@code sendText} encodes the text
              * again for every recipient, through a {@code TextMessageSendHandler} and the API's state machine), which
              * writes it at once or queues it behind the frame in flight. The outbox never has two messages of a
@@ -157,12 +174,13 @@ final class TomcatInternals {
                 if (start == null) {
                     return false;
                 }
-                byte[] frame = message.prepared(TextFrames.BYTES);
+                byte[] frame = message.prepared(deflated ? DeflatedFrames.BYTES : TextFrames.BYTES);
                 if (frames != null && frames.send(frame, handler)) {
                     return true;
                 }
-                try {
-                    startMessage(start, remote, TEXT, payload(frame), handler);
+                try { // Tomcat's path: the plain text, which Tomcat compresses itself on a compressed connection
+                    byte[] plain = deflated ? message.prepared(TextFrames.BYTES) : frame;
+                    startMessage(start, remote, TEXT, payload(plain), handler);
                 } catch (RuntimeException e) {
                     handler.onResult(new SendResult(e)); // closed meanwhile
                 }

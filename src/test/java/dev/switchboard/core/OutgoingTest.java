@@ -26,14 +26,19 @@ class OutgoingTest {
     }
 
     @Test
-    void anotherFormIsMadeEachTimeAndDoesNotReplaceTheFirst() {
+    void twoFormsAreKeptAndAThirdIsMadeEachTimeWithoutReplacingThem() {
         Function<String, String[]> frames = text -> new String[] {text};
+        Function<String, String[]> deflated = text -> new String[] {text + "~"};
         Function<String, String[]> other = text -> new String[] {text + "!"};
         Outgoing shared = new Outgoing("x");
-        String[] cached = shared.prepared(frames);
+        String[] plain = shared.prepared(frames);
+        String[] compressed = shared.prepared(deflated);
+        assertEquals("x~", compressed[0]);
+        assertSame(compressed, shared.prepared(deflated), "a room's compressed members share one frame too");
         assertEquals("x!", shared.prepared(other)[0]);
-        assertNotSame(shared.prepared(other), shared.prepared(other), "the slot holds one form only");
-        assertSame(cached, shared.prepared(frames));
+        assertNotSame(shared.prepared(other), shared.prepared(other), "two slots only");
+        assertSame(plain, shared.prepared(frames));
+        assertSame(compressed, shared.prepared(deflated));
     }
 
     @Test
