@@ -134,6 +134,9 @@ final class TomcatInternals {
         boolean deflated = DeflateOnce.negotiated(extensions);
         TomcatFrames frames = start == null || !(extensions.isEmpty() || deflated) ? null
                 : TomcatFrames.of(remote, closing);
+        if (deflated && frames != null) {
+            TomcatDeflate.release(remote); // Tomcat's compressor: our frames are compressed already
+        }
         return new ContainerInternals.Socket() {
             @Override
             public boolean closing() {
@@ -178,7 +181,7 @@ final class TomcatInternals {
                 if (frames != null && frames.send(frame, handler)) {
                     return true;
                 }
-                try { // Tomcat's path: the plain text, which Tomcat compresses itself on a compressed connection
+                try { // Tomcat's path: the plain text (Tomcat compresses it only where TomcatDeflate could not step in)
                     byte[] plain = deflated ? message.prepared(TextFrames.BYTES) : frame;
                     startMessage(start, remote, TEXT, payload(plain), handler);
                 } catch (RuntimeException e) {
