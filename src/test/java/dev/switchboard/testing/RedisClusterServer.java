@@ -67,15 +67,27 @@ public final class RedisClusterServer implements AutoCloseable {
     private void launch() throws IOException {
         for (int i = 0; i < 3; i++) {
             int port = RedisServer.freePort();
+            // The cluster bus listens on a port of its own: by default port + 10000, which for most of freePort's
+            // range lies in Linux's ephemeral range, where an outgoing connection of anything on the machine may hold
+            // it (CI run c86: the node on 23100 never answered). Its own free port, below that range, instead.
+            int bus = RedisServer.freePort();
             Path home = Files.createDirectories(dir.resolve("node-" + port));
             processes.add(new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--save", "",
+                    "--cluster-enabled", "yes", "--cluster-port", Integer.toString(bus),
+                    "--cluster-config-file", "nodes.conf", "--save", "",
                     "--appendonly", "no", "--dir", home.toString(), "--logfile", "redis.log")
                     .redirectErrorStream(true).redirectOutput(home.resolve("stdout.log").toFile()).start());
             ports.add(port);
         }
-        for (int port : ports) {
-            Poll.until(() -> answers(port), "redis-server answers PING on port " + port, START_TIMEOUT);
+        for (int i = 0; i < ports.size(); i++) {
+            int port = ports.get(i);
+            Process node = processes.get(i);
+            Poll.until(() -> {
+                if (!node.isAlive()) { // say why at once instead of waiting out the timeout
+                    throw new AssertionError("redis-server on port " + port + " exited: " + log(port));
+                }
+                return answers(port);
+            }, "redis-server answers PING on port " + port, START_TIMEOUT);
         }
         List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         ports.forEach(p -> create.add("127.0.0.1:" + p));
@@ -92,6 +104,16 @@ public final class RedisClusterServer implements AutoCloseable {
         }
         for (int port : ports) {
             Poll.until(() -> clusterOk(port), "the cluster is ok on port " + port, START_TIMEOUT);
+        }
+    }
+
+    /** The end of a node's log file, for a failure message. */
+    private String log(int port) {
+        try {
+            String log = Files.readString(dir.resolve("node-" + port).resolve("redis.log"));
+            return log.substring(Math.max(0, log.length() - 2000));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
         }
     }
 
