@@ -24,6 +24,8 @@ public final class DeflatedFrames {
     /** Compressors kept for reuse: each holds about 260 KB of native memory, so only a few, one per busy thread. */
     private static final ArrayBlockingQueue<Deflater> IDLE = new ArrayBlockingQueue<>(4);
     private static final int CHUNK = 1024;
+    /** The first frame header bit of an extension: permessage-deflate's "this message is compressed" (§6). */
+    private static final byte RSV1 = 0x40;
 
     private DeflatedFrames() {
     }
@@ -32,10 +34,8 @@ public final class DeflatedFrames {
     public static byte[] of(String text) {
         byte[] raw = text.getBytes(StandardCharsets.UTF_8);
         byte[] deflated = deflate(raw);
-        if (deflated.length >= raw.length) {
-            return TextFrames.of(text);
-        }
-        return TextFrames.frame((byte) 0xC1, deflated);
+        return deflated.length >= raw.length ? TextFrames.frame(TextFrames.TEXT, raw)
+                : TextFrames.frame((byte) (TextFrames.TEXT | RSV1), deflated);
     }
 
     /** The raw DEFLATE of {@code data} from a fresh context, sync-flushed, without the flush's last four bytes. */

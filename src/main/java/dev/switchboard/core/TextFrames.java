@@ -14,13 +14,15 @@ public final class TextFrames {
 
     /** The frame of a text: pass this instance to {@link Outgoing#prepared}, so that every recipient shares one. */
     public static final Function<String, byte[]> BYTES = TextFrames::of;
+    /** The first header byte of a whole text frame: FIN and the text opcode. */
+    static final byte TEXT = (byte) 0x81;
 
     private TextFrames() {
     }
 
     /** The complete server-to-client frame of {@code text}. */
     public static byte[] of(String text) {
-        return frame((byte) 0x81, text.getBytes(StandardCharsets.UTF_8));
+        return frame(TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** An unmasked frame: {@code first} is its first byte (FIN, RSV bits, opcode), then the length and payload. */

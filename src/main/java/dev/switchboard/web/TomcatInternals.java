@@ -134,7 +134,9 @@ final class TomcatInternals {
         boolean deflated = DeflateOnce.negotiated(extensions);
         TomcatFrames frames = start == null || !(extensions.isEmpty() || deflated) ? null
                 : TomcatFrames.of(remote, closing);
-        if (deflated && frames != null) {
+        // compressed once by us only where our frames are written; elsewhere Tomcat compresses the plain text
+        boolean compressOnce = deflated && frames != null;
+        if (compressOnce) {
             TomcatDeflate.release(remote); // Tomcat's compressor: our frames are compressed already
         }
         return new ContainerInternals.Socket() {
@@ -177,12 +179,12 @@ final class TomcatInternals {
                 if (start == null) {
                     return false;
                 }
-                byte[] frame = message.prepared(deflated ? DeflatedFrames.BYTES : TextFrames.BYTES);
+                byte[] frame = message.prepared(compressOnce ? DeflatedFrames.BYTES : TextFrames.BYTES);
                 if (frames != null && frames.send(frame, handler)) {
                     return true;
                 }
                 try { // Tomcat's path: the plain text (Tomcat compresses it only where TomcatDeflate could not step in)
-                    byte[] plain = deflated ? message.prepared(TextFrames.BYTES) : frame;
+                    byte[] plain = compressOnce ? message.prepared(TextFrames.BYTES) : frame;
                     startMessage(start, remote, TEXT, payload(plain), handler);
                 } catch (RuntimeException e) {
                     handler.onResult(new SendResult(e)); // closed meanwhile
