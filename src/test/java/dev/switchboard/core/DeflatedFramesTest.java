@@ -1,12 +1,10 @@
 package dev.switchboard.core;
 
+import dev.switchboard.testing.Inflating;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,17 +23,18 @@ class DeflatedFramesTest {
         byte[] raw = MESSAGE.getBytes(StandardCharsets.UTF_8);
         assertTrue(payload.length < raw.length, payload.length + " compressed bytes for " + raw.length);
         // A client that resets its context for every message (server_no_context_takeover) reads it as it is.
-        assertEquals(MESSAGE, inflate(new Inflater(true), payload));
+        assertEquals(MESSAGE, Inflating.alone(payload));
     }
 
     @Test
     void everyCallGivesTheSameBytesAndAClientThatKeepsItsContextReadsThemAll() throws Exception {
         byte[] first = DeflatedFrames.of(MESSAGE);
         assertArrayEquals(first, DeflatedFrames.of(MESSAGE), "compressed once, the same bytes for every recipient");
-        Inflater kept = new Inflater(true); // a browser that was not asked to drop its context
-        for (int i = 0; i < 3; i++) {
-            String text = MESSAGE.replace("41", Integer.toString(42 + i));
-            assertEquals(text, inflate(kept, payload(DeflatedFrames.of(text))));
+        try (Inflating kept = new Inflating()) { // a browser that was not asked to drop its context
+            for (int i = 0; i < 3; i++) {
+                String text = MESSAGE.replace("41", Integer.toString(42 + i));
+                assertEquals(text, kept.inflate(payload(DeflatedFrames.of(text))));
+            }
         }
     }
 
@@ -45,7 +44,7 @@ class DeflatedFramesTest {
         byte[] frame = DeflatedFrames.of(text);
         assertEquals((byte) 0xC1, frame[0]);
         assertEquals(126, frame[1], "a 16-bit length follows");
-        assertEquals(text, inflate(new Inflater(true), payload(frame)));
+        assertEquals(text, Inflating.alone(payload(frame)));
     }
 
     @Test
@@ -60,23 +59,5 @@ class DeflatedFramesTest {
         int length = frame[1] == 126 ? ((frame[2] & 0xFF) << 8) | (frame[3] & 0xFF) : frame[1];
         assertEquals(frame.length - header, length, "unmasked, the length of what follows");
         return Arrays.copyOfRange(frame, header, frame.length);
-    }
-
-    /** What a client does with a compressed message (RFC 7692 7.2.2): append 00 00 FF FF, inflate. */
-    private static String inflate(Inflater inflater, byte[] payload) throws DataFormatException {
-        byte[] input = Arrays.copyOf(payload, payload.length + 4);
-        input[payload.length + 2] = (byte) 0xFF;
-        input[payload.length + 3] = (byte) 0xFF;
-        inflater.setInput(input);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[256];
-        while (!inflater.needsInput()) {
-            int n = inflater.inflate(buf);
-            out.write(buf, 0, n);
-            if (n == 0 && inflater.needsInput()) {
-                break;
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

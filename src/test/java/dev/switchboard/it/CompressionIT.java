@@ -1,5 +1,6 @@
 package dev.switchboard.it;
 
+import dev.switchboard.testing.Inflating;
 import dev.switchboard.testing.RawFrame;
 import dev.switchboard.testing.RawWebSocket;
 import dev.switchboard.testing.Scenarios;
@@ -21,9 +22,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,7 +82,7 @@ class CompressionIT {
             if (tomcat) {
                 assertEquals(RSV1, carl.lastRsv, "compressed");
                 assertArrayEquals(carl.lastPayload, dave.lastPayload, "the same compressed bytes for every recipient");
-                assertEquals(text, Scenarios.json(inflateAlone(dave.lastPayload)).getString("text"),
+                assertEquals(text, Scenarios.json(Inflating.alone(dave.lastPayload)).getString("text"),
                         "compressed from a fresh context: it inflates on its own");
             }
             JsonObject own = ann.expect("message");
@@ -97,11 +96,6 @@ class CompressionIT {
             assertEquals(text + "!", ann.expect("message").getString("text"), "inflated with the context kept");
             assertEquals(text + "!", carl.expect("message").getString("text"));
         }
-    }
-
-    /** A compressed message's payload inflated by a fresh inflater, as a client that drops its context does. */
-    private static String inflateAlone(byte[] payload) throws DataFormatException {
-        return new Peer.Inflating().inflate(payload);
     }
 
     @Test
@@ -215,32 +209,12 @@ class CompressionIT {
             throw new AssertionError("no " + type + " within " + T);
         }
 
-        /** One inflating context, kept from message to message as a browser keeps it. */
-        static final class Inflating {
-            private final Inflater inflater = new Inflater(true);
-
-            String inflate(byte[] payload) throws DataFormatException {
-                inflater.setInput(payload);
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                byte[] buf = new byte[8192];
-                for (byte[] input : new byte[][] {null, {0, 0, (byte) 0xff, (byte) 0xff}}) {
-                    if (input != null) {
-                        inflater.setInput(input);
-                    }
-                    int n;
-                    while ((n = inflater.inflate(buf)) > 0) {
-                        out.write(buf, 0, n);
-                    }
-                }
-                return out.toString(StandardCharsets.UTF_8);
-            }
-        }
 
         @Override
         public void close() {
             socket.close();
             deflater.end();
-            inflating.inflater.end();
+            inflating.close();
         }
     }
 }

@@ -133,19 +133,15 @@ public final class CloseCodeLoops {
     }
 
     /**
-     * {@link #loop} for each of {@code offences} at once, one thread each: a server closes for different offences on
-     * different sockets side by side. In Payara most of a loop's time is a wait (a close within {@code SETTLE_MS} of
-     * the socket's open is deferred, {@code web/SocketAdapter}), which the loops now spend together.
+     * {@link #loop} for each of {@code offences} at once, each offence's {@code n} iterations shared by {@link #LANES}
+     * threads: a server closes for different offences on different sockets side by side. In Payara most of a loop's
+     * time is a wait (a close within {@code SETTLE_MS} of the socket's open is deferred, {@code web/SocketAdapter}),
+     * which the loops now spend together.
      */
     public void loops(List<Offence> offences, boolean streaming, int n) throws Exception {
         List<Callable<Void>> runs = new ArrayList<>();
         for (Offence o : offences) {
-            for (int share : SideBySide.shares(n, LANES)) {
-                runs.add(() -> {
-                    loop(o, streaming, share);
-                    return null;
-                });
-            }
+            runs.addAll(SideBySide.lanes(n, LANES, share -> loop(o, streaming, share)));
         }
         SideBySide.together(runs);
     }
@@ -168,10 +164,7 @@ public final class CloseCodeLoops {
      * (the runner: {@code DirectWriter#close}). The {@code n} sockets are shared by {@link #LANES} threads.
      */
     public void closedWhileSending(int n) throws Exception {
-        SideBySide.together(SideBySide.shares(n, LANES).stream().map(share -> (Callable<Void>) () -> {
-            closedWhileSendingOneByOne(share);
-            return null;
-        }).toList());
+        SideBySide.together(SideBySide.lanes(n, LANES, this::closedWhileSendingOneByOne));
     }
 
     private void closedWhileSendingOneByOne(int n) throws Exception {

@@ -44,8 +44,21 @@ final class SideBySide {
         }
     }
 
+    /** A loop of {@code share} iterations. */
+    interface Lane {
+        void run(int share) throws Exception;
+    }
+
+    /** {@code n} iterations of {@code lane} shared by {@code lanes} threads, as runs for {@link #together}. */
+    static List<Callable<Void>> lanes(int n, int lanes, Lane lane) {
+        return shares(n, lanes).stream().map(share -> (Callable<Void>) () -> {
+            lane.run(share);
+            return null;
+        }).toList();
+    }
+
     /** {@code n} iterations shared by {@code lanes} threads as evenly as they go; no lane without any. */
-    static List<Integer> shares(int n, int lanes) {
+    private static List<Integer> shares(int n, int lanes) {
         List<Integer> shares = new ArrayList<>();
         for (int lane = 0; lane < lanes && lane < n; lane++) {
             shares.add(n / lanes + (lane < n % lanes ? 1 : 0));
