@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -138,10 +139,13 @@ abstract class RunnerTableTopicsContract {
         write("DELETE FROM items", "INSERT INTO items VALUES (0, 0)");
         ExecutorService writer = Executors.newSingleThreadExecutor();
         List<WsClient> clients = new ArrayList<>();
+        // The writer goes on until every subscriber has subscribed (at least 400 changes): with a fixed 400 it once
+        // finished before the second subscriber came (CI run c89, PostgreSQL), and the test checked nothing concurrent.
+        AtomicBoolean subscribersIn = new AtomicBoolean();
         try {
             Future<?> writing = writer.submit(() -> {
                 try (Connection c = connect(); Statement s = c.createStatement()) {
-                    for (int i = 1; i <= 400; i++) {
+                    for (int i = 1; i <= 400 || !subscribersIn.get() && i <= 200_000; i++) {
                         int id = ThreadLocalRandom.current().nextInt(1, 30);
                         s.executeUpdate(switch (i % 3) {
                             case 0 -> "DELETE FROM items WHERE id = " + id;
@@ -154,15 +158,20 @@ abstract class RunnerTableTopicsContract {
                 return null;
             });
             List<TableMirror> mirrors = new ArrayList<>();
-            for (int n = 0; n < 4 && !writing.isDone(); n++) { // subscribers that come while the writer runs
+            for (int n = 0; n < 4; n++) { // subscribers that come while the writer runs
                 WsClient c = client("mirror" + n);
                 clients.add(c);
                 JsonObject subscribed = subscribe(c, "table:items", true);
+                if (writing.isDone()) {
+                    writing.get(); // the writer's own failure, if it had one
+                }
+                assertFalse(writing.isDone(), "the writer still ran when subscriber " + n + " got its snapshot");
                 assertFalse(subscribed.containsKey("truncated"), "every row is in it");
                 mirrors.add(new TableMirror(List.of("id"), subscribed));
             }
+            subscribersIn.set(true);
             writing.get();
-            assertTrue(mirrors.size() >= 2, "subscribed while the writer ran: " + mirrors.size());
+            assertEquals(4, mirrors.size(), "subscribed while the writer ran");
             write("UPDATE items SET qty = -1 WHERE id = 0"); // the last change: every mirror is complete after it
             Map<String, JsonObject> table = rows("items");
             for (int i = 0; i < mirrors.size(); i++) {
@@ -174,6 +183,7 @@ abstract class RunnerTableTopicsContract {
                 assertEquals(table, mirror.rows(), "the snapshot and the changes after it are the table");
             }
         } finally {
+            subscribersIn.set(true);
             writer.shutdownNow();
             clients.forEach(WsClient::close);
         }
