@@ -91,6 +91,14 @@ build_war() { # sets SB_WAR unless given; always rebuilt (incremental), so the W
   [ -f "$SB_WAR" ] || { echo "tomcat: no $SB_WAR after the build" >&2; exit 1; }
 }
 
+build_floor() { # sets FLOOR_WAR: bench/tomcat-floor's relay, the container's floor (a standalone build, like the load generator)
+  log "building the floor relay (bench/tomcat-floor)"
+  # shellcheck disable=SC2086
+  mvn -q ${SB_MVN_FLAGS:-} -f "$BENCH/tomcat-floor/pom.xml" -DskipTests package > "$OUT/logs/build-floor.log" 2>&1 \
+    || { tail -30 "$OUT/logs/build-floor.log"; exit 1; }
+  FLOOR_WAR="$BENCH/tomcat-floor/target/floor.war"
+}
+
 fetch_tomcat() { # sets TOMCAT_HOME: Tomcat's zip from Maven Central (or the local repository), unpacked in $WORK
   TOMCAT_HOME="$WORK/apache-tomcat-$SB_TOMCAT_VERSION"
   [ -x "$TOMCAT_HOME/bin/catalina.sh" ] && return 0

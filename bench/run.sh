@@ -17,6 +17,9 @@ usage: bench/run.sh [options]
                        tomcat                    Switchboard's WAR in Tomcat \$SB_TOMCAT_VERSION (zip from Maven Central)
                        tomcat-vt                 the same WAR in the same Tomcat on Java >= 21 (\$SB_VT_JAVA_HOME, else the first
                                                  found in /usr/lib/jvm) with useVirtualThreads="true", on \$SB_TOMCAT_VT_PORT (8282)
+                       tomcat-floor, tomcat-floor-vt   the same two Tomcats with bench/tomcat-floor's WAR instead of Switchboard's: the
+                                                 least a JSR 356 relay does for chat and fan-out (what the container itself costs),
+                                                 on \$SB_TOMCAT_FLOOR_PORT (8286) and \$SB_TOMCAT_FLOOR_VT_PORT (8287)
                        url=ws://127.0.0.1:PORT[/ctx][,pid=N][,label=NAME]   an already running server (not restarted)
                        cmd=LABEL@ws://127.0.0.1:PORT[/ctx]@COMMAND            started with COMMAND (bash -c), stopped after each run
                      default: node standalone tomcat
@@ -94,6 +97,8 @@ SB_STANDALONE_PORT_B="${SB_STANDALONE_PORT_B:-8181}"
 SB_REDIS_PORT="${SB_REDIS_PORT:-6390}"
 SB_TOMCAT_PORT="${SB_TOMCAT_PORT:-8280}"
 SB_TOMCAT_VT_PORT="${SB_TOMCAT_VT_PORT:-8282}"
+SB_TOMCAT_FLOOR_PORT="${SB_TOMCAT_FLOOR_PORT:-8286}"
+SB_TOMCAT_FLOOR_VT_PORT="${SB_TOMCAT_FLOOR_VT_PORT:-8287}"
 SB_JAVA_OPTS="${SB_JAVA_OPTS:--Xms1g -Xmx1g}"
 NODE_PORT="${NODE_PORT:-8190}"
 SB_PG_PORT="${SB_PG_PORT:-8432}"
@@ -171,7 +176,8 @@ fi
 
 needs standalone && [ -z "${SB_STANDALONE_CMD:-}" ] && build_runner
 { needs tomcat || needs tomcat-vt; } && { build_war; fetch_tomcat; }
-if needs tomcat-vt; then
+{ needs tomcat-floor || needs tomcat-floor-vt; } && { build_floor; fetch_tomcat; }
+if needs tomcat-vt || needs tomcat-floor-vt; then
   SB_VT_JAVA_HOME="${SB_VT_JAVA_HOME:-$(java_at_least 21)}"
   [ -n "$SB_VT_JAVA_HOME" ] || { echo "tomcat-vt needs Java 21 or later: set SB_VT_JAVA_HOME" >&2; exit 2; }
   log "tomcat-vt runs on $SB_VT_JAVA_HOME"
@@ -199,16 +205,21 @@ start_target() {
     standalone)
       LABEL=standalone; URL="ws://127.0.0.1:$SB_STANDALONE_PORT"
       cmd="export SWITCHBOARD_PORT=$SB_STANDALONE_PORT; $pin bash -c \"$SB_STANDALONE_CMD\"" ;;
-    tomcat)
-      LABEL=tomcat; URL="ws://127.0.0.1:$SB_TOMCAT_PORT/switchboard"
-      local base="$WORK/tomcat-base"
-      tomcat_base "$base" "$SB_TOMCAT_PORT"
-      cmd="export CATALINA_HOME='$TOMCAT_HOME' CATALINA_BASE='$base' CATALINA_PID='' CATALINA_OPTS='$SB_JAVA_OPTS'; exec $pin '$TOMCAT_HOME/bin/catalina.sh' run" ;;
-    tomcat-vt)
-      LABEL=tomcat-vt; URL="ws://127.0.0.1:$SB_TOMCAT_VT_PORT/switchboard"
-      local base="$WORK/tomcat-vt-base"
-      SB_TOMCAT_CONNECTOR="useVirtualThreads=\"true\" $SB_TOMCAT_CONNECTOR" tomcat_base "$base" "$SB_TOMCAT_VT_PORT"
-      cmd="export JAVA_HOME='$SB_VT_JAVA_HOME' JRE_HOME='$SB_VT_JAVA_HOME' CATALINA_HOME='$TOMCAT_HOME' CATALINA_BASE='$base' CATALINA_PID='' CATALINA_OPTS='$SB_JAVA_OPTS'; exec $pin '$TOMCAT_HOME/bin/catalina.sh' run" ;;
+    tomcat|tomcat-vt|tomcat-floor|tomcat-floor-vt)
+      local port="$SB_TOMCAT_PORT" war="${SB_WAR:-}" connector="$SB_TOMCAT_CONNECTOR" java=""
+      case "$t" in *floor*) war="$FLOOR_WAR"; port="$SB_TOMCAT_FLOOR_PORT" ;; esac
+      case "$t" in
+        tomcat-vt) port="$SB_TOMCAT_VT_PORT" ;;
+        tomcat-floor-vt) port="$SB_TOMCAT_FLOOR_VT_PORT" ;;
+      esac
+      case "$t" in *-vt)
+        connector="useVirtualThreads=\"true\" $connector"
+        java="export JAVA_HOME='$SB_VT_JAVA_HOME' JRE_HOME='$SB_VT_JAVA_HOME';" ;;
+      esac
+      LABEL="$t"; URL="ws://127.0.0.1:$port/switchboard"
+      local base="$WORK/$t-base"
+      SB_WAR="$war" SB_TOMCAT_CONNECTOR="$connector" tomcat_base "$base" "$port"
+      cmd="$java export CATALINA_HOME='$TOMCAT_HOME' CATALINA_BASE='$base' CATALINA_PID='' CATALINA_OPTS='$SB_JAVA_OPTS'; exec $pin '$TOMCAT_HOME/bin/catalina.sh' run" ;;
     url=*)
       local spec="${t#url=}"; URL="${spec%%,*}"; LABEL="url:$(port_of "$URL")"
       local kv; IFS=',' read -ra kv <<< "$spec"
