@@ -207,10 +207,10 @@ start_target() {
       cmd="export SWITCHBOARD_PORT=$SB_STANDALONE_PORT; $pin bash -c \"$SB_STANDALONE_CMD\"" ;;
     tomcat|tomcat-vt|tomcat-floor|tomcat-floor-vt)
       local port="$SB_TOMCAT_PORT" war="${SB_WAR:-}" connector="$SB_TOMCAT_CONNECTOR" java=""
-      case "$t" in *floor*) war="$FLOOR_WAR"; port="$SB_TOMCAT_FLOOR_PORT" ;; esac
       case "$t" in
         tomcat-vt) port="$SB_TOMCAT_VT_PORT" ;;
-        tomcat-floor-vt) port="$SB_TOMCAT_FLOOR_VT_PORT" ;;
+        tomcat-floor) port="$SB_TOMCAT_FLOOR_PORT"; war="$FLOOR_WAR" ;;
+        tomcat-floor-vt) port="$SB_TOMCAT_FLOOR_VT_PORT"; war="$FLOOR_WAR" ;;
       esac
       case "$t" in *-vt)
         connector="useVirtualThreads=\"true\" $connector"

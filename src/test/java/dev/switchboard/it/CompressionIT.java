@@ -209,7 +209,6 @@ class CompressionIT {
             throw new AssertionError("no " + type + " within " + T);
         }
 
-
         @Override
         public void close() {
             socket.close();
